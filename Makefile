@@ -1,0 +1,28 @@
+# pulse: build, run, test and measure. `make help` lists the targets.
+MVN      ?= mvn -B -q
+JAVA     ?= java
+SERVER_JAR := server/target/pulse-server.jar
+PERF_JAR   := perf/target/benchmarks.jar
+SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
+
+.PHONY: help build run test bench clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: $(SERVER_JAR) ## compile and package every module (tests skipped)
+
+$(SERVER_JAR) $(PERF_JAR): $(SOURCES)
+	$(MVN) package -DskipTests
+
+run: $(SERVER_JAR) ## start the server on SERVER_PORT (default 8080)
+	$(JAVA) -jar $(SERVER_JAR)
+
+test: ## run every test
+	$(MVN) verify
+
+bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
+	$(JAVA) -jar $(PERF_JAR) $(BENCH_ARGS)
+
+clean:
+	$(MVN) clean

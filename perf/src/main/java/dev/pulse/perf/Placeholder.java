@@ -1,0 +1,1 @@
+package dev.pulse.perf; final class Placeholder {}

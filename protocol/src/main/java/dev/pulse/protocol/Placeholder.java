@@ -1,0 +1,1 @@
+package dev.pulse.protocol; final class Placeholder {}
