@@ -1,1 +1,0 @@
-package dev.pulse.protocol; final class Placeholder {}

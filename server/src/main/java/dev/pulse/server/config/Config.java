@@ -1,0 +1,139 @@
+package dev.pulse.server.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The validated configuration, read once at start-up from the environment. Immutable. */
+public record Config(
+        int port,
+        int eventLoopThreads,
+        String redisHost,
+        int redisPort,
+        String redisPassword,
+        String redisKeyPrefix,
+        int redisQueueCapacity,
+        int redisHistory,
+        int windowSize,
+        double zscoreThreshold,
+        int minSamples,
+        DetectorKind detector,
+        int maxBodyBytes,
+        int maxHeaderBytes,
+        int maxSources,
+        int maxMetricsPerSource,
+        int maxExportedSeries,
+        int maxConnections,
+        long idleTimeoutMs,
+        long analyzeCacheTtlMs,
+        long shutdownTimeoutMs) {
+
+    /** True when REDIS_ADDR is {@code none}: no write-behind, no warm restart. */
+    public boolean redisDisabled() {
+        return redisHost == null;
+    }
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config defaults() {
+        return from(Map.of());
+    }
+
+    /** Reads every {@link Setting} from {@code env}, falling back to its default; throws {@link ConfigException}. */
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        int windowSize = r.integer(Setting.WINDOW_SIZE, 2, 100_000);
+        int minSamples = r.integer(Setting.MIN_SAMPLES, 1, 100_000);
+        if (minSamples > windowSize) {
+            throw new ConfigException(Setting.MIN_SAMPLES, String.valueOf(minSamples),
+                    "must not exceed WINDOW_SIZE (" + windowSize + ")");
+        }
+        String addr = r.raw(Setting.REDIS_ADDR).trim();
+        String redisHost = null;
+        int redisPort = 0;
+        if (!addr.equalsIgnoreCase("none")) {
+            int colon = addr.lastIndexOf(':');
+            if (colon <= 0 || colon == addr.length() - 1) {
+                throw new ConfigException(Setting.REDIS_ADDR, addr, "expected host:port or none");
+            }
+            redisHost = addr.substring(0, colon);
+            redisPort = parse(Setting.REDIS_ADDR, addr, addr.substring(colon + 1), Integer::parseInt, 1, 65535);
+        }
+        String prefix = r.raw(Setting.REDIS_KEY_PREFIX);
+        if (prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new ConfigException(Setting.REDIS_KEY_PREFIX, prefix, "must be at most 64 printable characters");
+        }
+        return new Config(
+                r.integer(Setting.SERVER_PORT, 0, 65535),
+                r.integer(Setting.EVENT_LOOP_THREADS, 0, 256),
+                redisHost,
+                redisPort,
+                r.raw(Setting.REDIS_PASSWORD),
+                prefix,
+                r.integer(Setting.REDIS_QUEUE_CAPACITY, 1, 100_000_000),
+                r.integer(Setting.REDIS_HISTORY, 1, 1_000_000),
+                windowSize,
+                r.decimal(Setting.ZSCORE_THRESHOLD, 0.0, 1000.0),
+                minSamples,
+                r.detector(),
+                r.integer(Setting.MAX_BODY_BYTES, 64, 1 << 30),
+                r.integer(Setting.MAX_HEADER_BYTES, 256, 1 << 20),
+                r.integer(Setting.MAX_SOURCES, 1, 10_000_000),
+                r.integer(Setting.MAX_METRICS_PER_SOURCE, 1, 1024),
+                r.integer(Setting.MAX_EXPORTED_SERIES, 0, 1_000_000),
+                r.integer(Setting.MAX_CONNECTIONS, 1, 1_000_000),
+                r.longValue(Setting.IDLE_TIMEOUT_MS, 100, 86_400_000),
+                r.longValue(Setting.ANALYZE_CACHE_TTL_MS, 0, 86_400_000),
+                r.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000));
+    }
+
+    private static <T extends Comparable<T>> T parse(Setting s, String shown, String text, Function<String, T> parser,
+                                                     T min, T max) {
+        T value;
+        try {
+            value = parser.apply(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(s, shown, "not a number");
+        }
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            throw new ConfigException(s, shown, "not a finite number");
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new ConfigException(s, shown, "out of range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    private record Reader(Map<String, String> env) {
+        String raw(Setting s) {
+            String v = env.get(s.name());
+            return v == null ? s.defaultValue() : v;
+        }
+
+        int integer(Setting s, int min, int max) {
+            String v = raw(s);
+            return parse(s, v, v, Integer::parseInt, min, max);
+        }
+
+        long longValue(Setting s, long min, long max) {
+            String v = raw(s);
+            return parse(s, v, v, Long::parseLong, min, max);
+        }
+
+        double decimal(Setting s, double min, double max) {
+            String v = raw(s);
+            return parse(s, v, v, Double::parseDouble, min, max);
+        }
+
+        DetectorKind detector() {
+            String v = raw(Setting.DETECTOR);
+            try {
+                return DetectorKind.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(Setting.DETECTOR, v, "expected one of " + DetectorKind.names());
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.pulse.server.config;
+
+/**
+ * Every environment variable the server reads, with its default. This enum is the one source of truth:
+ * {@link Config} reads it, the README's configuration table and the Kubernetes ConfigMap are checked
+ * against it by tests.
+ */
+public enum Setting {
+    SERVER_PORT("8080", "TCP port of the HTTP server"),
+    EVENT_LOOP_THREADS("0", "event-loop threads; 0 means one per core"),
+    REDIS_ADDR("localhost:6379", "host:port of Redis, or none to run without it"),
+    REDIS_PASSWORD("", "Redis AUTH password (never logged or reported)"),
+    REDIS_KEY_PREFIX("metrics:", "prefix of every Redis key, so deployments can share one Redis"),
+    REDIS_QUEUE_CAPACITY("1000000", "events the write-behind queue holds before the oldest are dropped"),
+    REDIS_HISTORY("1000", "values kept per series in Redis"),
+    WINDOW_SIZE("50", "values in each series' rolling window"),
+    ZSCORE_THRESHOLD("2.0", "a value is an anomaly when |z| exceeds this"),
+    MIN_SAMPLES("10", "values a window must hold before anything is flagged (at most WINDOW_SIZE)"),
+    DETECTOR("zscore", "anomaly detector: zscore (the contract's rule) or robust"),
+    MAX_BODY_BYTES("1048576", "largest request body; larger ones get 413"),
+    MAX_HEADER_BYTES("8192", "largest request line plus headers; larger ones get 431"),
+    MAX_SOURCES("10000", "distinct sources held; a request that would pass it gets 422"),
+    MAX_METRICS_PER_SOURCE("32", "distinct metrics per source; a request that would pass it gets 422"),
+    MAX_EXPORTED_SERIES("1000", "per-series gauges written by /metrics"),
+    MAX_CONNECTIONS("10000", "open client connections; the excess is refused"),
+    IDLE_TIMEOUT_MS("60000", "a connection idle this long is closed"),
+    ANALYZE_CACHE_TTL_MS("1000", "oldest fleet view /analyze?source=* may serve"),
+    SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}
