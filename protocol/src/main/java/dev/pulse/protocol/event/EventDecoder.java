@@ -1,0 +1,405 @@
+package dev.pulse.protocol.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+
+/**
+ * Streaming decoder of ingest bodies: each chunk is fed to jackson-core's non-blocking parser as it arrives and
+ * its tokens go straight into a reusable {@link EventBatch} of primitives. A JSON object, a JSON array of objects
+ * and NDJSON all run through the same state machine.
+ *
+ * <p>Cost: one jackson parser per request (a few hundred bytes); nothing per event once the batch's arrays have
+ * grown to the request size. A direct chunk is copied through a reusable scratch array, a heap chunk is fed in place.
+ *
+ * <p>Bad input is a result, not an exception: {@link #feed} and {@link #finish} return {@code false} and
+ * {@link #error()}, {@link #message()}, {@link #errorIndex()} and {@link #errorOffset()} say why and where.
+ *
+ * <p>Not thread-safe: one instance per connection, used on its event loop.
+ */
+public final class EventDecoder {
+    /** Most fields one event may carry (metrics plus timestamp and source); bounds the duplicate check. */
+    public static final int MAX_FIELDS_PER_EVENT = 256;
+
+    private static final int SCRATCH_BYTES = 16 * 1024;
+    private static final String TIMESTAMP = "timestamp";
+    private static final String SOURCE = "source";
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private enum State {
+        /** Before the body's first value, or between NDJSON lines. */
+        ROOT,
+        /** Inside the top-level array, expecting an event or its end. */
+        ARRAY,
+        /** Inside an event, expecting a field name or the event's end. */
+        FIELD,
+        /** After a field name, expecting its value. */
+        VALUE,
+        /** A JSON body's single value is complete: only whitespace may follow. */
+        DONE,
+        /** Refused; further input is ignored. */
+        FAILED
+    }
+
+    private final EventBatch batch;
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
+
+    // All fields below: owned by the connection's event loop.
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+    private BodyFormat format;
+    private State state;
+    private boolean batchBody;
+    private String field;
+    private boolean sawTimestamp;
+    private boolean sawSource;
+    private int fieldsInEvent;
+    private DecodeError error;
+    private String message;
+    private int errorIndex;
+    private long errorOffset;
+
+    public EventDecoder(EventBatch batch) {
+        this.batch = batch;
+    }
+
+    public EventBatch batch() {
+        return batch;
+    }
+
+    /** Starts a new body, discarding what the previous one left. */
+    public void begin(BodyFormat format) {
+        closeParser();
+        try {
+            parser = JSON.createNonBlockingByteArrayParser();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a JSON parser", e);
+        }
+        feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        this.format = format;
+        state = State.ROOT;
+        batchBody = false;
+        error = null;
+        message = null;
+        errorIndex = 0;
+        errorOffset = -1;
+        batch.clear();
+    }
+
+    /** Feeds a chunk (its readable bytes, which are not consumed). Returns false once the body is refused. */
+    public boolean feed(ByteBuf chunk) {
+        if (state == State.FAILED) {
+            return false;
+        }
+        int index = chunk.readerIndex();
+        int remaining = chunk.readableBytes();
+        if (chunk.hasArray()) {
+            return feed(chunk.array(), chunk.arrayOffset() + index, remaining);
+        }
+        while (remaining > 0) {
+            int n = Math.min(remaining, scratch.length);
+            chunk.getBytes(index, scratch, 0, n);
+            if (!feed(scratch, 0, n)) {
+                return false;
+            }
+            index += n;
+            remaining -= n;
+        }
+        return true;
+    }
+
+    /** Feeds {@code length} bytes of {@code bytes} from {@code offset}. Returns false once the body is refused. */
+    public boolean feed(byte[] bytes, int offset, int length) {
+        if (state == State.FAILED) {
+            return false;
+        }
+        if (length == 0) {
+            return true;
+        }
+        try {
+            feeder.feedInput(bytes, offset, offset + length);
+            return drain();
+        } catch (IOException | RuntimeException e) {
+            return malformed(e);
+        }
+    }
+
+    /** Ends the body. Returns true when it held a complete, valid event or batch. */
+    public boolean finish() {
+        if (state == State.FAILED) {
+            return false;
+        }
+        try {
+            feeder.endOfInput();
+            if (!drain()) {
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            return malformed(e);
+        }
+        if (state != State.DONE && state != State.ROOT) {
+            return fail(DecodeError.MALFORMED, "the body ends in the middle of a JSON value", currentOffset());
+        }
+        if (batch.size() == 0) {
+            String why = state == State.ROOT && format == BodyFormat.JSON ? "the body is empty" : "the batch holds no events";
+            return fail(DecodeError.EMPTY_BATCH, why, -1);
+        }
+        closeParser();
+        return true;
+    }
+
+    /** Gives back the parser of an unfinished body (the connection closed mid-request). */
+    public void release() {
+        closeParser();
+        state = State.FAILED;
+    }
+
+    public DecodeError error() {
+        return error;
+    }
+
+    /** One clear sentence saying what is wrong. */
+    public String message() {
+        return message;
+    }
+
+    /** The 0-based position of the first bad event in the request. */
+    public int errorIndex() {
+        return errorIndex;
+    }
+
+    /** The 0-based byte offset where parsing failed, or -1 when the error is not a parse error. */
+    public long errorOffset() {
+        return errorOffset;
+    }
+
+    /** True for a JSON array or NDJSON body, false for a single JSON object. */
+    public boolean isBatchBody() {
+        return batchBody;
+    }
+
+    private boolean drain() throws IOException {
+        JsonToken token;
+        while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+            if (!onToken(token)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean onToken(JsonToken token) throws IOException {
+        switch (state) {
+            case ROOT:
+                if (token == JsonToken.START_OBJECT) {
+                    if (format == BodyFormat.NDJSON) {
+                        batchBody = true;
+                    }
+                    return beginEvent();
+                }
+                if (token == JsonToken.START_ARRAY && format == BodyFormat.JSON) {
+                    batchBody = true;
+                    state = State.ARRAY;
+                    return true;
+                }
+                return format == BodyFormat.JSON
+                        ? fail(DecodeError.WRONG_TYPE, "the body must be an event object or an array of event objects", tokenOffset())
+                        : fail(DecodeError.WRONG_TYPE, "each NDJSON line must be an event object", tokenOffset());
+            case ARRAY:
+                if (token == JsonToken.START_OBJECT) {
+                    return beginEvent();
+                }
+                if (token == JsonToken.END_ARRAY) {
+                    state = State.DONE;
+                    return true;
+                }
+                return fail(DecodeError.WRONG_TYPE, "each element of the batch must be an event object", tokenOffset());
+            case FIELD:
+                if (token == JsonToken.END_OBJECT) {
+                    return endEvent();
+                }
+                return onFieldName(parser.currentName());
+            case VALUE:
+                state = State.FIELD;
+                return onValue(token);
+            case DONE:
+                return fail(DecodeError.MALFORMED, "unexpected data after the JSON value", tokenOffset());
+            default:
+                return false;
+        }
+    }
+
+    private boolean beginEvent() {
+        batch.beginEvent();
+        sawTimestamp = false;
+        sawSource = false;
+        fieldsInEvent = 0;
+        state = State.FIELD;
+        return true;
+    }
+
+    private boolean endEvent() {
+        if (batch.currentMetricCount() == 0) {
+            return fail(DecodeError.NO_METRIC, "an event must carry at least one metric", -1);
+        }
+        batch.endEvent();
+        state = format == BodyFormat.JSON && batchBody ? State.ARRAY : (format == BodyFormat.JSON ? State.DONE : State.ROOT);
+        return true;
+    }
+
+    private boolean onFieldName(String name) {
+        if (++fieldsInEvent > MAX_FIELDS_PER_EVENT) {
+            return fail(DecodeError.WRONG_TYPE, "an event may carry at most " + MAX_FIELDS_PER_EVENT + " fields", -1);
+        }
+        if (TIMESTAMP.equals(name)) {
+            if (sawTimestamp) {
+                return duplicate(name);
+            }
+            sawTimestamp = true;
+        } else if (SOURCE.equals(name)) {
+            if (sawSource) {
+                return duplicate(name);
+            }
+            sawSource = true;
+        } else if (!Names.isValidMetric(name)) {
+            return fail(DecodeError.BAD_NAME,
+                    "metric name \"" + printable(name) + "\" must be 1-64 characters of A-Z a-z 0-9 _", -1);
+        } else if (batch.hasMetric(name)) {
+            return duplicate(name);
+        }
+        field = name;
+        state = State.VALUE;
+        return true;
+    }
+
+    private boolean onValue(JsonToken token) throws IOException {
+        String name = field;
+        if (name.equals(TIMESTAMP)) {
+            if (token == JsonToken.VALUE_NULL) {
+                return true;
+            }
+            if (!token.isNumeric()) {
+                return fail(DecodeError.WRONG_TYPE, "field \"timestamp\" must be a number of epoch seconds", -1);
+            }
+            double t = number(token);
+            if (!Double.isFinite(t)) {
+                return fail(DecodeError.NOT_FINITE, "field \"timestamp\" must be a finite number", -1);
+            }
+            batch.setTimestamp(t);
+            return true;
+        }
+        if (name.equals(SOURCE)) {
+            if (token != JsonToken.VALUE_STRING) {
+                return fail(DecodeError.WRONG_TYPE, "field \"source\" must be a string", -1);
+            }
+            char[] chars = parser.getTextCharacters();
+            int offset = parser.getTextOffset();
+            int length = parser.getTextLength();
+            if (!Names.isValidSource(chars, offset, length)) {
+                return fail(DecodeError.BAD_NAME, "source must be 1-128 characters of A-Z a-z 0-9 _ . : -", -1);
+            }
+            batch.setSource(chars, offset, length);
+            return true;
+        }
+        if (!token.isNumeric()) {
+            return fail(DecodeError.WRONG_TYPE, "field \"" + name + "\" must be a number, not " + describe(token), -1);
+        }
+        double value = number(token);
+        if (!Double.isFinite(value)) {
+            return fail(DecodeError.NOT_FINITE, "field \"" + name + "\" must be a finite number", -1);
+        }
+        batch.addMetric(name, value);
+        return true;
+    }
+
+    private double number(JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = parser.getNumberType();
+            if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+                return parser.getLongValue();
+            }
+        }
+        return parser.getDoubleValue();
+    }
+
+    private boolean duplicate(String name) {
+        return fail(DecodeError.DUPLICATE_FIELD, "field \"" + printable(name) + "\" appears twice in one event", -1);
+    }
+
+    private boolean malformed(Exception e) {
+        long offset = e instanceof StreamReadException sre && sre.getLocation() != null
+                ? sre.getLocation().getByteOffset() : currentOffset();
+        String why = e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
+        return fail(DecodeError.MALFORMED, "malformed JSON: " + firstLine(why), Math.max(0, offset));
+    }
+
+    private boolean fail(DecodeError reason, String why, long offset) {
+        error = reason;
+        message = why;
+        errorIndex = batch.size();
+        errorOffset = offset;
+        state = State.FAILED;
+        closeParser();
+        return false;
+    }
+
+    private long tokenOffset() {
+        return parser.currentTokenLocation().getByteOffset();
+    }
+
+    private long currentOffset() {
+        return parser == null ? -1 : parser.currentLocation().getByteOffset();
+    }
+
+    private void closeParser() {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // a non-blocking parser over arrays holds no resource that can fail to close
+            }
+            parser = null;
+            feeder = null;
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "a string";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            default -> "a " + token.name().toLowerCase();
+        };
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Names echoed in errors are cut short and stripped of control characters. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == '"' || c == '\\' ? '?' : c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.pulse.protocol.reply;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+/**
+ * Writes the Prometheus text exposition format 0.0.4 straight into a {@link ByteBuf}: one {@code # HELP} and
+ * {@code # TYPE} header per family, then samples. Label values are escaped as the format demands
+ * ({@code \\}, {@code \"}, {@code \n}); numbers are formatted without a String for integers.
+ *
+ * <p>Not thread-safe: one instance per scrape or per event loop.
+ */
+public final class PrometheusTextWriter {
+    /** The Content-Type of this format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final StringBuilder digits = new StringBuilder(32);
+    private ByteBuf out; // owned by the calling thread, set per scrape
+
+    public PrometheusTextWriter target(ByteBuf out) {
+        this.out = out;
+        return this;
+    }
+
+    /** Writes the family header; {@code type} is counter, gauge, histogram, summary or untyped. */
+    public PrometheusTextWriter family(String name, String type, String help) {
+        ByteBufUtil.writeAscii(out, "# HELP ");
+        ByteBufUtil.writeAscii(out, name);
+        out.writeByte(' ');
+        writeHelp(help);
+        out.writeByte('\n');
+        ByteBufUtil.writeAscii(out, "# TYPE ");
+        ByteBufUtil.writeAscii(out, name);
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, type);
+        out.writeByte('\n');
+        return this;
+    }
+
+    /** Starts a sample line: the name and an opening brace if labels follow. */
+    public PrometheusTextWriter sample(String name) {
+        ByteBufUtil.writeAscii(out, name);
+        return this;
+    }
+
+    /** Adds a label; the first call opens the braces, {@link #value} closes them. */
+    public PrometheusTextWriter label(boolean first, String label, CharSequence value) {
+        out.writeByte(first ? '{' : ',');
+        ByteBufUtil.writeAscii(out, label);
+        out.writeByte('=').writeByte('"');
+        writeLabelValue(value);
+        out.writeByte('"');
+        return this;
+    }
+
+    /** Ends the sample with its value; {@code labelled} says whether braces were opened. */
+    public PrometheusTextWriter value(boolean labelled, double v) {
+        if (labelled) {
+            out.writeByte('}');
+        }
+        out.writeByte(' ');
+        writeDouble(v);
+        out.writeByte('\n');
+        return this;
+    }
+
+    public PrometheusTextWriter value(boolean labelled, long v) {
+        if (labelled) {
+            out.writeByte('}');
+        }
+        out.writeByte(' ');
+        JsonWriter.writeLong(out, v);
+        out.writeByte('\n');
+        return this;
+    }
+
+    /** A sample without labels. */
+    public PrometheusTextWriter unlabelled(String name, double v) {
+        return sample(name).value(false, v);
+    }
+
+    public PrometheusTextWriter unlabelled(String name, long v) {
+        return sample(name).value(false, v);
+    }
+
+    private void writeDouble(double v) {
+        if (Double.isNaN(v)) {
+            ByteBufUtil.writeAscii(out, "NaN");
+        } else if (v == Double.POSITIVE_INFINITY) {
+            ByteBufUtil.writeAscii(out, "+Inf");
+        } else if (v == Double.NEGATIVE_INFINITY) {
+            ByteBufUtil.writeAscii(out, "-Inf");
+        } else if (v == (long) v && Math.abs(v) < 1e15) {
+            JsonWriter.writeLong(out, (long) v);
+        } else {
+            digits.setLength(0);
+            digits.append(v);
+            ByteBufUtil.writeAscii(out, digits);
+        }
+    }
+
+    private void writeLabelValue(CharSequence value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '"') {
+                out.writeByte('\\').writeByte(c);
+            } else if (c == '\n') {
+                out.writeByte('\\').writeByte('n');
+            } else if (c < 0x80) {
+                out.writeByte(c);
+            } else {
+                ByteBufUtil.writeUtf8(out, value, i, i + 1);
+            }
+        }
+    }
+
+    private void writeHelp(String help) {
+        for (int i = 0; i < help.length(); i++) {
+            char c = help.charAt(i);
+            if (c == '\\') {
+                out.writeByte('\\').writeByte('\\');
+            } else if (c == '\n') {
+                out.writeByte('\\').writeByte('n');
+            } else {
+                out.writeByte(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.pulse.server.analytics;
+
+import dev.pulse.protocol.event.EventBatch;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a decoded {@link EventBatch} to the {@link SeriesRegistry}, all or nothing.
+ *
+ * <p>Three steps: resolve every event's source and series without locking; if some are new, check the
+ * {@code MAX_SOURCES} and {@code MAX_METRICS_PER_SOURCE} limits for the whole request and create them under the
+ * registry's creation lock (refusing the request, with nothing created, when a limit would be passed); then
+ * observe the values in request order, holding each source's lock for a run of consecutive events of that source.
+ * Concurrent requests on one source therefore serialise on its lock and never interleave within an event.
+ *
+ * <p>Steady state (no new names) allocates nothing. Not thread-safe: one instance per event loop.
+ */
+public final class BatchApplier {
+    /** What a {@link #apply} call did. */
+    public enum Result { APPLIED, LIMIT_EXCEEDED }
+
+    private final SeriesRegistry registry;
+    private final Anomalies anomalies = new Anomalies();
+    private final BatchListener listener;
+
+    // All fields below: owned by this applier's event loop.
+    private Source[] eventSources = new Source[16];
+    private Series[] metricSeries = new Series[64];
+    private String limitMessage;
+    private int limitIndex;
+
+    public BatchApplier(SeriesRegistry registry, BatchListener listener) {
+        this.registry = registry;
+        this.listener = listener;
+    }
+
+    public Anomalies anomalies() {
+        return anomalies;
+    }
+
+    public String limitMessage() {
+        return limitMessage;
+    }
+
+    public int limitIndex() {
+        return limitIndex;
+    }
+
+    /**
+     * Applies {@code batch}; events without a timestamp get {@code nowSeconds}. On {@link Result#LIMIT_EXCEEDED}
+     * nothing was applied or created and {@link #limitMessage()} / {@link #limitIndex()} say why.
+     */
+    public Result apply(EventBatch batch, double nowSeconds) {
+        anomalies.clear();
+        int events = batch.size();
+        ensureCapacity(events, batch.metricTotal());
+        if (!resolve(batch) && !create(batch)) {
+            Arrays.fill(eventSources, 0, events, null);
+            Arrays.fill(metricSeries, 0, batch.metricTotal(), null);
+            return Result.LIMIT_EXCEEDED;
+        }
+        observe(batch, nowSeconds);
+        listener.applied(batch, eventSources, metricSeries, nowSeconds);
+        Arrays.fill(eventSources, 0, events, null);
+        Arrays.fill(metricSeries, 0, batch.metricTotal(), null);
+        return Result.APPLIED;
+    }
+
+    /** Fills the scratch arrays from what exists; returns false when some source or series is new. */
+    private boolean resolve(EventBatch batch) {
+        boolean complete = true;
+        char[] chars = batch.sourceChars();
+        for (int e = 0, n = batch.size(); e < n; e++) {
+            int len = batch.sourceLength(e);
+            Source src = len == EventBatch.DEFAULT_SOURCE
+                    ? registry.find(DEFAULT_NAME, 0, DEFAULT_NAME.length)
+                    : registry.find(chars, batch.sourceOffset(e), len);
+            eventSources[e] = src;
+            for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                Series s = src == null ? null : src.find(batch.metricName(m));
+                metricSeries[m] = s;
+                complete &= s != null;
+            }
+            complete &= src != null;
+        }
+        return complete;
+    }
+
+    private static final char[] DEFAULT_NAME = SeriesRegistry.DEFAULT_SOURCE.toCharArray();
+
+    /** Checks the limits for the whole request, then creates what is new. The slow path: it may allocate. */
+    private boolean create(EventBatch batch) {
+        synchronized (registry.creationLock()) {
+            Map<String, Set<String>> newMetrics = new HashMap<>();
+            int newSources = 0;
+            for (int e = 0, n = batch.size(); e < n; e++) {
+                String name = batch.sourceName(e);
+                Source src = registry.find(name);
+                Set<String> added = newMetrics.get(name);
+                if (added == null) {
+                    if (src == null && registry.sourceCount() + newSources + 1 > registry.maxSources()) {
+                        return refuse(e, "the limit of " + registry.maxSources() + " sources (MAX_SOURCES) would be passed");
+                    }
+                    added = new HashSet<>();
+                    newMetrics.put(name, added);
+                    if (src == null) {
+                        newSources++;
+                    }
+                }
+                int held = src == null ? 0 : src.metricCount();
+                for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                    String metric = batch.metricName(m);
+                    if ((src == null || src.find(metric) == null) && added.add(metric)
+                            && held + added.size() > registry.maxMetricsPerSource()) {
+                        return refuse(e, "source \"" + name + "\" would pass the limit of "
+                                + registry.maxMetricsPerSource() + " metrics (MAX_METRICS_PER_SOURCE)");
+                    }
+                }
+            }
+            for (int e = 0, n = batch.size(); e < n; e++) {
+                Source src = registry.getOrCreate(batch.sourceName(e));
+                eventSources[e] = src;
+                for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                    metricSeries[m] = registry.getOrCreate(src, batch.metricName(m));
+                }
+            }
+            return true;
+        }
+    }
+
+    private boolean refuse(int event, String message) {
+        limitIndex = event;
+        limitMessage = message;
+        return false;
+    }
+
+    private void observe(EventBatch batch, double nowSeconds) {
+        Source[] sources = eventSources;
+        Series[] series = metricSeries;
+        int n = batch.size();
+        int e = 0;
+        while (e < n) {
+            Source src = sources[e];
+            synchronized (src) {
+                do {
+                    double ts = batch.timestamp(e);
+                    if (ts != ts) {
+                        ts = nowSeconds;
+                    }
+                    for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                        Series s = series[m];
+                        double x = batch.metricValue(m);
+                        if (s.observe(x, ts)) {
+                            anomalies.add(e, s, x, s.meanBefore(), s.stddevBefore(), s.lastZscore(), s.lastScore());
+                        }
+                    }
+                    e++;
+                } while (e < n && sources[e] == src);
+            }
+        }
+    }
+
+    private void ensureCapacity(int events, int metrics) {
+        if (eventSources.length < events) {
+            eventSources = new Source[Math.max(events, eventSources.length * 2)];
+        }
+        if (metricSeries.length < metrics) {
+            metricSeries = new Series[Math.max(metrics, metricSeries.length * 2)];
+        }
+    }
+}

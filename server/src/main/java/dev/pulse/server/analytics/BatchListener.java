@@ -1,0 +1,18 @@
+package dev.pulse.server.analytics;
+
+import dev.pulse.protocol.event.EventBatch;
+
+/**
+ * Told of every batch once it is applied, on the applying thread, before the request is answered: counters and
+ * the Redis write-behind queue listen here. Must not block and must not keep references to the arrays.
+ */
+public interface BatchListener {
+    /**
+     * @param sources    the source of each event, by event index
+     * @param series     the series of each metric, by metric index in the batch
+     * @param nowSeconds the receive time given to events without a timestamp
+     */
+    void applied(EventBatch batch, Source[] sources, Series[] series, double nowSeconds);
+
+    BatchListener NONE = (batch, sources, series, now) -> { };
+}

@@ -1,0 +1,130 @@
+package dev.pulse.server.analytics;
+
+/**
+ * The last {@code capacity} values of a series in a {@code double[]} ring, with their mean and population
+ * standard deviation in O(1) per value.
+ *
+ * <p>Mean and the sum of squared deviations are updated with Welford's add/replace recurrences, which stay
+ * accurate for large values with a small spread (bytes around 1e9 ± 1) where a running sum of squares cancels
+ * catastrophically. Rounding drift is wiped by an exact two-pass recomputation every {@code capacity} values
+ * (amortised O(1)), and a run of equal values is tracked so that a constant window has exactly that mean and a
+ * stddev of exactly 0, as the contract's stddev = 0 rule needs.
+ *
+ * <p>Not thread-safe: guarded by the owning {@link Source}'s lock.
+ */
+public final class RollingWindow {
+    private final double[] ring;
+
+    // All fields below: guarded by the owning Source's lock.
+    private int head;          // index the next value is written to
+    private int size;          // values held, at most ring.length
+    private double mean;       // mean of the values held
+    private double m2;         // sum of squared deviations from the mean
+    private int sinceExact;    // values added since the last exact recomputation
+    private int equalRun;      // how many of the latest values equal the latest one
+    private double latest;     // the latest value
+
+    public RollingWindow(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity=" + capacity);
+        }
+        ring = new double[capacity];
+    }
+
+    public int capacity() {
+        return ring.length;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public double mean() {
+        return mean;
+    }
+
+    /** Population standard deviation of the values held (0 when empty). */
+    public double stddev() {
+        return size == 0 ? 0.0 : Math.sqrt(m2 / size);
+    }
+
+    /** True when the window holds at least one value and all of them are equal. */
+    public boolean isConstant() {
+        return size > 0 && equalRun >= size;
+    }
+
+    /**
+     * The contract's z-score of {@code x} against the values held: 0 for an empty window, 0 for x equal to the
+     * mean of a constant window, NaN (reported as null) for any other x against a constant window.
+     */
+    public double zscore(double x) {
+        if (size == 0) {
+            return 0.0;
+        }
+        if (isConstant()) {
+            return x == mean ? 0.0 : Double.NaN;
+        }
+        double sd = stddev();
+        return sd == 0.0 ? (x == mean ? 0.0 : Double.NaN) : (x - mean) / sd;
+    }
+
+    /** Lets {@code x} into the window, evicting the oldest value when full. */
+    public void add(double x) {
+        double[] r = ring;
+        int cap = r.length;
+        equalRun = size > 0 && x == latest ? Math.min(equalRun + 1, cap) : 1;
+        latest = x;
+        if (size < cap) {
+            size++;
+            double delta = x - mean;
+            mean += delta / size;
+            m2 += delta * (x - mean);
+        } else {
+            double old = r[head];
+            double oldMean = mean;
+            mean = oldMean + (x - old) / cap;
+            m2 += (x - old) * (x - mean + old - oldMean);
+        }
+        r[head] = x;
+        head = head + 1 == cap ? 0 : head + 1;
+        if (equalRun >= size) {
+            mean = x;
+            m2 = 0.0;
+            sinceExact = 0;
+        } else if (++sinceExact >= cap || m2 < 0) {
+            recompute();
+        }
+    }
+
+    /** Copies the values held, oldest first, into {@code dst}; returns how many. */
+    public int copyTo(double[] dst) {
+        int cap = ring.length;
+        int start = size < cap ? 0 : head;
+        for (int i = 0; i < size; i++) {
+            int j = start + i;
+            dst[i] = ring[j >= cap ? j - cap : j];
+        }
+        return size;
+    }
+
+    /** Exact two-pass mean and squared deviations: the sum's rounding is corrected by a second pass. */
+    private void recompute() {
+        double[] r = ring;
+        int n = size;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += r[i];
+        }
+        double m = sum / n;
+        double correction = 0;
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            double d = r[i] - m;
+            correction += d;
+            squares += d * d;
+        }
+        mean = m + correction / n;
+        m2 = Math.max(0.0, squares - correction * correction / n);
+        sinceExact = 0;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.pulse.server.analytics;
+
+/**
+ * One (source, metric) series: its rolling window, its detector and what {@code /analyze} reports of it.
+ *
+ * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}).
+ * The Prometheus exporter reads {@link #rollingAverage()} and {@link #lastZscore()} without the lock: a gauge may
+ * be a value stale, never torn (64-bit fields on a 64-bit JVM).
+ */
+public final class Series {
+    private final Source source;
+    private final String metric;
+    private final RollingWindow window;
+    private final Detector detector;
+
+    // All fields below: guarded by source's lock.
+    private long count;            // values ever received
+    private double last;           // the last value
+    private double lastZscore;     // z of the last value against the window before it; NaN when undefined
+    private double lastScore;      // the detector's score of the last value
+    private boolean lastAnomaly;   // the detector's decision on the last value
+    private long anomaliesTotal;   // values flagged, ever
+    private double lastTimestamp;  // epoch seconds of the last value
+
+    // Set by observe() for the caller to read right after, under the same lock.
+    private double meanBefore;
+    private double stddevBefore;
+
+    Series(Source source, String metric, int windowSize, Detector detector) {
+        this.source = source;
+        this.metric = metric;
+        this.window = new RollingWindow(windowSize);
+        this.detector = detector;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    /**
+     * Judges {@code x} against the window before it (z-score and the detector's score and decision), then lets
+     * it in. Returns the decision; {@link #meanBefore()}, {@link #stddevBefore()} say what it was judged against.
+     */
+    public boolean observe(double x, double epochSeconds) {
+        RollingWindow w = window;
+        int n = w.size();
+        meanBefore = w.mean();
+        stddevBefore = w.stddev();
+        double z = w.zscore(x);
+        double score = detector.observe(x, epochSeconds, z, n);
+        boolean anomaly = detector.lastAnomaly();
+        w.add(x);
+        count++;
+        last = x;
+        lastZscore = z;
+        lastScore = score;
+        lastAnomaly = anomaly;
+        lastTimestamp = epochSeconds;
+        if (anomaly) {
+            anomaliesTotal++;
+        }
+        return anomaly;
+    }
+
+    public double meanBefore() {
+        return meanBefore;
+    }
+
+    public double stddevBefore() {
+        return stddevBefore;
+    }
+
+    public RollingWindow window() {
+        return window;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double last() {
+        return last;
+    }
+
+    public double lastZscore() {
+        return lastZscore;
+    }
+
+    public double lastScore() {
+        return lastScore;
+    }
+
+    public boolean lastAnomaly() {
+        return lastAnomaly;
+    }
+
+    public long anomaliesTotal() {
+        return anomaliesTotal;
+    }
+
+    public double lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    public double rollingAverage() {
+        return window.mean();
+    }
+
+    public double stddev() {
+        return window.stddev();
+    }
+
+    /** Restores the counters a snapshot recorded, after the window was rebuilt from history. */
+    public void restoreCounters(long count, long anomaliesTotal) {
+        this.count = Math.max(this.count, count);
+        this.anomaliesTotal = Math.max(this.anomaliesTotal, anomaliesTotal);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pulse.server.http;
+
+import dev.pulse.server.metrics.ServerCounters;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Counts open connections for {@code active_connections} and refuses those past {@code MAX_CONNECTIONS} with a
+ * 503 and a close, before reading anything from them. First in the pipeline; shared by all channels.
+ */
+@ChannelHandler.Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+    private static final byte[] REFUSAL = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 45\r\n\r\n"
+            + "{\"error\":\"too many connections; retry later\"}").getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerCounters counters;
+    private final int maxConnections;
+
+    ConnectionLimiter(ServerCounters counters, int maxConnections) {
+        this.counters = counters;
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        int open = counters.connectionOpened();
+        ctx.channel().closeFuture().addListener(f -> counters.connectionClosed());
+        if (open > maxConnections) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.fireChannelActive();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pulse.server.http;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Analytics of sources this replica does not hold, read from the shared tier: the JSON of
+ * {@code /analyze?source=S} for one source, and the fleet entries other replicas wrote. Answers complete off the
+ * event loop; the handler writes the reply when they do.
+ */
+public interface RemoteSnapshots {
+    /** The reply body for {@code source} (and {@code metric}, or null), or null when the tier does not hold it. */
+    CompletionStage<String> analyze(String source, String metric);
+
+    /** No shared tier: unknown sources are simply unknown. */
+    RemoteSnapshots NONE = new RemoteSnapshots() {
+        @Override
+        public CompletionStage<String> analyze(String source, String metric) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    };
+}

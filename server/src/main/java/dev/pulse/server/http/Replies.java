@@ -1,0 +1,35 @@
+package dev.pulse.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+/** Builds the server's HTTP responses around a body already written into a pooled buffer. */
+final class Replies {
+    static final AsciiString JSON = AsciiString.cached("application/json");
+    static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
+    private static final AsciiString RETRY_AFTER_SECONDS = AsciiString.cached("1");
+
+    private Replies() {
+    }
+
+    static FullHttpResponse response(HttpResponseStatus status, AsciiString contentType, ByteBuf body,
+                                     boolean keepAlive) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, false);
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (status.code() == 503) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.pulse.server.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of a client connection, in order:
+ * connection limit, write batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined
+ * replies leave in one syscall), idle timeout, HTTP/1.1 codec with bounded line, header and chunk sizes,
+ * {@code Expect: 100-continue} with the body limit, then the {@link RequestHandler}.
+ */
+public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    /** Longest request line. */
+    public static final int MAX_INITIAL_LINE = 4096;
+    /** Largest chunk handed to the handler at once; a larger body arrives in several. */
+    public static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+    private final Services services;
+    private final ConnectionLimiter limiter;
+    private final FastThreadLocal<LoopResources> loop;
+
+    public ServerInitializer(Services services) {
+        this.services = services;
+        this.limiter = new ConnectionLimiter(services.counters, services.config.maxConnections());
+        this.loop = LoopResources.perLoop(services);
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("limit", limiter);
+        p.addLast("flush", new FlushConsolidationHandler(256, true));
+        p.addLast("idle", new IdleStateHandler(0, 0, services.config.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+        p.addLast("idleClose", IdleCloser.INSTANCE);
+        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(services.config.maxHeaderBytes())
+                .setMaxChunkSize(MAX_CHUNK_SIZE)));
+        p.addLast("continue", new BodyLimitContinueHandler(services.config.maxBodyBytes()));
+        p.addLast("request", new RequestHandler(services, loop));
+    }
+
+    /** Closes a connection that has been idle for {@code IDLE_TIMEOUT_MS}. */
+    @io.netty.channel.ChannelHandler.Sharable
+    static final class IdleCloser extends ChannelInboundHandlerAdapter {
+        static final IdleCloser INSTANCE = new IdleCloser();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pulse.server.query;
+
+import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.analytics.SeriesRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@code GET /analyze?source=*}: every source's metrics, served from a snapshot at most {@code ttlMillis} old.
+ * Rendering every source is O(series); the cache makes a burst of fleet reads cost one rendering.
+ *
+ * <p>Thread-safe: any event loop may serve; the snapshot is an immutable byte array behind a volatile reference
+ * (two loops missing at once both render, the later one wins).
+ */
+public final class FleetView {
+    private final SeriesRegistry registry;
+    private final int window;
+    private final double threshold;
+    private final long ttlNanos;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private volatile Snapshot snapshot; // written by whichever event loop renders
+
+    private record Snapshot(byte[] sources, long builtNanos) {
+    }
+
+    public FleetView(SeriesRegistry registry, int window, double threshold, long ttlMillis) {
+        this.registry = registry;
+        this.window = window;
+        this.threshold = threshold;
+        this.ttlNanos = ttlMillis * 1_000_000L;
+    }
+
+    public void write(JsonWriter w) {
+        long now = System.nanoTime();
+        Snapshot s = snapshot;
+        if (s != null && now - s.builtNanos <= ttlNanos) {
+            hits.increment();
+        } else {
+            misses.increment();
+            s = render(now);
+            snapshot = s;
+        }
+        w.raw('{').key("window").number(window)
+                .raw(',').key("threshold").number(threshold)
+                .raw(',').key("age_ms").number((now - s.builtNanos) / 1_000_000L)
+                .raw(',').key("sources");
+        w.buffer().writeBytes(s.sources);
+        w.raw('}');
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    private Snapshot render(long now) {
+        ByteBuf buf = Unpooled.buffer(4096);
+        JsonWriter w = new JsonWriter().target(buf);
+        w.raw('{');
+        boolean[] first = {true};
+        registry.forEachSource(source -> {
+            synchronized (source) {
+                if (source.metricCount() == 0) {
+                    return true;
+                }
+                if (!first[0]) {
+                    w.raw(',');
+                }
+                first[0] = false;
+                w.string(source.name()).raw(':').raw('{').key("from").string("memory").raw(',').key("metrics");
+                AnalyzeView.writeMetrics(w, source, null);
+                w.raw('}');
+            }
+            return true;
+        });
+        w.raw('}');
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        return new Snapshot(bytes, now);
+    }
+}

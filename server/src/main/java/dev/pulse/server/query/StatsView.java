@@ -1,0 +1,71 @@
+package dev.pulse.server.query;
+
+import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.metrics.HttpMetrics;
+import dev.pulse.server.metrics.LatencyWindow;
+import dev.pulse.server.metrics.ServerCounters;
+import dev.pulse.server.redis.RedisStatus;
+import org.HdrHistogram.Histogram;
+
+/** {@code GET /stats}: counters, request latency percentiles over a recent interval, Redis and cache figures. */
+public final class StatsView {
+    private final ServerCounters counters;
+    private final HttpMetrics http;
+    private final LatencyWindow latency;
+    private final SeriesRegistry registry;
+    private final RedisStatus redis;
+    private final FleetView fleet;
+
+    public StatsView(ServerCounters counters, HttpMetrics http, LatencyWindow latency, SeriesRegistry registry,
+                     RedisStatus redis, FleetView fleet) {
+        this.counters = counters;
+        this.http = http;
+        this.latency = latency;
+        this.registry = registry;
+        this.redis = redis;
+        this.fleet = fleet;
+    }
+
+    public void write(JsonWriter w) {
+        Histogram h = latency.snapshot();
+        long hits = fleet.hits();
+        long misses = fleet.misses();
+        w.raw('{').key("uptime_seconds").number(Math.floor(counters.uptimeSeconds() * 1000) / 1000)
+                .raw(',').key("events_total").number(counters.eventsTotal())
+                .raw(',').key("requests_total").number(http.requestsTotal())
+                .raw(',').key("rejected_total").number(counters.rejectedTotal())
+                .raw(',').key("anomalies_total").number(counters.anomaliesTotal())
+                .raw(',').key("sources").number(registry.sourceCount())
+                .raw(',').key("series").number(registry.seriesCount())
+                .raw(',').key("active_connections").number(counters.activeConnections())
+                .raw(',').key("latency_ms").raw('{')
+                .key("count").number(h.getTotalCount())
+                .raw(',').key("p50").number(millis(h, 50.0))
+                .raw(',').key("p90").number(millis(h, 90.0))
+                .raw(',').key("p99").number(millis(h, 99.0))
+                .raw(',').key("p999").number(millis(h, 99.9))
+                .raw(',').key("max").number(h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1e6)
+                .raw('}')
+                .raw(',').key("redis").raw('{')
+                .key("connected").bool(redis.health() == RedisStatus.Health.UP)
+                .raw(',').key("status").string(redis.health().name())
+                .raw(',').key("queue_depth").number(redis.queueDepth())
+                .raw(',').key("events_written").number(redis.eventsWritten())
+                .raw(',').key("batches_written").number(redis.batchesWritten())
+                .raw(',').key("write_failures").number(redis.writeFailures())
+                .raw(',').key("dropped").number(redis.dropped())
+                .raw(',').key("reconnects").number(redis.reconnects())
+                .raw('}')
+                .raw(',').key("cache").raw('{')
+                .key("hits").number(hits)
+                .raw(',').key("misses").number(misses)
+                .raw(',').key("hit_rate").number(hits + misses == 0 ? 0.0 : (double) hits / (hits + misses))
+                .raw('}')
+                .raw('}');
+    }
+
+    private static double millis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(percentile) / 1e6;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pulse.server.redis;
+
+/** What the Redis tier reports to {@code /health}, {@code /stats} and {@code /metrics}. Thread-safe reads. */
+public interface RedisStatus {
+    enum Health { UP, DOWN, DISABLED }
+
+    Health health();
+
+    long queueDepth();
+
+    long eventsWritten();
+
+    long batchesWritten();
+
+    long writeFailures();
+
+    long dropped();
+
+    long reconnects();
+
+    /** The status of a server started with {@code REDIS_ADDR=none}. */
+    RedisStatus DISABLED = new RedisStatus() {
+        public Health health() { return Health.DISABLED; }
+        public long queueDepth() { return 0; }
+        public long eventsWritten() { return 0; }
+        public long batchesWritten() { return 0; }
+        public long writeFailures() { return 0; }
+        public long dropped() { return 0; }
+        public long reconnects() { return 0; }
+    };
+}
