@@ -96,6 +96,30 @@ public final class SeriesRegistry {
         }
     }
 
+    /**
+     * Finds or creates the series of ({@code source}, {@code metric}) for a warm restart, within the limits; returns
+     * null when a limit would be passed or a name breaks the contract's rules. The caller then replays history into
+     * it under {@code synchronized (series.source())}.
+     */
+    public Series restore(String source, String metric) {
+        if (!dev.pulse.protocol.event.Names.isValidSource(source) || !dev.pulse.protocol.event.Names.isValidMetric(metric)) {
+            return null;
+        }
+        synchronized (creationLock()) {
+            Source s = find(source);
+            if (s == null) {
+                if (sourceCount >= maxSources) {
+                    return null;
+                }
+                s = getOrCreate(source);
+            }
+            if (s.find(metric) == null && s.metricCount() >= maxMetricsPerSource) {
+                return null;
+            }
+            return getOrCreate(s, metric);
+        }
+    }
+
     /** The lock under which new sources and series are created, so a request's limit check and creation are one step. */
     Object creationLock() {
         return this;

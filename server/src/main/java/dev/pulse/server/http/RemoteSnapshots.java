@@ -11,11 +11,22 @@ public interface RemoteSnapshots {
     /** The reply body for {@code source} (and {@code metric}, or null), or null when the tier does not hold it. */
     CompletionStage<String> analyze(String source, String metric);
 
+    /**
+     * Sources other replicas wrote, for the fleet view: source name to {@code {"from":"redis","age_ms":A,"metrics":{...}}}.
+     * A snapshot refreshed in the background; never blocks. Sources this replica holds are skipped by the caller.
+     */
+    java.util.Map<String, String> fleet();
+
     /** No shared tier: unknown sources are simply unknown. */
     RemoteSnapshots NONE = new RemoteSnapshots() {
         @Override
         public CompletionStage<String> analyze(String source, String metric) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.Map<String, String> fleet() {
+            return java.util.Map.of();
         }
     };
 }
