@@ -4,11 +4,11 @@ package dev.pulse.server.analytics;
  * The last {@code capacity} values of a series in a {@code double[]} ring, with their mean and population
  * standard deviation in O(1) per value.
  *
- * <p>Mean and the sum of squared deviations are updated with Welford's add/replace recurrences, which stay
- * accurate for large values with a small spread (bytes around 1e9 ± 1) where a running sum of squares cancels
- * catastrophically. Rounding drift is wiped by an exact two-pass recomputation every {@code capacity} values
- * (amortised O(1)), and a run of equal values is tracked so that a constant window has exactly that mean and a
- * stddev of exactly 0, as the contract's stddev = 0 rule needs.
+ * <p>Mean and the sum of squared deviations are updated with Welford's add/replace recurrences over values
+ * shifted by a pivot near the mean, so large values with a small spread (bytes around 1e9 ± 1) lose nothing to
+ * cancellation, as a running sum of squares would. Rounding drift is wiped by an exact two-pass recomputation
+ * (which also re-centres the pivot) every {@code capacity} values, amortised O(1); a run of equal values is
+ * tracked so that a constant window has exactly that mean and a stddev of exactly 0, as the contract needs.
  *
  * <p>Not thread-safe: guarded by the owning {@link Source}'s lock.
  */
@@ -18,7 +18,8 @@ public final class RollingWindow {
     // All fields below: guarded by the owning Source's lock.
     private int head;          // index the next value is written to
     private int size;          // values held, at most ring.length
-    private double mean;       // mean of the values held
+    private double pivot;      // values are accumulated as (x - pivot)
+    private double meanY;      // mean of (x - pivot) over the values held
     private double m2;         // sum of squared deviations from the mean
     private int sinceExact;    // values added since the last exact recomputation
     private int equalRun;      // how many of the latest values equal the latest one
@@ -40,7 +41,7 @@ public final class RollingWindow {
     }
 
     public double mean() {
-        return mean;
+        return pivot + meanY;
     }
 
     /** Population standard deviation of the values held (0 when empty). */
@@ -62,10 +63,11 @@ public final class RollingWindow {
             return 0.0;
         }
         if (isConstant()) {
-            return x == mean ? 0.0 : Double.NaN;
+            return x == pivot ? 0.0 : Double.NaN;
         }
         double sd = stddev();
-        return sd == 0.0 ? (x == mean ? 0.0 : Double.NaN) : (x - mean) / sd;
+        double d = (x - pivot) - meanY;
+        return sd == 0.0 ? (d == 0.0 ? 0.0 : Double.NaN) : d / sd;
     }
 
     /** Lets {@code x} into the window, evicting the oldest value when full. */
@@ -74,21 +76,26 @@ public final class RollingWindow {
         int cap = r.length;
         equalRun = size > 0 && x == latest ? Math.min(equalRun + 1, cap) : 1;
         latest = x;
+        if (size == 0) {
+            pivot = x;
+        }
+        double y = x - pivot;
         if (size < cap) {
             size++;
-            double delta = x - mean;
-            mean += delta / size;
-            m2 += delta * (x - mean);
+            double delta = y - meanY;
+            meanY += delta / size;
+            m2 += delta * (y - meanY);
         } else {
-            double old = r[head];
-            double oldMean = mean;
-            mean = oldMean + (x - old) / cap;
-            m2 += (x - old) * (x - mean + old - oldMean);
+            double yOld = r[head] - pivot;
+            double oldMean = meanY;
+            meanY = oldMean + (y - yOld) / cap;
+            m2 += (y - yOld) * (y - meanY + yOld - oldMean);
         }
         r[head] = x;
         head = head + 1 == cap ? 0 : head + 1;
         if (equalRun >= size) {
-            mean = x;
+            pivot = x;
+            meanY = 0.0;
             m2 = 0.0;
             sinceExact = 0;
         } else if (++sinceExact >= cap || m2 < 0) {
@@ -107,23 +114,23 @@ public final class RollingWindow {
         return size;
     }
 
-    /** Exact two-pass mean and squared deviations: the sum's rounding is corrected by a second pass. */
+    /** Exact two-pass mean and squared deviations around a re-centred pivot. */
     private void recompute() {
         double[] r = ring;
         int n = size;
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += r[i];
+            sum += r[i] - pivot;
         }
-        double m = sum / n;
+        pivot += sum / n;
         double correction = 0;
         double squares = 0;
         for (int i = 0; i < n; i++) {
-            double d = r[i] - m;
+            double d = r[i] - pivot;
             correction += d;
             squares += d * d;
         }
-        mean = m + correction / n;
+        meanY = correction / n;
         m2 = Math.max(0.0, squares - correction * correction / n);
         sinceExact = 0;
     }

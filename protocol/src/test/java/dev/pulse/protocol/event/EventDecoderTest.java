@@ -1,0 +1,245 @@
+package dev.pulse.protocol.event;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventDecoderTest {
+
+    /** What a decode produced, in a form that compares whole results. */
+    record Outcome(boolean ok, String events, DecodeError error, int index, long offset) {
+    }
+
+    static Outcome decode(BodyFormat format, byte[] body, int... splits) {
+        EventDecoder d = new EventDecoder(new EventBatch());
+        d.begin(format);
+        int from = 0;
+        boolean ok = true;
+        for (int split : splits) {
+            ok = d.feed(body, from, split - from);
+            from = split;
+        }
+        ok = ok && d.feed(body, from, body.length - from);
+        ok = ok && d.finish();
+        return ok ? new Outcome(true, describe(d.batch()), null, 0, -1)
+                : new Outcome(false, null, d.error(), d.errorIndex(), d.errorOffset());
+    }
+
+    static Outcome decode(BodyFormat format, String body) {
+        return decode(format, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String describe(EventBatch b) {
+        StringBuilder s = new StringBuilder();
+        for (int e = 0; e < b.size(); e++) {
+            s.append(b.sourceName(e)).append('@').append(b.timestamp(e)).append('{');
+            for (int m = b.metricStart(e); m < b.metricStart(e) + b.metricCount(e); m++) {
+                s.append(b.metricName(m)).append('=').append(b.metricValue(m)).append(';');
+            }
+            s.append('}');
+        }
+        return s.toString();
+    }
+
+    @Test
+    void decodesTheContractsExampleEvent() {
+        Outcome o = decode(BodyFormat.JSON,
+                "{\"timestamp\": 1234567890, \"source\": \"web-1\", \"cpu\": 45.5, \"rps\": 105.3, \"memory\": 50.2, \"latency\": 25.1}");
+        assertEquals("web-1@1.23456789E9{cpu=45.5;rps=105.3;memory=50.2;latency=25.1;}", o.events());
+    }
+
+    @Test
+    void defaultsSourceAndLeavesTimestampAbsent() {
+        assertEquals("default@NaN{cpu=1.0;}", decode(BodyFormat.JSON, "{\"cpu\":1}").events());
+        assertEquals("default@NaN{cpu=1.0;}", decode(BodyFormat.JSON, "{\"timestamp\":null,\"cpu\":1}").events());
+        assertEquals("default@1.5{cpu=1.0;}", decode(BodyFormat.JSON, "{\"timestamp\":1.5,\"cpu\":1}").events());
+    }
+
+    @Test
+    void decodesArraysAndNdjsonThroughTheSamePath() {
+        String expected = "a@NaN{cpu=1.0;}b@NaN{x_1=2.5;}";
+        assertEquals(expected, decode(BodyFormat.JSON, "[{\"source\":\"a\",\"cpu\":1},{\"source\":\"b\",\"x_1\":2.5}]").events());
+        assertEquals(expected, decode(BodyFormat.NDJSON, "{\"source\":\"a\",\"cpu\":1}\n\n{\"source\":\"b\",\"x_1\":2.5}\n").events());
+        assertEquals(expected, decode(BodyFormat.NDJSON, "\n{\"source\":\"a\",\"cpu\":1}\r\n  \r\n{\"source\":\"b\",\"x_1\":2.5}").events());
+    }
+
+    @Test
+    void keepsNumbersExact() {
+        assertEquals("default@NaN{a=1.0E9;b=-0.001;c=1.2345678901234567E19;d=9.007199254740992E15;e=1.0E-300;}",
+                decode(BodyFormat.JSON, "{\"a\":1e9,\"b\":-1e-3,\"c\":12345678901234567890,\"d\":9007199254740993,\"e\":1e-300}").events());
+        assertEquals("default@NaN{big=1.0E308;}", decode(BodyFormat.JSON, "{\"big\":1e308}").events());
+    }
+
+    @Test
+    void handlesEscapesInKeysAndUnicodeInIgnoredPlaces() {
+        // an escaped key decodes to a plain metric name
+        assertEquals("default@NaN{cpu=1.0;}", decode(BodyFormat.JSON, "{\"c\\u0070u\":1}").events());
+        assertRefused(decode(BodyFormat.JSON, "{\"source\":\"w\\u00e9b\",\"cpu\":1}"), DecodeError.BAD_NAME, 0);
+        assertRefused(decode(BodyFormat.JSON, "{\"source\":\"wéb\",\"cpu\":1}"), DecodeError.BAD_NAME, 0);
+        assertRefused(decode(BodyFormat.JSON, "{\"cpü\":1}"), DecodeError.BAD_NAME, 0);
+    }
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                Arguments.of("{\"cpu\":\"1\"}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":true}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":null}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":{\"a\":1}}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":[1]}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":1e400}", DecodeError.NOT_FINITE, 0),
+                Arguments.of("{\"cpu\":-1e400}", DecodeError.NOT_FINITE, 0),
+                Arguments.of("{\"timestamp\":\"now\",\"cpu\":1}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"source\":5,\"cpu\":1}", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"source\":\"\",\"cpu\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"source\":\"a b\",\"cpu\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"source\":\"" + "s".repeat(129) + "\",\"cpu\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"" + "m".repeat(65) + "\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"bad-name\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"\":1}", DecodeError.BAD_NAME, 0),
+                Arguments.of("{\"cpu\":1,\"cpu\":2}", DecodeError.DUPLICATE_FIELD, 0),
+                Arguments.of("{\"source\":\"a\",\"source\":\"b\",\"cpu\":1}", DecodeError.DUPLICATE_FIELD, 0),
+                Arguments.of("{\"source\":\"a\"}", DecodeError.NO_METRIC, 0),
+                Arguments.of("{}", DecodeError.NO_METRIC, 0),
+                Arguments.of("[]", DecodeError.EMPTY_BATCH, 0),
+                Arguments.of("", DecodeError.EMPTY_BATCH, 0),
+                Arguments.of("   ", DecodeError.EMPTY_BATCH, 0),
+                Arguments.of("[{\"cpu\":1},{\"cpu\":\"x\"}]", DecodeError.WRONG_TYPE, 1),
+                Arguments.of("[{\"cpu\":1},{\"cpu\":2},{}]", DecodeError.NO_METRIC, 2),
+                Arguments.of("[{\"cpu\":1},5]", DecodeError.WRONG_TYPE, 1),
+                Arguments.of("[[{\"cpu\":1}]]", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("5", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("\"x\"", DecodeError.WRONG_TYPE, 0),
+                Arguments.of("{\"cpu\":1} {\"cpu\":2}", DecodeError.MALFORMED, 1),
+                Arguments.of("{\"cpu\":NaN}", DecodeError.MALFORMED, 0),
+                Arguments.of("{\"cpu\":Infinity}", DecodeError.MALFORMED, 0),
+                Arguments.of("{\"cpu\":1", DecodeError.MALFORMED, 0),
+                Arguments.of("{\"cpu\":1}}", DecodeError.MALFORMED, 1),
+                Arguments.of("[{\"cpu\":1}", DecodeError.MALFORMED, 1),
+                Arguments.of("{\"cpu\":1} trailing", DecodeError.MALFORMED, 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void refusesWithReasonAndIndex(String body, DecodeError reason, int index) {
+        assertRefused(decode(BodyFormat.JSON, body), reason, index);
+    }
+
+    @Test
+    void refusesNdjsonLinesThatAreNotObjects() {
+        assertRefused(decode(BodyFormat.NDJSON, "{\"cpu\":1}\n[{\"cpu\":2}]\n"), DecodeError.WRONG_TYPE, 1);
+        assertRefused(decode(BodyFormat.NDJSON, "\n\n"), DecodeError.EMPTY_BATCH, 0);
+        assertRefused(decode(BodyFormat.NDJSON, "{\"cpu\":1}\n{\"cpu\":\n"), DecodeError.MALFORMED, 1);
+    }
+
+    @Test
+    void reportsTheByteOffsetOfMalformedJson() {
+        assertEquals(7, decode(BodyFormat.JSON, "{\"cpu\":x}").offset());
+        assertEquals(9, decode(BodyFormat.JSON, "{\"cpu\":1 2}").offset());
+        assertEquals(10, decode(BodyFormat.JSON, "{\"cpu\":1} x").offset());
+        assertEquals(-1, decode(BodyFormat.JSON, "{\"cpu\":\"x\"}").offset());
+    }
+
+    @Test
+    void refusesDeepNestingAtOnce() {
+        String deep = "[".repeat(100_000);
+        assertRefused(decode(BodyFormat.JSON, deep), DecodeError.WRONG_TYPE, 0);
+    }
+
+    @Test
+    void refusesEventsWithTooManyFields() {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i <= EventDecoder.MAX_FIELDS_PER_EVENT; i++) {
+            b.append(i == 0 ? "" : ",").append("\"m").append(i).append("\":1");
+        }
+        assertRefused(decode(BodyFormat.JSON, b.append('}').toString()), DecodeError.WRONG_TYPE, 0);
+    }
+
+    static List<String> splitCases() {
+        List<String> cases = new ArrayList<>();
+        cases.add("{\"timestamp\": 1234567890.25, \"source\": \"web-1\", \"cpu\": 45.5, \"rps\": 105.3, \"memory\": 5e9, \"latency\": 25.1}");
+        cases.add("[{\"source\":\"a.b:c-d_e\",\"cpu\":-1.5e-3},{\"c\\u0070u\":2,\"timestamp\":null},{\"x\":12345678901234567890}]");
+        cases.add("[{\"cpu\":1},{\"cpu\":\"x\"}]");
+        cases.add("{\"cpu\":1,\"cpu\":2}");
+        cases.add("{\"cpu\":x}");
+        cases.add("[{\"cpu\":1}] garbage");
+        cases.add("{\"source\":\"\\u0077eb\",\"cpu\":1}");
+        return cases;
+    }
+
+    @Test
+    void givesTheSameResultForEverySplitPoint() {
+        for (String json : splitCases()) {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            Outcome whole = decode(BodyFormat.JSON, body);
+            for (int split = 0; split <= body.length; split++) {
+                assertEquals(whole, decode(BodyFormat.JSON, body, split), json + " split at " + split);
+            }
+            int[] every = new int[body.length];
+            for (int i = 0; i < body.length; i++) {
+                every[i] = i;
+            }
+            assertEquals(whole, decode(BodyFormat.JSON, body, every), json + " one byte at a time");
+        }
+    }
+
+    @Test
+    void givesTheSameResultForNdjsonFedByteByByte() {
+        byte[] body = "{\"source\":\"a\",\"cpu\":1}\n\n{\"source\":\"b\",\"cpu\":2.5}\n".getBytes(StandardCharsets.UTF_8);
+        Outcome whole = decode(BodyFormat.NDJSON, body);
+        assertTrue(whole.ok());
+        int[] every = new int[body.length];
+        for (int i = 0; i < body.length; i++) {
+            every[i] = i;
+        }
+        assertEquals(whole, decode(BodyFormat.NDJSON, body, every));
+    }
+
+    @Test
+    void feedsDirectAndHeapBuffers() {
+        byte[] body = "[{\"cpu\":1},{\"cpu\":2}]".getBytes(StandardCharsets.UTF_8);
+        for (ByteBuf buf : new ByteBuf[]{Unpooled.wrappedBuffer(body), Unpooled.directBuffer().writeBytes(body)}) {
+            EventDecoder d = new EventDecoder(new EventBatch());
+            d.begin(BodyFormat.JSON);
+            assertTrue(d.feed(buf.retainedSlice(0, 7)));
+            assertTrue(d.feed(buf.retainedSlice(7, body.length - 7)));
+            assertTrue(d.finish());
+            assertEquals("default@NaN{cpu=1.0;}default@NaN{cpu=2.0;}", describe(d.batch()));
+            assertEquals(0, buf.readerIndex(), "feeding does not consume the caller's buffer");
+            buf.release();
+        }
+    }
+
+    @Test
+    void reusesTheBatchAcrossRequests() {
+        EventDecoder d = new EventDecoder(new EventBatch());
+        for (int i = 0; i < 3; i++) {
+            d.begin(BodyFormat.JSON);
+            byte[] body = ("{\"source\":\"s" + i + "\",\"cpu\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            assertTrue(d.feed(body, 0, body.length));
+            assertTrue(d.finish());
+            assertEquals("s" + i + "@NaN{cpu=" + (double) i + ";}", describe(d.batch()));
+        }
+        d.begin(BodyFormat.JSON);
+        byte[] bad = "{\"cpu\":[".getBytes(StandardCharsets.UTF_8);
+        assertFalse(d.feed(bad, 0, bad.length));
+        assertFalse(d.finish());
+    }
+
+    private static void assertRefused(Outcome o, DecodeError reason, int index) {
+        assertFalse(o.ok(), "expected a refusal");
+        assertEquals(reason, o.error());
+        assertEquals(index, o.index());
+    }
+}
