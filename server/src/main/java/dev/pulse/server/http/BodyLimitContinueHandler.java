@@ -25,6 +25,11 @@ final class BodyLimitContinueHandler extends HttpServerExpectContinueHandler {
     }
 
     @Override
+    protected HttpResponse acceptMessage(HttpRequest request) {
+        return HttpUtil.getContentLength(request, -1L) > maxBodyBytes ? null : super.acceptMessage(request);
+    }
+
+    @Override
     protected HttpResponse rejectResponse(HttpRequest request) {
         if (HttpUtil.getContentLength(request, -1L) > maxBodyBytes) {
             byte[] body = ("{\"error\":\"body is larger than " + maxBodyBytes + " bytes (MAX_BODY_BYTES)\"}")
