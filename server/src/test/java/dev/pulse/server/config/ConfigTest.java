@@ -1,0 +1,52 @@
+package dev.pulse.server.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+
+    @Test
+    void defaultsAreTheContracts() {
+        Config c = Config.defaults();
+        assertEquals(8080, c.port());
+        assertEquals("localhost", c.redisHost());
+        assertEquals(6379, c.redisPort());
+        assertEquals(50, c.windowSize());
+        assertEquals(2.0, c.zscoreThreshold());
+        assertEquals(10, c.minSamples());
+        assertEquals(1 << 20, c.maxBodyBytes());
+        assertEquals(10_000, c.maxSources());
+        assertEquals(32, c.maxMetricsPerSource());
+        assertEquals(1000, c.maxExportedSeries());
+        assertEquals(1000, c.analyzeCacheTtlMs());
+        assertEquals(DetectorKind.ZSCORE, c.detector());
+        assertEquals(10_000, c.shutdownTimeoutMs());
+        assertEquals("metrics:", c.redisKeyPrefix());
+    }
+
+    @Test
+    void redisNoneDisablesRedis() {
+        assertTrue(Config.from(Map.of("REDIS_ADDR", "none")).redisDisabled());
+    }
+
+    @Test
+    void aBadValueNamesTheVariableAndWhy() {
+        assertEquals("WINDOW_SIZE=abc: not a number",
+                assertThrows(ConfigException.class, () -> Config.from(Map.of("WINDOW_SIZE", "abc"))).getMessage());
+        assertEquals("MIN_SAMPLES=60: must not exceed WINDOW_SIZE (50)",
+                assertThrows(ConfigException.class, () -> Config.from(Map.of("MIN_SAMPLES", "60"))).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("SERVER_PORT", "70000")))
+                .getMessage().startsWith("SERVER_PORT=70000: out of range"));
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("ZSCORE_THRESHOLD", "NaN")))
+                .getMessage().startsWith("ZSCORE_THRESHOLD=NaN"));
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("REDIS_ADDR", "nohost")))
+                .getMessage().startsWith("REDIS_ADDR=nohost"));
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("DETECTOR", "magic")))
+                .getMessage().startsWith("DETECTOR=magic: expected one of zscore"));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.pulse.server.metrics;
+
+import dev.pulse.server.support.Tools;
+import dev.pulse.server.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real scrape of /metrics: the contract's families are there, bounded, and promtool accepts the text. */
+class MetricsExpositionTest {
+
+    @Test
+    void scrapeHasTheContractsFamiliesAndPassesPromtool() throws Exception {
+        try (TestServer server = new TestServer(Map.of("MAX_EXPORTED_SERIES", "5"))) {
+            for (int i = 0; i < 45; i++) {
+                server.post("{\"source\":\"s" + (i % 3) + "\",\"cpu\":" + (i == 44 ? 500 : i % 2) + ",\"rps\":1,\"custom_x\":" + i + "}");
+            }
+            server.post("{\"cpu\":\"bad\"}");
+            server.get("/nope");
+            server.get("/analyze?source=*");
+            HttpResponse<String> r = server.get("/metrics");
+            assertEquals(200, r.statusCode());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElseThrow());
+            String text = r.body();
+            for (String family : List.of("http_requests_total counter", "http_request_duration_seconds histogram",
+                    "anomalies_detected_total counter", "metrics_rolling_average gauge", "metrics_zscore gauge",
+                    "active_connections gauge", "events_ingested_total counter", "events_rejected_total counter",
+                    "redis_queue_depth gauge", "redis_events_written_total counter", "redis_write_failures_total counter",
+                    "redis_events_dropped_total counter", "analyze_cache_hits_total counter",
+                    "analyze_cache_misses_total counter", "jvm_memory_bytes_used gauge")) {
+                assertTrue(text.contains("# TYPE " + family + "\n"), family);
+            }
+            assertTrue(text.contains("http_requests_total{method=\"GET\",path=\"other\",status=\"404\"} 1\n"));
+            assertTrue(text.contains("events_rejected_total{reason=\"wrong_type\"} 1\n"));
+            assertTrue(text.contains("events_ingested_total 45\n"));
+            assertTrue(text.contains("anomalies_detected_total{metric=\"cpu\"} 1\n"), text);
+            assertEquals(5, text.lines().filter(l -> l.startsWith("metrics_rolling_average{")).count(),
+                    "per-series gauges stop at MAX_EXPORTED_SERIES");
+
+            String promtool = Tools.require("promtool");
+            Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+            p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            p.getInputStream().transferTo(out);
+            assertEquals(0, p.waitFor(), "promtool check metrics: " + out);
+        }
+    }
+}
