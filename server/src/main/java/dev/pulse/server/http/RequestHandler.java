@@ -138,7 +138,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (!req.method().equals(route.method())) {
             ByteBuf body = errorBody(ctx, "method " + req.method().name() + " is not allowed on " + route.path());
-            FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, body, keepAlive);
+            FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, body, keepAlive());
             r.headers().set(HttpHeaderNames.ALLOW, route.method().name());
             send(ctx, r);
             return;
@@ -364,7 +364,13 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(ChannelHandlerContext ctx, HttpResponseStatus status, AsciiString type, ByteBuf body) {
-        send(ctx, Replies.response(status, type, body, keepAlive));
+        send(ctx, Replies.response(status, type, body, keepAlive()));
+    }
+
+    /** Whether this connection stays open after the reply: not once the server drains. */
+    private boolean keepAlive() {
+        keepAlive &= !services.draining();
+        return keepAlive;
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpResponse response) {
