@@ -1,0 +1,83 @@
+package dev.pulse.bench.analytics;
+
+import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.protocol.event.BodyFormat;
+import dev.pulse.protocol.event.EventBatch;
+import dev.pulse.protocol.event.EventDecoder;
+import dev.pulse.server.analytics.BatchApplier;
+import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Decoding a 100-event body and applying it to the rolling windows, as one ingest request does after the HTTP
+ * codec. Reported per event ({@link OperationsPerInvocation}); run with {@code -prof gc} for bytes per event.
+ */
+@State(Scope.Thread)
+public class DecodeApplyBenchmark extends BenchmarkDefaults {
+    private static final int EVENTS = 100;
+
+    @Param({"JSON", "NDJSON"})
+    public BodyFormat format;
+
+    @Param({"zscore"})
+    public String detector;
+
+    private byte[] body;
+    private EventDecoder decoder;
+    private BatchApplier applier;
+
+    @Setup
+    public void setUp() {
+        Random r = new Random(1);
+        StringBuilder b = new StringBuilder(format == BodyFormat.JSON ? "[" : "");
+        for (int i = 0; i < EVENTS; i++) {
+            if (i > 0) {
+                b.append(format == BodyFormat.JSON ? "," : "\n");
+            }
+            b.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"web-").append(i % 10)
+                    .append("\",\"cpu\":").append(String.format("%.1f", 40 + r.nextGaussian() * 5))
+                    .append(",\"rps\":").append(String.format("%.1f", 100 + r.nextGaussian() * 10))
+                    .append(",\"memory\":").append(String.format("%.1f", 50 + r.nextGaussian()))
+                    .append(",\"latency\":").append(String.format("%.1f", 25 + r.nextGaussian() * 3)).append('}');
+        }
+        body = b.append(format == BodyFormat.JSON ? "]" : "\n").toString().getBytes(StandardCharsets.UTF_8);
+        Config config = Config.from(Map.of("DETECTOR", detector));
+        SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
+                config.windowSize(), Detectors.factory(config));
+        decoder = new EventDecoder(new EventBatch());
+        applier = new BatchApplier(registry, BatchListener.NONE);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public int decodeAndApply() {
+        decoder.begin(format);
+        decoder.feed(body, 0, body.length);
+        if (!decoder.finish()) {
+            throw new IllegalStateException(decoder.message());
+        }
+        applier.apply(decoder.batch(), 1_700_000_000.0);
+        return applier.anomalies().size();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public int decodeOnly() {
+        decoder.begin(format);
+        decoder.feed(body, 0, body.length);
+        decoder.finish();
+        return decoder.batch().size();
+    }
+}

@@ -1,1 +1,0 @@
-package dev.pulse.perf; final class Placeholder {}
