@@ -25,6 +25,19 @@ class ShutdownTest {
         return pb.redirectErrorStream(true);
     }
 
+    private static void awaitInFlight(int port, int n) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            try (RawHttp c = new RawHttp(port)) {
+                String body = c.send(RawHttp.get("/stats")).read().body();
+                if (body.contains("\"in_flight\":" + n + ",")) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the request never reached the server");
+    }
+
     @Test
     void aBadSettingStopsStartUpWithOneLineAndNonZeroStatus() throws Exception {
         Process p = java("WINDOW_SIZE", "many").start();
@@ -50,7 +63,7 @@ class ShutdownTest {
             String body = "{\"source\":\"last\",\"cpu\":1}";
             inFlight.send("POST /metrics-data HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.length() + "\r\n\r\n" + body.substring(0, 5));
-            Thread.sleep(200);
+            awaitInFlight(port, 2); // this request and the /stats asking
             p.destroy(); // SIGTERM
             Thread.sleep(300);
             try (RawHttp late = new RawHttp(port)) {

@@ -43,7 +43,7 @@ public final class Services {
         this.remote = remote;
         this.analyze = new AnalyzeView(config.windowSize(), config.zscoreThreshold());
         this.fleet = new FleetView(registry, config.windowSize(), config.zscoreThreshold(), config.analyzeCacheTtlMs());
-        this.stats = new StatsView(counters, http, latency, registry, redis, fleet);
+        this.stats = new StatsView(counters, http, latency, registry, redis, fleet, inFlight::get);
     }
 
     public boolean draining() {

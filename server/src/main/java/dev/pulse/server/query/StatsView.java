@@ -17,8 +17,11 @@ public final class StatsView {
     private final RedisStatus redis;
     private final FleetView fleet;
 
+    private final java.util.function.IntSupplier inFlight;
+
     public StatsView(ServerCounters counters, HttpMetrics http, LatencyWindow latency, SeriesRegistry registry,
-                     RedisStatus redis, FleetView fleet) {
+                     RedisStatus redis, FleetView fleet, java.util.function.IntSupplier inFlight) {
+        this.inFlight = inFlight;
         this.counters = counters;
         this.http = http;
         this.latency = latency;
@@ -39,6 +42,7 @@ public final class StatsView {
                 .raw(',').key("sources").number(registry.sourceCount())
                 .raw(',').key("series").number(registry.seriesCount())
                 .raw(',').key("active_connections").number(counters.activeConnections())
+                .raw(',').key("in_flight").number(inFlight.getAsInt())
                 .raw(',').key("latency_ms").raw('{')
                 .key("count").number(h.getTotalCount())
                 .raw(',').key("p50").number(millis(h, 50.0))
