@@ -1,10 +1,10 @@
 package dev.pulse.server.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * replies leave in one syscall), idle timeout, HTTP/1.1 codec with bounded line, header and chunk sizes,
  * {@code Expect: 100-continue} with the body limit, then the {@link RequestHandler}.
  */
-public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+public final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Longest request line. */
     public static final int MAX_INITIAL_LINE = 4096;
     /** Largest chunk handed to the handler at once; a larger body arrives in several. */
@@ -37,7 +37,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("limit", limiter);
         p.addLast("flush", new FlushConsolidationHandler(256, true));

@@ -56,13 +56,19 @@ public final class MetricsExporter {
         this.maxExportedSeries = maxExportedSeries;
     }
 
+    /** The whole scrape: the service's families, then the JVM's. */
     public void write(ByteBuf buf) {
+        writeService(buf);
+        writeJvm(buf);
+    }
+
+    /** The service's own families only: what grows with the number of series. */
+    public void writeService(ByteBuf buf) {
         out.target(buf);
         writeHttp();
         writeCounters();
         writeSeries();
         writeRedis();
-        writeJvm(buf);
     }
 
     private void writeHttp() {

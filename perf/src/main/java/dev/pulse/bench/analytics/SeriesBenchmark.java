@@ -1,0 +1,55 @@
+package dev.pulse.bench.analytics;
+
+import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.server.analytics.RollingWindow;
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.Map;
+import java.util.Random;
+
+/** One value into one series: the window's z-score and update alone, and with the detector (ns/op). */
+@State(Scope.Thread)
+public class SeriesBenchmark extends BenchmarkDefaults {
+    @Param({"zscore", "robust"})
+    public String detector;
+
+    private final double[] values = new double[4096];
+    private int next;
+    private RollingWindow window;
+    private Series series;
+
+    @Setup
+    public void setUp() {
+        Random r = new Random(5);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1e9 + r.nextGaussian() * 3 + (r.nextInt(100) == 0 ? 50 : 0);
+        }
+        window = new RollingWindow(50);
+        Config config = Config.from(Map.of("DETECTOR", detector));
+        series = new SeriesRegistry(10, 10, 50, Detectors.factory(config)).restore("bench", "cpu");
+    }
+
+    @Benchmark
+    public double windowZscoreAndAdd() {
+        double x = values[next++ & 4095];
+        double z = window.zscore(x);
+        window.add(x);
+        return z;
+    }
+
+    @Benchmark
+    public boolean seriesObserve() {
+        double x = values[next++ & 4095];
+        synchronized (series.source()) {
+            return series.observe(x, 1_700_000_000.0 + next);
+        }
+    }
+}

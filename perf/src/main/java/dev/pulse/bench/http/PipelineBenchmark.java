@@ -1,0 +1,75 @@
+package dev.pulse.bench.http;
+
+import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import dev.pulse.server.http.RemoteSnapshots;
+import dev.pulse.server.http.ServerInitializer;
+import dev.pulse.server.http.Services;
+import dev.pulse.server.redis.RedisStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A whole ingest request through the server's pipeline in an {@link EmbeddedChannel}: HTTP decoding, streaming
+ * JSON decode, apply, reply encoding (ns per request).
+ */
+@State(Scope.Thread)
+public class PipelineBenchmark extends BenchmarkDefaults {
+    @Param({"1", "100"})
+    public int events;
+
+    private EmbeddedChannel channel;
+    private ByteBuf request;
+
+    @Setup
+    public void setUp() {
+        Config config = Config.from(Map.of("REDIS_ADDR", "none"));
+        SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
+                config.windowSize(), Detectors.factory(config));
+        Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
+        ServerInitializer init = new ServerInitializer(services);
+        channel = new EmbeddedChannel();
+        channel.pipeline().addLast(init);
+        StringBuilder b = new StringBuilder(events == 1 ? "" : "[");
+        for (int i = 0; i < events; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"source\":\"web-").append(i % 10)
+                    .append("\",\"cpu\":45.5,\"rps\":105.3,\"memory\":50.2,\"latency\":25.1}");
+        }
+        String body = b.append(events == 1 ? "" : "]").toString();
+        byte[] bytes = ("POST /metrics-data HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+        request = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    @Benchmark
+    public int request() {
+        channel.writeInbound(request.retainedDuplicate());
+        channel.flushOutbound();
+        int n = 0;
+        Object out;
+        while ((out = channel.readOutbound()) != null) {
+            n++;
+            io.netty.util.ReferenceCountUtil.release(out);
+        }
+        return n;
+    }
+
+    @TearDown
+    public void tearDown() {
+        request.release();
+        channel.finishAndReleaseAll();
+    }
+}
