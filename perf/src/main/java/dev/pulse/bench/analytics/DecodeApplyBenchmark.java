@@ -21,15 +21,19 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Decoding a 100-event body and applying it to the rolling windows, as one ingest request does after the HTTP
- * codec. Reported per event ({@link OperationsPerInvocation}); run with {@code -prof gc} for bytes per event.
+ * Decoding a body and applying it to the rolling windows, as one ingest request does after the HTTP codec: a single
+ * event, and 100-event JSON arrays and NDJSON bodies. Every invocation handles 100 events (100 single-event
+ * bodies, or one 100-event body), so scores are per event; run with {@code -prof gc} for bytes per event.
  */
 @State(Scope.Thread)
 public class DecodeApplyBenchmark extends BenchmarkDefaults {
-    private static final int EVENTS = 100;
+    private static final int EVENTS_PER_INVOCATION = 100;
 
     @Param({"JSON", "NDJSON"})
     public BodyFormat format;
+
+    @Param({"1", "100"})
+    public int events;
 
     @Param({"zscore"})
     public String detector;
@@ -41,8 +45,9 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     @Setup
     public void setUp() {
         Random r = new Random(1);
-        StringBuilder b = new StringBuilder(format == BodyFormat.JSON ? "[" : "");
-        for (int i = 0; i < EVENTS; i++) {
+        boolean array = format == BodyFormat.JSON && events > 1;
+        StringBuilder b = new StringBuilder(array ? "[" : "");
+        for (int i = 0; i < events; i++) {
             if (i > 0) {
                 b.append(format == BodyFormat.JSON ? "," : "\n");
             }
@@ -52,7 +57,7 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
                     .append(",\"memory\":").append(String.format("%.1f", 50 + r.nextGaussian()))
                     .append(",\"latency\":").append(String.format("%.1f", 25 + r.nextGaussian() * 3)).append('}');
         }
-        body = b.append(format == BodyFormat.JSON ? "]" : "\n").toString().getBytes(StandardCharsets.UTF_8);
+        body = b.append(array ? "]" : format == BodyFormat.NDJSON ? "\n" : "").toString().getBytes(StandardCharsets.UTF_8);
         Config config = Config.from(Map.of("DETECTOR", detector));
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
@@ -61,23 +66,31 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     }
 
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
+    @OperationsPerInvocation(EVENTS_PER_INVOCATION)
     public int decodeAndApply() {
-        decoder.begin(format);
-        decoder.feed(body, 0, body.length);
-        if (!decoder.finish()) {
-            throw new IllegalStateException(decoder.message());
+        int flagged = 0;
+        for (int r = EVENTS_PER_INVOCATION / events; r > 0; r--) {
+            decoder.begin(format);
+            decoder.feed(body, 0, body.length);
+            if (!decoder.finish()) {
+                throw new IllegalStateException(decoder.message());
+            }
+            applier.apply(decoder.batch(), 1_700_000_000.0);
+            flagged += applier.anomalies().size();
         }
-        applier.apply(decoder.batch(), 1_700_000_000.0);
-        return applier.anomalies().size();
+        return flagged;
     }
 
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
+    @OperationsPerInvocation(EVENTS_PER_INVOCATION)
     public int decodeOnly() {
-        decoder.begin(format);
-        decoder.feed(body, 0, body.length);
-        decoder.finish();
-        return decoder.batch().size();
+        int decoded = 0;
+        for (int r = EVENTS_PER_INVOCATION / events; r > 0; r--) {
+            decoder.begin(format);
+            decoder.feed(body, 0, body.length);
+            decoder.finish();
+            decoded += decoder.batch().size();
+        }
+        return decoded;
     }
 }
