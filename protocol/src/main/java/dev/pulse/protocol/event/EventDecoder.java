@@ -52,8 +52,17 @@ public final class EventDecoder {
         FAILED
     }
 
+    /** What a field name is: remembered per name instance, since the parser hands out canonical names. */
+    private static final byte KIND_TIMESTAMP = 1;
+    private static final byte KIND_SOURCE = 2;
+    private static final byte KIND_METRIC = 3;
+    private static final byte KIND_BAD_NAME = 4;
+    private static final int KIND_CACHE_SIZE = 64;
+
     private final EventBatch batch;
     private final byte[] scratch = new byte[SCRATCH_BYTES];
+    private final String[] kindNames = new String[KIND_CACHE_SIZE]; // owned by the connection's event loop
+    private final byte[] kinds = new byte[KIND_CACHE_SIZE];          // owned by the connection's event loop
 
     // All fields below: owned by the connection's event loop.
     private JsonParser parser;
@@ -62,6 +71,7 @@ public final class EventDecoder {
     private State state;
     private boolean batchBody;
     private String field;
+    private byte fieldKind;
     private boolean sawTimestamp;
     private boolean sawSource;
     private int fieldsInEvent;
@@ -262,30 +272,46 @@ public final class EventDecoder {
         if (++fieldsInEvent > MAX_FIELDS_PER_EVENT) {
             return fail(DecodeError.WRONG_TYPE, "an event may carry at most " + MAX_FIELDS_PER_EVENT + " fields", -1);
         }
-        if (TIMESTAMP.equals(name)) {
+        byte kind = kindOf(name);
+        if (kind == KIND_TIMESTAMP) {
             if (sawTimestamp) {
                 return duplicate(name);
             }
             sawTimestamp = true;
-        } else if (SOURCE.equals(name)) {
+        } else if (kind == KIND_SOURCE) {
             if (sawSource) {
                 return duplicate(name);
             }
             sawSource = true;
-        } else if (!Names.isValidMetric(name)) {
+        } else if (kind == KIND_BAD_NAME) {
             return fail(DecodeError.BAD_NAME,
                     "metric name \"" + printable(name) + "\" must be 1-64 characters of A-Z a-z 0-9 _", -1);
         } else if (batch.hasMetric(name)) {
             return duplicate(name);
         }
         field = name;
+        fieldKind = kind;
         state = State.VALUE;
         return true;
     }
 
+    /** The kind of a field name, from a small identity cache in front of the string comparisons. */
+    private byte kindOf(String name) {
+        int slot = System.identityHashCode(name) & (KIND_CACHE_SIZE - 1);
+        if (kindNames[slot] == name) {
+            return kinds[slot];
+        }
+        byte kind = TIMESTAMP.equals(name) ? KIND_TIMESTAMP
+                : SOURCE.equals(name) ? KIND_SOURCE
+                : Names.isValidMetric(name) ? KIND_METRIC : KIND_BAD_NAME;
+        kindNames[slot] = name;
+        kinds[slot] = kind;
+        return kind;
+    }
+
     private boolean onValue(JsonToken token) throws IOException {
         String name = field;
-        if (name.equals(TIMESTAMP)) {
+        if (fieldKind == KIND_TIMESTAMP) {
             if (token == JsonToken.VALUE_NULL) {
                 return true;
             }
@@ -299,7 +325,7 @@ public final class EventDecoder {
             batch.setTimestamp(t);
             return true;
         }
-        if (name.equals(SOURCE)) {
+        if (fieldKind == KIND_SOURCE) {
             if (token != JsonToken.VALUE_STRING) {
                 return fail(DecodeError.WRONG_TYPE, "field \"source\" must be a string", -1);
             }
@@ -324,6 +350,10 @@ public final class EventDecoder {
     }
 
     private double number(JsonToken token) throws IOException {
+        double fast = DecimalParser.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        if (fast == fast) {
+            return fast;
+        }
         if (token == JsonToken.VALUE_NUMBER_INT) {
             JsonParser.NumberType type = parser.getNumberType();
             if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
