@@ -1,25 +1,31 @@
 package dev.pulse.server;
 
-import dev.pulse.server.analytics.BatchListener;
-import dev.pulse.server.analytics.Detector;
-import dev.pulse.server.analytics.SeriesRegistry;
-import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
-import dev.pulse.server.redis.RedisStatus;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Reads the configuration, starts the server, and on SIGTERM or SIGINT drains and exits with status 0. */
+/**
+ * Reads the configuration, starts the {@link Application}, and on SIGTERM or SIGINT stops it (drain requests, flush
+ * the Redis queue, bounded by {@code SHUTDOWN_TIMEOUT_MS}) and exits with status 0.
+ */
 public final class Main {
+    /** Held so the level set on them is not lost to garbage collection. */
+    private static final Logger[] QUIET = {Logger.getLogger("io.lettuce"), Logger.getLogger("io.netty")};
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+        for (Logger l : QUIET) {
+            l.setLevel(Level.WARNING);
+        }
         Config config;
         try {
             config = Config.fromEnvironment();
@@ -28,18 +34,12 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Supplier<Detector> detectors = Detectors.factory(config);
-        SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
-                config.windowSize(), detectors);
-        Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
-        PulseServer server = PulseServer.start(services);
-
+        Application app = Application.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
-            long deadline = System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000L;
             Log.info("shutting down: draining requests");
-            int unanswered = server.stop(deadline);
-            Log.info("stopped" + (unanswered > 0 ? " with " + unanswered + " requests unanswered" : ""));
+            app.stop(System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000L);
+            Log.info("stopped");
             stopped.countDown();
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(shutdown, "shutdown").start());

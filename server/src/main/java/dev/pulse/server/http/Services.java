@@ -42,7 +42,8 @@ public final class Services {
         this.listener = listener;
         this.remote = remote;
         this.analyze = new AnalyzeView(config.windowSize(), config.zscoreThreshold());
-        this.fleet = new FleetView(registry, config.windowSize(), config.zscoreThreshold(), config.analyzeCacheTtlMs());
+        this.fleet = new FleetView(registry, config.windowSize(), config.zscoreThreshold(), config.analyzeCacheTtlMs(),
+                remote::fleet);
         this.stats = new StatsView(counters, http, latency, registry, redis, fleet, inFlight::get);
     }
 

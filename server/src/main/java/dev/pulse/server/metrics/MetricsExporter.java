@@ -210,6 +210,28 @@ public final class MetricsExporter {
         out.unlabelled("redis_events_dropped_total", redis.dropped());
         out.family("redis_reconnects_total", "counter", "Reconnections to Redis.");
         out.unlabelled("redis_reconnects_total", redis.reconnects());
+        redis.writeHistograms((sizes, nanos) -> {
+            writeHistogram("redis_batch_size", "Events per pipelined write to Redis.", sizes, BATCH_BOUNDS, 1.0);
+            writeHistogram("redis_write_duration_seconds", "Time of one pipelined write to Redis.", nanos,
+                    WRITE_BOUNDS, 1e-9);
+        });
+    }
+
+    private static final double[] BATCH_BOUNDS = {1, 10, 100, 1000, 10_000};
+    private static final double[] WRITE_BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
+
+    /** A Prometheus histogram from an HdrHistogram; {@code unit} converts recorded values to the exported unit. */
+    private void writeHistogram(String name, String help, org.HdrHistogram.Histogram h, double[] bounds, double unit) {
+        out.family(name, "histogram", help);
+        for (double bound : bounds) {
+            long upTo = (long) Math.floor(bound / unit);
+            long count = h.getTotalCount() == 0 ? 0 : h.getCountBetweenValues(0, upTo);
+            out.sample(name + "_bucket").label(true, "le", java.math.BigDecimal.valueOf(bound).stripTrailingZeros()
+                    .toPlainString()).value(true, count);
+        }
+        out.sample(name + "_bucket").label(true, "le", "+Inf").value(true, h.getTotalCount());
+        out.unlabelled(name + "_count", h.getTotalCount());
+        out.unlabelled(name + "_sum", h.getTotalCount() == 0 ? 0.0 : h.getMean() * h.getTotalCount() * unit);
     }
 
     private static void writeJvm(ByteBuf buf) {

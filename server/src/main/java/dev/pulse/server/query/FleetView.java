@@ -8,7 +8,8 @@ import io.netty.buffer.Unpooled;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code GET /analyze?source=*}: every source's metrics, served from a snapshot at most {@code ttlMillis} old.
+ * {@code GET /analyze?source=*}: every source's metrics (those held here, then those only other replicas wrote to
+ * Redis), served from a snapshot at most {@code ttlMillis} old.
  * Rendering every source is O(series); the cache makes a burst of fleet reads cost one rendering.
  *
  * <p>Thread-safe: any event loop may serve; the snapshot is an immutable byte array behind a volatile reference
@@ -21,13 +22,17 @@ public final class FleetView {
     private final long ttlNanos;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final java.util.function.Supplier<java.util.Map<String, String>> remote;
     private volatile Snapshot snapshot; // written by whichever event loop renders
 
     private record Snapshot(byte[] sources, long builtNanos) {
     }
 
-    public FleetView(SeriesRegistry registry, int window, double threshold, long ttlMillis) {
+    /** @param remote sources other replicas wrote (name to JSON entry), merged where this replica has none */
+    public FleetView(SeriesRegistry registry, int window, double threshold, long ttlMillis,
+                     java.util.function.Supplier<java.util.Map<String, String>> remote) {
         this.registry = registry;
+        this.remote = remote;
         this.window = window;
         this.threshold = threshold;
         this.ttlNanos = ttlMillis * 1_000_000L;
@@ -79,6 +84,17 @@ public final class FleetView {
             }
             return true;
         });
+        for (java.util.Map.Entry<String, String> e : remote.get().entrySet()) {
+            dev.pulse.server.analytics.Source local = registry.find(e.getKey());
+            if (local != null && local.metricCount() > 0) {
+                continue;
+            }
+            if (!first[0]) {
+                w.raw(',');
+            }
+            first[0] = false;
+            w.string(e.getKey()).raw(':').raw(e.getValue());
+        }
         w.raw('}');
         byte[] bytes = new byte[buf.readableBytes()];
         buf.readBytes(bytes);

@@ -4,11 +4,11 @@ import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.analytics.Series;
 
 /** Writes one series as {@code /analyze} reports it. The caller holds the series' source lock. */
-final class SeriesJson {
+public final class SeriesJson {
     private SeriesJson() {
     }
 
-    static void write(JsonWriter w, Series s) {
+    public static void write(JsonWriter w, Series s) {
         w.raw('{').key("count").number(s.count())
                 .raw(',').key("last").number(s.last())
                 .raw(',').key("rolling_avg").number(s.rollingAverage())

@@ -60,6 +60,7 @@ public final class StatsView {
                 .raw(',').key("write_failures").number(redis.writeFailures())
                 .raw(',').key("dropped").number(redis.dropped())
                 .raw(',').key("reconnects").number(redis.reconnects())
+                .raw(',').key("restored_series").number(redis.restoredSeries())
                 .raw('}')
                 .raw(',').key("cache").raw('{')
                 .key("hits").number(hits)

@@ -18,6 +18,15 @@ public interface RedisStatus {
 
     long reconnects();
 
+    /** Series rebuilt from Redis at start-up. */
+    default long restoredSeries() {
+        return 0;
+    }
+
+    /** Hands the cumulative histograms of batch sizes (events) and write latencies (ns) to {@code sink}. */
+    default void writeHistograms(java.util.function.BiConsumer<org.HdrHistogram.Histogram, org.HdrHistogram.Histogram> sink) {
+    }
+
     /** The status of a server started with {@code REDIS_ADDR=none}. */
     RedisStatus DISABLED = new RedisStatus() {
         public Health health() { return Health.DISABLED; }

@@ -1,0 +1,67 @@
+package dev.pulse.server;
+
+import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import dev.pulse.server.http.RemoteSnapshots;
+import dev.pulse.server.http.Services;
+import dev.pulse.server.redis.RedisStatus;
+import dev.pulse.server.redis.RedisTier;
+
+/**
+ * The whole service wired together: registry, Redis tier (unless {@code REDIS_ADDR=none}), HTTP server. Start-up
+ * rebuilds the series from Redis before listening; {@link #stop} stops accepting, answers what is in flight,
+ * then flushes the Redis queue, all within one deadline.
+ */
+public final class Application {
+    private final PulseServer server;
+    private final RedisTier redis; // null without Redis
+
+    private Application(PulseServer server, RedisTier redis) {
+        this.server = server;
+        this.redis = redis;
+    }
+
+    public static Application start(Config config) throws InterruptedException {
+        SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
+                config.windowSize(), Detectors.factory(config));
+        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry);
+        Services services = redis == null
+                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
+                : new Services(config, registry, redis, redis.queue(), redis.remote());
+        try {
+            return new Application(PulseServer.start(services), redis);
+        } catch (InterruptedException | RuntimeException e) {
+            if (redis != null) {
+                redis.close(System.nanoTime());
+            }
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Services services() {
+        return server.services();
+    }
+
+    /** Stops within {@code deadlineNanos}; returns the queued events that could not be written to Redis. */
+    public long stop(long deadlineNanos) {
+        int unanswered = server.stop(deadlineNanos);
+        if (unanswered > 0) {
+            Log.warn(unanswered + " requests unanswered at the deadline");
+        }
+        if (redis == null) {
+            return 0;
+        }
+        Log.info("flushing " + redis.queueDepth() + " queued events to redis");
+        long left = redis.close(deadlineNanos);
+        if (left > 0) {
+            Log.warn(left + " queued events not written to redis before SHUTDOWN_TIMEOUT_MS");
+        }
+        return left;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pulse.server.redis;
+
+/**
+ * What pulse keeps in Redis, every key under {@code REDIS_KEY_PREFIX} (default {@code metrics:}):
+ * <ul>
+ *   <li>{@code <prefix>series:<source>:<metric>}: a list of {@code "<epoch_seconds> <value>"}, oldest first, trimmed
+ *       to the last {@code REDIS_HISTORY} values;</li>
+ *   <li>{@code <prefix>source:<source>}: a hash, one field per metric holding its {@code /analyze} JSON object, and
+ *       {@code updated_ms}, the epoch milliseconds of the last write;</li>
+ *   <li>{@code <prefix>sources}: the set of source names.</li>
+ * </ul>
+ * Source names cannot contain {@code :}'s neighbours' ambiguity: a metric name has no {@code :}, so the last
+ * {@code :} of a series key separates source and metric.
+ */
+public final class KeySchema {
+    public static final String UPDATED_FIELD = "updated_ms";
+
+    private final String prefix;
+
+    public KeySchema(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String series(String source, String metric) {
+        return prefix + "series:" + source + ":" + metric;
+    }
+
+    public String source(String source) {
+        return prefix + "source:" + source;
+    }
+
+    public String sources() {
+        return prefix + "sources";
+    }
+
+    /** {@code "<epoch_seconds> <value>"}, integers without a fraction, others exactly as Java prints them. */
+    public static String entry(double epochSeconds, double value) {
+        return plain(epochSeconds) + " " + plain(value);
+    }
+
+    static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

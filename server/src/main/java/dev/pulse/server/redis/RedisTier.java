@@ -1,0 +1,223 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.server.Log;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.config.Config;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.HdrHistogram.Histogram;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Redis tier: write-behind queue, writer thread, warm restart and the replica snapshots, behind one object.
+ *
+ * <p>Start-up ({@link #start}) tries Redis once: reachable, the registry is rebuilt from it before the server
+ * listens; unreachable, the service starts empty, says so, and keeps trying to connect in the background so the
+ * queued writes land when Redis comes. Lettuce reconnects by itself after that (commands are rejected while
+ * disconnected, so the writer retries its chunk instead of piling commands up).
+ */
+public final class RedisTier implements RedisStatus {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final long CONNECT_RETRY_MS = 1_000;
+
+    private final Config config;
+    private final KeySchema keys;
+    private final WriteBehindQueue queue;
+    private final RedisClient client;
+    private final AtomicLong connects = new AtomicLong();
+    private volatile StatefulRedisConnection<String, String> writerConnection; // set once by the connecting thread
+    private volatile RedisWriter writer;                                        // set once by the connecting thread
+    private volatile Thread writerThread;                                       // set once by the connecting thread
+    private volatile RedisSnapshots snapshots;                                  // set once by the connecting thread
+    private volatile HistoryRestorer.Restored restored = new HistoryRestorer.Restored(0, 0, 0);
+    private volatile boolean closed;                                            // set by the shutdown thread
+    private final Histogram batchSizes = new Histogram(RedisWriter.CHUNK_EVENTS, 2);   // guarded by this
+    private final Histogram writeNanos = new Histogram(3_600_000_000_000L, 2);        // guarded by this
+
+    private RedisTier(Config config) {
+        this.config = config;
+        this.keys = new KeySchema(config.redisKeyPrefix());
+        this.queue = new WriteBehindQueue(config.redisQueueCapacity());
+        RedisURI.Builder uri = RedisURI.builder().withHost(config.redisHost()).withPort(config.redisPort())
+                .withTimeout(COMMAND_TIMEOUT);
+        if (!config.redisPassword().isEmpty()) {
+            uri.withPassword(config.redisPassword().toCharArray());
+        }
+        this.client = RedisClient.create(uri.build());
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(1_000_000)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                connects.incrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Connects, restores the registry when Redis answers, and starts the writer. Call before the server listens.
+     */
+    public static RedisTier start(Config config, SeriesRegistry registry) {
+        RedisTier tier = new RedisTier(config);
+        String where = config.redisHost() + ":" + config.redisPort();
+        try {
+            StatefulRedisConnection<String, String> c = tier.client.connect();
+            long t0 = System.nanoTime();
+            tier.restored = HistoryRestorer.restore(c.sync(), tier.keys, registry, config.redisHistory());
+            Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
+                    + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            tier.startWriter(c);
+        } catch (RuntimeException e) {
+            Log.warn("redis " + where + " unreachable at start-up (" + e.getMessage()
+                    + "): starting empty; queued writes go out when it answers");
+            Thread connector = new Thread(tier::connectInBackground, "redis-connect");
+            connector.setDaemon(true);
+            connector.start();
+        }
+        return tier;
+    }
+
+    private void connectInBackground() {
+        while (!closed) {
+            try {
+                startWriter(client.connect());
+                Log.info("redis connected; writing the queued events");
+                return;
+            } catch (RuntimeException e) {
+                try {
+                    Thread.sleep(CONNECT_RETRY_MS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private synchronized void startWriter(StatefulRedisConnection<String, String> c) {
+        writerConnection = c;
+        snapshots = new RedisSnapshots(client.connect(), keys, config);
+        RedisWriter w = new RedisWriter(queue, c, keys, config.redisHistory());
+        Thread t = new Thread(w, "redis-writer");
+        t.setDaemon(true);
+        writer = w;
+        writerThread = t;
+        t.start();
+    }
+
+    /** The listener the event loops hand applied batches to. */
+    public WriteBehindQueue queue() {
+        return queue;
+    }
+
+    /** Remote snapshots for replicas; until connected, none. */
+    public dev.pulse.server.http.RemoteSnapshots remote() {
+        return new dev.pulse.server.http.RemoteSnapshots() {
+            @Override
+            public java.util.concurrent.CompletionStage<String> analyze(String source, String metric) {
+                RedisSnapshots s = snapshots;
+                return s == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : s.analyze(source, metric);
+            }
+
+            @Override
+            public java.util.Map<String, String> fleet() {
+                RedisSnapshots s = snapshots;
+                return s == null ? java.util.Map.of() : s.fleet();
+            }
+        };
+    }
+
+    /**
+     * Writes what is queued, until the queue is empty or {@code deadlineNanos}, then closes. Returns the events
+     * left unwritten.
+     */
+    public long close(long deadlineNanos) {
+        closed = true;
+        RedisWriter w = writer;
+        Thread t = writerThread;
+        if (w != null && t != null) {
+            w.stop(deadlineNanos);
+            try {
+                t.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long left = queue.depth();
+        RedisSnapshots s = snapshots;
+        if (s != null) {
+            s.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        return left;
+    }
+
+    public HistoryRestorer.Restored restored() {
+        return restored;
+    }
+
+    @Override
+    public Health health() {
+        StatefulRedisConnection<String, String> c = writerConnection;
+        return c != null && c.isOpen() ? Health.UP : Health.DOWN;
+    }
+
+    @Override
+    public long queueDepth() {
+        return queue.depth();
+    }
+
+    @Override
+    public long eventsWritten() {
+        RedisWriter w = writer;
+        return w == null ? 0 : w.eventsWritten.sum();
+    }
+
+    @Override
+    public long batchesWritten() {
+        RedisWriter w = writer;
+        return w == null ? 0 : w.batchesWritten.sum();
+    }
+
+    @Override
+    public long writeFailures() {
+        RedisWriter w = writer;
+        return w == null ? 0 : w.writeFailures.sum();
+    }
+
+    @Override
+    public long dropped() {
+        return queue.dropped();
+    }
+
+    @Override
+    public long reconnects() {
+        return Math.max(0, connects.get() - 2); // the writer's and the snapshot reader's first connections
+    }
+
+    @Override
+    public long restoredSeries() {
+        return restored.series();
+    }
+
+    /** Batch sizes and write latencies so far (copies), for the exporter's histograms. */
+    @Override
+    public synchronized void writeHistograms(java.util.function.BiConsumer<Histogram, Histogram> sink) {
+        RedisWriter w = writer;
+        if (w != null) {
+            batchSizes.add(w.batchSizes.getIntervalHistogram());
+            writeNanos.add(w.writeNanos.getIntervalHistogram());
+        }
+        sink.accept(batchSizes, writeNanos);
+    }
+}

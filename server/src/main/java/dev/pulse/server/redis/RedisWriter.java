@@ -1,0 +1,173 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.Log;
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.Source;
+import dev.pulse.server.query.SeriesJson;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.HdrHistogram.Recorder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
+ * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
+ * per touched series an RPUSH of its new values and an LTRIM, per touched source an HSET of its snapshots, and one
+ * SADD. Per series the values keep their order. A chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk
+ * leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
+ *
+ * <p>Threading: {@link #run} is the writer thread; the counters are read by any thread.
+ */
+final class RedisWriter implements Runnable {
+    /** Most events written in one pipelined round trip. */
+    static final int CHUNK_EVENTS = 20_000;
+    private static final long REPLY_TIMEOUT_MS = 10_000;
+    private static final long MAX_BACKOFF_MS = 1_000;
+
+    private final WriteBehindQueue queue;
+    private final StatefulRedisConnection<String, String> connection;
+    private final KeySchema keys;
+    private final int history;
+    private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
+
+    final LongAdder eventsWritten = new LongAdder();
+    final LongAdder batchesWritten = new LongAdder();
+    final LongAdder writeFailures = new LongAdder();
+    final Recorder batchSizes = new Recorder(CHUNK_EVENTS, 2);
+    final Recorder writeNanos = new Recorder(3_600_000_000_000L, 2);
+
+    private volatile boolean stopping;        // set by the shutdown thread
+    private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
+
+    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<String, String> connection, KeySchema keys, int history) {
+        this.queue = queue;
+        this.connection = connection;
+        this.keys = keys;
+        this.history = history;
+    }
+
+    @Override
+    public void run() {
+        long backoff = 10;
+        while (true) {
+            if (chunk.size() == 0 && queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
+                if (stopping) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                continue;
+            }
+            if (stopping && System.nanoTime() > stopDeadlineNanos) {
+                return;
+            }
+            long start = System.nanoTime();
+            try {
+                write();
+                writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
+                batchSizes.recordValue(Math.min(chunk.size(), CHUNK_EVENTS));
+                eventsWritten.add(chunk.size());
+                batchesWritten.increment();
+                chunk.clear();
+                backoff = 10;
+            } catch (RuntimeException e) {
+                writeFailures.increment();
+                if (writeFailures.sum() % 50 == 1) {
+                    Log.warn("redis write failed, keeping " + chunk.size() + " events to retry: " + e.getMessage());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+        }
+    }
+
+    /** Asks the thread to write what is queued until {@code deadlineNanos}, then return. */
+    void stop(long deadlineNanos) {
+        stopDeadlineNanos = deadlineNanos;
+        stopping = true;
+    }
+
+    boolean idle() {
+        return chunk.size() == 0 && queue.depth() == 0;
+    }
+
+    private void write() {
+        Map<Series, List<String>> bySeries = new IdentityHashMap<>();
+        Map<Source, List<Series>> bySource = new LinkedHashMap<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            Series s = chunk.series(i);
+            List<String> values = bySeries.get(s);
+            if (values == null) {
+                values = new ArrayList<>();
+                bySeries.put(s, values);
+                bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
+            }
+            values.add(KeySchema.entry(chunk.time(i), chunk.value(i)));
+        }
+        RedisAsyncCommands<String, String> redis = connection.async();
+        List<RedisFuture<?>> replies = new ArrayList<>(bySeries.size() * 2 + bySource.size() + 1);
+        connection.setAutoFlushCommands(false);
+        RedisFuture<io.lettuce.core.TransactionResult> exec;
+        try {
+            redis.multi();
+            for (Map.Entry<Series, List<String>> e : bySeries.entrySet()) {
+                Series s = e.getKey();
+                String key = keys.series(s.source().name(), s.metric());
+                replies.add(redis.rpush(key, e.getValue().toArray(new String[0])));
+                replies.add(redis.ltrim(key, -history, -1));
+            }
+            String now = Long.toString(System.currentTimeMillis());
+            String[] names = new String[bySource.size()];
+            int n = 0;
+            for (Map.Entry<Source, List<Series>> e : bySource.entrySet()) {
+                Map<String, String> fields = new HashMap<>();
+                snapshot(e.getKey(), e.getValue(), fields);
+                fields.put(KeySchema.UPDATED_FIELD, now);
+                replies.add(redis.hset(keys.source(e.getKey().name()), fields));
+                names[n++] = e.getKey().name();
+            }
+            replies.add(redis.sadd(keys.sources(), names));
+            exec = redis.exec();
+            connection.flushCommands();
+        } finally {
+            connection.setAutoFlushCommands(true);
+        }
+        if (!LettuceFutures.awaitAll(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS, exec)) {
+            throw new IllegalStateException("redis did not answer within " + REPLY_TIMEOUT_MS + " ms");
+        }
+        if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
+            throw new IllegalStateException("redis discarded the transaction: " + exec.getError());
+        }
+        for (RedisFuture<?> f : replies) {
+            if (f.getError() != null) {
+                throw new IllegalStateException(f.getError());
+            }
+        }
+    }
+
+    /** The /analyze JSON of each series, read under the source's lock. */
+    private static void snapshot(Source source, List<Series> series, Map<String, String> out) {
+        ByteBuf buf = Unpooled.buffer(256);
+        JsonWriter w = new JsonWriter().target(buf);
+        synchronized (source) {
+            for (Series s : series) {
+                buf.clear();
+                SeriesJson.write(w, s);
+                out.put(s.metric(), buf.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.protocol.event.EventBatch;
+import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.Source;
+
+/**
+ * The bounded write-behind queue between the event loops and the Redis writer: a preallocated ring of
+ * (series, value, timestamp) in three parallel arrays, so enqueuing an event allocates nothing.
+ *
+ * <p>Many producers (event loops, which call {@link #applied} after each batch) and one consumer (the writer,
+ * which calls {@link #drainTo}); both hold this object's monitor only to copy entries, never across I/O. When the
+ * ring is full the oldest entries are overwritten, each one counted in {@link #dropped()}: a Redis outage longer
+ * than the queue loses the oldest writes, never silently, and never blocks ingestion.
+ */
+public final class WriteBehindQueue implements BatchListener {
+    private final Series[] series;
+    private final double[] values;
+    private final double[] times;
+    private final int capacity;
+
+    // All fields below: guarded by this.
+    private long head;      // sequence of the oldest entry
+    private long tail;      // sequence of the next entry to write
+    private long dropped;   // entries overwritten before the writer took them
+    private long offered;   // entries ever enqueued
+
+    public WriteBehindQueue(int capacity) {
+        this.capacity = capacity;
+        this.series = new Series[capacity];
+        this.values = new double[capacity];
+        this.times = new double[capacity];
+    }
+
+    @Override
+    public void applied(EventBatch batch, Source[] sources, Series[] resolved, double nowSeconds) {
+        synchronized (this) {
+            for (int e = 0, n = batch.size(); e < n; e++) {
+                double ts = batch.timestamp(e);
+                if (ts != ts) {
+                    ts = nowSeconds;
+                }
+                for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                    put(resolved[m], batch.metricValue(m), ts);
+                }
+            }
+        }
+    }
+
+    /** Enqueues one value; the caller holds the monitor. */
+    private void put(Series s, double value, double ts) {
+        if (tail - head == capacity) {
+            head++;
+            dropped++;
+        }
+        int i = (int) (tail % capacity);
+        series[i] = s;
+        values[i] = value;
+        times[i] = ts;
+        tail++;
+        offered++;
+    }
+
+    /** Moves up to {@code max} of the oldest entries into {@code out}; returns how many. Writer thread only. */
+    public synchronized int drainTo(Chunk out, int max) {
+        int n = (int) Math.min(max, tail - head);
+        out.clear();
+        for (int k = 0; k < n; k++) {
+            int i = (int) ((head + k) % capacity);
+            out.add(series[i], values[i], times[i]);
+            series[i] = null;
+        }
+        head += n;
+        return n;
+    }
+
+    public synchronized long depth() {
+        return tail - head;
+    }
+
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    public synchronized long offered() {
+        return offered;
+    }
+
+    /** A batch of entries taken from the queue, owned by the writer thread and reused. */
+    public static final class Chunk {
+        private Series[] series;
+        private double[] values;
+        private double[] times;
+        private int size; // owned by the writer thread
+
+        public Chunk(int capacity) {
+            series = new Series[capacity];
+            values = new double[capacity];
+            times = new double[capacity];
+        }
+
+        void clear() {
+            java.util.Arrays.fill(series, 0, size, null);
+            size = 0;
+        }
+
+        void add(Series s, double value, double ts) {
+            series[size] = s;
+            values[size] = value;
+            times[size] = ts;
+            size++;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public Series series(int i) {
+            return series[i];
+        }
+
+        public double value(int i) {
+            return values[i];
+        }
+
+        public double time(int i) {
+            return times[i];
+        }
+    }
+}
