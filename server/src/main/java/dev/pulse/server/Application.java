@@ -17,6 +17,7 @@ import dev.pulse.server.redis.RedisTier;
 public final class Application {
     private final PulseServer server;
     private final RedisTier redis; // null without Redis
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Application(PulseServer server, RedisTier redis) {
         this.server = server;
@@ -50,6 +51,9 @@ public final class Application {
 
     /** Stops within {@code deadlineNanos}; returns the queued events that could not be written to Redis. */
     public long stop(long deadlineNanos) {
+        if (!stopped.compareAndSet(false, true)) {
+            return 0;
+        }
         int unanswered = server.stop(deadlineNanos);
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");

@@ -1,13 +1,7 @@
 package dev.pulse.server.support;
 
-import dev.pulse.server.PulseServer;
-import dev.pulse.server.analytics.BatchListener;
-import dev.pulse.server.analytics.SeriesRegistry;
-import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.Application;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
-import dev.pulse.server.redis.RedisStatus;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +12,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A real server on an ephemeral loopback port, without Redis, and a JDK HTTP client pointed at it. */
+/**
+ * The real service on an ephemeral loopback port (without Redis unless {@code REDIS_ADDR} is given), and a JDK HTTP
+ * client pointed at it.
+ */
 public final class TestServer implements AutoCloseable {
-    public final PulseServer server;
+    public final Application server;
     public final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -28,11 +25,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("SERVER_PORT", "0");
         all.putIfAbsent("REDIS_ADDR", "none");
-        Config config = Config.from(all);
-        SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
-                config.windowSize(), Detectors.factory(config));
-        server = PulseServer.start(new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE,
-                RemoteSnapshots.NONE));
+        server = Application.start(Config.from(all));
     }
 
     public TestServer() throws InterruptedException {
@@ -63,8 +56,13 @@ public final class TestServer implements AutoCloseable {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Stops like SIGTERM does; returns the queued events that could not be written to Redis. */
+    public long stop() {
+        return server.stop(System.nanoTime() + 10_000_000_000L);
+    }
+
     @Override
     public void close() {
-        server.stop(System.nanoTime() + 2_000_000_000L);
+        stop();
     }
 }

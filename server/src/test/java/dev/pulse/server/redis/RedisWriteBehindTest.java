@@ -1,0 +1,230 @@
+package dev.pulse.server.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.RedisProcess;
+import dev.pulse.server.support.TestServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The write-behind tier against a real redis-server process, through the real HTTP API. */
+class RedisWriteBehindTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    private static JsonNode stats(TestServer s) throws Exception {
+        return JSON.readTree(s.get("/stats").body());
+    }
+
+    private static long redisStat(TestServer s, String field) {
+        try {
+            return stats(s).get("redis").get(field).asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyEventLandsUnderTheDocumentedKeysInOrder() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                double v = 10 + i * 0.25;
+                assertEquals(200, server.post("{\"timestamp\":" + (1_700_000_000 + i) + ",\"source\":\"web-1\",\"cpu\":" + v + "}").statusCode());
+                expected.add((1_700_000_000 + i) + " " + (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)));
+            }
+            server.post("[{\"timestamp\":5.5,\"source\":\"db:2\",\"disk_io\":-1.5e-3},{\"timestamp\":6,\"source\":\"db:2\",\"disk_io\":7}]");
+            await("the queue to drain", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 32);
+
+            assertEquals(expected, redis.commands().lrange("metrics:series:web-1:cpu", 0, -1));
+            assertEquals(List.of("5.5 -0.0015", "6 7"), redis.commands().lrange("metrics:series:db:2:disk_io", 0, -1));
+            assertEquals(java.util.Set.of("web-1", "db:2"), redis.commands().smembers("metrics:sources"));
+            Map<String, String> hash = redis.commands().hgetall("metrics:source:web-1");
+            JsonNode analyzed = JSON.readTree(server.get("/analyze?source=web-1").body()).get("metrics").get("cpu");
+            assertEquals(analyzed, JSON.readTree(hash.get("cpu")), "the hash holds what /analyze reports");
+            assertTrue(Long.parseLong(hash.get("updated_ms")) > 0);
+            assertEquals(0, redisStat(server, "dropped"));
+        }
+    }
+
+    @Test
+    void aRestartedServerAnswersAsBefore() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
+            JsonNode before;
+            try (TestServer first = new TestServer(env)) {
+                java.util.Random r = new java.util.Random(3);
+                for (int i = 0; i < 120; i++) {
+                    StringBuilder b = new StringBuilder("[");
+                    for (int s = 0; s < 3; s++) {
+                        b.append(s == 0 ? "" : ",").append("{\"source\":\"host-").append(s).append("\",\"cpu\":")
+                                .append(50 + r.nextGaussian() * 5 + (i % 37 == 0 ? 40 : 0)).append(",\"rps\":").append(r.nextInt(100)).append('}');
+                    }
+                    first.post(b.append(']').toString());
+                }
+                before = JSON.readTree(first.get("/analyze?source=*").body()).get("sources");
+                assertEquals(0, first.stop(), "the queue is flushed on stop");
+            }
+            try (TestServer second = new TestServer(env)) {
+                JsonNode after = JSON.readTree(second.get("/analyze?source=*").body()).get("sources");
+                assertEquals(before, after);
+                assertEquals(6, stats(second).get("redis").get("restored_series").asInt());
+            }
+        }
+    }
+
+    @Test
+    void anOutageLosesNothingWithinTheQueue() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            int sent = 0;
+            for (; sent < 50; sent++) {
+                assertEquals(200, server.post("{\"source\":\"steady\",\"cpu\":" + sent + "}").statusCode());
+            }
+            redis.stop();
+            await("health to say DOWN", () -> {
+                try {
+                    return server.get("/health").body().contains("\"redis\":\"DOWN\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals("{\"status\":\"DEGRADED\",\"redis\":\"DOWN\"}", server.get("/health").body());
+            for (; sent < 250; sent++) {
+                HttpResponse<String> r = server.post("{\"source\":\"steady\",\"cpu\":" + sent + "}");
+                assertEquals(200, r.statusCode(), "ingestion goes on during the outage");
+            }
+            redis.start();
+            await("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 250);
+            List<String> stored = redis.commands().lrange("metrics:series:steady:cpu", 0, -1);
+            assertEquals(250, stored.size(), "every event is there, those from before the outage and during it");
+            for (int i = 0; i < 250; i++) {
+                assertTrue(stored.get(i).endsWith(" " + i), "in order: " + stored.get(i));
+            }
+            assertEquals(0, redisStat(server, "dropped"));
+            assertTrue(redisStat(server, "write_failures") > 0);
+        }
+    }
+
+    @Test
+    void aQueueTooSmallForTheOutageCountsExactlyWhatItDrops() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_QUEUE_CAPACITY", "40"))) {
+            server.post("{\"source\":\"small\",\"cpu\":0}");
+            await("the first write", () -> redisStat(server, "events_written") == 1);
+            redis.stop();
+            await("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
+            for (int i = 1; i <= 100; i++) {
+                assertEquals(200, server.post("{\"source\":\"small\",\"cpu\":" + i + "}").statusCode());
+            }
+            redis.start();
+            await("the queue to drain", () -> redisStat(server, "queue_depth") == 0);
+            long dropped = redisStat(server, "dropped");
+            long stored = redis.commands().llen("metrics:series:small:cpu");
+            assertTrue(dropped > 0);
+            assertEquals(101 - stored, dropped, "every missing event is counted as dropped, and no other");
+            assertEquals("100", redis.commands().lindex("metrics:series:small:cpu", -1).split(" ")[1], "the newest survive");
+        }
+    }
+
+    @Test
+    void aSlowRedisNeverBlocksTheEventLoop() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            server.post("{\"source\":\"warm\",\"cpu\":1}");
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                CompletableFuture<String> sleeping = c.async().dispatch(CommandType.DEBUG,
+                        new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(3))
+                        .toCompletableFuture();
+                Thread.sleep(100);
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(200, server.post("{\"source\":\"busy\",\"cpu\":" + i + "}").statusCode());
+                }
+                assertEquals(200, server.get("/analyze?source=busy").statusCode());
+                assertFalse(sleeping.isDone(), "all answered while Redis was still asleep");
+                sleeping.join();
+            } finally {
+                client.shutdown();
+            }
+            await("the backlog to be written", () -> redisStat(server, "queue_depth") == 0);
+            assertEquals(100, redis.commands().llen("metrics:series:busy:cpu"));
+        }
+    }
+
+    @Test
+    void stopFlushesEverythingQueued() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()));
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 1000; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"source\":\"s").append(i % 20).append("\",\"cpu\":").append(i).append('}');
+            }
+            for (int k = 0; k < 20; k++) {
+                assertEquals(200, server.post(batch + "]").statusCode());
+            }
+            assertEquals(0, server.stop());
+            long total = 0;
+            for (int s = 0; s < 20; s++) {
+                total += redis.commands().llen("metrics:series:s" + s + ":cpu");
+            }
+            assertEquals(20_000, total);
+        }
+    }
+
+    @Test
+    void anotherReplicaAnswersFromTheRedisSnapshot() throws Exception {
+        try (RedisProcess redis = new RedisProcess("s3cret")) {
+            Map<String, String> env = Map.of("REDIS_ADDR", redis.address(), "REDIS_PASSWORD", "s3cret", "ANALYZE_CACHE_TTL_MS", "100");
+            try (TestServer a = new TestServer(env); TestServer b = new TestServer(env)) {
+                for (int i = 0; i < 12; i++) {
+                    a.post("{\"source\":\"only-on-a\",\"cpu\":" + i + "}");
+                }
+                b.post("{\"source\":\"only-on-b\",\"cpu\":1}");
+                await("a's writes", () -> redisStat(a, "queue_depth") == 0 && redisStat(a, "events_written") == 12);
+                HttpResponse<String> remote = b.get("/analyze?source=only-on-a&metric=cpu");
+                assertEquals(200, remote.statusCode());
+                JsonNode body = JSON.readTree(remote.body());
+                assertEquals("redis", body.get("from").asText());
+                assertTrue(body.get("age_ms").asLong() >= 0);
+                assertEquals(JSON.readTree(a.get("/analyze?source=only-on-a&metric=cpu").body()).get("metrics"), body.get("metrics"));
+                assertEquals(404, b.get("/analyze?source=nowhere").statusCode());
+                await("the fleet view to merge", () -> {
+                    try {
+                        JsonNode fleet = JSON.readTree(b.get("/analyze?source=*").body()).get("sources");
+                        return fleet.has("only-on-a") && fleet.has("only-on-b")
+                                && fleet.get("only-on-a").get("from").asText().equals("redis")
+                                && fleet.get("only-on-b").get("from").asText().equals("memory");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertFalse(b.get("/stats").body().contains("s3cret"));
+                assertFalse(b.get("/health").body().contains("s3cret"));
+            }
+        }
+    }
+}
