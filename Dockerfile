@@ -6,10 +6,10 @@ COPY pom.xml ./
 COPY protocol/pom.xml protocol/
 COPY server/pom.xml server/
 COPY perf/pom.xml perf/
-RUN mvn -B -q -pl protocol,server dependency:go-offline
+RUN mvn -B -q -pl protocol,server dependency:go-offline -DexcludeReactor=true
 COPY protocol/src protocol/src
 COPY server/src server/src
-RUN mvn -B -q -o -pl protocol,server package -DskipTests
+RUN mvn -B -q -pl protocol,server package -DskipTests
 
 # Run: a JRE, a non-root user, the one jar.
 FROM eclipse-temurin:21-jre
