@@ -13,7 +13,7 @@ RUN mvn -B -q -pl protocol,server package -DskipTests
 
 # Run: a JRE, a non-root user, the one jar.
 FROM eclipse-temurin:21-jre
-RUN groupadd --system pulse && useradd --system --gid pulse --home-dir /app --shell /usr/sbin/nologin pulse
+RUN groupadd --system --gid 10001 pulse && useradd --system --uid 10001 --gid pulse --home-dir /app --shell /usr/sbin/nologin pulse
 WORKDIR /app
 COPY --from=build /src/server/target/pulse-server.jar /app/pulse-server.jar
 USER pulse

@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench clean
+.PHONY: help build run test bench clean e2e
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,3 +26,6 @@ bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
 
 clean:
 	$(MVN) clean
+
+e2e: $(SERVER_JAR) ## the dashboard against a real Prometheus, Redis and server
+	./e2e/dashboard-check.sh

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Verifies the Grafana dashboard against a real Prometheus: starts Redis, the service and Prometheus (with the
+# scrape configuration the Kubernetes manifest ships, its discovery block replaced by a static target), drives a
+# short load with injected anomalies, then evaluates every query of every panel and fails on an error or no data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAR=server/target/pulse-server.jar
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+for tool in redis-server prometheus promtool python3 curl; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is not installed (see .ci/run)"; exit 1; }
+done
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {
+  for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "e2e: $1 did not come up"; exit 1
+}
+
+REDIS_PORT=$(free_port); PULSE_PORT=$(free_port); PROM_PORT=$(free_port)
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+SERVER_PORT=$PULSE_PORT REDIS_ADDR=127.0.0.1:$REDIS_PORT java -jar "$JAR" >"$WORK/pulse.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$PULSE_PORT/health"
+
+# The shipped configuration, discovery swapped for the local target, scraped every second.
+awk -v target="127.0.0.1:$PULSE_PORT" '
+  /# discovery: begin/ { print "    static_configs:"; print "      - targets: [\"" target "\"]"; skip = 1; next }
+  /# discovery: end/ { skip = 0; next }
+  !skip { sub(/scrape_interval: 5s/, "scrape_interval: 1s"); sub(/evaluation_interval: 5s/, "evaluation_interval: 1s"); print }
+' k8s/prometheus/prometheus.yml >"$WORK/prometheus.yml"
+promtool check config "$WORK/prometheus.yml"
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+  --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$PROM_PORT/-/ready"
+
+python3 e2e/drive_load.py "http://127.0.0.1:$PULSE_PORT" 15
+curl -fs "http://127.0.0.1:$PULSE_PORT/metrics" | promtool check metrics
+sleep 3
+python3 e2e/check_panels.py "http://127.0.0.1:$PROM_PORT" dashboards/pulse.json
