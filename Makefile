@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench clean e2e
+.PHONY: help build run test bench clean e2e docker minikube-load
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,3 +29,11 @@ clean:
 
 e2e: $(SERVER_JAR) ## the dashboard against a real Prometheus, Redis and server
 	./e2e/dashboard-check.sh
+
+IMAGE ?= pulse:v1.0
+
+docker: ## build the container image $(IMAGE)
+	docker build -t $(IMAGE) .
+
+minikube-load: ## load $(IMAGE) into Minikube's image store
+	minikube image load $(IMAGE)
