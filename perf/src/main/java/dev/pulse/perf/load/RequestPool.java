@@ -1,0 +1,87 @@
+package dev.pulse.perf.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Whole HTTP requests (line, headers, body) encoded once into direct buffers before the run, so sending one costs a
+ * retained duplicate and a write: the generator must not be what limits the measurement.
+ */
+final class RequestPool {
+    static final int SIZE = 1024;
+
+    private final ByteBuf[] requests = new ByteBuf[SIZE];
+    private final int[] events = new int[SIZE];
+
+    RequestPool(Options o) {
+        EventGenerator gen = new EventGenerator(o.seed(), o.sources(), o.anomalyRate());
+        Random mix = new Random(o.seed() + 1);
+        for (int i = 0; i < SIZE; i++) {
+            String http;
+            int n;
+            switch (o.workload()) {
+                case SINGLE -> {
+                    http = post("application/json", gen.next());
+                    n = 1;
+                }
+                case ARRAY -> {
+                    StringBuilder b = new StringBuilder("[");
+                    for (int k = 0; k < o.batch(); k++) {
+                        b.append(k == 0 ? "" : ",").append(gen.next());
+                    }
+                    http = post("application/json", b.append(']').toString());
+                    n = o.batch();
+                }
+                case NDJSON -> {
+                    StringBuilder b = new StringBuilder();
+                    for (int k = 0; k < o.batch(); k++) {
+                        b.append(gen.next()).append('\n');
+                    }
+                    http = post("application/x-ndjson", b.toString());
+                    n = o.batch();
+                }
+                default -> {
+                    // the Locust mix: mostly writes, reads of one source, of the fleet, and of the stats
+                    int roll = mix.nextInt(100);
+                    if (roll < 60) {
+                        http = post("application/json", gen.next());
+                        n = 1;
+                    } else if (roll < 85) {
+                        http = get("/analyze?source=web-" + mix.nextInt(o.sources()));
+                        n = 0;
+                    } else if (roll < 95) {
+                        http = get("/analyze?source=*");
+                        n = 0;
+                    } else {
+                        http = get("/stats");
+                        n = 0;
+                    }
+                }
+            }
+            byte[] bytes = http.getBytes(StandardCharsets.UTF_8);
+            requests[i] = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+            events[i] = n;
+        }
+    }
+
+    ByteBuf request(long sequence) {
+        return requests[(int) (sequence & (SIZE - 1))].retainedDuplicate();
+    }
+
+    int events(long sequence) {
+        return events[(int) (sequence & (SIZE - 1))];
+    }
+
+    private static String post(String type, String body) {
+        return String.format(Locale.ROOT, "POST /metrics-data HTTP/1.1\r\nHost: pulse\r\nContent-Type: %s\r\n"
+                + "Content-Length: %d\r\n\r\n%s", type, body.getBytes(StandardCharsets.UTF_8).length, body);
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: pulse\r\n\r\n";
+    }
+}
