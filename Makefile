@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench clean e2e docker minikube-load
+.PHONY: help build run test bench clean e2e docker minikube-load load
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,3 +37,6 @@ docker: ## build the container image $(IMAGE)
 
 minikube-load: ## load $(IMAGE) into Minikube's image store
 	minikube image load $(IMAGE)
+
+load: ## the load generator: make load ARGS="--url http://127.0.0.1:8080 --rate 5000"
+	$(JAVA) -jar perf/target/pulse-load.jar $(ARGS)
