@@ -25,6 +25,7 @@ public record Config(
         int maxExportedSeries,
         int maxConnections,
         long idleTimeoutMs,
+        long requestTimeoutMs,
         long analyzeCacheTtlMs,
         long shutdownTimeoutMs) {
 
@@ -85,6 +86,7 @@ public record Config(
                 r.integer(Setting.MAX_EXPORTED_SERIES, 0, 1_000_000),
                 r.integer(Setting.MAX_CONNECTIONS, 1, 1_000_000),
                 r.longValue(Setting.IDLE_TIMEOUT_MS, 100, 86_400_000),
+                r.longValue(Setting.REQUEST_TIMEOUT_MS, 100, 3_600_000),
                 r.longValue(Setting.ANALYZE_CACHE_TTL_MS, 0, 86_400_000),
                 r.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000));
     }

@@ -24,6 +24,7 @@ public enum Setting {
     MAX_EXPORTED_SERIES("1000", "per-series gauges written by /metrics"),
     MAX_CONNECTIONS("10000", "open client connections; the excess is refused"),
     IDLE_TIMEOUT_MS("60000", "a connection idle this long is closed"),
+    REQUEST_TIMEOUT_MS("10000", "a request must arrive whole within this after its first byte, else 408 and close"),
     ANALYZE_CACHE_TTL_MS("1000", "oldest fleet view /analyze?source=* may serve"),
     SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM");
 

@@ -69,6 +69,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final Services services;
     private final FastThreadLocal<LoopResources> loop;
     private final EventDecoder decoder = new EventDecoder(new EventBatch());
+    private final RequestDeadline deadline;
 
     // All fields below: owned by this connection's event loop.
     private State state = State.IDLE;
@@ -81,9 +82,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean unanswered;  // the current request counts in Services.inFlight
     private ArrayDeque<Object> parked; // messages decoded while a reply is pending; bounded by one read
 
-    public RequestHandler(Services services, FastThreadLocal<LoopResources> loop) {
+    RequestHandler(Services services, FastThreadLocal<LoopResources> loop, RequestDeadline deadline) {
         this.services = services;
         this.loop = loop;
+        this.deadline = deadline;
     }
 
     @Override
@@ -101,6 +103,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof HttpContent content) {
                 onContent(ctx, content);
+            }
+            if (msg instanceof LastHttpContent) {
+                deadline.requestRead();
             }
         } finally {
             ReferenceCountUtil.release(msg);

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of a client connection, in order:
  * connection limit, write batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined
- * replies leave in one syscall), idle timeout, HTTP/1.1 codec with bounded line, header and chunk sizes,
+ * replies leave in one syscall), idle timeout, request deadline (slow clients), HTTP/1.1 codec with bounded line, header and chunk sizes,
  * {@code Expect: 100-continue} with the body limit, then the {@link RequestHandler}.
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
@@ -43,12 +43,14 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         p.addLast("idle", new IdleStateHandler(0, 0, services.config.idleTimeoutMs(), TimeUnit.MILLISECONDS));
         p.addLast("idleClose", IdleCloser.INSTANCE);
+        RequestDeadline deadline = new RequestDeadline(services.config.requestTimeoutMs());
+        p.addLast("deadline", deadline);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(services.config.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_SIZE)));
         p.addLast("continue", new BodyLimitContinueHandler(services.config.maxBodyBytes()));
-        p.addLast("request", new RequestHandler(services, loop));
+        p.addLast("request", new RequestHandler(services, loop, deadline));
     }
 
     /** Closes a connection that has been idle for {@code IDLE_TIMEOUT_MS}. */
