@@ -38,5 +38,5 @@ docker: ## build the container image $(IMAGE)
 minikube-load: ## load $(IMAGE) into Minikube's image store
 	minikube image load $(IMAGE)
 
-load: ## the load generator: make load ARGS="--url http://127.0.0.1:8080 --rate 5000"
+load: $(SERVER_JAR) ## the load generator: make load ARGS="--url http://127.0.0.1:8080 --rate 5000"
 	$(JAVA) -jar perf/target/pulse-load.jar $(ARGS)

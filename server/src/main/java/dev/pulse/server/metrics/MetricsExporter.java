@@ -159,12 +159,14 @@ public final class MetricsExporter {
         if (anomaliesByMetric.size() >= MAX_ANOMALY_METRIC_LABELS) {
             out.sample("anomalies_detected_total").label(true, "metric", "other").value(true, other[0]);
         }
-        writeGauge("metrics_rolling_average", "Mean of each series' rolling window.", false);
-        writeGauge("metrics_zscore", "z-score of each series' last value (NaN when undefined).", true);
-        writeGaugeScore();
+        writeGauge("metrics_rolling_average", "Mean of each series' rolling window.", Series::rollingAverage);
+        writeGauge("metrics_zscore", "z-score of each series' last value (NaN when undefined).", Series::lastZscore);
+        writeGauge("metrics_anomaly_score", "The detector's anomaly score of each series' last value, in [0, 1].",
+                Series::lastScore);
     }
 
-    private void writeGauge(String name, String help, boolean zscore) {
+    /** One gauge family over the series in creation order, stopping at MAX_EXPORTED_SERIES. */
+    private void writeGauge(String name, String help, java.util.function.ToDoubleFunction<Series> value) {
         out.family(name, "gauge", help);
         int[] left = {maxExportedSeries};
         registry.forEachSource(source -> {
@@ -173,22 +175,7 @@ public final class MetricsExporter {
                     return false;
                 }
                 out.sample(name).label(true, "source", source.name()).label(false, "metric", s.metric())
-                        .value(true, zscore ? s.lastZscore() : s.rollingAverage());
-            }
-            return true;
-        });
-    }
-
-    private void writeGaugeScore() {
-        out.family("metrics_anomaly_score", "gauge", "The detector's anomaly score of each series' last value, in [0, 1].");
-        int[] left = {maxExportedSeries};
-        registry.forEachSource(source -> {
-            for (Series s : source.series()) {
-                if (left[0]-- <= 0) {
-                    return false;
-                }
-                out.sample("metrics_anomaly_score").label(true, "source", source.name()).label(false, "metric", s.metric())
-                        .value(true, s.lastScore());
+                        .value(true, value.applyAsDouble(s));
             }
             return true;
         });
