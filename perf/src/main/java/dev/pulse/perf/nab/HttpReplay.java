@@ -7,11 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Replays a NAB file through a running server's HTTP API, one source per file, the value as metric
@@ -28,7 +24,7 @@ import java.time.Duration;
  * </ul>
  *
  * <p>A replay needs its sources to be new to the server: it refuses a source the server already holds.
- * Thread-safe: files may be replayed concurrently (each on its own source).
+ * Thread-safe: files may be replayed concurrently, each on its own source and its own connection.
  */
 public final class HttpReplay {
     public static final String METRIC = "value";
@@ -38,16 +34,14 @@ public final class HttpReplay {
     public enum Mode { PER_POINT, BATCH }
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int RETRIES = 20;
 
     private final URI base;
     private final Mode mode;
-    private final HttpClient client;
 
     public HttpReplay(URI base, Mode mode) {
         this.base = base;
         this.mode = mode;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
     /** A file's name as a source: {@code realTweets/Twitter_volume_AAPL.csv} becomes {@code realTweets.Twitter_volume_AAPL}. */
@@ -64,17 +58,24 @@ public final class HttpReplay {
     }
 
     public Verdicts run(NabFile f) throws IOException, InterruptedException {
+        try (HttpConnection c = new HttpConnection(base)) {
+            return run(f, c);
+        }
+    }
+
+    private Verdicts run(NabFile f, HttpConnection c) throws IOException, InterruptedException {
         String source = sourceName(f.name());
-        HttpResponse<String> probe = get(analyzeUri(source));
-        if (probe.statusCode() != 404) {
+        String analyze = analyzeTarget(source);
+        HttpConnection.Response probe = c.get(analyze);
+        if (probe.status() != 404) {
             throw new IOException("source " + source + " already exists on the server (status "
-                    + probe.statusCode() + "): replay against a fresh server");
+                    + probe.status() + "): replay against a fresh server");
         }
         Verdicts v = Verdicts.of(f.rows());
         if (mode == Mode.PER_POINT) {
             for (int i = 0; i < f.rows(); i++) {
-                String reply = post(event(new StringBuilder(96), f, i, source).toString());
-                Analyzed a = analyzed(get(analyzeUri(source)), source);
+                String reply = post(c, event(new StringBuilder(96), f, i, source).toString());
+                Analyzed a = analyzed(c.get(analyze), source);
                 double flaggedScore = flaggedScore(reply, 0);
                 boolean flagged = flaggedScore == flaggedScore;
                 if (flagged != a.anomaly || (flagged && Double.doubleToLongBits(flaggedScore)
@@ -97,7 +98,7 @@ public final class HttpReplay {
                     event(body, f, i, source);
                 }
                 body.append(']');
-                readFlagged(post(body.toString()), v, from);
+                readFlagged(post(c, body.toString()), v, from);
             }
         }
         return v;
@@ -110,28 +111,19 @@ public final class HttpReplay {
                 .append("\",\"").append(METRIC).append("\":").append(f.value()[i]).append('}');
     }
 
-    private URI analyzeUri(String source) {
-        return base.resolve("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                + "&metric=" + METRIC);
+    private static String analyzeTarget(String source) {
+        return "/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8) + "&metric=" + METRIC;
     }
 
-    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String post(String body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/metrics-data")).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    private static String post(HttpConnection c, String body) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
+            HttpConnection.Response r = c.postJson("/metrics-data", body);
+            if (r.status() == 200) {
                 return r.body();
             }
-            // 503 means shedding load: the contract lets a client retry.
-            if (r.statusCode() != 503 || attempt == 20) {
-                throw new IOException("POST /metrics-data: status " + r.statusCode() + " " + r.body());
+            // 503 means shedding load, nothing applied: the contract lets a client retry.
+            if (r.status() != 503 || attempt == RETRIES) {
+                throw new IOException("POST /metrics-data: status " + r.status() + " " + r.body());
             }
             Thread.sleep(50L << Math.min(attempt, 5));
         }
@@ -141,9 +133,9 @@ public final class HttpReplay {
     }
 
     /** Reads {@code metrics.value.score} and {@code .anomaly} of an /analyze reply. */
-    private static Analyzed analyzed(HttpResponse<String> r, String source) throws IOException {
-        if (r.statusCode() != 200) {
-            throw new IOException("GET /analyze?source=" + source + ": status " + r.statusCode() + " " + r.body());
+    private static Analyzed analyzed(HttpConnection.Response r, String source) throws IOException {
+        if (r.status() != 200) {
+            throw new IOException("GET /analyze?source=" + source + ": status " + r.status() + " " + r.body());
         }
         double score = Double.NaN;
         Boolean anomaly = null;
