@@ -2,34 +2,38 @@ package dev.pulse.server.analytics.detect;
 
 import dev.pulse.server.analytics.Detector;
 
+import java.util.Arrays;
+
 /**
- * A streaming detector for real metrics: heavy tails, daily and weekly cycles, level shifts, repeated spikes. It
+ * A streaming detector for real metrics (heavy tails, daily and weekly cycles, level shifts, recurring spikes) that
  * raises one alarm per event rather than one per unusual value.
  *
  * <p>Each value is compared with the best of three baselines: the median of the last values (robust to spikes),
- * and a daily and a weekly profile (time-of-day and time-of-week means, see {@link SeasonalProfile}); a seasonal
- * profile is used only while its recent error is well below the median's. The residual, scaled by the baseline's
- * spread, is judged by three rules; a value is an anomaly when any of them fires:
+ * and a daily and a weekly profile (a level plus a time-of-day or time-of-week shape, see {@link SeasonalProfile});
+ * a profile is used only while its recent error is well below the median's. The residual, scaled by the chosen
+ * baseline's spread, is judged by three rules, and the value is an anomaly when any of them fires:
  * <ul>
- *   <li><b>range</b>: the value lies beyond the range of everything seen so far (slowly forgotten) by more than
- *   {@link Params#rangeMargin} of that range. The extremes of a series are where people see anomalies.</li>
- *   <li><b>sustained deviation</b>: the mean residual of the last {@link Params#shortValues} values is
+ *   <li><b>range</b>: the value lies beyond the range of the values seen (slowly forgotten) by more than
+ *   {@link Params#rangeMargin} of that range. A series' extremes are where people see anomalies.</li>
+ *   <li><b>sustained deviation</b>: the mean residual of the last {@link Params#shortValues} values lies
  *   {@link Params#sustainedZ} standard deviations above the long-run mean residual (the anomaly likelihood of
  *   Ahmad et al. 2017, with a Gaussian tail). Catches level shifts and variance bursts.</li>
- *   <li><b>outlier</b>: the residual exceeds both {@link Params#outlierFloor} and a bar extrapolated from the
- *   recent residuals' own tail (90th and 99th percentiles, power law). On well-behaved series the bar sits near
- *   5 sigma; on heavy-tailed ones it rises out of reach of their everyday spikes.</li>
+ *   <li><b>outlier</b>: the residual passes both {@link Params#outlierFloor} and a bar extrapolated from the
+ *   recent residuals' own tail (their 90th and 99th percentiles, as a power law). On series whose residuals are
+ *   heavy-tailed (99th over 90th percentile above {@link Params#outlierTailLimit}) the rule is off: their everyday
+ *   spikes would pass any bar a clean spike passes.</li>
  * </ul>
- * After an alarm, the next {@link Params#quietValues} values raise none (the same event), and their residuals are
- * kept out of the tail statistics. A sustained deviation restarts the median baseline from the last few values and
- * moves the seasonal profiles by their recent error, so a new level is learnt at once.
+ * After an alarm, the next {@link Params#quietValues} values raise none (the same event) and their residuals stay
+ * out of the tail statistics. A sustained deviation restarts the median baseline from the values since the alarm
+ * (or the last few), moves the profiles' levels by their recent error and clears its own memory, so a new level
+ * is learnt at once.
  *
- * <p>The score is the strongest rule's ratio r to its threshold, as r^2 / (r^2 + 1): 0.5 exactly where the rule
- * fires, and halved while alarms are suppressed, so the decision is "score above 0.5".
+ * <p>The score is the strongest rule's ratio r to its threshold, as r^2 / (r^2 + 1): 0.5 where a rule fires,
+ * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
- * <p>Cost per value: O(baseline values) array moves for the sorted window, O(log) searches, O(bins) for two
- * histogram quantiles; no allocation. Memory: about 10 KB per series with the defaults. Not thread-safe: guarded
- * by the series' lock. Parameters were tuned on part of the NAB corpus; see EVALUATION.md.
+ * <p>Cost per value: O(baseline values) array moves in the sorted window, two binary searches, O(bins) for two
+ * histogram quantiles, one logarithm; no allocation. Memory: about 11 KB per series with the defaults. Not
+ * thread-safe: guarded by the series' lock. The defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
 
@@ -68,7 +72,7 @@ public final class RobustDetector implements Detector {
                          int daySlots, int weekSlots, int restartValues, double levelAlpha, double levelClip,
                          double outlierTailLimit) {
 
-        public static final Params DEFAULTS = new Params(384, 10, 300, 0.02, 1e9,
+        public static final Params DEFAULTS = new Params(384, 10, 300, 0.02, 100_000,
                 30, 5.0, 5000, 10.0,
                 5.0, 0.75, 5000, 30,
                 3.0, 1000, 500, 0.2,
@@ -119,7 +123,7 @@ public final class RobustDetector implements Detector {
 
     // All fields below: guarded by the series' lock.
     private long count;              // values observed
-    private long lastAlarm = Long.MIN_VALUE / 2;  // index of the last alarm
+    private long lastAlarm = Long.MIN_VALUE / 2;   // index of the last alarm
     private long lastRestart = Long.MIN_VALUE / 2;  // index of the last restart of the baselines
     private boolean lastAnomaly;     // decision on the last value
     private double low;              // slowly forgotten minimum
@@ -306,7 +310,12 @@ public final class RobustDetector implements Detector {
             // A new level: the profiles move by their recent mean error, the median restarts from recent values.
             dayLevel += exactSum(dayError, errorCount) / errorCount;
             weekLevel += exactSum(weekError, errorCount) / errorCount;
-            baseline.keepLatest(p.restartValues() - 1);
+            // Values from the event's alarm on belong to the new level; older ones do not.
+            long sinceAlarm = n - lastAlarm;
+            baseline.keepLatest(sinceAlarm < p.restartValues() ? (int) sinceAlarm : p.restartValues() - 1);
+            // The sustained rule's memory of the old level is spent: it restarts neutral.
+            Arrays.fill(shortRing, longMean);
+            shortSum = longMean * shortCount;
         }
         if (n == 0) {
             dayLevel = x;
