@@ -4,7 +4,7 @@ package dev.pulse.server.analytics.detect;
  * A histogram of non-negative values on a log scale ({@value #BINS_PER_OCTAVE} bins per doubling, from
  * {@value #MIN_VALUE} to about 10^5) whose old counts fade with a half-life, for quantiles of the recent past.
  * Adding is O(1): instead of decaying every bin, each new value weighs more than the last, and the bins are
- * rescaled when the weights grow large. A quantile scans the bins from the top: O(bins).
+ * rescaled when the weights grow large. A quantile scans the bins down from the highest one filled: O(bins).
  *
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
@@ -20,6 +20,7 @@ final class DecayingHistogram {
     // All fields: guarded by the series' lock.
     private double total;       // sum of the bins
     private double weight = 1;  // weight of the next value
+    private int top;            // highest bin ever filled: quantiles scan down from it
 
     /** @param halfLife values after which a value counts half */
     DecayingHistogram(double halfLife) {
@@ -27,7 +28,11 @@ final class DecayingHistogram {
     }
 
     void add(double v) {
-        bins[bin(v)] += weight;
+        int k = bin(v);
+        bins[k] += weight;
+        if (k > top) {
+            top = k;
+        }
         total += weight;
         weight *= growth;
         if (weight > RESCALE_AT) {
@@ -51,7 +56,7 @@ final class DecayingHistogram {
         }
         double above = (1.0 - p) * total;
         double acc = 0;
-        for (int i = BINS - 1; i > 0; i--) {
+        for (int i = top; i > 0; i--) {
             acc += bins[i];
             if (acc > above) {
                 return upperEdge(i);

@@ -105,9 +105,13 @@ public final class RobustDetector implements Detector {
     /** Quantiles of the residuals' recent distribution the outlier bar is extrapolated from. */
     private static final double TAIL_LOW = 0.90;
     private static final double TAIL_HIGH = 0.99;
-    /** Smallest spread a residual is scaled by, relative to the level and the range: flat series stay finite. */
-    private static final double RELATIVE_FLOOR = 1e-3;
-    private static final double ABSOLUTE_FLOOR = 1e-9;
+    /**
+     * Smallest spread a residual is scaled by, as a share of the range plus a share of the level: a flat series
+     * stays finite, and large values with a small spread (bytes, timestamps) keep their resolution.
+     */
+    private static final double RANGE_FLOOR = 0.003;
+    private static final double LEVEL_FLOOR = 1e-9;
+    private static final double ABSOLUTE_FLOOR = 1e-12;
 
     private final Params p;
     private final MedianWindow baseline;
@@ -199,7 +203,7 @@ public final class RobustDetector implements Detector {
         double residual = 0.0;
         boolean judged = b.size() >= p.minSamples();
         if (judged) {
-            double floor = ABSOLUTE_FLOOR + RELATIVE_FLOOR * (Math.abs(median) + (high - low));
+            double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(median) + RANGE_FLOOR * (high - low);
             double spread = model == LOCAL ? (b.quantile(0.75) - b.quantile(0.25)) / 1.349
                     : model == DAY ? maeDay : maeWeek;
             residual = Math.abs(e) / Math.max(spread, floor);
