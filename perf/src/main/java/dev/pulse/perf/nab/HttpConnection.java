@@ -26,9 +26,9 @@ final class HttpConnection implements AutoCloseable {
 
     private final String host;
     private final int port;
-    private Socket socket;          // owned by the calling thread
-    private InputStream in;
-    private OutputStream out;
+    private Socket socket;          // owned by the calling thread; null until opened or after a close
+    private InputStream in;         // owned by the calling thread
+    private OutputStream out;       // owned by the calling thread
 
     HttpConnection(URI base) {
         this.host = base.getHost();

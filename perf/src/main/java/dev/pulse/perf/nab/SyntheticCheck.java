@@ -19,9 +19,10 @@ public final class SyntheticCheck {
 
     /** Found and total events per kind, false positives among the normal values, for one detector. */
     public static final class Result {
-        final Map<SyntheticStream.Kind, int[]> byKind = new EnumMap<>(SyntheticStream.Kind.class);
-        long falsePositives;
-        long normalRows;
+        // All fields: owned by the thread running the check.
+        final Map<SyntheticStream.Kind, int[]> byKind = new EnumMap<>(SyntheticStream.Kind.class); // {found, total}
+        long falsePositives;   // flagged values outside every event
+        long normalRows;       // values outside every event, after the learning period
 
         public double recall(SyntheticStream.Kind k) {
             int[] c = byKind.get(k);

@@ -100,6 +100,8 @@ public final class RobustDetector implements Detector {
     private static final int LOCAL = 0;
     private static final int DAY = 1;
     private static final int WEEK = 2;
+    /** Values each of the two profile slots around a time must have seen before the profile is read there. */
+    private static final int SLOT_VALUES = 2;
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
     /** Quantiles of the residuals' recent distribution the outlier bar is extrapolated from. */
@@ -180,8 +182,8 @@ public final class RobustDetector implements Detector {
         day.locate(epochSeconds);
         week.locate(epochSeconds);
         double eLocal = x - median;
-        boolean dayReady = day.ready(2);
-        boolean weekReady = week.ready(2);
+        boolean dayReady = day.ready(SLOT_VALUES);
+        boolean weekReady = week.ready(SLOT_VALUES);
         double dayShape = day.expected();
         double weekShape = week.expected();
         double eDay = dayReady ? x - dayLevel - dayShape : eLocal;
@@ -233,7 +235,7 @@ public final class RobustDetector implements Detector {
         }
         double sustainedRatio = 0.0;
         if (longCount >= p.warmUp() && judged) {
-            double z = (shortSum / shortCount - longMean) / (Math.sqrt(longVar) + 1e-9);
+            double z = (shortSum / shortCount - longMean) / (Math.sqrt(longVar) + ABSOLUTE_FLOOR);
             sustainedRatio = Math.max(0.0, z / p.sustainedZ());
         }
 
@@ -274,8 +276,8 @@ public final class RobustDetector implements Detector {
     }
 
     private void learn(double x, double median, double eLocal, double eDay, double eWeek, double dayShape,
-                       double weekShape, boolean dayReady, boolean weekReady, double residual, double capped, boolean judged, boolean quiet,
-                       boolean restart) {
+                       double weekShape, boolean dayReady, boolean weekReady, double residual, double capped,
+                       boolean judged, boolean quiet, boolean restart) {
         final Params p = this.p;
         long n = count;
         // An alarm's own residual joins the tail (a series whose spikes recur learns them), the echoes after it

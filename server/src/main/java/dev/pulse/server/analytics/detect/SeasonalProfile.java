@@ -10,8 +10,8 @@ package dev.pulse.server.analytics.detect;
  */
 final class SeasonalProfile {
     private final long periodSeconds;
-    private final double[] mean;
-    private final int[] seen;
+    private final double[] mean;   // each slot's expected deviation; guarded by the series' lock
+    private final int[] seen;      // values each slot has learnt from; guarded by the series' lock
     private final double alpha;
 
     // Set by locate() for the value being judged; guarded by the series' lock.
