@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench clean e2e docker minikube-load load
+.PHONY: help build run test bench eval clean e2e docker minikube-load load
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,6 +23,11 @@ test: ## run every test
 
 bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
 	$(JAVA) -jar $(PERF_JAR) $(BENCH_ARGS)
+
+eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores and synthetic check of each DETECTOR, through the HTTP API; writes results/nab/
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.NabEval --detectors zscore,robust --via both --server-jar $(SERVER_JAR) --out results/nab $(EVAL_ARGS)
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.SyntheticCheck --detectors zscore,robust > results/nab/synthetic.md
+	cat results/nab/synthetic.md
 
 clean:
 	$(MVN) clean

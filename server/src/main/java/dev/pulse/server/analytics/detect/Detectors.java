@@ -13,9 +13,10 @@ public final class Detectors {
     public static Supplier<Detector> factory(Config config) {
         double threshold = config.zscoreThreshold();
         int minSamples = config.minSamples();
+        int windowSize = config.windowSize();
         return switch (config.detector()) {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
-            case ROBUST -> () -> new ZScoreDetector(threshold, minSamples); // replaced by the tuned detector
+            case ROBUST -> () -> new RobustDetector(windowSize, minSamples);
         };
     }
 }

@@ -1,0 +1,115 @@
+package dev.pulse.server.analytics.detect;
+
+/**
+ * The last {@code capacity} values both in arrival order (a ring) and sorted, so the median and any quantile are
+ * an array read. Adding a value is two binary searches and two array shifts: O(capacity) moves of doubles, no
+ * allocation.
+ *
+ * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
+ */
+final class MedianWindow {
+    private final double[] ring;
+    private final double[] sorted;
+
+    // Both fields: guarded by the series' lock.
+    private int head;   // index in ring the next value is written to
+    private int size;   // values held
+
+    MedianWindow(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity=" + capacity);
+        }
+        ring = new double[capacity];
+        sorted = new double[capacity];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The {@code p}-quantile (0..1) of the values held, interpolated between neighbours; NaN when empty. */
+    double quantile(double p) {
+        int n = size;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double pos = p * (n - 1);
+        int i = (int) pos;
+        double f = pos - i;
+        return i + 1 < n ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
+    }
+
+    double median() {
+        return quantile(0.5);
+    }
+
+    /** Adds {@code x}, evicting the oldest value when full. */
+    void add(double x) {
+        double[] s = sorted;
+        int cap = ring.length;
+        if (size == cap) {
+            int i = indexOf(ring[head]);
+            System.arraycopy(s, i + 1, s, i, size - i - 1);
+            size--;
+        }
+        int j = insertionPoint(x);
+        System.arraycopy(s, j, s, j + 1, size - j);
+        s[j] = x;
+        size++;
+        ring[head] = x;
+        head = head + 1 == cap ? 0 : head + 1;
+    }
+
+    /** Keeps only the latest {@code keep} values: the baseline restarts from them after a level shift. */
+    void keepLatest(int keep) {
+        int k = Math.min(keep, size);
+        int cap = ring.length;
+        // The latest k values, oldest first, moved to the front of the ring; sorted rebuilt by insertion.
+        int start = head - k;
+        if (start < 0) {
+            start += cap;
+        }
+        for (int i = 0; i < k; i++) {
+            int from = start + i;
+            sorted[i] = ring[from >= cap ? from - cap : from];
+        }
+        System.arraycopy(sorted, 0, ring, 0, k);
+        head = k == cap ? 0 : k;
+        size = k;
+        insertionSort(sorted, k);
+    }
+
+    private static void insertionSort(double[] a, int n) {
+        for (int i = 1; i < n; i++) {
+            double v = a[i];
+            int j = i - 1;
+            while (j >= 0 && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
+    }
+
+    /** Index in sorted of a value known to be held. */
+    private int indexOf(double v) {
+        int i = insertionPoint(v);
+        // insertionPoint returns the first index with sorted[i] >= v; v is held, so sorted[i] == v.
+        return i;
+    }
+
+    /** The first index whose value is not less than {@code v} (NaN-free input). */
+    private int insertionPoint(double v) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

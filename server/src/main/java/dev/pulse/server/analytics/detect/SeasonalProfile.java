@@ -1,0 +1,66 @@
+package dev.pulse.server.analytics.detect;
+
+/**
+ * The shape of a cycle (a day, a week): the expected deviation from the series' level at each phase of the period,
+ * learnt from the deviations seen at that phase. A ring of slots, each an exponentially weighted mean, read and
+ * updated by linear interpolation between the two slots nearest to a timestamp, so a profile coarser than the
+ * sampling still follows a smooth cycle. The level is kept by the caller, so a level shift leaves the shape intact.
+ *
+ * <p>Costs O(1) per value; not thread-safe: owned by one detector, guarded by its series' lock.
+ */
+final class SeasonalProfile {
+    private final long periodSeconds;
+    private final double[] mean;   // each slot's expected deviation; guarded by the series' lock
+    private final int[] seen;      // values each slot has learnt from; guarded by the series' lock
+    private final double alpha;
+
+    // Set by locate() for the value being judged; guarded by the series' lock.
+    private int lower;
+    private int upper;
+    private double frac;
+
+    /**
+     * @param periodSeconds the period, e.g. 86,400 for a day
+     * @param slots         slots per period
+     * @param alpha         weight of a new value in the slots it updates
+     */
+    SeasonalProfile(long periodSeconds, int slots, double alpha) {
+        this.periodSeconds = periodSeconds;
+        this.mean = new double[slots];
+        this.seen = new int[slots];
+        this.alpha = alpha;
+    }
+
+    /** Positions the profile on {@code epochSeconds}; {@link #ready}, {@link #expected} and {@link #learn} use it. */
+    void locate(double epochSeconds) {
+        int slots = mean.length;
+        double phase = (epochSeconds % periodSeconds + periodSeconds) % periodSeconds;
+        double pos = phase * slots / periodSeconds - 0.5;
+        double floor = Math.floor(pos);
+        frac = pos - floor;
+        int lo = (int) floor;
+        lower = lo < 0 ? lo + slots : lo;
+        upper = lower + 1 == slots ? 0 : lower + 1;
+    }
+
+    /** True when both slots around the located time have seen at least {@code minSeen} values. */
+    boolean ready(int minSeen) {
+        return seen[lower] >= minSeen && seen[upper] >= minSeen;
+    }
+
+    double expected() {
+        return mean[lower] + frac * (mean[upper] - mean[lower]);
+    }
+
+    /** Moves the two slots around the located time towards {@code x}, each by its share of the interpolation. */
+    void learn(double x) {
+        int lo = lower;
+        int hi = upper;
+        double f = frac;
+        double err = x - expected();
+        mean[lo] = seen[lo] == 0 ? x : mean[lo] + alpha * (1.0 - f) * err;
+        mean[hi] = seen[hi] == 0 ? x : mean[hi] + alpha * f * err;
+        seen[lo]++;
+        seen[hi]++;
+    }
+}

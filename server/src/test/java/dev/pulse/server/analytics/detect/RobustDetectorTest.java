@@ -1,0 +1,160 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RobustDetectorTest {
+    private static final double STEP = 300; // seconds between values
+
+    /** Feeds {@code values} and returns the indices flagged. */
+    private static boolean[] run(RobustDetector d, double[] values) {
+        boolean[] flagged = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double s = d.observe(values[i], 1_420_070_400 + i * STEP, 0.0, Math.min(i, 50));
+            assertTrue(s >= 0.0 && s <= 1.0, "score " + s + " at " + i);
+            assertEquals(s > 0.5, d.lastAnomaly(), "the decision is the score above 0.5, at " + i);
+            flagged[i] = d.lastAnomaly();
+        }
+        return flagged;
+    }
+
+    private static double[] noise(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 100 + 2 * r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static int count(boolean[] flags, int from, int to) {
+        int c = 0;
+        for (int i = from; i < to; i++) {
+            c += flags[i] ? 1 : 0;
+        }
+        return c;
+    }
+
+    @Test
+    void aConstantSeriesIsNeverAnAnomaly() {
+        double[] v = new double[5000];
+        java.util.Arrays.fill(v, 42.0);
+        assertEquals(0, count(run(new RobustDetector(50, 10), v), 0, v.length));
+    }
+
+    @Test
+    void aChangeInAConstantSeriesIsFlaggedOnce() {
+        double[] v = new double[3000];
+        java.util.Arrays.fill(v, 42.0);
+        for (int i = 2000; i < v.length; i++) {
+            v[i] = 43.0;
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        assertTrue(f[2000], "the first changed value");
+        assertEquals(1, count(f, 0, v.length), "one alarm for one event");
+    }
+
+    @Test
+    void flagsIsolatedSpikesAndDipsInNoise() {
+        double[] v = noise(6000, 1);
+        int[] at = {2000, 2700, 3400, 4100, 4800, 5500};
+        for (int k = 0; k < at.length; k++) {
+            v[at[k]] += (k % 2 == 0 ? 1 : -1) * 2 * 8; // 8 sigma up, then down
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        for (int i : at) {
+            assertTrue(f[i], "spike or dip at " + i);
+        }
+        // Nothing else after the first 1,000 values, bar the odd noise value.
+        assertTrue(count(f, 1000, v.length) - at.length <= 2, "false alarms: " + (count(f, 1000, v.length) - at.length));
+    }
+
+    @Test
+    void aSpikeThatRecursEveryFewValuesStopsBeingAnAnomaly() {
+        double[] v = noise(8000, 2);
+        for (int i = 1000; i < v.length; i += 40) {
+            v[i] += 30; // 15 sigma, every 40 values
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        assertTrue(count(f, 1000, 2000) >= 1, "the first spikes are news");
+        assertEquals(0, count(f, 6000, 8000), "by now they are the series' normal behaviour");
+    }
+
+    @Test
+    void aLevelShiftIsFlaggedOnceAndTheNewLevelLearnt() {
+        double[] v = noise(6000, 3);
+        for (int i = 3000; i < v.length; i++) {
+            v[i] += 12; // 6 sigma, for good
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        assertEquals(1, count(f, 3000, 3011), "flagged within 10 values of the shift");
+        // The new level is learnt: what alarms remain are the few values that set a new all-time high.
+        assertTrue(count(f, 3011, v.length) <= 2, "alarms after the shift: " + count(f, 3011, v.length));
+    }
+
+    @Test
+    void aVarianceBurstIsFlagged() {
+        double[] v = noise(5000, 4);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 3000; i < 3050; i++) {
+            v[i] = 100 + 10 * r.nextGaussian(); // noise five times larger for 50 values
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        assertTrue(count(f, 3000, 3050) >= 1);
+        assertTrue(count(f, 3100, v.length) <= 1);
+    }
+
+    @Test
+    void aDailyCycleIsNotAnAnomalyButABreakInItIs() {
+        int perDay = 288;
+        double[] v = noise(perDay * 20, 6);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 20 * Math.sin(2 * Math.PI * i / perDay); // 10 sigma amplitude
+        }
+        int at = perDay * 15 + perDay / 4; // the top of a cycle
+        for (int i = at; i < at + 24; i++) {
+            v[i] -= 30; // two hours far below the usual peak, yet within the series' range
+        }
+        boolean[] f = run(new RobustDetector(50, 10), v);
+        // A median over the last 384 values would flag every peak; the learnt cycle leaves at most a stray one.
+        assertTrue(count(f, perDay * 4, at) <= 2, "alarms on the normal days: " + count(f, perDay * 4, at));
+        assertTrue(count(f, at, at + 24) >= 1, "the missing peak");
+    }
+
+    @Test
+    void withoutItsProfilesTheMissingPeakGoesUnseen() {
+        int perDay = 288;
+        double[] v = noise(perDay * 20, 6);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 20 * Math.sin(2 * Math.PI * i / perDay);
+        }
+        int at = perDay * 15 + perDay / 4;
+        for (int i = at; i < at + 24; i++) {
+            v[i] -= 30;
+        }
+        RobustDetector.Params noProfiles = new RobustDetector.Params(384, 10, 300, 0.02, 100_000, 30, 5.0, 5000,
+                10.0, 5.0, 0.75, 5000, 30, Double.POSITIVE_INFINITY, 1000, 500, 0.2, 96, 168, 20, 0.02, 3.0, 2.0);
+        boolean[] f = run(new RobustDetector(noProfiles), v);
+        assertEquals(0, count(f, at, at + 24), "the daily profile is what finds it");
+    }
+
+    @Test
+    void suppressedValuesScoreAtMostHalf() {
+        double[] v = new double[2000];
+        java.util.Arrays.fill(v, 5.0);
+        RobustDetector d = new RobustDetector(50, 10);
+        for (int i = 0; i < 1500; i++) {
+            d.observe(v[i], i * STEP, 0, 50);
+        }
+        assertEquals(1.0, d.observe(50.0, 1500 * STEP, 0, 50), 1e-9);
+        assertTrue(d.lastAnomaly());
+        double s = d.observe(60.0, 1501 * STEP, 0, 50);
+        assertFalse(d.lastAnomaly(), "the same event");
+        assertTrue(s <= 0.5 && s > 0.0, "score " + s);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SeasonalProfileTest {
+
+    @Test
+    void learnsASmoothDailyShapeBetweenItsSlots() {
+        SeasonalProfile p = new SeasonalProfile(86_400, 24, 0.3);
+        for (int day = 0; day < 30; day++) {
+            for (int minute = 0; minute < 1440; minute += 5) {
+                double t = day * 86_400.0 + minute * 60;
+                p.locate(t);
+                p.learn(10 * Math.sin(2 * Math.PI * minute / 1440.0));
+            }
+        }
+        for (int minute = 2; minute < 1440; minute += 37) {
+            p.locate(40 * 86_400.0 + minute * 60);
+            assertTrue(p.ready(2));
+            // Hourly slots, read between two of them: a 10-amplitude sine within 0.2.
+            assertEquals(10 * Math.sin(2 * Math.PI * minute / 1440.0), p.expected(), 0.2, "minute " + minute);
+        }
+    }
+
+    @Test
+    void isNotReadyBeforeItsSlotsHaveSeenValuesAndWrapsNegativeTimes() {
+        SeasonalProfile p = new SeasonalProfile(604_800, 168, 0.1);
+        p.locate(-1800); // half an hour before the epoch: the last slot of the week and the first
+        assertFalse(p.ready(1));
+        p.learn(5.0);
+        p.learn(5.0);
+        assertTrue(p.ready(2));
+        assertEquals(5.0, p.expected(), 1e-12);
+    }
+}
