@@ -41,7 +41,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("limit", limiter);
         p.addLast("flush", new FlushConsolidationHandler(256, true));
-        p.addLast("idle", new IdleStateHandler(0, 0, services.config.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+        // reader-idle only: watching writes too would wrap every reply's void promise in a new one plus a listener
+        p.addLast("idle", new IdleStateHandler(services.config.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("idleClose", IdleCloser.INSTANCE);
         RequestDeadline deadline = new RequestDeadline(services.config.requestTimeoutMs());
         p.addLast("deadline", deadline);
