@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs one load-generator scenario against a server process started here, and reads that process's CPU time
-# from /proc before and after, so the report can quote CPU per request (the fair figure when the load generator
-# shares the machine). Usage:
+# Runs one load-generator scenario against a server process started here; the generator reads that process's CPU
+# time from /proc over the measured interval, so the report can quote CPU per request (the fair figure when the
+# load generator shares the machine). Usage:
 #   perf/scripts/http-bench.sh floor|pulse|pulse-redis LABEL [load generator options...]
 # Prints one line: target, label, requests/s, events/s, p50/p99/p99.9 ms, server CPU µs per request, statuses.
 set -euo pipefail
@@ -25,19 +25,15 @@ pid=$!
 trap 'kill $pid 2>/dev/null; [ -n "$redis_pid" ] && kill $redis_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
-cpu_ticks() { awk '{print $14 + $15}' /proc/"$pid"/stat; }
-# warm the server's JIT with the same load, then measure
+# warm the server's JIT with the same load; the measured run warms the generator too, then reads the server's CPU
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration 5 --warmup 0 "$@" >/dev/null 2>&1 || true
-before=$(cpu_ticks)
-java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 0 --json "$out/r.json" "$@" >/dev/null 2>&1 || true
-after=$(cpu_ticks)
-python3 - "$out/r.json" "$before" "$after" "$(getconf CLK_TCK)" "$target" "$label" <<'PY'
+java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 3 --server-pid "$pid" --json "$out/r.json" "$@" \
+  >/dev/null 2>&1 || true
+python3 - "$out/r.json" "$target" "$label" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-ticks = int(sys.argv[3]) - int(sys.argv[2])
-cpu_us = ticks / int(sys.argv[4]) * 1e6 / max(1, r["requests"])
 l = r["latency_ms"]
 print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s errors=%d" % (
-    sys.argv[5], sys.argv[6], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"], l["p99_9"],
-    cpu_us, json.dumps(r["statuses"]), r["connection_errors"]))
+    sys.argv[2], sys.argv[3], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"], l["p99_9"],
+    r["server_cpu_us_per_request"], json.dumps(r["statuses"]), r["connection_errors"]))
 PY

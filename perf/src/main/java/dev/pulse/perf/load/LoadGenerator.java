@@ -79,8 +79,10 @@ public final class LoadGenerator {
             long end = warmupEnd + (long) (o.durationSeconds() * 1e9);
             long measuredStart = 0;
             boolean measuring = o.warmupSeconds() <= 0;
+            long cpuStart = 0;
             if (measuring) {
                 measuredStart = System.nanoTime();
+                cpuStart = ServerCpu.ticks(o.serverPid());
             }
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(1000, (end - System.nanoTime()) / 1_000_000)));
@@ -88,6 +90,7 @@ public final class LoadGenerator {
                 if (!measuring && System.nanoTime() >= warmupEnd) {
                     measuring = true;
                     measuredStart = System.nanoTime();
+                    cpuStart = ServerCpu.ticks(o.serverPid());
                     results.resetCounts();
                     continue;
                 }
@@ -100,13 +103,14 @@ public final class LoadGenerator {
                                 : interval1.getValueAtPercentile(99) / 1e6, errors(results));
                 progress.print(terminal ? "\r" + line : line + "\n");
             }
+            long cpuTicks = ServerCpu.ticks(o.serverPid()) - cpuStart;
             connections.forEach(Connection::stop);
             double seconds = (System.nanoTime() - measuredStart) / 1e9;
             total.add(results.interval(interval1));
             if (terminal) {
                 progress.println();
             }
-            return new Report(o, total, results, seconds);
+            return new Report(o, total, results, seconds, cpuTicks);
         } finally {
             for (Channel ch : channels) {
                 ch.close();

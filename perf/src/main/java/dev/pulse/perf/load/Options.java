@@ -5,7 +5,7 @@ import java.util.Locale;
 /** The load generator's command line. */
 record Options(String host, int port, double rate, int connections, int pipeline, int threads, double durationSeconds,
                double warmupSeconds, Workload workload, int batch, int sources, double anomalyRate, long seed,
-               String hgrm, String svg, String json) {
+               String hgrm, String svg, String json, long serverPid) {
 
     enum Workload { SINGLE, ARRAY, NDJSON, MIXED }
 
@@ -27,6 +27,8 @@ record Options(String host, int port, double rate, int connections, int pipeline
               --hgrm PATH          write the latency distribution (HdrHistogram .hgrm)
               --svg PATH           write a latency-by-percentile chart
               --json PATH          write a machine-readable summary
+              --server-pid PID     also report that process's CPU time per request over the measured interval
+                                   (from /proc/PID/stat; the server must run on this machine)
             """;
 
     static Options parse(String[] args) {
@@ -45,6 +47,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
         String hgrm = null;
         String svg = null;
         String json = null;
+        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -71,6 +74,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
                 case "--hgrm" -> hgrm = v;
                 case "--svg" -> svg = v;
                 case "--json" -> json = v;
+                case "--server-pid" -> serverPid = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -79,7 +83,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
             throw new IllegalArgumentException("counts and durations must be positive");
         }
         return new Options(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), rate, connections, pipeline, threads,
-                duration, warmup, workload, batch, sources, anomalyRate, seed, hgrm, svg, json);
+                duration, warmup, workload, batch, sources, anomalyRate, seed, hgrm, svg, json, serverPid);
     }
 
     boolean openLoop() {

@@ -22,9 +22,11 @@ public final class Report {
     private final long events;
     private final long connectionErrors;
     private final double seconds;
+    private final long serverCpuTicks;
 
-    Report(Options options, Histogram latency, Results results, double seconds) {
+    Report(Options options, Histogram latency, Results results, double seconds, long serverCpuTicks) {
         this.options = options;
+        this.serverCpuTicks = serverCpuTicks;
         this.latency = latency;
         this.seconds = seconds;
         for (int s = 0; s < 600; s++) {
@@ -47,6 +49,11 @@ public final class Report {
 
     public double eventsPerSecond() {
         return events / seconds;
+    }
+
+    /** The server's CPU microseconds per request over the measured interval, or -1 without {@code --server-pid}. */
+    public double serverCpuMicrosPerRequest() {
+        return options.serverPid() <= 0 || requests() == 0 ? -1 : ServerCpu.micros(serverCpuTicks) / requests();
     }
 
     public long connectionErrors() {
@@ -72,6 +79,9 @@ public final class Report {
         }
         out.printf(Locale.ROOT, "  max       %10.3f ms%n", latency.getMaxValue() / 1e6);
         out.printf("  statuses   %s, connection errors %d%n", statuses, connectionErrors);
+        if (options.serverPid() > 0) {
+            out.printf(Locale.ROOT, "  server CPU %.1f us per request%n", serverCpuMicrosPerRequest());
+        }
     }
 
     void write(Options o) throws IOException {
@@ -86,8 +96,8 @@ public final class Report {
         if (o.json() != null) {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "{\"requests\":%d,\"seconds\":%.3f,\"requests_per_second\":%.1f,"
-                    + "\"events_per_second\":%.1f,\"connection_errors\":%d,\"latency_ms\":{", requests(), seconds,
-                    requestsPerSecond(), eventsPerSecond(), connectionErrors));
+                    + "\"events_per_second\":%.1f,\"connection_errors\":%d,\"server_cpu_us_per_request\":%.2f,\"latency_ms\":{",
+                    requests(), seconds, requestsPerSecond(), eventsPerSecond(), connectionErrors, serverCpuMicrosPerRequest()));
             for (double p : PERCENTILES) {
                 b.append(String.format(Locale.ROOT, "\"p%s\":%.4f,", trim(p).replace(".", "_"), millis(p)));
             }
