@@ -32,7 +32,7 @@ public final class RedisTier implements RedisStatus {
     private final WriteBehindQueue queue;
     private final RedisClient client;
     private final AtomicLong connects = new AtomicLong();
-    private volatile StatefulRedisConnection<String, String> writerConnection; // set once by the connecting thread
+    private volatile StatefulRedisConnection<byte[], byte[]> writerConnection; // set once by the connecting thread
     private volatile RedisWriter writer;                                        // set once by the connecting thread
     private volatile Thread writerThread;                                       // set once by the connecting thread
     private volatile RedisSnapshots snapshots;                                  // set once by the connecting thread
@@ -104,10 +104,12 @@ public final class RedisTier implements RedisStatus {
         }
     }
 
+    /** Starts the writer on a connection of its own (bytes in, bytes out); {@code c} serves the replica snapshots. */
     private synchronized void startWriter(StatefulRedisConnection<String, String> c) {
-        writerConnection = c;
-        snapshots = new RedisSnapshots(client.connect(), keys, config);
-        RedisWriter w = new RedisWriter(queue, c, keys, config.redisHistory());
+        StatefulRedisConnection<byte[], byte[]> w0 = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+        writerConnection = w0;
+        snapshots = new RedisSnapshots(c, keys, config);
+        RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory());
         Thread t = new Thread(w, "redis-writer");
         t.setDaemon(true);
         writer = w;
@@ -168,7 +170,7 @@ public final class RedisTier implements RedisStatus {
 
     @Override
     public Health health() {
-        StatefulRedisConnection<String, String> c = writerConnection;
+        StatefulRedisConnection<byte[], byte[]> c = writerConnection;
         return c != null && c.isOpen() ? Health.UP : Health.DOWN;
     }
 

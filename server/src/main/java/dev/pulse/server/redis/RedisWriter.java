@@ -39,7 +39,7 @@ final class RedisWriter implements Runnable {
     private static final long MAX_BACKOFF_MS = 1_000;
 
     private final WriteBehindQueue queue;
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
     private final KeySchema keys;
     private final int history;
     private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
@@ -53,7 +53,10 @@ final class RedisWriter implements Runnable {
     private volatile boolean stopping;        // set by the shutdown thread
     private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
 
-    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<String, String> connection, KeySchema keys, int history) {
+    private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
+    private final EntryFormat format = new EntryFormat();                    // writer thread
+
+    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history) {
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
@@ -105,41 +108,41 @@ final class RedisWriter implements Runnable {
     }
 
     private void write() {
-        Map<Series, List<String>> bySeries = new IdentityHashMap<>();
+        Map<Series, List<byte[]>> bySeries = new IdentityHashMap<>();
         Map<Source, List<Series>> bySource = new LinkedHashMap<>();
         for (int i = 0; i < chunk.size(); i++) {
             Series s = chunk.series(i);
-            List<String> values = bySeries.get(s);
+            List<byte[]> values = bySeries.get(s);
             if (values == null) {
                 values = new ArrayList<>();
                 bySeries.put(s, values);
                 bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
             }
-            values.add(KeySchema.entry(chunk.time(i), chunk.value(i)));
+            values.add(format.entry(chunk.time(i), chunk.value(i)));
         }
-        RedisAsyncCommands<String, String> redis = connection.async();
+        RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<?>> replies = new ArrayList<>(bySeries.size() * 2 + bySource.size() + 1);
         connection.setAutoFlushCommands(false);
         RedisFuture<io.lettuce.core.TransactionResult> exec;
         try {
             redis.multi();
-            for (Map.Entry<Series, List<String>> e : bySeries.entrySet()) {
+            for (Map.Entry<Series, List<byte[]>> e : bySeries.entrySet()) {
                 Series s = e.getKey();
-                String key = keys.series(s.source().name(), s.metric());
-                replies.add(redis.rpush(key, e.getValue().toArray(new String[0])));
+                byte[] key = seriesKeys.computeIfAbsent(s, k -> bytes(keys.series(k.source().name(), k.metric())));
+                replies.add(redis.rpush(key, e.getValue().toArray(new byte[0][])));
                 replies.add(redis.ltrim(key, -history, -1));
             }
-            String now = Long.toString(System.currentTimeMillis());
-            String[] names = new String[bySource.size()];
+            byte[] now = bytes(Long.toString(System.currentTimeMillis()));
+            byte[][] names = new byte[bySource.size()][];
             int n = 0;
             for (Map.Entry<Source, List<Series>> e : bySource.entrySet()) {
-                Map<String, String> fields = new HashMap<>();
+                Map<byte[], byte[]> fields = new HashMap<>();
                 snapshot(e.getKey(), e.getValue(), fields);
-                fields.put(KeySchema.UPDATED_FIELD, now);
-                replies.add(redis.hset(keys.source(e.getKey().name()), fields));
-                names[n++] = e.getKey().name();
+                fields.put(UPDATED, now);
+                replies.add(redis.hset(bytes(keys.source(e.getKey().name())), fields));
+                names[n++] = bytes(e.getKey().name());
             }
-            replies.add(redis.sadd(keys.sources(), names));
+            replies.add(redis.sadd(bytes(keys.sources()), names));
             exec = redis.exec();
             connection.flushCommands();
         } finally {
@@ -158,15 +161,23 @@ final class RedisWriter implements Runnable {
         }
     }
 
+    private static final byte[] UPDATED = bytes(KeySchema.UPDATED_FIELD);
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The /analyze JSON of each series, read under the source's lock. */
-    private static void snapshot(Source source, List<Series> series, Map<String, String> out) {
+    private static void snapshot(Source source, List<Series> series, Map<byte[], byte[]> out) {
         ByteBuf buf = Unpooled.buffer(256);
         JsonWriter w = new JsonWriter().target(buf);
         synchronized (source) {
             for (Series s : series) {
                 buf.clear();
                 SeriesJson.write(w, s);
-                out.put(s.metric(), buf.toString(StandardCharsets.UTF_8));
+                byte[] json = new byte[buf.readableBytes()];
+                buf.getBytes(0, json);
+                out.put(bytes(s.metric()), json);
             }
         }
     }
