@@ -25,7 +25,7 @@ public final class JsonWriter {
 
     /** Writes ASCII text as it is: punctuation and keys known to need no escaping. */
     public JsonWriter raw(String ascii) {
-        ByteBufUtil.writeAscii(out, ascii);
+        Ascii.write(out, ascii);
         return this;
     }
 
@@ -37,7 +37,7 @@ public final class JsonWriter {
     /** Writes {@code "key":}. The key must need no escaping. */
     public JsonWriter key(String key) {
         out.writeByte('"');
-        ByteBufUtil.writeAscii(out, key);
+        Ascii.write(out, key);
         out.writeByte('"').writeByte(':');
         return this;
     }
@@ -94,7 +94,7 @@ public final class JsonWriter {
         }
         digits.setLength(0);
         digits.append(v);
-        ByteBufUtil.writeAscii(out, digits);
+        Ascii.write(out, digits);
         return this;
     }
 
@@ -121,7 +121,7 @@ public final class JsonWriter {
     /** Decimal digits of {@code v}, most significant first, without a String. */
     public static void writeLong(ByteBuf out, long v) {
         if (v == Long.MIN_VALUE) {
-            ByteBufUtil.writeAscii(out, "-9223372036854775808");
+            Ascii.write(out, "-9223372036854775808");
             return;
         }
         if (v < 0) {

@@ -24,29 +24,29 @@ public final class PrometheusTextWriter {
 
     /** Writes the family header; {@code type} is counter, gauge, histogram, summary or untyped. */
     public PrometheusTextWriter family(String name, String type, String help) {
-        ByteBufUtil.writeAscii(out, "# HELP ");
-        ByteBufUtil.writeAscii(out, name);
+        Ascii.write(out, "# HELP ");
+        Ascii.write(out, name);
         out.writeByte(' ');
         writeHelp(help);
         out.writeByte('\n');
-        ByteBufUtil.writeAscii(out, "# TYPE ");
-        ByteBufUtil.writeAscii(out, name);
+        Ascii.write(out, "# TYPE ");
+        Ascii.write(out, name);
         out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, type);
+        Ascii.write(out, type);
         out.writeByte('\n');
         return this;
     }
 
     /** Starts a sample line: the name and an opening brace if labels follow. */
     public PrometheusTextWriter sample(String name) {
-        ByteBufUtil.writeAscii(out, name);
+        Ascii.write(out, name);
         return this;
     }
 
     /** Adds a label; the first call opens the braces, {@link #value} closes them. */
     public PrometheusTextWriter label(boolean first, String label, CharSequence value) {
         out.writeByte(first ? '{' : ',');
-        ByteBufUtil.writeAscii(out, label);
+        Ascii.write(out, label);
         out.writeByte('=').writeByte('"');
         writeLabelValue(value);
         out.writeByte('"');
@@ -85,17 +85,17 @@ public final class PrometheusTextWriter {
 
     private void writeDouble(double v) {
         if (Double.isNaN(v)) {
-            ByteBufUtil.writeAscii(out, "NaN");
+            Ascii.write(out, "NaN");
         } else if (v == Double.POSITIVE_INFINITY) {
-            ByteBufUtil.writeAscii(out, "+Inf");
+            Ascii.write(out, "+Inf");
         } else if (v == Double.NEGATIVE_INFINITY) {
-            ByteBufUtil.writeAscii(out, "-Inf");
+            Ascii.write(out, "-Inf");
         } else if (v == (long) v && Math.abs(v) < 1e15) {
             JsonWriter.writeLong(out, (long) v);
         } else {
             digits.setLength(0);
             digits.append(v);
-            ByteBufUtil.writeAscii(out, digits);
+            Ascii.write(out, digits);
         }
     }
 
