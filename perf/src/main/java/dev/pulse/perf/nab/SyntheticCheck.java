@@ -14,8 +14,8 @@ import java.util.Map;
  * <pre>SyntheticCheck [--detectors zscore,robust] [--seeds 5] [--rows 20000]</pre>
  */
 public final class SyntheticCheck {
-    static final int GRACE = 10;
-    static final int LEARNING = 1000;
+    public static final int GRACE = 10;
+    public static final int LEARNING = 1000;
 
     /** Found and total events per kind, false positives among the normal values, for one detector. */
     public static final class Result {
@@ -48,7 +48,7 @@ public final class SyntheticCheck {
             return normalRows == 0 ? 0.0 : (double) falsePositives / normalRows;
         }
 
-        void add(SyntheticStream s, boolean[] flagged) {
+        public void add(SyntheticStream s, boolean[] flagged) {
             boolean[] inEvent = new boolean[flagged.length];
             for (SyntheticStream.Event e : s.events()) {
                 int last = Math.min(flagged.length - 1, e.end() + GRACE);
