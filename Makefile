@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench eval clean e2e docker minikube-load load
+.PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,3 +45,6 @@ minikube-load: ## load $(IMAGE) into Minikube's image store
 
 load: $(SERVER_JAR) ## the load generator: make load ARGS="--url http://127.0.0.1:8080 --rate 5000"
 	$(JAVA) -jar perf/target/pulse-load.jar $(ARGS)
+
+fuzz: ## coverage-guided fuzzing of the event decoder (Jazzer), 60 s per target; findings land in the test corpus
+	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=EventDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
