@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz
+.PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz soak
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,3 +48,6 @@ load: $(SERVER_JAR) ## the load generator: make load ARGS="--url http://127.0.0.
 
 fuzz: ## coverage-guided fuzzing of the event decoder (Jazzer), 60 s per target; findings land in the test corpus
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=EventDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+
+soak: $(SERVER_JAR) ## fixed-rate load with Redis for SOAK_SECONDS (600): heap, RSS, fds and p99 must stay flat
+	./perf/scripts/soak.sh

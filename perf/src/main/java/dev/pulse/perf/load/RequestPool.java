@@ -20,6 +20,8 @@ final class RequestPool {
     RequestPool(Options o) {
         EventGenerator gen = new EventGenerator(o.seed(), o.sources(), o.anomalyRate());
         Random mix = new Random(o.seed() + 1);
+        int[] written = new int[SIZE]; // sources the pool's writes create: reading any other would be a 404
+        int writtenCount = 0;
         for (int i = 0; i < SIZE; i++) {
             String http;
             int n;
@@ -47,11 +49,12 @@ final class RequestPool {
                 default -> {
                     // the Locust mix: mostly writes, reads of one source, of the fleet, and of the stats
                     int roll = mix.nextInt(100);
-                    if (roll < 60) {
+                    if (roll < 60 || writtenCount == 0) {
                         http = post("application/json", gen.next());
+                        written[writtenCount++] = gen.lastSource();
                         n = 1;
                     } else if (roll < 85) {
-                        http = get("/analyze?source=web-" + mix.nextInt(o.sources()));
+                        http = get("/analyze?source=web-" + written[mix.nextInt(writtenCount)]);
                         n = 0;
                     } else if (roll < 95) {
                         http = get("/analyze?source=*");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
@@ -71,7 +72,7 @@ final class RedisWriter implements Runnable {
                 if (stopping) {
                     return;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                LockSupport.parkNanos(1_000_000L);
                 continue;
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
@@ -91,7 +92,7 @@ final class RedisWriter implements Runnable {
                 if (writeFailures.sum() % 50 == 1) {
                     Log.warn("redis write failed, keeping " + chunk.size() + " events to retry: " + e.getMessage());
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
         }
