@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class BatchApplier {
     /** What a {@link #apply} call did. */
-    public enum Result { APPLIED, LIMIT_EXCEEDED }
+    public enum Result { APPLIED, LIMIT_EXCEEDED, OVERLOADED }
 
     private final SeriesRegistry registry;
     private final Anomalies anomalies = new Anomalies();
@@ -52,15 +52,20 @@ public final class BatchApplier {
 
     /**
      * Applies {@code batch}; events without a timestamp get {@code nowSeconds}. On {@link Result#LIMIT_EXCEEDED}
-     * nothing was applied or created and {@link #limitMessage()} / {@link #limitIndex()} say why.
+     * nothing was applied or created and {@link #limitMessage()} / {@link #limitIndex()} say why; on
+     * {@link Result#OVERLOADED} the listener had no room for the values and nothing was applied or created either.
      */
     public Result apply(EventBatch batch, double nowSeconds) {
         anomalies.clear();
         int events = batch.size();
+        if (!listener.reserve(batch.metricTotal())) {
+            return Result.OVERLOADED;
+        }
         ensureCapacity(events, batch.metricTotal());
         if (!resolve(batch) && !create(batch)) {
             Arrays.fill(eventSources, 0, events, null);
             Arrays.fill(metricSeries, 0, batch.metricTotal(), null);
+            listener.release(batch.metricTotal());
             return Result.LIMIT_EXCEEDED;
         }
         observe(batch, nowSeconds);

@@ -14,5 +14,17 @@ public interface BatchListener {
      */
     void applied(EventBatch batch, Source[] sources, Series[] series, double nowSeconds);
 
+    /**
+     * Asks, before anything is applied, for room for {@code values} metric values; false refuses the request as
+     * overloaded. A granted reservation is used by the next {@link #applied} or given back with {@link #release}.
+     */
+    default boolean reserve(int values) {
+        return true;
+    }
+
+    /** Gives back a reservation the request did not use (it was refused for another reason). */
+    default void release(int values) {
+    }
+
     BatchListener NONE = (batch, sources, series, now) -> { };
 }

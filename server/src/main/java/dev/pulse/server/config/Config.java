@@ -1,8 +1,10 @@
 package dev.pulse.server.config;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The validated configuration, read once at start-up from the environment. Immutable. */
 public record Config(
@@ -13,6 +15,7 @@ public record Config(
         String redisPassword,
         String redisKeyPrefix,
         int redisQueueCapacity,
+        QueueFullPolicy redisQueueFull,
         int redisHistory,
         int windowSize,
         double zscoreThreshold,
@@ -74,11 +77,12 @@ public record Config(
                 r.raw(Setting.REDIS_PASSWORD),
                 prefix,
                 r.integer(Setting.REDIS_QUEUE_CAPACITY, 1, 100_000_000),
+                r.choice(Setting.REDIS_QUEUE_FULL, QueueFullPolicy.class),
                 r.integer(Setting.REDIS_HISTORY, 1, 1_000_000),
                 windowSize,
                 r.decimal(Setting.ZSCORE_THRESHOLD, 0.0, 1000.0),
                 minSamples,
-                r.detector(),
+                r.choice(Setting.DETECTOR, DetectorKind.class),
                 r.integer(Setting.MAX_BODY_BYTES, 64, 1 << 30),
                 r.integer(Setting.MAX_HEADER_BYTES, 256, 1 << 20),
                 r.integer(Setting.MAX_SOURCES, 1, 10_000_000),
@@ -129,13 +133,16 @@ public record Config(
             return parse(s, v, v, Double::parseDouble, min, max);
         }
 
-        DetectorKind detector() {
-            String v = raw(Setting.DETECTOR);
-            try {
-                return DetectorKind.valueOf(v.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(Setting.DETECTOR, v, "expected one of " + DetectorKind.names());
+        /** One of {@code type}'s constants, named in lower case. */
+        <E extends Enum<E>> E choice(Setting s, Class<E> type) {
+            String v = raw(s);
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(v.trim())) {
+                    return e;
+                }
             }
+            throw new ConfigException(s, v, "expected one of " + Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
         }
     }
 }

@@ -31,6 +31,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -216,7 +217,15 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         BatchApplier applier = loop.get().applier;
-        if (applier.apply(batch, receivedSeconds) == BatchApplier.Result.LIMIT_EXCEEDED) {
+        BatchApplier.Result result = applier.apply(batch, receivedSeconds);
+        if (result == BatchApplier.Result.OVERLOADED) {
+            rejectIngest(Rejection.OVERLOADED);
+            error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the Redis write-behind queue is full (REDIS_QUEUE_FULL=reject); retry later");
+            batch.trim(RETAINED_BATCH_EVENTS);
+            return;
+        }
+        if (result == BatchApplier.Result.LIMIT_EXCEEDED) {
             rejectIngest(Rejection.LIMIT);
             JsonWriter w = json(ctx);
             w.raw('{').key("error").string(applier.limitMessage()).raw(',').key("index").number(applier.limitIndex())
@@ -306,7 +315,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
             if (body != null) {
                 ByteBuf buf = ctx.alloc().buffer(body.length());
-                buf.writeCharSequence(body, java.nio.charset.StandardCharsets.UTF_8);
+                buf.writeCharSequence(body, StandardCharsets.UTF_8);
                 reply(ctx, HttpResponseStatus.OK, Replies.JSON, buf);
             } else {
                 error(ctx, HttpResponseStatus.NOT_FOUND, metric == null

@@ -15,7 +15,8 @@ public final class ServerCounters {
         TOO_LARGE("too_large"),
         UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
         LIMIT("limit"),
-        UNAVAILABLE("unavailable");
+        UNAVAILABLE("unavailable"),
+        OVERLOADED("overloaded");
 
         private final String label;
 

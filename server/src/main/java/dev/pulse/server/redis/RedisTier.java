@@ -44,7 +44,7 @@ public final class RedisTier implements RedisStatus {
     private RedisTier(Config config) {
         this.config = config;
         this.keys = new KeySchema(config.redisKeyPrefix());
-        this.queue = new WriteBehindQueue(config.redisQueueCapacity());
+        this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull());
         RedisURI.Builder uri = RedisURI.builder().withHost(config.redisHost()).withPort(config.redisPort())
                 .withTimeout(COMMAND_TIMEOUT);
         if (!config.redisPassword().isEmpty()) {

@@ -4,38 +4,70 @@ import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.Source;
+import dev.pulse.server.config.QueueFullPolicy;
+
+import java.util.Arrays;
 
 /**
  * The bounded write-behind queue between the event loops and the Redis writer: a preallocated ring of
  * (series, value, timestamp) in three parallel arrays, so enqueuing an event allocates nothing.
  *
  * <p>Many producers (event loops, which call {@link #applied} after each batch) and one consumer (the writer,
- * which calls {@link #drainTo}); both hold this object's monitor only to copy entries, never across I/O. When the
- * ring is full the oldest entries are overwritten, each one counted in {@link #dropped()}: a Redis outage longer
- * than the queue loses the oldest writes, never silently, and never blocks ingestion.
+ * which calls {@link #drainTo}); both hold this object's monitor only to copy entries, never across I/O. What a
+ * full ring does is the {@link QueueFullPolicy}: {@code DROP} overwrites the oldest entries, each one counted in
+ * {@link #dropped()}, so a Redis outage longer than the queue loses the oldest writes, never silently, and never
+ * blocks ingestion; {@code REJECT} refuses to {@link #reserve} room it does not have, so the request is shed with
+ * 503 and nothing once accepted is lost.
  */
 public final class WriteBehindQueue implements BatchListener {
     private final Series[] series;
     private final double[] values;
     private final double[] times;
     private final int capacity;
+    private final boolean rejectWhenFull;
 
     // All fields below: guarded by this.
     private long head;      // sequence of the oldest entry
     private long tail;      // sequence of the next entry to write
     private long dropped;   // entries overwritten before the writer took them
     private long offered;   // entries ever enqueued
+    private long reserved;  // room promised to requests being applied (REJECT only)
 
-    public WriteBehindQueue(int capacity) {
+    public WriteBehindQueue(int capacity, QueueFullPolicy policy) {
         this.capacity = capacity;
+        this.rejectWhenFull = policy == QueueFullPolicy.REJECT;
         this.series = new Series[capacity];
         this.values = new double[capacity];
         this.times = new double[capacity];
     }
 
     @Override
+    public boolean reserve(int values) {
+        if (!rejectWhenFull) {
+            return true;
+        }
+        synchronized (this) {
+            if (tail - head + reserved + values > capacity) {
+                return false;
+            }
+            reserved += values;
+            return true;
+        }
+    }
+
+    @Override
+    public synchronized void release(int values) {
+        if (rejectWhenFull) {
+            reserved -= values;
+        }
+    }
+
+    @Override
     public void applied(EventBatch batch, Source[] sources, Series[] resolved, double nowSeconds) {
         synchronized (this) {
+            if (rejectWhenFull) {
+                reserved -= batch.metricTotal(); // the reserved room is filled now, so nothing below overwrites
+            }
             for (int e = 0, n = batch.size(); e < n; e++) {
                 double ts = batch.timestamp(e);
                 if (ts != ts) {
@@ -101,7 +133,7 @@ public final class WriteBehindQueue implements BatchListener {
         }
 
         void clear() {
-            java.util.Arrays.fill(series, 0, size, null);
+            Arrays.fill(series, 0, size, null);
             size = 0;
         }
 

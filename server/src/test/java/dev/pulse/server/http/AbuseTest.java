@@ -60,6 +60,34 @@ class AbuseTest {
     }
 
     @Test
+    void aClientThatPipelinesWithoutReadingIsNoLongerRead() throws Exception {
+        byte[] requests = RawHttp.get("/stats").repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        try (Socket greedy = new Socket("127.0.0.1", server.port())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 10_000; i++) { // 3 GB of requests, were they all read
+                        greedy.getOutputStream().write(requests);
+                        written.addAndGet(requests.length);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the socket is closed at the end of the test
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            Thread.sleep(3000);
+            long stalled = written.get();
+            Thread.sleep(1000);
+            assertEquals(stalled, written.get(), "the server stopped reading a client that does not read its replies");
+            assertTrue(stalled < 64L << 20, "it stopped early: " + stalled + " bytes of requests taken");
+            try (RawHttp other = new RawHttp(server.port())) {
+                assertEquals(200, other.send(RawHttp.get("/health")).read().status(), "others are still served");
+            }
+        }
+    }
+
+    @Test
     void connectionsPastTheLimitAreRefusedAndOthersStillServed() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {

@@ -1,0 +1,140 @@
+package dev.pulse.server.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.RedisProcess;
+import dev.pulse.server.support.ServerProcess;
+import dev.pulse.server.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults of the Redis tier, each with exact accounting: a queue that sheds instead of dropping, a Redis that refuses
+ * writes, and a service killed with SIGKILL and started again. A real redis-server; the last test a real process.
+ */
+class RedisFaultTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static void await(String what, Callable<Boolean> condition) throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            if (condition.call()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    private static JsonNode redisStats(HttpResponse<String> stats) throws Exception {
+        return JSON.readTree(stats.body()).get("redis");
+    }
+
+    @Test
+    void aFullQueueShedsWith503AndEveryAcceptedValueReachesRedis() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(),
+                     "REDIS_QUEUE_CAPACITY", "40", "REDIS_QUEUE_FULL", "reject"))) {
+            assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":0,\"rps\":0}").statusCode());
+            await("the first write", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 2);
+            redis.stop();
+            await("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
+
+            List<Integer> accepted = new ArrayList<>(List.of(0));
+            int shed = 0;
+            for (int i = 1; i <= 100; i++) {
+                HttpResponse<String> r = server.post("{\"source\":\"full\",\"cpu\":" + i + ",\"rps\":" + i + "}");
+                if (r.statusCode() == 200) {
+                    accepted.add(i);
+                } else {
+                    assertEquals(503, r.statusCode(), r.body());
+                    assertEquals("1", r.headers().firstValue("retry-after").orElse(null));
+                    shed++;
+                }
+            }
+            assertTrue(shed >= 70, "a queue of 40 values holds about 20 of these events: " + shed + " shed");
+            JsonNode cpu = JSON.readTree(server.get("/analyze?source=full").body()).get("metrics").get("cpu");
+            assertEquals(accepted.size(), cpu.get("count").asInt(), "a shed request changes nothing");
+            assertTrue(server.get("/metrics").body().contains("events_rejected_total{reason=\"overloaded\"} " + shed));
+
+            redis.start();
+            await("the queue to drain", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
+                    && redisStats(server.get("/stats")).get("events_written").asLong() == 2L * accepted.size());
+            List<String> stored = redis.commands().lrange("metrics:series:full:cpu", 0, -1);
+            assertEquals(accepted, stored.stream().map(e -> Integer.parseInt(e.split(" ")[1])).toList(),
+                    "every value answered 200 is in Redis, in order");
+            assertEquals(0, redisStats(server.get("/stats")).get("dropped").asLong());
+            assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":1,\"rps\":1}").statusCode(), "room again");
+        }
+    }
+
+    @Test
+    void aRedisRefusingWritesLosesNothingAndCountsItsFailures() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            redis.commands().configSet("maxmemory-policy", "noeviction");
+            redis.commands().configSet("maxmemory", "1"); // every write now fails with OOM
+            for (int i = 0; i < 100; i++) {
+                assertEquals(200, server.post("{\"source\":\"oom\",\"cpu\":" + i + "}").statusCode());
+            }
+            await("writes to fail", () -> redisStats(server.get("/stats")).get("write_failures").asLong() >= 2);
+            JsonNode during = redisStats(server.get("/stats"));
+            assertEquals(0, during.get("events_written").asLong());
+            assertEquals("UP", during.get("status").asText(), "Redis is reachable, only refusing writes");
+            assertEquals(0, redis.commands().exists("metrics:series:oom:cpu"));
+
+            redis.commands().configSet("maxmemory", "0");
+            await("the backlog to be written", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 100);
+            List<String> stored = redis.commands().lrange("metrics:series:oom:cpu", 0, -1);
+            assertEquals(100, stored.size(), "each value once: a refused transaction wrote nothing");
+            for (int i = 0; i < 100; i++) {
+                assertTrue(stored.get(i).endsWith(" " + i), stored.get(i));
+            }
+            assertEquals(0, redisStats(server.get("/stats")).get("dropped").asLong());
+        }
+    }
+
+    @Test
+    void afterKill9TheLossIsWhatWasQueuedAndStatsSaysWhatWasRestored() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
+            JsonNode written;
+            try (ServerProcess first = ServerProcess.start(env)) {
+                for (int i = 0; i < 60; i++) {
+                    assertEquals(200, first.post("[{\"source\":\"a\",\"cpu\":" + (50 + i % 7) + ",\"rps\":" + i
+                            + "},{\"source\":\"b\",\"cpu\":" + (i % 3) + "}]").statusCode());
+                }
+                await("the queue to drain", () -> redisStats(first.get("/stats")).get("events_written").asLong() == 180);
+                written = JSON.readTree(first.get("/analyze?source=*").body()).get("sources");
+
+                redis.commands().configSet("maxmemory-policy", "noeviction");
+                redis.commands().configSet("maxmemory", "1"); // what follows stays queued
+                for (int i = 0; i < 25; i++) {
+                    assertEquals(200, first.post("{\"source\":\"a\",\"cpu\":1000,\"rps\":1000}").statusCode());
+                }
+                await("the queued values to be seen", () -> {
+                    JsonNode r = redisStats(first.get("/stats"));
+                    return r.get("write_failures").asLong() > 0 && r.get("events_written").asLong() == 180;
+                });
+                first.kill();
+            }
+            redis.commands().configSet("maxmemory", "0");
+            assertEquals(120, redis.commands().llen("metrics:series:a:cpu") + redis.commands().llen("metrics:series:b:cpu"),
+                    "what was written before the kill is all there");
+
+            try (ServerProcess second = ServerProcess.start(env)) {
+                assertEquals(3, redisStats(second.get("/stats")).get("restored_series").asInt(),
+                        "/stats says what was restored");
+                assertEquals(written, JSON.readTree(second.get("/analyze?source=*").body()).get("sources"),
+                        "the loss is exactly the 25 queued events: the state is the one last written");
+            }
+        }
+    }
+}
