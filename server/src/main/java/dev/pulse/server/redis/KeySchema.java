@@ -7,10 +7,11 @@ package dev.pulse.server.redis;
  *       to the last {@code REDIS_HISTORY} values;</li>
  *   <li>{@code <prefix>source:<source>}: a hash, one field per metric holding its {@code /analyze} JSON object, and
  *       {@code updated_ms}, the epoch milliseconds of the last write;</li>
- *   <li>{@code <prefix>sources}: the set of source names.</li>
+ *   <li>{@code <prefix>sources}: the set of source names;</li>
+ *   <li>{@code <prefix>writer:<id>}: the number of the last chunk a writer process wrote, so a retry never writes
+ *       a chunk twice (see {@link RedisWriter}); it expires a day after the last write.</li>
  * </ul>
- * Source names cannot contain {@code :}'s neighbours' ambiguity: a metric name has no {@code :}, so the last
- * {@code :} of a series key separates source and metric.
+ * A metric name has no {@code :}, so the last {@code :} of a series key separates source and metric.
  */
 public final class KeySchema {
     public static final String UPDATED_FIELD = "updated_ms";
@@ -31,6 +32,10 @@ public final class KeySchema {
 
     public String sources() {
         return prefix + "sources";
+    }
+
+    public String writer(String id) {
+        return prefix + "writer:" + id;
     }
 
     /** {@code "<epoch_seconds> <value>"}, integers without a fraction, others exactly as Java prints them. */

@@ -109,7 +109,7 @@ public final class RedisTier implements RedisStatus {
         StatefulRedisConnection<byte[], byte[]> w0 = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
-        RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory());
+        RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS);
         Thread t = new Thread(w, "redis-writer");
         t.setDaemon(true);
         writer = w;

@@ -7,6 +7,7 @@ import dev.pulse.server.analytics.Source;
 import dev.pulse.server.query.SeriesJson;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.netty.buffer.ByteBuf;
@@ -20,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -31,18 +33,28 @@ import java.util.concurrent.locks.LockSupport;
  * SADD. Per series the values keep their order. A chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk
  * leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
  *
+ * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
+ * before the reply, or a reply slower than the timeout). Each transaction therefore also sets this writer's marker
+ * key to the chunk's sequence number, and before a retry the writer reads the marker back: if it already holds
+ * the chunk's number, the chunk is counted as written instead of being sent twice. Replies on one connection come
+ * in order, so the read cannot overtake a transaction still in flight.
+ *
  * <p>Threading: {@link #run} is the writer thread; the counters are read by any thread.
  */
 final class RedisWriter implements Runnable {
     /** Most events written in one pipelined round trip. */
     static final int CHUNK_EVENTS = 20_000;
-    private static final long REPLY_TIMEOUT_MS = 10_000;
+    /** A reply slower than this counts as a failed write. */
+    static final long REPLY_TIMEOUT_MS = 10_000;
     private static final long MAX_BACKOFF_MS = 1_000;
+    /** A marker outlives any retry by far, then expires so that restarted writers leave no litter. */
+    private static final long MARKER_TTL_MS = 86_400_000L;
 
     private final WriteBehindQueue queue;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final KeySchema keys;
     private final int history;
+    private final long replyTimeoutMs;
     private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
 
     final LongAdder eventsWritten = new LongAdder();
@@ -54,33 +66,46 @@ final class RedisWriter implements Runnable {
     private volatile boolean stopping;        // set by the shutdown thread
     private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
 
+    private final byte[] markerKey;
+    private long chunkSequence;   // writer thread: number of the chunk in hand
+    private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
+
     private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
     private final EntryFormat format = new EntryFormat();                    // writer thread
 
-    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history) {
+    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
+                long replyTimeoutMs) {
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
         this.history = history;
+        this.replyTimeoutMs = replyTimeoutMs;
+        this.markerKey = bytes(keys.writer(UUID.randomUUID().toString()));
     }
 
     @Override
     public void run() {
         long backoff = 10;
         while (true) {
-            if (chunk.size() == 0 && queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
-                if (stopping) {
-                    return;
+            if (chunk.size() == 0) {
+                if (queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
+                    if (stopping) {
+                        return;
+                    }
+                    LockSupport.parkNanos(1_000_000L);
+                    continue;
                 }
-                LockSupport.parkNanos(1_000_000L);
-                continue;
+                chunkSequence++;
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
             }
             long start = System.nanoTime();
             try {
-                write();
+                if (!(uncertain && alreadyWritten())) {
+                    write();
+                }
+                uncertain = false;
                 writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                 batchSizes.recordValue(Math.min(chunk.size(), CHUNK_EVENTS));
                 eventsWritten.add(chunk.size());
@@ -88,6 +113,7 @@ final class RedisWriter implements Runnable {
                 chunk.clear();
                 backoff = 10;
             } catch (RuntimeException e) {
+                uncertain = true;
                 writeFailures.increment();
                 if (writeFailures.sum() % 50 == 1) {
                     Log.warn("redis write failed, keeping " + chunk.size() + " events to retry: " + e.getMessage());
@@ -106,6 +132,16 @@ final class RedisWriter implements Runnable {
 
     boolean idle() {
         return chunk.size() == 0 && queue.depth() == 0;
+    }
+
+    /** Whether the chunk in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
+    private boolean alreadyWritten() {
+        RedisFuture<byte[]> marker = connection.async().get(markerKey);
+        if (!LettuceFutures.awaitAll(replyTimeoutMs, TimeUnit.MILLISECONDS, marker) || marker.getError() != null) {
+            throw new IllegalStateException("could not read the write marker: " + marker.getError());
+        }
+        byte[] value = marker.toCompletableFuture().join();
+        return value != null && Long.toString(chunkSequence).equals(new String(value, StandardCharsets.US_ASCII));
     }
 
     private void write() {
@@ -144,13 +180,14 @@ final class RedisWriter implements Runnable {
                 names[n++] = bytes(e.getKey().name());
             }
             replies.add(redis.sadd(bytes(keys.sources()), names));
+            replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();
             connection.flushCommands();
         } finally {
             connection.setAutoFlushCommands(true);
         }
-        if (!LettuceFutures.awaitAll(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS, exec)) {
-            throw new IllegalStateException("redis did not answer within " + REPLY_TIMEOUT_MS + " ms");
+        if (!LettuceFutures.awaitAll(replyTimeoutMs, TimeUnit.MILLISECONDS, exec)) {
+            throw new IllegalStateException("redis did not answer within " + replyTimeoutMs + " ms");
         }
         if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
             throw new IllegalStateException("redis discarded the transaction: " + exec.getError());

@@ -76,6 +76,62 @@ class RedisFaultTest {
     }
 
     @Test
+    void redisKilledAndRestartedUnderLoadEndsWithEveryAcceptedValueOnce() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            int clients = 4;
+            int[] accepted = new int[clients];
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> load = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            int next = accepted[client];
+                            String batch = "[{\"source\":\"load-" + client + "\",\"cpu\":" + next + "},{\"source\":\"load-"
+                                    + client + "\",\"cpu\":" + (next + 1) + "}]";
+                            if (server.post(batch).statusCode() == 200) {
+                                accepted[client] = next + 2;
+                            } else {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                });
+                t.start();
+                load.add(t);
+            }
+            Thread.sleep(1000);
+            redis.kill(); // SIGKILL; its append-only file, fsynced on every write, keeps what it acknowledged
+            Thread.sleep(1000);
+            redis.start();
+            Thread.sleep(1000);
+            running.set(false);
+            for (Thread t : load) {
+                t.join();
+            }
+
+            assertEquals(0, failures.get(), "no request failed while Redis was away");
+            long total = java.util.Arrays.stream(accepted).sum();
+            await("everything to be written", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
+                    && redisStats(server.get("/stats")).get("events_written").asLong() == total);
+            for (int c = 0; c < clients; c++) {
+                List<String> stored = redis.commands().lrange("metrics:series:load-" + c + ":cpu", 0, -1);
+                int expected = Math.min(accepted[c], 1000); // REDIS_HISTORY keeps the last 1000
+                assertEquals(expected, stored.size(), "load-" + c + ": each accepted value once");
+                for (int k = 0; k < expected; k++) {
+                    assertTrue(stored.get(k).endsWith(" " + (accepted[c] - expected + k)), stored.get(k));
+                }
+            }
+            assertEquals(0, redisStats(server.get("/stats")).get("dropped").asLong());
+            assertTrue(redisStats(server.get("/stats")).get("write_failures").asLong() > 0, "the writer did see Redis gone");
+        }
+    }
+
+    @Test
     void aRedisRefusingWritesLosesNothingAndCountsItsFailures() throws Exception {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
@@ -98,6 +154,48 @@ class RedisFaultTest {
                 assertTrue(stored.get(i).endsWith(" " + i), stored.get(i));
             }
             assertEquals(0, redisStats(server.get("/stats")).get("dropped").asLong());
+        }
+    }
+
+    @Test
+    void sigtermUnderLoadLeavesEveryAcceptedValueInRedis() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            ServerProcess server = ServerProcess.start(Map.of("REDIS_ADDR", redis.address()));
+            int clients = 4;
+            int[] accepted = new int[clients];
+            List<Thread> load = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    try {
+                        while (true) { // until the server refuses (503) or is gone
+                            int next = accepted[client];
+                            if (server.post("{\"source\":\"term-" + client + "\",\"cpu\":" + next + "}").statusCode() != 200) {
+                                return;
+                            }
+                            accepted[client] = next + 1;
+                        }
+                    } catch (Exception gone) {
+                        // connection refused or closed: the server has stopped
+                    }
+                });
+                t.start();
+                load.add(t);
+            }
+            Thread.sleep(1500);
+            server.process().destroy(); // SIGTERM
+            for (Thread t : load) {
+                t.join(30_000);
+            }
+            assertTrue(server.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, server.process().exitValue());
+            for (int c = 0; c < clients; c++) {
+                assertTrue(accepted[c] > 0);
+                assertEquals(Math.min(accepted[c], 1000), redis.commands().llen("metrics:series:term-" + c + ":cpu"),
+                        "term-" + c + ": every value answered 200 is in Redis");
+                assertEquals("" + (accepted[c] - 1),
+                        redis.commands().lindex("metrics:series:term-" + c + ":cpu", -1).split(" ")[1]);
+            }
         }
     }
 

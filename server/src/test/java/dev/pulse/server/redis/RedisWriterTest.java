@@ -1,0 +1,73 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.protocol.event.BodyFormat;
+import dev.pulse.protocol.event.EventBatch;
+import dev.pulse.protocol.event.EventDecoder;
+import dev.pulse.server.analytics.BatchApplier;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import dev.pulse.server.config.QueueFullPolicy;
+import dev.pulse.server.support.RedisProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The writer alone against a real redis-server: a transaction whose reply is lost is not written twice. */
+class RedisWriterTest {
+
+    @Test
+    void aTransactionAppliedAfterItsReplyTimedOutIsNotWrittenAgain() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        EventDecoder decoder = new EventDecoder(new EventBatch());
+        decoder.begin(BodyFormat.NDJSON);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"once\",\"cpu\":").append(i).append("}\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        decoder.feed(bytes, 0, bytes.length);
+        assertTrue(decoder.finish());
+        assertEquals(BatchApplier.Result.APPLIED, new BatchApplier(registry, queue).apply(decoder.batch(), 0));
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+                 StatefulRedisConnection<String, String> sleeper = client.connect()) {
+                // Redis sleeps 1 s; the writer waits 200 ms for its reply, then gives up, though Redis applies it later
+                CompletableFuture<String> asleep = sleeper.async().dispatch(CommandType.DEBUG,
+                        new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(1))
+                        .toCompletableFuture();
+                Thread.sleep(50);
+                RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 1000, 200);
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                asleep.join();
+                for (int i = 0; i < 500 && writer.eventsWritten.sum() < 100; i++) {
+                    Thread.sleep(10);
+                }
+                writer.stop(System.nanoTime() + 5_000_000_000L);
+                thread.join(10_000);
+
+                assertTrue(writer.writeFailures.sum() >= 1, "the first attempt timed out");
+                assertEquals(100, writer.eventsWritten.sum());
+                assertEquals(100, redis.commands().llen("metrics:series:once:cpu"), "written once, not twice");
+                assertEquals("1700000099 99", redis.commands().lindex("metrics:series:once:cpu", -1));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+}
