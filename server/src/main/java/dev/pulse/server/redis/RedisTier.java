@@ -3,25 +3,33 @@ package dev.pulse.server.redis;
 import dev.pulse.server.Log;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.http.RemoteSnapshots;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.HdrHistogram.Histogram;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The Redis tier: write-behind queue, writer thread, warm restart and the replica snapshots, behind one object.
  *
  * <p>Start-up ({@link #start}) tries Redis once: reachable, the registry is rebuilt from it before the server
  * listens; unreachable, the service starts empty, says so, and keeps trying to connect in the background so the
- * queued writes land when Redis comes. Lettuce reconnects by itself after that (commands are rejected while
- * disconnected, so the writer retries its chunk instead of piling commands up).
+ * queued writes land when Redis comes. Lettuce reconnects by itself after that; commands are rejected while
+ * disconnected and never replayed after a reconnect, so the writer retries its chunk itself, after checking its
+ * marker, instead of piling commands up or having a transaction sent twice.
  */
 public final class RedisTier implements RedisStatus {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -54,12 +62,13 @@ public final class RedisTier implements RedisStatus {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true) // no replay: a replayed EXEC could apply a chunk twice
                 .requestQueueSize(1_000_000)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
                 .build());
         client.addListener(new RedisConnectionStateListener() {
             @Override
-            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                 connects.incrementAndGet();
             }
         });
@@ -106,7 +115,7 @@ public final class RedisTier implements RedisStatus {
 
     /** Starts the writer on a connection of its own (bytes in, bytes out); {@code c} serves the replica snapshots. */
     private synchronized void startWriter(StatefulRedisConnection<String, String> c) {
-        StatefulRedisConnection<byte[], byte[]> w0 = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> w0 = client.connect(ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
         RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS);
@@ -123,18 +132,18 @@ public final class RedisTier implements RedisStatus {
     }
 
     /** Remote snapshots for replicas; until connected, none. */
-    public dev.pulse.server.http.RemoteSnapshots remote() {
-        return new dev.pulse.server.http.RemoteSnapshots() {
+    public RemoteSnapshots remote() {
+        return new RemoteSnapshots() {
             @Override
-            public java.util.concurrent.CompletionStage<String> analyze(String source, String metric) {
+            public CompletionStage<String> analyze(String source, String metric) {
                 RedisSnapshots s = snapshots;
-                return s == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : s.analyze(source, metric);
+                return s == null ? CompletableFuture.completedFuture(null) : s.analyze(source, metric);
             }
 
             @Override
-            public java.util.Map<String, String> fleet() {
+            public Map<String, String> fleet() {
                 RedisSnapshots s = snapshots;
-                return s == null ? java.util.Map.of() : s.fleet();
+                return s == null ? Map.of() : s.fleet();
             }
         };
     }
@@ -214,7 +223,7 @@ public final class RedisTier implements RedisStatus {
 
     /** Batch sizes and write latencies so far (copies), for the exporter's histograms. */
     @Override
-    public synchronized void writeHistograms(java.util.function.BiConsumer<Histogram, Histogram> sink) {
+    public synchronized void writeHistograms(BiConsumer<Histogram, Histogram> sink) {
         RedisWriter w = writer;
         if (w != null) {
             batchSizes.add(w.batchSizes.getIntervalHistogram());
