@@ -4,7 +4,7 @@ package dev.pulse.server.redis;
  * What pulse keeps in Redis, every key under {@code REDIS_KEY_PREFIX} (default {@code metrics:}):
  * <ul>
  *   <li>{@code <prefix>series:<source>:<metric>}: a list of {@code "<epoch_seconds> <value>"}, oldest first, trimmed
- *       to the last {@code REDIS_HISTORY} values;</li>
+ *       to the last {@code REDIS_HISTORY} values, each number written as {@link EntryFormat} says;</li>
  *   <li>{@code <prefix>source:<source>}: a hash, one field per metric holding its {@code /analyze} JSON object, and
  *       {@code updated_ms}, the epoch milliseconds of the last write;</li>
  *   <li>{@code <prefix>sources}: the set of source names;</li>
@@ -36,14 +36,5 @@ public final class KeySchema {
 
     public String writer(String id) {
         return prefix + "writer:" + id;
-    }
-
-    /** {@code "<epoch_seconds> <value>"}, integers without a fraction, others exactly as Java prints them. */
-    public static String entry(double epochSeconds, double value) {
-        return plain(epochSeconds) + " " + plain(value);
-    }
-
-    static String plain(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }
