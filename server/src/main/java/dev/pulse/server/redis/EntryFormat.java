@@ -1,25 +1,60 @@
 package dev.pulse.server.redis;
 
-import java.util.Arrays;
-
 /**
  * Formats history entries, {@code "<epoch_seconds> <value>"}, as ASCII bytes ready for Redis. Each number is written
  * in the first of these forms that reads back as exactly the same double: an integer (the usual timestamp, many
  * values), a plain decimal with one to four fraction digits (most measured values: {@code 45.3}, {@code 0.05}),
  * else {@link Double#toString}. The first two are written digit by digit into a reused buffer, which spares the
- * writer the JDK's general double formatting for nearly every value. Not thread-safe: the writer's.
+ * writer the JDK's general double formatting for nearly every value. Not thread-safe: one per thread.
  */
 final class EntryFormat {
     private static final int MAX_FRACTION_DIGITS = 4;
     private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
 
-    private final byte[] buf = new byte[64]; // writer thread
+    /** Room for {@code $<length>\r\n} before a bulk entry: the length has at most two digits. */
+    private static final int BULK_HEADER = 5;
 
-    byte[] entry(double epochSeconds, double value) {
+    private final byte[] buf = new byte[80]; // owned by the formatting thread
+    private int bulkStart;                   // owned by the formatting thread
+
+    /** Formats the entry into {@link #buffer()}; returns its length. */
+    int format(double epochSeconds, double value) {
         int n = append(epochSeconds, 0);
         buf[n++] = ' ';
-        n = append(value, n);
-        return Arrays.copyOf(buf, n);
+        return append(value, n);
+    }
+
+    /**
+     * Formats the entry as a RESP bulk string ({@code $<length>\r\n<entry>\r\n}) into {@link #buffer()}, ending at
+     * the returned offset and starting at {@link #bulkStart()}, so it goes out in one copy.
+     */
+    int formatBulk(double epochSeconds, double value) {
+        int end = append(epochSeconds, BULK_HEADER);
+        buf[end++] = ' ';
+        end = append(value, end);
+        int length = end - BULK_HEADER; // at most 48 bytes: two numbers of at most 24 characters and a space
+        buf[BULK_HEADER - 2] = '\r';
+        buf[BULK_HEADER - 1] = '\n';
+        int at = BULK_HEADER - 2;
+        do {
+            buf[--at] = (byte) ('0' + length % 10);
+            length /= 10;
+        } while (length != 0);
+        buf[--at] = '$';
+        bulkStart = at;
+        buf[end++] = '\r';
+        buf[end++] = '\n';
+        return end;
+    }
+
+    /** Where the last {@link #formatBulk} began in {@link #buffer()}. */
+    int bulkStart() {
+        return bulkStart;
+    }
+
+    /** The bytes of the last {@link #format}; overwritten by the next. */
+    byte[] buffer() {
+        return buf;
     }
 
     private int append(double v, int at) {

@@ -10,8 +10,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import org.HdrHistogram.Histogram;
 
 import java.net.SocketAddress;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -27,9 +31,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Start-up ({@link #start}) tries Redis once: reachable, the registry is rebuilt from it before the server
  * listens; unreachable, the service starts empty, says so, and keeps trying to connect in the background so the
- * queued writes land when Redis comes. Lettuce reconnects by itself after that; commands are rejected while
- * disconnected and never replayed after a reconnect, so the writer retries its chunk itself, after checking its
- * marker, instead of piling commands up or having a transaction sent twice.
+ * queued writes land when Redis comes. Lettuce reconnects by itself after that, and rejects commands while
+ * disconnected. The writer has a client of its own that never replays a command after a reconnect: the writer
+ * retries its chunk itself, after checking its marker, so no transaction is sent twice.
  */
 public final class RedisTier implements RedisStatus {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -38,7 +42,9 @@ public final class RedisTier implements RedisStatus {
     private final Config config;
     private final KeySchema keys;
     private final WriteBehindQueue queue;
-    private final RedisClient client;
+    private final ClientResources resources = DefaultClientResources.create(); // I/O threads of both clients
+    private final RedisClient client;       // restore and the replica snapshots
+    private final RedisClient writerClient; // the writer's connection alone
     private final AtomicLong connects = new AtomicLong();
     private volatile StatefulRedisConnection<byte[], byte[]> writerConnection; // set once by the connecting thread
     private volatile RedisWriter writer;                                        // set once by the connecting thread
@@ -58,20 +64,30 @@ public final class RedisTier implements RedisStatus {
         if (!config.redisPassword().isEmpty()) {
             uri.withPassword(config.redisPassword().toCharArray());
         }
-        this.client = RedisClient.create(uri.build());
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .replayFilter(command -> true) // no replay: a replayed EXEC could apply a chunk twice
-                .requestQueueSize(1_000_000)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+        this.client = RedisClient.create(resources, uri.build());
+        this.writerClient = RedisClient.create(resources, uri.build());
+        client.setOptions(options().build());
+        writerClient.setOptions(options()
+                .replayFilter(command -> true) // no replay after a reconnect: a replayed EXEC could apply a chunk twice
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()) // the writer times its replies
                 .build());
-        client.addListener(new RedisConnectionStateListener() {
+        RedisConnectionStateListener connected = new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                 connects.incrementAndGet();
             }
-        });
+        };
+        client.addListener(connected);
+        writerClient.addListener(connected);
+    }
+
+    /** Reconnect by itself, but reject commands while disconnected: callers retry, nothing piles up unseen. */
+    private static ClientOptions.Builder options() {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(1_000_000)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build());
     }
 
     /**
@@ -115,7 +131,7 @@ public final class RedisTier implements RedisStatus {
 
     /** Starts the writer on a connection of its own (bytes in, bytes out); {@code c} serves the replica snapshots. */
     private synchronized void startWriter(StatefulRedisConnection<String, String> c) {
-        StatefulRedisConnection<byte[], byte[]> w0 = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> w0 = writerClient.connect(ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
         RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS);
@@ -169,7 +185,9 @@ public final class RedisTier implements RedisStatus {
         if (s != null) {
             s.close();
         }
+        writerClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
         return left;
     }
 

@@ -8,19 +8,26 @@ import dev.pulse.server.query.SeriesJson;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Recorder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,8 +36,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * per touched series an RPUSH of its new values and an LTRIM, per touched source an HSET of its snapshots, and one
- * SADD. Per series the values keep their order. A chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk
+ * per touched series an RPUSH of its new values and an LTRIM, and an HSET of the snapshots of the sources that are
+ * due one (at most every 100 ms per source while the writer is busy, and all of them whenever it catches up, so
+ * formatting snapshots never costs more than writing values), with one SADD. Per series the values keep their
+ * order. A chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk
  * leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
  *
  * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
@@ -70,8 +79,11 @@ final class RedisWriter implements Runnable {
     private long chunkSequence;   // writer thread: number of the chunk in hand
     private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
 
+    /** Under load a source's snapshot is rewritten at most this often; values are written every chunk. */
+    private static final long SNAPSHOT_INTERVAL_NANOS = 100_000_000L;
+    private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // writer thread: touched since their snapshot
+    private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
     private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
-    private final EntryFormat format = new EntryFormat();                    // writer thread
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -145,41 +157,65 @@ final class RedisWriter implements Runnable {
     }
 
     private void write() {
-        Map<Series, List<byte[]>> bySeries = new IdentityHashMap<>();
-        Map<Source, List<Series>> bySource = new LinkedHashMap<>();
+        // group the chunk's values by series, in order: count first, then fill one pair of arrays per series
+        Map<Series, int[]> slots = new IdentityHashMap<>(); // series -> {index, filled}
+        List<Series> order = new ArrayList<>();
+        int[] counts = new int[Math.min(chunk.size(), 1024)];
+        boolean newSeries = false;
         for (int i = 0; i < chunk.size(); i++) {
             Series s = chunk.series(i);
-            List<byte[]> values = bySeries.get(s);
-            if (values == null) {
-                values = new ArrayList<>();
-                bySeries.put(s, values);
-                bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
+            int[] slot = slots.get(s);
+            if (slot == null) {
+                slot = new int[] {order.size(), 0};
+                slots.put(s, slot);
+                order.add(s);
+                if (counts.length == slot[0]) {
+                    counts = Arrays.copyOf(counts, counts.length * 2);
+                }
+                dirty.computeIfAbsent(s.source(), k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(s);
+                newSeries |= !seriesKeys.containsKey(s);
             }
-            values.add(format.entry(chunk.time(i), chunk.value(i)));
+            counts[slot[0]]++;
         }
+        double[][] times = new double[order.size()][];
+        double[][] values = new double[order.size()][];
+        for (int k = 0; k < order.size(); k++) {
+            times[k] = new double[counts[k]];
+            values[k] = new double[counts[k]];
+        }
+        for (int i = 0; i < chunk.size(); i++) {
+            int[] slot = slots.get(chunk.series(i));
+            int k = slot[0];
+            times[k][slot[1]] = chunk.time(i);
+            values[k][slot[1]++] = chunk.value(i);
+        }
+        List<Source> snapshots = dueSnapshots(newSeries || queue.depth() == 0);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
-        List<RedisFuture<?>> replies = new ArrayList<>(bySeries.size() * 2 + bySource.size() + 1);
+        List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
         connection.setAutoFlushCommands(false);
-        RedisFuture<io.lettuce.core.TransactionResult> exec;
+        RedisFuture<TransactionResult> exec;
         try {
             redis.multi();
-            for (Map.Entry<Series, List<byte[]>> e : bySeries.entrySet()) {
-                Series s = e.getKey();
-                byte[] key = seriesKeys.computeIfAbsent(s, k -> bytes(keys.series(k.source().name(), k.metric())));
-                replies.add(redis.rpush(key, e.getValue().toArray(new byte[0][])));
+            for (int k = 0; k < order.size(); k++) {
+                Series s = order.get(k);
+                byte[] key = seriesKeys.computeIfAbsent(s, x -> bytes(keys.series(x.source().name(), x.metric())));
+                replies.add(redis.dispatch(CommandType.RPUSH, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+                        new HistoryPush(key, times[k], values[k])));
                 replies.add(redis.ltrim(key, -history, -1));
             }
-            byte[] now = bytes(Long.toString(System.currentTimeMillis()));
-            byte[][] names = new byte[bySource.size()][];
-            int n = 0;
-            for (Map.Entry<Source, List<Series>> e : bySource.entrySet()) {
-                Map<byte[], byte[]> fields = new HashMap<>();
-                snapshot(e.getKey(), e.getValue(), fields);
-                fields.put(UPDATED, now);
-                replies.add(redis.hset(bytes(keys.source(e.getKey().name())), fields));
-                names[n++] = bytes(e.getKey().name());
+            if (!snapshots.isEmpty()) {
+                byte[] now = bytes(Long.toString(System.currentTimeMillis()));
+                byte[][] names = new byte[snapshots.size()][];
+                int n = 0;
+                for (Source source : snapshots) {
+                    Map<byte[], byte[]> fields = new HashMap<>();
+                    snapshot(source, dirty.get(source), fields);
+                    fields.put(UPDATED, now);
+                    replies.add(redis.hset(bytes(keys.source(source.name())), fields));
+                    names[n++] = bytes(source.name());
+                }
+                replies.add(redis.sadd(bytes(keys.sources()), names));
             }
-            replies.add(redis.sadd(bytes(keys.sources()), names));
             replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();
             connection.flushCommands();
@@ -197,6 +233,28 @@ final class RedisWriter implements Runnable {
                 throw new IllegalStateException(f.getError());
             }
         }
+        long now = System.nanoTime();
+        for (Source source : snapshots) {
+            dirty.remove(source);
+            lastSnapshotNanos.put(source, now);
+        }
+    }
+
+    /**
+     * The sources whose snapshot hash this chunk rewrites: every source touched since its last snapshot when
+     * {@code all} (the writer has caught up, or a series is new and its hash field is what a restart finds it by),
+     * else those whose last snapshot is older than {@link #SNAPSHOT_INTERVAL_NANOS}.
+     */
+    private List<Source> dueSnapshots(boolean all) {
+        List<Source> due = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Source source : dirty.keySet()) {
+            Long last = lastSnapshotNanos.get(source);
+            if (all || last == null || now - last >= SNAPSHOT_INTERVAL_NANOS) {
+                due.add(source);
+            }
+        }
+        return due;
     }
 
     private static final byte[] UPDATED = bytes(KeySchema.UPDATED_FIELD);
@@ -206,7 +264,7 @@ final class RedisWriter implements Runnable {
     }
 
     /** The /analyze JSON of each series, read under the source's lock. */
-    private static void snapshot(Source source, List<Series> series, Map<byte[], byte[]> out) {
+    private static void snapshot(Source source, Set<Series> series, Map<byte[], byte[]> out) {
         ByteBuf buf = Unpooled.buffer(256);
         JsonWriter w = new JsonWriter().target(buf);
         synchronized (source) {

@@ -11,7 +11,7 @@ class EntryFormatTest {
     private final EntryFormat format = new EntryFormat();
 
     private String text(double ts, double v) {
-        return new String(format.entry(ts, v), StandardCharsets.US_ASCII);
+        return new String(format.buffer(), 0, format.format(ts, v), StandardCharsets.US_ASCII);
     }
 
     @Test
@@ -28,6 +28,20 @@ class EntryFormatTest {
         assertEquals("1 " + Double.toString(1e-5), text(1, 1e-5));
         assertEquals("1 " + Double.toString(123456789012.5), text(1, 123456789012.5));
         assertEquals("1 " + Double.toString(Double.MAX_VALUE), text(1, Double.MAX_VALUE));
+    }
+
+    @Test
+    void aBulkEntryIsTheEntryFramedForRedis() {
+        int end = format.formatBulk(1_700_000_000, 45.3);
+        assertEquals("$15\r\n1700000000 45.3\r\n", new String(format.buffer(), format.bulkStart(), end - format.bulkStart(),
+                StandardCharsets.US_ASCII));
+        end = format.formatBulk(1, 2);
+        assertEquals("$3\r\n1 2\r\n", new String(format.buffer(), format.bulkStart(), end - format.bulkStart(),
+                StandardCharsets.US_ASCII));
+        end = format.formatBulk(-Double.MAX_VALUE, -Double.MIN_VALUE);
+        String longest = "-1.7976931348623157E308 -4.9E-324";
+        assertEquals("$" + longest.length() + "\r\n" + longest + "\r\n",
+                new String(format.buffer(), format.bulkStart(), end - format.bulkStart(), StandardCharsets.US_ASCII));
     }
 
     @Test
