@@ -88,6 +88,33 @@ class AbuseTest {
     }
 
     @Test
+    void thousandsOfIdleConnectionsDoNotStarveAnActiveOne() throws Exception {
+        var os = (com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // each connection costs this process two descriptors, the client's and the server's
+        int n = (int) Math.min(2000, (os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount()) / 2 - 200);
+        try (TestServer busy = new TestServer(Map.of("MAX_CONNECTIONS", Integer.toString(n + 10)))) {
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    idle.add(new Socket("127.0.0.1", busy.port()));
+                }
+                try (RawHttp active = new RawHttp(busy.port())) {
+                    for (int i = 0; i < 200; i++) {
+                        active.send(RawHttp.post("{\"source\":\"active\",\"cpu\":" + i + "}"));
+                        assertEquals(200, active.read().status(), "request " + i + " beside " + n + " idle connections");
+                    }
+                }
+                assertTrue(busy.get("/stats").body().contains("\"active_connections\":" + (n + 1) + ","),
+                        "every idle connection is still held open: " + n);
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void connectionsPastTheLimitAreRefusedAndOthersStillServed() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {

@@ -22,10 +22,12 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final HttpClient client = HttpClient.newHttpClient();
+    private final StringBuffer output;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, StringBuffer output) {
         this.process = process;
         this.port = port;
+        this.output = output;
     }
 
     /** A builder for the service's JVM with {@code env} on top of {@code REDIS_ADDR=none}; output merged. */
@@ -47,23 +49,34 @@ public final class ServerProcess implements AutoCloseable {
         all.put("SERVER_PORT", Integer.toString(port));
         Process p = builder(all).start();
         BufferedReader log = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuffer output = new StringBuffer();
         String line;
-        while ((line = log.readLine()) != null && !line.contains("listening on port")) {
-            // start-up, including the warm restart from Redis
+        while ((line = log.readLine()) != null) {
+            output.append(line).append('\n');
+            if (line.contains("listening on port")) {
+                break;
+            }
         }
         if (line == null) {
-            throw new IOException("the server exited during start-up: " + p.waitFor(5, TimeUnit.SECONDS));
+            throw new IOException("the server exited during start-up: " + p.waitFor(5, TimeUnit.SECONDS) + "\n" + output);
         }
         Thread drain = new Thread(() -> {
             try {
-                log.transferTo(java.io.Writer.nullWriter());
+                for (String more; (more = log.readLine()) != null; ) {
+                    output.append(more).append('\n');
+                }
             } catch (IOException closed) {
                 // the process is gone
             }
         });
         drain.setDaemon(true);
         drain.start();
-        return new ServerProcess(p, port);
+        return new ServerProcess(p, port, output);
+    }
+
+    /** Everything the process has written to standard output and error so far. */
+    public String output() {
+        return output.toString();
     }
 
     public int port() {
