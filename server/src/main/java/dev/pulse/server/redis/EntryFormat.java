@@ -32,7 +32,7 @@ final class EntryFormat {
         int end = append(epochSeconds, BULK_HEADER);
         buf[end++] = ' ';
         end = append(value, end);
-        int length = end - BULK_HEADER; // at most 48 bytes: two numbers of at most 24 characters and a space
+        int length = end - BULK_HEADER; // at most 49 bytes: two numbers of at most 24 characters and a space
         buf[BULK_HEADER - 2] = '\r';
         buf[BULK_HEADER - 1] = '\n';
         int at = BULK_HEADER - 2;
