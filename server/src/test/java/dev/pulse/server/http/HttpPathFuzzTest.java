@@ -11,6 +11,7 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.redis.RedisStatus;
+import dev.pulse.server.support.Replies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -122,19 +123,7 @@ class HttpPathFuzzTest {
         if (channel.isOpen()) {
             channel.flushOutbound();
         }
-        StringBuilder out = new StringBuilder();
-        for (Object o; (o = channel.readOutbound()) != null; ) {
-            ByteBuf b = (ByteBuf) o;
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        List<String> replies = new ArrayList<>();
-        for (String part : out.toString().split("(?=HTTP/1\\.1 \\d{3} )")) {
-            if (!part.isEmpty()) {
-                replies.add(part);
-            }
-        }
-        return replies;
+        return Replies.drain(channel);
     }
 
     private static List<String> statuses(List<String> replies) {

@@ -5,13 +5,12 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.redis.RedisStatus;
-import io.netty.buffer.ByteBuf;
+import dev.pulse.server.support.Replies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,17 +45,8 @@ class PipelineSplitTest {
         }
         channel.writeInbound(Unpooled.wrappedBuffer(bytes, from, bytes.length - from));
         channel.flushOutbound();
-        StringBuilder out = new StringBuilder();
-        for (Object o; (o = channel.readOutbound()) != null; ) {
-            ByteBuf b = (ByteBuf) o;
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
+        List<String> replies = Replies.drain(channel);
         assertFalse(channel.finish());
-        List<String> replies = new ArrayList<>();
-        for (String part : out.toString().split("(?=HTTP/1\\.1 )")) {
-            replies.add(part);
-        }
         return replies;
     }
 
