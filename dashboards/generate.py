@@ -34,7 +34,7 @@ PANELS = [
     ("Active connections", "short", [("sum(active_connections)", "connections")],
      "Open client connections."),
     ("Redis queue depth", "short", [("sum(redis_queue_depth)", "queued events")],
-     "Events waiting in the write-behind queue."),
+     "Metric values waiting in the write-behind queue."),
     ("Redis writes, drops, failures", "ops",
      [("sum(rate(redis_events_written_total[1m]))", "written/s"),
       ("sum(rate(redis_events_dropped_total[1m]))", "dropped/s"),

@@ -20,16 +20,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {
-  for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "e2e: $1 did not come up"; exit 1
-}
+. perf/scripts/lib.sh
 
 REDIS_PORT=$(free_port); PULSE_PORT=$(free_port); PROM_PORT=$(free_port)
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
+start_redis "$REDIS_PORT" "$WORK/redis.log"
+PIDS+=("$REDIS_PID")
 SERVER_PORT=$PULSE_PORT REDIS_ADDR=127.0.0.1:$REDIS_PORT java -jar "$JAR" >"$WORK/pulse.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$PULSE_PORT/health"

@@ -7,16 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=$1; label=$2; shift 2
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. perf/scripts/lib.sh
+port=$(free_port)
 out=$(mktemp -d)
 redis_pid=""
 case "$target" in
   floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$out/server.log" & ;;
   pulse) SERVER_PORT=$port REDIS_ADDR=none java -jar server/target/pulse-server.jar 2>"$out/server.log" & ;;
   pulse-redis)
-    rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-    redis_pid=$!
+    rport=$(free_port)
+    start_redis "$rport"
+    redis_pid=$REDIS_PID
     sleep 0.5
     SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar server/target/pulse-server.jar 2>"$out/server.log" & ;;
   *) echo "target: floor | pulse | pulse-redis"; exit 2 ;;

@@ -6,15 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jar=${1:-server/target/pulse-server.jar}; rate=${2:-2000}; measure=${MEASURE:-20}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. perf/scripts/lib.sh
 rport=$(free_port); port=$(free_port); work=$(mktemp -d)
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-redis_pid=$!
+start_redis "$rport"
+redis_pid=$REDIS_PID
 sleep 0.5
 SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar "$jar" 2>"$work/server.log" &
 pid=$!
 trap 'kill $pid $redis_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_http "http://127.0.0.1:$port/health"
 load() { java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --workload array --batch 100 \
   --rate "$rate" --connections 8 --warmup 0 --sources 100 "$@"; }
 load --duration 10 >/dev/null 2>&1

@@ -10,14 +10,14 @@ SAMPLE_SECONDS=${SAMPLE_SECONDS:-10}
 RATE=${RATE:-5000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-20}
 for tool in redis-server jcmd python3 curl; do command -v "$tool" >/dev/null || { echo "soak: $tool missing"; exit 1; }; done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. perf/scripts/lib.sh
 rport=$(free_port); port=$(free_port); work=$(mktemp -d)
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-redis_pid=$!
+start_redis "$rport" "$work/redis.log"
+redis_pid=$REDIS_PID
 SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -Xmx512m -jar server/target/pulse-server.jar 2>"$work/server.log" &
 pid=$!
 trap 'kill $pid $redis_pid $load_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_http "http://127.0.0.1:$port/health"
 
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --rate "$RATE" --connections 16 --workload mixed \
   --sources 200 --anomaly-rate 0.01 --warmup "$WARMUP_SECONDS" --duration "$SOAK_SECONDS" --json "$work/load.json" >"$work/load.txt" 2>/dev/null &

@@ -55,23 +55,25 @@ public final class PrometheusTextWriter {
 
     /** Ends the sample with its value; {@code labelled} says whether braces were opened. */
     public PrometheusTextWriter value(boolean labelled, double v) {
-        if (labelled) {
-            out.writeByte('}');
-        }
-        out.writeByte(' ');
+        endLabels(labelled);
         writeDouble(v);
         out.writeByte('\n');
         return this;
     }
 
     public PrometheusTextWriter value(boolean labelled, long v) {
+        endLabels(labelled);
+        JsonWriter.writeLong(out, v);
+        out.writeByte('\n');
+        return this;
+    }
+
+    /** Closes the braces if labels were written, then the space before the value. */
+    private void endLabels(boolean labelled) {
         if (labelled) {
             out.writeByte('}');
         }
         out.writeByte(' ');
-        JsonWriter.writeLong(out, v);
-        out.writeByte('\n');
-        return this;
     }
 
     /** A sample without labels. */
@@ -81,6 +83,11 @@ public final class PrometheusTextWriter {
 
     public PrometheusTextWriter unlabelled(String name, long v) {
         return sample(name).value(false, v);
+    }
+
+    /** A whole family of one unlabelled sample: its header, then the sample. */
+    public PrometheusTextWriter single(String name, String type, String help, long v) {
+        return family(name, type, help).unlabelled(name, v);
     }
 
     private void writeDouble(double v) {

@@ -116,8 +116,8 @@ public final class MetricsExporter {
     }
 
     private void writeCounters() {
-        out.family("events_ingested_total", "counter", "Events applied to the rolling windows.");
-        out.unlabelled("events_ingested_total", counters.eventsTotal());
+        out.single("events_ingested_total", "counter", "Events applied to the rolling windows.",
+                counters.eventsTotal());
         out.family("events_rejected_total", "counter", "Rejected ingest requests (one per request), by reason.");
         for (DecodeError e : DecodeError.values()) {
             out.sample("events_rejected_total").label(true, "reason", e.label()).value(true, counters.rejectedCount(e));
@@ -125,16 +125,12 @@ public final class MetricsExporter {
         for (Rejection r : Rejection.values()) {
             out.sample("events_rejected_total").label(true, "reason", r.label()).value(true, counters.rejectedCount(r));
         }
-        out.family("active_connections", "gauge", "Open client connections.");
-        out.unlabelled("active_connections", counters.activeConnections());
-        out.family("metrics_sources", "gauge", "Sources held in memory.");
-        out.unlabelled("metrics_sources", registry.sourceCount());
-        out.family("metrics_series", "gauge", "Series held in memory.");
-        out.unlabelled("metrics_series", registry.seriesCount());
-        out.family("analyze_cache_hits_total", "counter", "Fleet views served from the snapshot cache.");
-        out.unlabelled("analyze_cache_hits_total", fleet.hits());
-        out.family("analyze_cache_misses_total", "counter", "Fleet views that rendered a new snapshot.");
-        out.unlabelled("analyze_cache_misses_total", fleet.misses());
+        out.single("active_connections", "gauge", "Open client connections.", counters.activeConnections());
+        out.single("metrics_sources", "gauge", "Sources held in memory.", registry.sourceCount());
+        out.single("metrics_series", "gauge", "Series held in memory.", registry.seriesCount());
+        out.single("analyze_cache_hits_total", "counter", "Fleet views served from the snapshot cache.", fleet.hits());
+        out.single("analyze_cache_misses_total", "counter", "Fleet views that rendered a new snapshot.",
+                fleet.misses());
     }
 
     /** Anomaly counts per metric name, then the per-series gauges (bounded). Reads series without locks. */
@@ -182,23 +178,21 @@ public final class MetricsExporter {
     }
 
     private void writeRedis() {
-        out.family("redis_up", "gauge", "1 when Redis is reachable, 0 when not, -1 when disabled.");
         RedisStatus.Health h = redis.health();
-        out.unlabelled("redis_up", h == RedisStatus.Health.UP ? 1 : h == RedisStatus.Health.DOWN ? 0 : -1);
-        out.family("redis_queue_depth", "gauge", "Events waiting in the write-behind queue.");
-        out.unlabelled("redis_queue_depth", redis.queueDepth());
-        out.family("redis_events_written_total", "counter", "Events written to Redis.");
-        out.unlabelled("redis_events_written_total", redis.eventsWritten());
-        out.family("redis_batches_written_total", "counter", "Pipelined batches written to Redis.");
-        out.unlabelled("redis_batches_written_total", redis.batchesWritten());
-        out.family("redis_write_failures_total", "counter", "Batches whose write to Redis failed and was retried.");
-        out.unlabelled("redis_write_failures_total", redis.writeFailures());
-        out.family("redis_events_dropped_total", "counter", "Queued events dropped because the queue was full.");
-        out.unlabelled("redis_events_dropped_total", redis.dropped());
-        out.family("redis_reconnects_total", "counter", "Reconnections to Redis.");
-        out.unlabelled("redis_reconnects_total", redis.reconnects());
+        out.single("redis_up", "gauge", "1 when Redis is reachable, 0 when not, -1 when disabled.",
+                h == RedisStatus.Health.UP ? 1 : h == RedisStatus.Health.DOWN ? 0 : -1);
+        out.single("redis_queue_depth", "gauge", "Metric values waiting in the write-behind queue.",
+                redis.queueDepth());
+        out.single("redis_events_written_total", "counter", "Metric values written to Redis.", redis.eventsWritten());
+        out.single("redis_batches_written_total", "counter", "Pipelined batches written to Redis.",
+                redis.batchesWritten());
+        out.single("redis_write_failures_total", "counter", "Batches whose write to Redis failed and was retried.",
+                redis.writeFailures());
+        out.single("redis_events_dropped_total", "counter", "Queued metric values dropped because the queue was full.",
+                redis.dropped());
+        out.single("redis_reconnects_total", "counter", "Reconnections to Redis.", redis.reconnects());
         redis.writeHistograms((sizes, nanos) -> {
-            writeHistogram("redis_batch_size", "Events per pipelined write to Redis.", sizes, BATCH_BOUNDS, 1.0);
+            writeHistogram("redis_batch_size", "Metric values per pipelined write to Redis.", sizes, BATCH_BOUNDS, 1.0);
             writeHistogram("redis_write_duration_seconds", "Time of one pipelined write to Redis.", nanos,
                     WRITE_BOUNDS, 1e-9);
         });

@@ -2,6 +2,7 @@ package dev.pulse.server.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,16 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisFaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        for (int i = 0; i < 1000; i++) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
     private static JsonNode redisStats(HttpResponse<String> stats) throws Exception {
         return JSON.readTree(stats.body()).get("redis");
     }
@@ -43,9 +33,9 @@ class RedisFaultTest {
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(),
                      "REDIS_QUEUE_CAPACITY", "40", "REDIS_QUEUE_FULL", "reject"))) {
             assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":0,\"rps\":0}").statusCode());
-            await("the first write", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 2);
+            Await.until("the first write", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 2);
             redis.stop();
-            await("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
+            Await.until("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
 
             List<Integer> accepted = new ArrayList<>(List.of(0));
             int shed = 0;
@@ -65,7 +55,7 @@ class RedisFaultTest {
             assertTrue(server.get("/metrics").body().contains("events_rejected_total{reason=\"overloaded\"} " + shed));
 
             redis.start();
-            await("the queue to drain", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
+            Await.until("the queue to drain", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
                     && redisStats(server.get("/stats")).get("events_written").asLong() == 2L * accepted.size());
             List<String> stored = redis.commands().lrange("metrics:series:full:cpu", 0, -1);
             assertEquals(accepted, stored.stream().map(e -> Integer.parseInt(e.split(" ")[1])).toList(),
@@ -116,7 +106,7 @@ class RedisFaultTest {
 
             assertEquals(0, failures.get(), "no request failed while Redis was away");
             long total = java.util.Arrays.stream(accepted).sum();
-            await("everything to be written", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
+            Await.until("everything to be written", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
                     && redisStats(server.get("/stats")).get("events_written").asLong() == total);
             for (int c = 0; c < clients; c++) {
                 List<String> stored = redis.commands().lrange("metrics:series:load-" + c + ":cpu", 0, -1);
@@ -140,14 +130,14 @@ class RedisFaultTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals(200, server.post("{\"source\":\"oom\",\"cpu\":" + i + "}").statusCode());
             }
-            await("writes to fail", () -> redisStats(server.get("/stats")).get("write_failures").asLong() >= 2);
+            Await.until("writes to fail", () -> redisStats(server.get("/stats")).get("write_failures").asLong() >= 2);
             JsonNode during = redisStats(server.get("/stats"));
             assertEquals(0, during.get("events_written").asLong());
             assertEquals("UP", during.get("status").asText(), "Redis is reachable, only refusing writes");
             assertEquals(0, redis.commands().exists("metrics:series:oom:cpu"));
 
             redis.commands().configSet("maxmemory", "0");
-            await("the backlog to be written", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 100);
+            Await.until("the backlog to be written", () -> redisStats(server.get("/stats")).get("events_written").asLong() == 100);
             List<String> stored = redis.commands().lrange("metrics:series:oom:cpu", 0, -1);
             assertEquals(100, stored.size(), "each value once: a refused transaction wrote nothing");
             for (int i = 0; i < 100; i++) {
@@ -209,7 +199,7 @@ class RedisFaultTest {
                     assertEquals(200, first.post("[{\"source\":\"a\",\"cpu\":" + (50 + i % 7) + ",\"rps\":" + i
                             + "},{\"source\":\"b\",\"cpu\":" + (i % 3) + "}]").statusCode());
                 }
-                await("the queue to drain", () -> redisStats(first.get("/stats")).get("events_written").asLong() == 180);
+                Await.until("the queue to drain", () -> redisStats(first.get("/stats")).get("events_written").asLong() == 180);
                 written = JSON.readTree(first.get("/analyze?source=*").body()).get("sources");
 
                 redis.commands().configSet("maxmemory-policy", "noeviction");
@@ -217,7 +207,7 @@ class RedisFaultTest {
                 for (int i = 0; i < 25; i++) {
                     assertEquals(200, first.post("{\"source\":\"a\",\"cpu\":1000,\"rps\":1000}").statusCode());
                 }
-                await("the queued values to be seen", () -> {
+                Await.until("the queued values to be seen", () -> {
                     JsonNode r = redisStats(first.get("/stats"));
                     return r.get("write_failures").asLong() > 0 && r.get("events_written").asLong() == 180;
                 });

@@ -2,6 +2,7 @@ package dev.pulse.server.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.TestServer;
 import io.lettuce.core.RedisClient;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,26 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisWriteBehindTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 1000; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
     private static JsonNode stats(TestServer s) throws Exception {
         return JSON.readTree(s.get("/stats").body());
     }
 
-    private static long redisStat(TestServer s, String field) {
-        try {
-            return stats(s).get("redis").get(field).asLong();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private static long redisStat(TestServer s, String field) throws Exception {
+        return stats(s).get("redis").get(field).asLong();
     }
 
     @Test
@@ -59,7 +45,7 @@ class RedisWriteBehindTest {
                 expected.add((1_700_000_000 + i) + " " + (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)));
             }
             server.post("[{\"timestamp\":5.5,\"source\":\"db:2\",\"disk_io\":-1.5e-3},{\"timestamp\":6,\"source\":\"db:2\",\"disk_io\":7}]");
-            await("the queue to drain", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 32);
+            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 32);
 
             assertEquals(expected, redis.commands().lrange("metrics:series:web-1:cpu", 0, -1));
             assertEquals(List.of("5.5 -0.0015", "6 7"), redis.commands().lrange("metrics:series:db:2:disk_io", 0, -1));
@@ -106,20 +92,14 @@ class RedisWriteBehindTest {
                 assertEquals(200, server.post("{\"source\":\"steady\",\"cpu\":" + sent + "}").statusCode());
             }
             redis.stop();
-            await("health to say DOWN", () -> {
-                try {
-                    return server.get("/health").body().contains("\"redis\":\"DOWN\"");
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            Await.until("health to say DOWN", () -> server.get("/health").body().contains("\"redis\":\"DOWN\""));
             assertEquals("{\"status\":\"DEGRADED\",\"redis\":\"DOWN\"}", server.get("/health").body());
             for (; sent < 250; sent++) {
                 HttpResponse<String> r = server.post("{\"source\":\"steady\",\"cpu\":" + sent + "}");
                 assertEquals(200, r.statusCode(), "ingestion goes on during the outage");
             }
             redis.start();
-            await("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 250);
+            Await.until("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 250);
             List<String> stored = redis.commands().lrange("metrics:series:steady:cpu", 0, -1);
             assertEquals(250, stored.size(), "every event is there, those from before the outage and during it");
             for (int i = 0; i < 250; i++) {
@@ -135,14 +115,14 @@ class RedisWriteBehindTest {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_QUEUE_CAPACITY", "40"))) {
             server.post("{\"source\":\"small\",\"cpu\":0}");
-            await("the first write", () -> redisStat(server, "events_written") == 1);
+            Await.until("the first write", () -> redisStat(server, "events_written") == 1);
             redis.stop();
-            await("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
+            Await.until("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
             for (int i = 1; i <= 100; i++) {
                 assertEquals(200, server.post("{\"source\":\"small\",\"cpu\":" + i + "}").statusCode());
             }
             redis.start();
-            await("the queue to drain", () -> redisStat(server, "queue_depth") == 0);
+            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0);
             long dropped = redisStat(server, "dropped");
             long stored = redis.commands().llen("metrics:series:small:cpu");
             assertTrue(dropped > 0);
@@ -170,7 +150,7 @@ class RedisWriteBehindTest {
             } finally {
                 client.shutdown();
             }
-            await("the backlog to be written", () -> redisStat(server, "queue_depth") == 0);
+            Await.until("the backlog to be written", () -> redisStat(server, "queue_depth") == 0);
             assertEquals(100, redis.commands().llen("metrics:series:busy:cpu"));
         }
     }
@@ -204,7 +184,7 @@ class RedisWriteBehindTest {
                     a.post("{\"source\":\"only-on-a\",\"cpu\":" + i + "}");
                 }
                 b.post("{\"source\":\"only-on-b\",\"cpu\":1}");
-                await("a's writes", () -> redisStat(a, "queue_depth") == 0 && redisStat(a, "events_written") == 12);
+                Await.until("a's writes", () -> redisStat(a, "queue_depth") == 0 && redisStat(a, "events_written") == 12);
                 HttpResponse<String> remote = b.get("/analyze?source=only-on-a&metric=cpu");
                 assertEquals(200, remote.statusCode());
                 JsonNode body = JSON.readTree(remote.body());
@@ -212,15 +192,11 @@ class RedisWriteBehindTest {
                 assertTrue(body.get("age_ms").asLong() >= 0);
                 assertEquals(JSON.readTree(a.get("/analyze?source=only-on-a&metric=cpu").body()).get("metrics"), body.get("metrics"));
                 assertEquals(404, b.get("/analyze?source=nowhere").statusCode());
-                await("the fleet view to merge", () -> {
-                    try {
-                        JsonNode fleet = JSON.readTree(b.get("/analyze?source=*").body()).get("sources");
-                        return fleet.has("only-on-a") && fleet.has("only-on-b")
-                                && fleet.get("only-on-a").get("from").asText().equals("redis")
-                                && fleet.get("only-on-b").get("from").asText().equals("memory");
-                    } catch (Exception e) {
-                        return false;
-                    }
+                Await.until("the fleet view to merge", () -> {
+                    JsonNode fleet = JSON.readTree(b.get("/analyze?source=*").body()).get("sources");
+                    return fleet.has("only-on-a") && fleet.has("only-on-b")
+                            && fleet.get("only-on-a").get("from").asText().equals("redis")
+                            && fleet.get("only-on-b").get("from").asText().equals("memory");
                 });
                 assertFalse(b.get("/stats").body().contains("s3cret"));
                 assertFalse(b.get("/health").body().contains("s3cret"));

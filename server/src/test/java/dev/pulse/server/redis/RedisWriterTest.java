@@ -8,6 +8,7 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.QueueFullPolicy;
+import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -55,9 +56,7 @@ class RedisWriterTest {
                 Thread thread = new Thread(writer, "redis-writer");
                 thread.start();
                 asleep.join();
-                for (int i = 0; i < 500 && writer.eventsWritten.sum() < 100; i++) {
-                    Thread.sleep(10);
-                }
+                Await.until("the chunk to be written", () -> writer.eventsWritten.sum() >= 100);
                 writer.stop(System.nanoTime() + 5_000_000_000L);
                 thread.join(10_000);
 

@@ -1,0 +1,16 @@
+# Helpers the measurement and end-to-end scripts share; source it, do not run it.
+
+# A free loopback TCP port.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A throwaway redis-server on loopback port $1 (no persistence), its output to $2; sets REDIS_PID.
+start_redis() {
+  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no >"${2:-/dev/null}" 2>&1 &
+  REDIS_PID=$!
+}
+
+# Waits until URL $1 answers 2xx (30 s at most), else fails.
+wait_http() {
+  for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "$1 did not come up" >&2; return 1
+}
