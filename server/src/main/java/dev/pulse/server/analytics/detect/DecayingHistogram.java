@@ -4,7 +4,8 @@ package dev.pulse.server.analytics.detect;
  * A histogram of non-negative values on a log scale ({@value #BINS_PER_OCTAVE} bins per doubling, from
  * {@value #MIN_VALUE} to about 10^5) whose old counts fade with a half-life, for quantiles of the recent past.
  * Adding is O(1): instead of decaying every bin, each new value weighs more than the last, and the bins are
- * rescaled when the weights grow large. A quantile scans the bins down from the highest one filled: O(bins).
+ * rescaled when the weights grow large. A quantile scans the bins down from the highest one filled: O(bins);
+ * {@link #locateQuantiles} finds two in one scan.
  *
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
@@ -21,6 +22,8 @@ final class DecayingHistogram {
     private double total;       // sum of the bins
     private double weight = 1;  // weight of the next value
     private int top;            // highest bin ever filled: quantiles scan down from it
+    private int highBin;        // set by locateQuantiles
+    private int lowBin;         // set by locateQuantiles
 
     /** @param halfLife values after which a value counts half */
     DecayingHistogram(double halfLife) {
@@ -63,6 +66,38 @@ final class DecayingHistogram {
             }
         }
         return upperEdge(0);
+    }
+
+    /**
+     * Finds the bins of the {@code high}- and {@code low}-quantiles ({@code high >= low}) in one scan down from the
+     * top, for {@link #highBin()} and {@link #lowBin()}: the bins two {@link #quantile} calls end in.
+     */
+    void locateQuantiles(double high, double low) {
+        double aboveHigh = (1.0 - high) * total;
+        double aboveLow = (1.0 - low) * total;
+        double acc = 0;
+        int hi = -1;
+        for (int i = top; i > 0; i--) {
+            acc += bins[i];
+            if (hi < 0 && acc > aboveHigh) {
+                hi = i;
+            }
+            if (acc > aboveLow) {
+                highBin = hi;
+                lowBin = i;
+                return;
+            }
+        }
+        highBin = Math.max(hi, 0);
+        lowBin = 0;
+    }
+
+    int highBin() {
+        return highBin;
+    }
+
+    int lowBin() {
+        return lowBin;
     }
 
     static int bin(double v) {

@@ -31,8 +31,8 @@ import java.util.Arrays;
  * <p>The score is the strongest rule's ratio r to its threshold, as r^2 / (r^2 + 1): 0.5 where a rule fires,
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
- * <p>Cost per value: O(baseline values) array moves in the sorted window, two binary searches, O(bins) for two
- * histogram quantiles, one logarithm; no allocation. Memory: about 11 KB per series with the defaults. Not
+ * <p>Cost per value: O(baseline values) array moves in the sorted window, two binary searches, one O(bins) scan
+ * for two histogram quantiles, one logarithm (a power only when those quantiles move); no allocation. Memory: about 11 KB per series with the defaults. Not
  * thread-safe: guarded by the series' lock. The defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
@@ -147,6 +147,9 @@ public final class RobustDetector implements Detector {
     private long longCount;          // residuals in the long-run statistics
     private int errorHead;           // next slot of dayError and weekError
     private int errorCount;          // signed profile errors held
+    private int barHighBin = -1;     // tail bins outlierBar was computed from
+    private int barLowBin = -1;
+    private double outlierBar;       // the outlier rule's bar for those bins
 
     /** With the tuned parameters, a baseline of at least {@code windowSize} values, and {@code minSamples}. */
     public RobustDetector(int windowSize, int minSamples) {
@@ -242,12 +245,20 @@ public final class RobustDetector implements Detector {
         // Outlier rule.
         double outlierRatio = 0.0;
         if (n >= p.warmUp() && judged && !tail.isEmpty()) {
-            double hi = tail.quantile(TAIL_HIGH);
-            double lo = Math.max(tail.quantile(TAIL_LOW), DecayingHistogram.MIN_VALUE);
+            tail.locateQuantiles(TAIL_HIGH, TAIL_LOW);
+            int hiBin = tail.highBin();
+            int loBin = tail.lowBin();
+            double hi = DecayingHistogram.upperEdge(hiBin);
+            double lo = DecayingHistogram.upperEdge(loBin);
             // Where the residuals' tail is heavy, everyday spikes pass any bar a clean spike would: no outlier test.
             if (hi / lo <= p.outlierTailLimit()) {
-                double bar = Math.max(p.outlierFloor(), hi * Math.pow(hi / lo, p.outlierTail()));
-                outlierRatio = residual / bar;
+                if (hiBin != barHighBin || loBin != barLowBin) {
+                    // The quantiles are bin edges that seldom move: the power is recomputed only when they do.
+                    outlierBar = Math.max(p.outlierFloor(), hi * Math.pow(hi / lo, p.outlierTail()));
+                    barHighBin = hiBin;
+                    barLowBin = loBin;
+                }
+                outlierRatio = residual / outlierBar;
             }
         }
 

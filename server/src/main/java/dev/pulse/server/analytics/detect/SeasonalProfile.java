@@ -9,6 +9,9 @@ package dev.pulse.server.analytics.detect;
  * <p>Costs O(1) per value; not thread-safe: owned by one detector, guarded by its series' lock.
  */
 final class SeasonalProfile {
+    /** Whole numbers below this are exact both as a long and as a double. */
+    private static final long EXACT_LONG = 1L << 53;
+
     private final long periodSeconds;
     private final double[] mean;   // each slot's expected deviation; guarded by the series' lock
     private final int[] seen;      // values each slot has learnt from; guarded by the series' lock
@@ -34,13 +37,23 @@ final class SeasonalProfile {
     /** Positions the profile on {@code epochSeconds}; {@link #ready}, {@link #expected} and {@link #learn} use it. */
     void locate(double epochSeconds) {
         int slots = mean.length;
-        double phase = (epochSeconds % periodSeconds + periodSeconds) % periodSeconds;
+        double phase = phase(epochSeconds, periodSeconds);
         double pos = phase * slots / periodSeconds - 0.5;
         double floor = Math.floor(pos);
         frac = pos - floor;
         int lo = (int) floor;
         lower = lo < 0 ? lo + slots : lo;
         upper = lower + 1 == slots ? 0 : lower + 1;
+    }
+
+    /** Seconds since the start of the period {@code epochSeconds} falls in, in [0, period). */
+    static double phase(double epochSeconds, long periodSeconds) {
+        long t = (long) epochSeconds;
+        // Whole seconds (the usual case) take an integer remainder: exactly what the double one gives, and cheaper.
+        if (t == epochSeconds && Math.abs(t) < EXACT_LONG) {
+            return Math.floorMod(t, periodSeconds);
+        }
+        return (epochSeconds % periodSeconds + periodSeconds) % periodSeconds;
     }
 
     /** True when both slots around the located time have seen at least {@code minSeen} values. */

@@ -42,4 +42,16 @@ class DecayingHistogramTest {
         double q = h.quantile(0.5);
         assertTrue(q >= 3.0 && q < 3.3, "q50=" + q);
     }
+
+    @Test
+    void oneScanFindsTheBinsOfTwoQuantileCalls() {
+        DecayingHistogram h = new DecayingHistogram(500);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int i = 0; i < 20_000; i++) {
+            h.add(Math.abs(r.nextGaussian()) * (r.nextInt(50) == 0 ? 40 : 1));
+            h.locateQuantiles(0.99, 0.90);
+            assertEquals(h.quantile(0.99), DecayingHistogram.upperEdge(h.highBin()), 0.0, "value " + i);
+            assertEquals(h.quantile(0.90), DecayingHistogram.upperEdge(h.lowBin()), 0.0, "value " + i);
+        }
+    }
 }

@@ -32,6 +32,26 @@ class MedianWindowTest {
     }
 
     @Test
+    void everyOrderStatisticMatchesASortedCopyAsValuesMoveUpAndDown() {
+        int cap = 64;
+        MedianWindow w = new MedianWindow(cap);
+        SplittableRandom r = new SplittableRandom(3);
+        double[] all = new double[5_000];
+        for (int i = 0; i < all.length; i++) {
+            // A drifting level and occasional jumps: new values land both above and below the ones they evict.
+            all[i] = Math.sin(i / 50.0) * 10 + r.nextGaussian() + (r.nextInt(20) == 0 ? 30 : 0);
+            w.add(all[i]);
+            int n = Math.min(i + 1, cap);
+            double[] last = Arrays.copyOfRange(all, i + 1 - n, i + 1);
+            Arrays.sort(last);
+            for (int k = 0; k < n; k++) {
+                assertEquals(last[k], w.quantile(n == 1 ? 0.0 : k / (double) (n - 1)), 1e-9 * Math.abs(last[k]),
+                        "value " + i + ", rank " + k);
+            }
+        }
+    }
+
+    @Test
     void keepLatestRestartsFromTheNewestValues() {
         MedianWindow w = new MedianWindow(5);
         for (double x : new double[] {1, 2, 3, 4, 5, 6, 7}) {

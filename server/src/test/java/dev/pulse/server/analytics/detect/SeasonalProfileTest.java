@@ -36,4 +36,17 @@ class SeasonalProfileTest {
         assertTrue(p.ready(2));
         assertEquals(5.0, p.expected(), 1e-12);
     }
+
+    @Test
+    void phaseOfWholeSecondsEqualsTheFloatingPointRemainder() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 100_000; i++) {
+            double t = i % 2 == 0 ? r.nextLong(-4_000_000_000L, 4_000_000_000L) : r.nextDouble(-4e9, 4e9);
+            for (long period : new long[] {86_400, 604_800}) {
+                double expected = (t % period + period) % period;
+                assertEquals(expected, SeasonalProfile.phase(t, period), 0.0, "t=" + t);
+            }
+        }
+        assertEquals(86_399.0, SeasonalProfile.phase(-1, 86_400), 0.0);
+    }
 }
