@@ -16,6 +16,9 @@ final class EntryFormat {
 
     private final byte[] buf = new byte[80]; // owned by the formatting thread
     private int bulkStart;                   // owned by the formatting thread
+    private final byte[] timeText = new byte[24]; // the last timestamp formatted; owned by the formatting thread
+    private int timeLength;                          // its length; owned by the formatting thread
+    private long lastTime = Double.doubleToRawLongBits(Double.NaN); // its bits (no timestamp is NaN); ditto
 
     /** Formats the entry into {@link #buffer()}; returns its length. */
     int format(double epochSeconds, double value) {
@@ -29,7 +32,16 @@ final class EntryFormat {
      * the returned offset and starting at {@link #bulkStart()}, so it goes out in one copy.
      */
     int formatBulk(double epochSeconds, double value) {
-        int end = append(epochSeconds, BULK_HEADER);
+        int end;
+        if (Double.doubleToRawLongBits(epochSeconds) == lastTime) { // a batch's values mostly share their timestamps
+            System.arraycopy(timeText, 0, buf, BULK_HEADER, timeLength);
+            end = BULK_HEADER + timeLength;
+        } else {
+            end = append(epochSeconds, BULK_HEADER);
+            timeLength = end - BULK_HEADER;
+            System.arraycopy(buf, BULK_HEADER, timeText, 0, timeLength);
+            lastTime = Double.doubleToRawLongBits(epochSeconds);
+        }
         buf[end++] = ' ';
         end = append(value, end);
         int length = end - BULK_HEADER; // at most 49 bytes: two numbers of at most 24 characters and a space

@@ -53,6 +53,12 @@ import java.util.concurrent.locks.LockSupport;
 final class RedisWriter implements Runnable {
     /** Most events written in one pipelined round trip. */
     static final int CHUNK_EVENTS = 20_000;
+    /**
+     * Least time between two drains while less than a chunk is queued: values wait a few milliseconds longer for
+     * Redis, and each round trip carries more of them, which costs Redis, Lettuce and this thread less CPU per value
+     * (CPU the event loops share on a small machine).
+     */
+    static final long LINGER_NANOS = 10_000_000L;
     /** A reply slower than this counts as a failed write. */
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final long MAX_BACKOFF_MS = 1_000;
@@ -78,12 +84,15 @@ final class RedisWriter implements Runnable {
     private final byte[] markerKey;
     private long chunkSequence;   // writer thread: number of the chunk in hand
     private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
+    private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
     /** Under load a source's snapshot is rewritten at most this often; values are written every chunk. */
     private static final long SNAPSHOT_INTERVAL_NANOS = 100_000_000L;
     private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // writer thread: touched since their snapshot
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
     private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
+    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index, filled} in a chunk
+    private final List<Series> order = new ArrayList<>();               // writer thread: a chunk's series, first seen first
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -100,6 +109,11 @@ final class RedisWriter implements Runnable {
         long backoff = 10;
         while (true) {
             if (chunk.size() == 0) {
+                long linger = lastDrainNanos + LINGER_NANOS - System.nanoTime();
+                if (linger > 0 && !stopping && queue.depth() < CHUNK_EVENTS) {
+                    LockSupport.parkNanos(linger);
+                    continue;
+                }
                 if (queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
                     if (stopping) {
                         return;
@@ -108,6 +122,7 @@ final class RedisWriter implements Runnable {
                     continue;
                 }
                 chunkSequence++;
+                lastDrainNanos = System.nanoTime();
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
@@ -158,8 +173,10 @@ final class RedisWriter implements Runnable {
 
     private void write() {
         // group the chunk's values by series, in order: count first, then fill one pair of arrays per series
-        Map<Series, int[]> slots = new IdentityHashMap<>(); // series -> {index, filled}
-        List<Series> order = new ArrayList<>();
+        Map<Series, int[]> slots = this.slots;
+        List<Series> order = this.order;
+        slots.clear();
+        order.clear();
         int[] counts = new int[Math.min(chunk.size(), 1024)];
         boolean newSeries = false;
         for (int i = 0; i < chunk.size(); i++) {

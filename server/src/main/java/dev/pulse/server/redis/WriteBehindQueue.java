@@ -32,6 +32,8 @@ public final class WriteBehindQueue implements BatchListener {
     private long dropped;   // entries overwritten before the writer took them
     private long offered;   // entries ever enqueued
     private long reserved;  // room promised to requests being applied (REJECT only)
+    private int headSlot;   // head's index in the arrays: a wrapping counter spares a 64-bit division per entry
+    private int tailSlot;   // tail's index in the arrays
 
     public WriteBehindQueue(int capacity, QueueFullPolicy policy) {
         this.capacity = capacity;
@@ -84,12 +86,14 @@ public final class WriteBehindQueue implements BatchListener {
     private void put(Series s, double value, double ts) {
         if (tail - head == capacity) {
             head++;
+            headSlot = next(headSlot);
             dropped++;
         }
-        int i = (int) (tail % capacity);
+        int i = tailSlot;
         series[i] = s;
         values[i] = value;
         times[i] = ts;
+        tailSlot = next(i);
         tail++;
         offered++;
     }
@@ -98,13 +102,19 @@ public final class WriteBehindQueue implements BatchListener {
     public synchronized int drainTo(Chunk out, int max) {
         int n = (int) Math.min(max, tail - head);
         out.clear();
+        int i = headSlot;
         for (int k = 0; k < n; k++) {
-            int i = (int) ((head + k) % capacity);
             out.add(series[i], values[i], times[i]);
             series[i] = null;
+            i = next(i);
         }
+        headSlot = i;
         head += n;
         return n;
+    }
+
+    private int next(int slot) {
+        return slot + 1 == capacity ? 0 : slot + 1;
     }
 
     public synchronized long depth() {

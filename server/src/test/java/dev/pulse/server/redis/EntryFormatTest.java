@@ -45,6 +45,19 @@ class EntryFormatTest {
     }
 
     @Test
+    void aTimestampRepeatedFromTheLastEntryReadsTheSameAsAFreshOne() {
+        double[][] entries = {{1_700_000_000, 1}, {1_700_000_000, 22.5}, {1_700_000_001, 3}, {1_700_000_000, 4},
+                {-0.0, 1}, {0.0, 1}, {1.5, -2}, {1.5, 7}, {1e300, 8}, {1e300, 9}};
+        for (double[] e : entries) {
+            int end = format.formatBulk(e[0], e[1]);
+            EntryFormat fresh = new EntryFormat();
+            String plain = new String(fresh.buffer(), 0, fresh.format(e[0], e[1]), StandardCharsets.US_ASCII);
+            assertEquals("$" + plain.length() + "\r\n" + plain + "\r\n",
+                    new String(format.buffer(), format.bulkStart(), end - format.bulkStart(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void everyEntryReadsBackAsExactlyTheSameDoubles() {
         Random r = new Random(9);
         for (int i = 0; i < 200_000; i++) {
