@@ -5,7 +5,7 @@ package dev.pulse.server.analytics.detect;
  * {@value #MIN_VALUE} to about 10^5) whose old counts fade with a half-life, for quantiles of the recent past.
  * Adding is O(1): instead of decaying every bin, each new value weighs more than the last, and the bins are
  * rescaled when the weights grow large. A quantile scans the bins down from the highest one filled: O(bins);
- * {@link #locateQuantiles} finds two in one scan.
+ * the bins of two quantiles chosen up front are followed as values arrive instead, O(1) to keep and to read.
  *
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
@@ -22,12 +22,18 @@ final class DecayingHistogram {
     private double total;       // sum of the bins
     private double weight = 1;  // weight of the next value
     private int top;            // highest bin ever filled: quantiles scan down from it
-    private int highBin;        // set by locateQuantiles
-    private int lowBin;         // set by locateQuantiles
+    private final Tracked high;
+    private final Tracked low;
 
-    /** @param halfLife values after which a value counts half */
-    DecayingHistogram(double halfLife) {
+    /**
+     * @param halfLife      values after which a value counts half
+     * @param highQuantile  a quantile whose bin is kept up to date as values arrive, for {@link #highBin()}
+     * @param lowQuantile   another, for {@link #lowBin()}
+     */
+    DecayingHistogram(double halfLife, double highQuantile, double lowQuantile) {
         this.growth = Math.pow(2.0, 1.0 / halfLife);
+        this.high = new Tracked(highQuantile);
+        this.low = new Tracked(lowQuantile);
     }
 
     void add(double v) {
@@ -37,6 +43,8 @@ final class DecayingHistogram {
             top = k;
         }
         total += weight;
+        high.added(k, weight, bins, total);
+        low.added(k, weight, bins, total);
         weight *= growth;
         if (weight > RESCALE_AT) {
             double[] b = bins;
@@ -45,6 +53,8 @@ final class DecayingHistogram {
             }
             total /= weight;
             weight = 1;
+            high.recount(b, top);
+            low.recount(b, top);
         }
     }
 
@@ -68,54 +78,93 @@ final class DecayingHistogram {
         return upperEdge(0);
     }
 
-    /**
-     * Finds the bins of the {@code high}- and {@code low}-quantiles ({@code high >= low}) in one scan down from the
-     * top, for {@link #highBin()} and {@link #lowBin()}: the bins two {@link #quantile} calls end in.
-     */
-    void locateQuantiles(double high, double low) {
-        double aboveHigh = (1.0 - high) * total;
-        double aboveLow = (1.0 - low) * total;
-        double acc = 0;
-        int hi = -1;
-        for (int i = top; i > 0; i--) {
-            acc += bins[i];
-            if (hi < 0 && acc > aboveHigh) {
-                hi = i;
-            }
-            if (acc > aboveLow) {
-                highBin = hi;
-                lowBin = i;
-                return;
-            }
-        }
-        highBin = Math.max(hi, 0);
-        lowBin = 0;
-    }
-
+    /** The bin holding the high quantile given at construction: {@link #quantile} of it ends in this bin. */
     int highBin() {
-        return highBin;
+        return high.bin;
     }
 
+    /** The bin holding the low quantile given at construction. */
     int lowBin() {
-        return lowBin;
+        return low.bin;
     }
 
+    /**
+     * The bin of {@code v}: its octave above {@link #MIN_VALUE} from the exponent bits, its eighth of that octave
+     * from comparisons of the mantissa with 2^(k/8), instead of a logarithm.
+     */
     static int bin(double v) {
         if (!(v > MIN_VALUE)) {
             return 0;
         }
-        int i = (int) (BINS_PER_OCTAVE * (Math.log(v / MIN_VALUE) * INV_LN2));
-        return Math.min(BINS - 1, i);
+        double r = v / MIN_VALUE; // exact: MIN_VALUE is a power of two
+        int octave = Math.getExponent(r);
+        if (octave >= OCTAVES) {
+            return BINS - 1;
+        }
+        double m = Double.longBitsToDouble(Double.doubleToRawLongBits(r) & MANTISSA_BITS | ONE_BITS); // [1, 2)
+        double[] steps = STEPS;
+        int eighth = 0;
+        for (int k = 1; k < BINS_PER_OCTAVE; k++) {
+            eighth += m >= steps[k] ? 1 : 0;
+        }
+        return octave * BINS_PER_OCTAVE + eighth;
+    }
+
+    /**
+     * One quantile's bin, followed as values arrive instead of found by a scan: once a few values are in, a new
+     * one moves it by a bin at most, so keeping it is O(1) where a scan is O(bins). It is the bin a scan from the top would stop in:
+     * the highest bin i >= 1 whose weight with all above it exceeds (1 - q) of the total, else bin 0.
+     */
+    private static final class Tracked {
+        private final double q;
+        // Both fields: guarded by the series' lock.
+        private int bin;        // the quantile's bin
+        private double above;   // weight in the bins above it
+
+        Tracked(double q) {
+            this.q = q;
+        }
+
+        void added(int k, double w, double[] bins, double total) {
+            if (k > bin) {
+                above += w;
+            }
+            double limit = (1.0 - q) * total;
+            while (above > limit && bin < BINS - 1) {
+                bin++;
+                above -= bins[bin];
+            }
+            while (bin > 0 && above + bins[bin] <= limit) {
+                above += bins[bin];
+                bin--;
+            }
+        }
+
+        /** Sums the weight above the bin afresh, after a rescale, so rounding never accumulates. */
+        void recount(double[] bins, int top) {
+            double a = 0;
+            for (int i = top; i > bin; i--) {
+                a += bins[i];
+            }
+            above = a;
+        }
     }
 
     static double upperEdge(int i) {
         return EDGES[i];
     }
 
-    private static final double INV_LN2 = 1.0 / Math.log(2.0);
+    private static final int OCTAVES = BINS / BINS_PER_OCTAVE;
+    private static final long MANTISSA_BITS = (1L << 52) - 1;
+    private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+    /** 2^(k/8), k = 0..7: where each eighth of an octave starts. */
+    private static final double[] STEPS = new double[BINS_PER_OCTAVE];
     private static final double[] EDGES = new double[BINS];
 
     static {
+        for (int k = 0; k < BINS_PER_OCTAVE; k++) {
+            STEPS[k] = Math.pow(2.0, (double) k / BINS_PER_OCTAVE);
+        }
         for (int i = 0; i < BINS; i++) {
             EDGES[i] = MIN_VALUE * Math.pow(2.0, (i + 1.0) / BINS_PER_OCTAVE);
         }

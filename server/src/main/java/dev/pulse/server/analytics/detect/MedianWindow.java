@@ -51,10 +51,11 @@ final class MedianWindow {
         double[] s = sorted;
         int cap = ring.length;
         int n = size;
-        int j = lowerBound(x);
         if (n == cap) {
             // Any copy of the evicted value will do: equal values are interchangeable in a sorted array.
-            int i = lowerBound(ring[head]);
+            long both = lowerBounds(x, ring[head]);
+            int j = (int) (both >>> 32);
+            int i = (int) both;
             if (j <= i) {
                 System.arraycopy(s, j, s, j + 1, i - j);
                 s[j] = x;
@@ -64,6 +65,7 @@ final class MedianWindow {
                 s[j - 1] = x;
             }
         } else {
+            int j = lowerBound(x);
             System.arraycopy(s, j, s, j + 1, n - j);
             s[j] = x;
             size = n + 1;
@@ -109,17 +111,29 @@ final class MedianWindow {
      * new value is a coin toss for the branch predictor.
      */
     private int lowerBound(double v) {
+        return (int) lowerBounds(v, v);
+    }
+
+    /**
+     * {@link #lowerBound} of two values at once, the first in the high half of the result: the two searches'
+     * chains of dependent loads interleave, so both take about the time of one.
+     */
+    private long lowerBounds(double v, double w) {
         double[] s = sorted;
         int len = size;
         if (len == 0) {
             return 0;
         }
-        int base = 0;
+        int a = 0;
+        int b = 0;
         while (len > 1) {
             int half = len >>> 1;
-            base = s[base + half] < v ? base + half : base;
+            a = s[a + half] < v ? a + half : a;
+            b = s[b + half] < w ? b + half : b;
             len -= half;
         }
-        return s[base] < v ? base + 1 : base;
+        long first = s[a] < v ? a + 1 : a;
+        int second = s[b] < w ? b + 1 : b;
+        return first << 32 | second;
     }
 }
