@@ -4,6 +4,7 @@ import dev.pulse.server.analytics.detect.RobustDetector;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,10 @@ public final class NabTune {
         for (NabFile f : all) {
             (NabCorpus.isTuning(f) ? tuning : test).add(f);
         }
+        if (args.length >= 1 && args[0].equals("--score")) {
+            score(Arrays.copyOfRange(args, 1, args.length), all, test);
+            return;
+        }
         RobustDetector.Params best = RobustDetector.Params.DEFAULTS;
         double bestObjective = objective(best, tuning);
         System.out.printf(Locale.ROOT, "start: %s -> %.2f%n", best, bestObjective);
@@ -72,6 +77,22 @@ public final class NabTune {
         System.out.println("tuned: " + best);
         System.out.printf(Locale.ROOT, "tuning split %.2f, test split %.2f (standard, decisions)%n",
                 nab(best, tuning), nab(best, test));
+    }
+
+    /**
+     * Scores the defaults with some parameters changed ({@code name=value} each): what a change costs or gains on
+     * NAB before anyone tunes around it, e.g. {@code --score baselineValues=128}.
+     */
+    static void score(String[] changes, List<NabFile> all, List<NabFile> test) {
+        RobustDetector.Params p = RobustDetector.Params.DEFAULTS;
+        for (String change : changes) {
+            String[] kv = change.split("=", 2);
+            p = with(p, kv[0], Double.parseDouble(kv[1]));
+        }
+        System.out.printf(Locale.ROOT, "%s: standard %.2f over all files, %.2f on the test split; "
+                        + "reward_low_FP_rate %.2f over all files%n", changes.length == 0 ? "defaults"
+                        : String.join(" ", changes), nab(p, all), nab(p, test),
+                nab(p, all, Profile.REWARD_LOW_FP_RATE));
     }
 
     /** NAB standard score of the decisions on {@code files}, less 100 per unit of synthetic recall under 0.95. */
