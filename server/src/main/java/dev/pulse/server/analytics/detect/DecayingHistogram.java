@@ -112,8 +112,8 @@ final class DecayingHistogram {
 
     /**
      * One quantile's bin, followed as values arrive instead of found by a scan: once a few values are in, a new
-     * one moves it by a bin at most, so keeping it is O(1) where a scan is O(bins). It is the bin a scan from the top would stop in:
-     * the highest bin i >= 1 whose weight with all above it exceeds (1 - q) of the total, else bin 0.
+     * one moves it by a bin at most, so keeping it is O(1) where a scan is O(bins). It is the bin a scan from the
+     * top stops in: the highest bin i >= 1 whose weight with all above it exceeds (1 - q) of the total, else 0.
      */
     private static final class Tracked {
         private final double q;

@@ -31,9 +31,10 @@ import java.util.Arrays;
  * <p>The score is the strongest rule's ratio r to its threshold, as r^2 / (r^2 + 1): 0.5 where a rule fires,
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
- * <p>Cost per value: O(baseline values) array moves in the sorted window, two binary searches, two histogram quantiles
- * followed in O(1), one logarithm (a power only when those quantiles move); no allocation. Memory: about 11 KB per series with the defaults. Not
- * thread-safe: guarded by the series' lock. The defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
+ * <p>Cost per value: O(baseline values) array moves in the sorted window and two interleaved binary searches, two
+ * histogram quantiles followed in O(1), a power only when those quantiles move; no allocation. Memory: about
+ * 11 KB per series with the defaults. Not thread-safe: guarded by the series' lock. The defaults were tuned on
+ * the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
 
