@@ -1,10 +1,13 @@
 package dev.pulse.bench.analytics;
 
 import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.perf.nab.NabTune;
+import dev.pulse.server.analytics.Detector;
 import dev.pulse.server.analytics.RollingWindow;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.analytics.detect.RobustDetector;
 import dev.pulse.server.config.Config;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -14,12 +17,17 @@ import org.openjdk.jmh.annotations.State;
 
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /** One value into one series: the window's z-score and update alone, and with the detector (ns/op). */
 @State(Scope.Thread)
 public class SeriesBenchmark extends BenchmarkDefaults {
     @Param({"zscore", "robust"})
     public String detector;
+
+    /** The robust detector's window (its tuned default is 384); ignored by zscore. */
+    @Param({"384"})
+    public int baselineValues;
 
     private final double[] values = new double[4096];
     private int next;
@@ -34,7 +42,10 @@ public class SeriesBenchmark extends BenchmarkDefaults {
         }
         window = new RollingWindow(50);
         Config config = Config.from(Map.of("DETECTOR", detector));
-        series = new SeriesRegistry(10, 10, 50, Detectors.factory(config)).restore("bench", "cpu");
+        Supplier<Detector> detectors = detector.equals("robust")
+                ? () -> new RobustDetector(NabTune.with(RobustDetector.Params.DEFAULTS, "baselineValues", baselineValues))
+                : Detectors.factory(config);
+        series = new SeriesRegistry(10, 10, 50, detectors).restore("bench", "cpu");
     }
 
     @Benchmark
