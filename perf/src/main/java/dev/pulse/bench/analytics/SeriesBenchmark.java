@@ -42,8 +42,11 @@ public class SeriesBenchmark extends BenchmarkDefaults {
         }
         window = new RollingWindow(50);
         Config config = Config.from(Map.of("DETECTOR", detector));
-        Supplier<Detector> detectors = detector.equals("robust")
-                ? () -> new RobustDetector(NabTune.with(RobustDetector.Params.DEFAULTS, "baselineValues", baselineValues))
+        // The robust detector as the server builds it from the same settings, with only its window changed.
+        RobustDetector.Params robust = NabTune.with(
+                RobustDetector.Params.DEFAULTS.withWindow(config.windowSize(), config.minSamples()),
+                "baselineValues", baselineValues);
+        Supplier<Detector> detectors = detector.equals("robust") ? () -> new RobustDetector(robust)
                 : Detectors.factory(config);
         series = new SeriesRegistry(10, 10, 50, detectors).restore("bench", "cpu");
     }
