@@ -8,9 +8,9 @@ import java.util.Arrays;
  * A streaming detector for real metrics (heavy tails, daily and weekly cycles, level shifts, recurring spikes) that
  * raises one alarm per event rather than one per unusual value.
  *
- * <p>Each value is compared with the best of three baselines: the median of the last values (robust to spikes),
- * and a daily and a weekly profile (a level plus a time-of-day or time-of-week shape, see {@link SeasonalProfile});
- * a profile is used only while its recent error is well below the median's. The residual, scaled by the chosen
+ * <p>Each value is compared with the best of three baselines: the median of the recent values (robust to spikes,
+ * see {@link StreamingMedian}), and a daily and a weekly profile (a level plus a time-of-day or time-of-week shape,
+ * see {@link SeasonalProfile}); a profile is used only while its recent error is well below the median's. The residual, scaled by the chosen
  * baseline's spread, is judged by three rules, and the value is an anomaly when any of them fires:
  * <ul>
  *   <li><b>range</b>: the value lies beyond the range of the values seen (slowly forgotten) by more than
@@ -31,9 +31,9 @@ import java.util.Arrays;
  * <p>The score is the strongest rule's ratio r to its threshold, as r^2 / (r^2 + 1): 0.5 where a rule fires,
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
- * <p>Cost per value: O(baseline values) array moves in the sorted window and two interleaved binary searches, two
- * histogram quantiles followed in O(1), a power only when those quantiles move; no allocation. Memory: about
- * 11 KB per series with the defaults. Not thread-safe: guarded by the series' lock. The defaults were tuned on
+ * <p>Cost per value: O(1). The median and spread are estimated in O(1), two histogram quantiles are followed in
+ * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 6 KB per series with the
+ * defaults, most of it the two profiles. Not thread-safe: guarded by the series' lock. The defaults were tuned on
  * the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
@@ -41,7 +41,8 @@ public final class RobustDetector implements Detector {
     /**
      * The detector's parameters. {@link #DEFAULTS} are the tuned ones.
      *
-     * @param baselineValues      values in the median baseline (at least the configured window)
+     * @param baselineValues      values the median baseline's estimates average over (at least the configured
+     *                            window)
      * @param minSamples          values seen before anything is flagged
      * @param warmUp              values seen before the sustained and outlier rules may fire
      * @param rangeMargin         share of the range a value must pass it by to fire the range rule
@@ -114,10 +115,14 @@ public final class RobustDetector implements Detector {
      */
     private static final double RANGE_FLOOR = 0.003;
     private static final double LEVEL_FLOOR = 1e-9;
+    /** A Gaussian's standard deviation over its MAD (half its interquartile range): 2 / 1.349. */
+    private static final double MAD_TO_SIGMA = 2 / 1.349;
+    /** Values the median baseline holds exactly after a (re)start, before its estimates take over. */
+    private static final int EXACT_VALUES = 64;
     private static final double ABSOLUTE_FLOOR = 1e-12;
 
     private final Params p;
-    private final MedianWindow baseline;
+    private final StreamingMedian baseline;
     private final SeasonalProfile day;
     private final SeasonalProfile week;
     private final DecayingHistogram tail;
@@ -159,7 +164,7 @@ public final class RobustDetector implements Detector {
 
     public RobustDetector(Params params) {
         this.p = params;
-        this.baseline = new MedianWindow(params.baselineValues());
+        this.baseline = new StreamingMedian(params.baselineValues(), Math.max(EXACT_VALUES, params.restartValues()));
         this.day = new SeasonalProfile(DAY_SECONDS, params.daySlots(), params.slotAlpha());
         this.week = new SeasonalProfile(WEEK_SECONDS, params.weekSlots(), params.slotAlpha());
         this.tail = new DecayingHistogram(params.tailHalfLife(), TAIL_HIGH, TAIL_LOW);
@@ -178,11 +183,11 @@ public final class RobustDetector implements Detector {
     @Override
     public double observe(double x, double epochSeconds, double zscore, int windowCount) {
         final Params p = this.p;
-        final MedianWindow b = baseline;
+        final StreamingMedian b = baseline;
         final long n = count;
 
         // The residual against the best baseline, in units of that baseline's spread.
-        double median = b.size() > 0 ? b.median() : x;
+        double median = b.count() > 0 ? b.median() : x;
         day.locate(epochSeconds);
         week.locate(epochSeconds);
         double eLocal = x - median;
@@ -207,10 +212,10 @@ public final class RobustDetector implements Detector {
             }
         }
         double residual = 0.0;
-        boolean judged = b.size() >= p.minSamples();
+        boolean judged = b.count() >= p.minSamples();
         if (judged) {
             double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(median) + RANGE_FLOOR * (high - low);
-            double spread = model == LOCAL ? (b.quantile(0.75) - b.quantile(0.25)) / 1.349
+            double spread = model == LOCAL ? b.spread() * MAD_TO_SIGMA
                     : model == DAY ? maeDay : maeWeek;
             residual = Math.abs(e) / Math.max(spread, floor);
         }

@@ -1,0 +1,115 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamingMedianTest {
+
+    private static final double SIGMA = 5.0;
+    /** A Gaussian's MAD over its standard deviation. */
+    private static final double MAD = 0.6745 * SIGMA;
+
+    @Test
+    void isExactWhileItHoldsFewerThanItsExactValues() {
+        StreamingMedian m = new StreamingMedian(384, 16);
+        SplittableRandom r = new SplittableRandom(11);
+        double[] all = new double[16];
+        for (int n = 1; n <= all.length; n++) {
+            all[n - 1] = r.nextInt(10); // many duplicates
+            m.add(all[n - 1]);
+            double[] sorted = Arrays.copyOf(all, n);
+            Arrays.sort(sorted);
+            assertEquals(n, m.count());
+            assertEquals(quantile(sorted, 0.5), m.median(), 1e-12);
+            assertEquals((quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 2, m.spread(), 1e-12);
+        }
+        assertTrue(Double.isNaN(new StreamingMedian(384, 16).median()));
+    }
+
+    @Test
+    void convergesToTheMedianAndMadOfAStationaryStream() {
+        StreamingMedian m = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 20_000; i++) {
+            m.add(100 + SIGMA * r.nextGaussian());
+        }
+        assertEquals(100, m.median(), 0.2 * SIGMA);
+        assertEquals(MAD, m.spread(), 0.15 * MAD);
+    }
+
+    @Test
+    void aSpikeMovesTheEstimatesByOneStepOnly() {
+        StreamingMedian m = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 5_000; i++) {
+            m.add(100 + SIGMA * r.nextGaussian());
+        }
+        double median = m.median();
+        double spread = m.spread();
+        m.add(1e9);
+        // One step is (2 / memory) x 2 x spread x a constant near 1: well under a tenth of the spread here.
+        assertTrue(m.median() > median && m.median() - median < 0.1 * spread, m.median() + " after " + median);
+        assertTrue(Math.abs(m.spread() - spread) < 0.1 * spread, m.spread() + " after " + spread);
+    }
+
+    @Test
+    void followsADriftingLevelWithoutWideningTheSpread() {
+        StreamingMedian m = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(7);
+        double level = 0;
+        for (int i = 0; i < 20_000; i++) {
+            level = 0.002 * SIGMA * i; // 40 sigma over the run
+            m.add(level + SIGMA * r.nextGaussian());
+        }
+        assertEquals(level, m.median(), 0.5 * SIGMA);
+        // Quartiles estimated each on its own would lag apart under drift; the distance from the median does not.
+        assertEquals(MAD, m.spread(), 0.15 * MAD);
+    }
+
+    @Test
+    void keepLatestRestartsExactlyFromTheNewestValues() {
+        StreamingMedian m = new StreamingMedian(384, 8);
+        for (int i = 0; i < 1_000; i++) {
+            m.add(i % 2 == 0 ? 0 : 10);
+        }
+        m.add(50);
+        m.add(51);
+        m.add(52);
+        m.keepLatest(2); // 51, 52
+        assertEquals(2, m.count());
+        assertEquals(51.5, m.median(), 0.0);
+        assertEquals(0.25, m.spread(), 1e-12);
+        m.add(53);
+        assertEquals(52.0, m.median(), 0.0);
+        m.keepLatest(100); // no more than it holds
+        assertEquals(3, m.count());
+        assertEquals(52.0, m.median(), 0.0);
+    }
+
+    @Test
+    void aFlatSeriesKeepsAZeroSpreadAndStillMovesWhenTheLevelChanges() {
+        StreamingMedian m = new StreamingMedian(384, 8);
+        for (int i = 0; i < 1_000; i++) {
+            m.add(7.0);
+        }
+        assertEquals(7.0, m.median(), 0.0);
+        assertEquals(0.0, m.spread(), 0.0);
+        for (int i = 0; i < 1_000; i++) {
+            m.add(8.0);
+        }
+        assertTrue(m.median() > 7.0 && m.median() <= 8.0 + 1e-6, "median " + m.median());
+        assertTrue(m.spread() >= 0.0 && !Double.isNaN(m.spread()));
+    }
+
+    private static double quantile(double[] sorted, double p) {
+        double pos = p * (sorted.length - 1);
+        int i = (int) pos;
+        double f = pos - i;
+        return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
+    }
+}
