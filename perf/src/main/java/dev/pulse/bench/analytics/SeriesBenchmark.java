@@ -25,7 +25,7 @@ public class SeriesBenchmark extends BenchmarkDefaults {
     @Param({"zscore", "robust"})
     public String detector;
 
-    /** The robust detector's window (its tuned default is 384); ignored by zscore. */
+    /** The values the robust detector's median baseline averages over (tuned default 384); ignored by zscore. */
     @Param({"384"})
     public int baselineValues;
 
@@ -42,7 +42,7 @@ public class SeriesBenchmark extends BenchmarkDefaults {
         }
         window = new RollingWindow(50);
         Config config = Config.from(Map.of("DETECTOR", detector));
-        // The robust detector as the server builds it from the same settings, with only its window changed.
+        // The robust detector as the server builds it from the same settings, with only its baseline changed.
         RobustDetector.Params robust = NabTune.with(
                 RobustDetector.Params.DEFAULTS.withWindow(config.windowSize(), config.minSamples()),
                 "baselineValues", baselineValues);

@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>Each value is compared with the best of three baselines: the median of the recent values (robust to spikes,
  * see {@link StreamingMedian}), and a daily and a weekly profile (a level plus a time-of-day or time-of-week shape,
- * see {@link SeasonalProfile}); a profile is used only while its recent error is well below the median's. The residual, scaled by the chosen
- * baseline's spread, is judged by three rules, and the value is an anomaly when any of them fires:
+ * see {@link SeasonalProfile}); a profile is used only while its recent error is well below the median's. The
+ * residual, scaled by the chosen baseline's spread, is judged by three rules, and the value is an anomaly when any
+ * of them fires:
  * <ul>
  *   <li><b>range</b>: the value lies beyond the range of the values seen (slowly forgotten) by more than
  *   {@link Params#rangeMargin} of that range. A series' extremes are where people see anomalies.</li>
@@ -32,9 +33,9 @@ import java.util.Arrays;
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
  * <p>Cost per value: O(1). The median and spread are estimated in O(1), two histogram quantiles are followed in
- * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 6 KB per series with the
- * defaults, most of it the two profiles. Not thread-safe: guarded by the series' lock. The defaults were tuned on
- * the NAB corpus' tuning split (EVALUATION.md).
+ * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 7 KB per series with the
+ * defaults, most of it the two profiles and the histogram. Not thread-safe: guarded by the series' lock. The
+ * defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
 
@@ -77,7 +78,7 @@ public final class RobustDetector implements Detector {
         public static final Params DEFAULTS = new Params(384, 10, 300, 0.02, 100_000,
                 30, 5.0, 5000, 10.0,
                 5.0, 0.75, 5000, 30,
-                3.0, 1000, 500, 0.2,
+                2.0, 1000, 500, 0.2,
                 96, 168, 20, 0.02, 3.0,
                 2.0);
 
@@ -115,11 +116,11 @@ public final class RobustDetector implements Detector {
      */
     private static final double RANGE_FLOOR = 0.003;
     private static final double LEVEL_FLOOR = 1e-9;
+    private static final double ABSOLUTE_FLOOR = 1e-12;
     /** A Gaussian's standard deviation over its MAD (half its interquartile range): 2 / 1.349. */
     private static final double MAD_TO_SIGMA = 2 / 1.349;
     /** Values the median baseline holds exactly after a (re)start, before its estimates take over. */
     private static final int EXACT_VALUES = 64;
-    private static final double ABSOLUTE_FLOOR = 1e-12;
 
     private final Params p;
     private final StreamingMedian baseline;
