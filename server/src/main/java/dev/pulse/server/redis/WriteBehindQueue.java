@@ -20,6 +20,9 @@ import java.util.Arrays;
  * 503 and nothing once accepted is lost.
  */
 public final class WriteBehindQueue implements BatchListener {
+    /** Entries copied out per hold of the monitor (a few microseconds). */
+    static final int DRAIN_SLICE = 1024;
+
     private final Series[] series;
     private final double[] values;
     private final double[] times;
@@ -98,19 +101,33 @@ public final class WriteBehindQueue implements BatchListener {
         offered++;
     }
 
-    /** Moves up to {@code max} of the oldest entries into {@code out}; returns how many. Writer thread only. */
-    public synchronized int drainTo(Chunk out, int max) {
-        int n = (int) Math.min(max, tail - head);
+    /**
+     * Moves up to {@code max} of the oldest entries into {@code out}; returns how many. Writer thread only. The
+     * monitor is taken per slice of {@value #DRAIN_SLICE} entries: an event loop enqueuing waits for one slice's
+     * copy at most, and a writer thread descheduled while it copies holds the event loops up for that long only.
+     */
+    public int drainTo(Chunk out, int max) {
         out.clear();
-        int i = headSlot;
-        for (int k = 0; k < n; k++) {
-            out.add(series[i], values[i], times[i]);
-            series[i] = null;
-            i = next(i);
+        int taken = 0;
+        while (taken < max) {
+            int n;
+            synchronized (this) {
+                n = (int) Math.min(Math.min(max - taken, DRAIN_SLICE), tail - head);
+                int i = headSlot;
+                for (int k = 0; k < n; k++) {
+                    out.add(series[i], values[i], times[i]);
+                    series[i] = null;
+                    i = next(i);
+                }
+                headSlot = i;
+                head += n;
+            }
+            taken += n;
+            if (n < DRAIN_SLICE) {
+                break;
+            }
         }
-        headSlot = i;
-        head += n;
-        return n;
+        return taken;
     }
 
     private int next(int slot) {
