@@ -3,7 +3,7 @@ package dev.pulse.server.analytics.detect;
 import java.util.Arrays;
 
 /**
- * The median of a series' recent values and their spread around it, in O(1) per value and a few hundred bytes.
+ * The median of a series' recent values and their spread around it, in O(1) per value and about a kilobyte.
  *
  * <p>While it holds fewer than {@code exactValues} values (after the start and after each restart) both are exact:
  * the median, and half the interquartile range, of a small sorted copy. From then on each is a stochastic
@@ -16,9 +16,12 @@ import java.util.Arrays;
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
 final class StreamingMedian {
-    /** A step's size at the median over the spread: 1 / (density at the median x spread) for Gaussian data. */
+    /**
+     * Steps are gain x (2 x spread, the interquartile range) x this: 1 / (density at the median x interquartile
+     * range) for Gaussian data, which makes the estimate's steps the size its error calls for.
+     */
     private static final double MEDIAN_STEP = 1.858;
-    /** The same for the spread: 1 / (density of |x - median| at the MAD x spread), Gaussian. */
+    /** The same for the spread: 1 / (density of |x - median| at the MAD x interquartile range), Gaussian. */
     private static final double SPREAD_STEP = 1.165;
     /** A spread of 0 (a flat series) would freeze the estimates: steps then are this share of the level. */
     private static final double FLAT_STEP = 1e-9;
