@@ -133,6 +133,7 @@ public final class RobustDetector implements Detector {
     private final double longAlpha;
     private final double errorAlpha;
     private final double rangeDecay;
+    private final double shortInverse;
 
     // All fields below: guarded by the series' lock.
     private long count;              // values observed
@@ -154,9 +155,10 @@ public final class RobustDetector implements Detector {
     private long longCount;          // residuals in the long-run statistics
     private int errorHead;           // next slot of dayError and weekError
     private int errorCount;          // signed profile errors held
-    private int barHighBin = -1;     // tail bins outlierBar was computed from
+    private int barHighBin = -1;     // tail bins the two fields below were computed from
     private int barLowBin = -1;
-    private double outlierBar;       // the outlier rule's bar for those bins
+    private boolean tailHeavy;       // those bins' ratio exceeds outlierTailLimit: no outlier rule
+    private double outlierBarInverse; // 1 / the outlier rule's bar for those bins
 
     /** With the tuned parameters, a baseline of at least {@code windowSize} values, and {@code minSamples}. */
     public RobustDetector(int windowSize, int minSamples) {
@@ -175,6 +177,7 @@ public final class RobustDetector implements Detector {
         this.longAlpha = decay(params.longHalfLife());
         this.errorAlpha = decay(params.errorHalfLife());
         this.rangeDecay = decay(params.rangeHalfLife());
+        this.shortInverse = 1.0 / params.shortValues();
     }
 
     private static double decay(double halfLife) {
@@ -245,8 +248,10 @@ public final class RobustDetector implements Detector {
         }
         double sustainedRatio = 0.0;
         if (longCount >= p.warmUp() && judged) {
-            double z = (shortSum / shortCount - longMean) / (Math.sqrt(longVar) + ABSOLUTE_FLOOR);
-            sustainedRatio = Math.max(0.0, z / p.sustainedZ());
+            // Divisions are the slow part of this path: a full ring's mean and the bar are multiplications.
+            double shortMean = shortCount == ring.length ? shortSum * shortInverse : shortSum / shortCount;
+            double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
+            sustainedRatio = Math.max(0.0, (shortMean - longMean) / bar);
         }
 
         // Outlier rule.
@@ -254,17 +259,18 @@ public final class RobustDetector implements Detector {
         if (n >= p.warmUp() && judged && !tail.isEmpty()) {
             int hiBin = tail.highBin();
             int loBin = tail.lowBin();
-            double hi = DecayingHistogram.upperEdge(hiBin);
-            double lo = DecayingHistogram.upperEdge(loBin);
-            // Where the residuals' tail is heavy, everyday spikes pass any bar a clean spike would: no outlier test.
-            if (hi / lo <= p.outlierTailLimit()) {
-                if (hiBin != barHighBin || loBin != barLowBin) {
-                    // The quantiles are bin edges that seldom move: the power is recomputed only when they do.
-                    outlierBar = Math.max(p.outlierFloor(), hi * Math.pow(hi / lo, p.outlierTail()));
-                    barHighBin = hiBin;
-                    barLowBin = loBin;
-                }
-                outlierRatio = residual / outlierBar;
+            if (hiBin != barHighBin || loBin != barLowBin) {
+                // The quantiles are bin edges that seldom move: the bar is recomputed only when they do.
+                double hi = DecayingHistogram.upperEdge(hiBin);
+                double lo = DecayingHistogram.upperEdge(loBin);
+                // Where the residuals' tail is heavy, everyday spikes pass any bar a clean spike would: no test.
+                tailHeavy = !(hi / lo <= p.outlierTailLimit());
+                outlierBarInverse = 1.0 / Math.max(p.outlierFloor(), hi * Math.pow(hi / lo, p.outlierTail()));
+                barHighBin = hiBin;
+                barLowBin = loBin;
+            }
+            if (!tailHeavy) {
+                outlierRatio = residual * outlierBarInverse;
             }
         }
 

@@ -16,6 +16,7 @@ final class SeasonalProfile {
     private final double[] mean;   // each slot's expected deviation; guarded by the series' lock
     private final int[] seen;      // values each slot has learnt from; guarded by the series' lock
     private final double alpha;
+    private final double slotsPerSecond;
 
     // Set by locate() for the value being judged; guarded by the series' lock.
     private int lower;
@@ -32,16 +33,15 @@ final class SeasonalProfile {
         this.mean = new double[slots];
         this.seen = new int[slots];
         this.alpha = alpha;
+        this.slotsPerSecond = (double) slots / periodSeconds;
     }
 
     /** Positions the profile on {@code epochSeconds}; {@link #ready}, {@link #expected} and {@link #learn} use it. */
     void locate(double epochSeconds) {
         int slots = mean.length;
-        double phase = phase(epochSeconds, periodSeconds);
-        double pos = phase * slots / periodSeconds - 0.5;
-        double floor = Math.floor(pos);
-        frac = pos - floor;
-        int lo = (int) floor;
+        double pos = phase(epochSeconds, periodSeconds) * slotsPerSecond - 0.5;
+        int lo = pos < 0 ? -1 : (int) pos; // the floor: pos is at least -0.5
+        frac = pos - lo;
         lower = lo < 0 ? lo + slots : lo;
         upper = lower + 1 == slots ? 0 : lower + 1;
     }
