@@ -41,12 +41,31 @@ class SeasonalProfileTest {
     void phaseOfWholeSecondsEqualsTheFloatingPointRemainder() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(4);
         for (int i = 0; i < 100_000; i++) {
-            double t = i % 2 == 0 ? r.nextLong(-4_000_000_000L, 4_000_000_000L) : r.nextDouble(-4e9, 4e9);
+            double t = r.nextLong(-4_000_000_000L, 4_000_000_000L);
             for (long period : new long[] {86_400, 604_800}) {
                 double expected = (t % period + period) % period;
                 assertEquals(expected, SeasonalProfile.phase(t, period), 0.0, "t=" + t);
             }
         }
         assertEquals(86_399.0, SeasonalProfile.phase(-1, 86_400), 0.0);
+    }
+
+    @Test
+    void phaseOfFractionalSecondsIsTheExactRemainder() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            double t = r.nextDouble(-4e9, 4e9);
+            for (long period : new long[] {86_400, 604_800}) {
+                java.math.BigDecimal p = java.math.BigDecimal.valueOf(period);
+                java.math.BigDecimal exact = new java.math.BigDecimal(t).remainder(p);
+                if (exact.signum() < 0) {
+                    exact = exact.add(p);
+                }
+                assertEquals(exact.doubleValue(), SeasonalProfile.phase(t, period), 0.0, "t=" + t);
+            }
+        }
+        assertEquals(86_399.75, SeasonalProfile.phase(-0.25, 86_400), 0.0);
+        double justUnderZero = SeasonalProfile.phase(-1e-17, 86_400); // the fraction rounds up to a whole second
+        assertTrue(justUnderZero >= 0 && justUnderZero < 86_400, "phase=" + justUnderZero);
     }
 }
