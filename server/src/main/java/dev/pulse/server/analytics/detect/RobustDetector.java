@@ -248,7 +248,8 @@ public final class RobustDetector implements Detector {
         }
         double sustainedRatio = 0.0;
         if (longCount >= p.warmUp() && judged) {
-            // Divisions are the slow part of this path: a full ring's mean and the bar are multiplications.
+            // One division where there were three (they are this path's slow part): a full ring's mean
+            // multiplies by an inverse, and the bar is multiplied out.
             double shortMean = shortCount == ring.length ? shortSum * shortInverse : shortSum / shortCount;
             double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
             sustainedRatio = Math.max(0.0, (shortMean - longMean) / bar);
