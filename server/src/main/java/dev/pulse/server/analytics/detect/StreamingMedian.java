@@ -28,7 +28,6 @@ final class StreamingMedian {
     private static final double ABSOLUTE_STEP = 1e-12;
 
     private final double minGain;
-    private final long minGainFrom;  // the count from which 1/n is at most minGain
     private final double[] recent;  // the latest values, a ring: guarded by the series' lock
     private final double[] sorted;  // the first exactValues values since a (re)start, sorted; same guard
 
@@ -47,7 +46,6 @@ final class StreamingMedian {
             throw new IllegalArgumentException("memory=" + memory + " exactValues=" + exactValues);
         }
         this.minGain = 2.0 / memory;
-        this.minGainFrom = (memory + 1) / 2;
         this.recent = new double[exactValues];
         this.sorted = new double[exactValues];
     }
@@ -77,7 +75,7 @@ final class StreamingMedian {
             estimateExactly((int) n);
             return;
         }
-        double gain = n >= minGainFrom ? minGain : 1.0 / n;
+        double gain = Math.max(1.0 / n, minGain);
         double step = spread > 0 ? gain * 2 * spread : gain * (FLAT_STEP * Math.abs(median) + ABSOLUTE_STEP);
         double m = median;
         double d = x - m;

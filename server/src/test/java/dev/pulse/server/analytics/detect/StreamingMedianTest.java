@@ -33,22 +33,14 @@ class StreamingMedianTest {
 
     @Test
     void convergesToTheMedianAndMadOfAStationaryStream() {
-        StreamingMedian m = new StreamingMedian(384, 64);
-        SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < 20_000; i++) {
-            m.add(100 + SIGMA * r.nextGaussian());
-        }
+        StreamingMedian m = gaussianStream(3, 20_000);
         assertEquals(100, m.median(), 0.2 * SIGMA);
         assertEquals(MAD, m.spread(), 0.15 * MAD);
     }
 
     @Test
     void aSpikeMovesTheEstimatesByOneStepOnly() {
-        StreamingMedian m = new StreamingMedian(384, 64);
-        SplittableRandom r = new SplittableRandom(5);
-        for (int i = 0; i < 5_000; i++) {
-            m.add(100 + SIGMA * r.nextGaussian());
-        }
+        StreamingMedian m = gaussianStream(5, 5_000);
         double median = m.median();
         double spread = m.spread();
         m.add(1e9);
@@ -104,6 +96,16 @@ class StreamingMedianTest {
         }
         assertTrue(m.median() > 7.0 && m.median() <= 8.0 + 1e-6, "median " + m.median());
         assertTrue(m.spread() >= 0.0 && !Double.isNaN(m.spread()));
+    }
+
+    /** The default-sized estimator after {@code values} Gaussian values around 100 with {@link #SIGMA}. */
+    private static StreamingMedian gaussianStream(long seed, int values) {
+        StreamingMedian m = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < values; i++) {
+            m.add(100 + SIGMA * r.nextGaussian());
+        }
+        return m;
     }
 
     private static double quantile(double[] sorted, double p) {
