@@ -32,6 +32,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(f -> metrics.connectionClosed());
         if (open > maxConnections) {
             ctx.channel().config().setAutoRead(false);
+            metrics.refused(503); // no request was read: counted under method OTHER, path other
             ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -131,7 +131,7 @@ public final class Exchange {
                     try {
                         answer.accept(value, failure);
                     } catch (RuntimeException e) {
-                        ctx.fireExceptionCaught(e);
+                        ctx.pipeline().fireExceptionCaught(e); // from the head, so the router sees it
                     }
                 });
             } catch (RejectedExecutionException e) {

@@ -59,6 +59,11 @@ public final class HttpMetrics implements MetricFamilies {
         latency.record(nanos);
     }
 
+    /** A reply written before any request head was read (a refused connection, a head that never arrived). */
+    void refused(int status) {
+        record(METHODS.length - 1, Route.OTHER, status, 0);
+    }
+
     int connectionOpened() {
         return connections.incrementAndGet();
     }

@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpResponse;
 /**
  * Counts every reply that passes through the pipeline in {@code http_requests_total{method,path,status}} and its
  * duration (from the request's head to its reply being written) in the histogram and the {@code /stats} window;
- * keeps {@link HttpMetrics#inFlight} for the drain at shutdown. Sits after the {@link ReadGate}, which hands it one
+ * keeps {@link HttpMetrics#inFlight} for the drain at shutdown. The two replies written beneath the codec are counted
+ * here too: the {@link RequestDeadline}'s 408 by its event; the {@link ConnectionLimiter}'s 503 precedes any request
+ * and goes to {@link HttpMetrics#refused}. Sits after the {@link ReadGate}, which hands it one
  * request at a time, so one request is tracked at once.
  *
  * <p>Not sharable; every field is owned by the connection's event loop.
@@ -48,6 +50,21 @@ final class RequestAccounting extends ChannelDuplexHandler {
             metrics.requestEnded();
         }
         ctx.write(msg, promise);
+    }
+
+    /** The {@link RequestDeadline} is about to write its 408 beneath the codec, where no response object passes. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RequestDeadline.TIMED_OUT) {
+            if (pending) {
+                pending = false;
+                metrics.record(method, route, 408, System.nanoTime() - startNanos);
+                metrics.requestEnded();
+            } else {
+                metrics.refused(408);
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

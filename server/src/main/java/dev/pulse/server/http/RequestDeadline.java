@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Not sharable; every field is owned by the connection's event loop.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
+    /** Fired through the pipeline before the 408 is written, so {@link RequestAccounting} counts it. */
+    static final Object TIMED_OUT = "request timed out";
     private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
             + "Connection: close\r\nContent-Length: 54\r\n\r\n"
             + "{\"error\":\"the request did not arrive in time; closed\"}").getBytes(StandardCharsets.US_ASCII);
@@ -69,6 +71,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().config().setAutoRead(false);
+        ctx.fireUserEventTriggered(TIMED_OUT);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -138,11 +138,24 @@ final class Router extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A failure of ours: logged (rate-limited), answered 500 when a request is waiting for its reply (so it is
+     * counted), and the connection closed, since its state is unknown. A reset by the peer is a client leaving: no
+     * log, no reply.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) { // a reset by the peer is a client leaving, not an error of ours
-            ERRORS.warn("closing a connection after an error: " + cause);
+        current = null;
+        if (cause instanceof IOException) {
+            ctx.close();
+            return;
         }
-        ctx.close();
+        ERRORS.warn("closing a connection after an error: " + cause);
+        if (exchange != null && exchange.request() != null && !exchange.answered() && ctx.channel().isActive()) {
+            exchange.closeAfterReply();
+            exchange.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error; see the server log");
+        } else {
+            ctx.close();
+        }
     }
 }
