@@ -3,6 +3,7 @@
 # time from /proc over the measured interval, so the report can quote CPU per request (the fair figure when the
 # load generator shares the machine). Usage:
 #   perf/scripts/http-bench.sh floor|pulse|pulse-redis LABEL [load generator options...]
+# SERVER_JAR (default server/target/pulse-server.jar) picks the build to measure, for before/after runs.
 # Prints one line: target, label, requests/s, events/s, p50/p99/p99.9 ms, server CPU µs per request, statuses.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,7 @@ out=$(mktemp -d)
 redis_pid=""
 case "$target" in
   floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$out/server.log" & ;;
-  pulse) SERVER_PORT=$port REDIS_ADDR=none java -jar server/target/pulse-server.jar 2>"$out/server.log" & ;;
+  pulse) SERVER_PORT=$port REDIS_ADDR=none java -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
   pulse-redis)
     rport=$(free_port)
     start_redis "$rport"

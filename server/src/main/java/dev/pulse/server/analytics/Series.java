@@ -3,9 +3,8 @@ package dev.pulse.server.analytics;
 /**
  * One (source, metric) series: its rolling window, its detector and what {@code /analyze} reports of it.
  *
- * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}).
- * The Prometheus exporter reads {@link #rollingAverage()} and {@link #lastZscore()} without the lock: a gauge may
- * be a value stale, never torn (64-bit fields on a 64-bit JVM).
+ * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}),
+ * which every reader takes: {@code /analyze}, the fleet view, the Redis writer and the exporter.
  */
 public final class Series {
     private final Source source;

@@ -7,26 +7,57 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps a connection open after a reply, or closes it once the reply is written: closed when the client asked
  * (HTTP/1.0, {@code Connection: close}), when the reply says so (an error answered before the body ended), and
  * on every reply once the server drains, so clients reconnect to another replica.
  *
- * <p>Sits after the codec. Not sharable; its field is owned by the connection's event loop.
+ * <p>A close after a reply written before the request's body has been read lingers, as nginx does: the rest of the
+ * body is read and discarded until its declared end, and only then is the connection closed. Closing at once
+ * would let the kernel answer the client's further bytes with a reset, which can destroy the reply before the client
+ * reads it. The linger is bounded in time by {@code REQUEST_TIMEOUT_MS} (the {@link RequestDeadline} closes the
+ * connection) and across connections by {@link #MAX_LINGERING}; past that the close is immediate.
+ *
+ * <p>Sits after the codec. Not sharable; its fields are owned by the connection's event loop.
  */
 final class KeepAlive extends ChannelDuplexHandler {
-    private final Drain drain;
-    private boolean keepAlive = true; // what the request being answered asked for
+    /** Most connections lingering at once, across the server. */
+    static final int MAX_LINGERING = 256;
 
-    KeepAlive(Drain drain) {
+    private final Drain drain;
+    private final AtomicInteger lingering; // shared by all connections
+    // All fields below: owned by the connection's event loop.
+    private boolean keepAlive = true; // what the request being answered asked for
+    private boolean bodyPending;      // the request's body has not ended yet
+    private boolean discarding;       // replied and closing: reading the rest of the body into nothing
+
+    KeepAlive(Drain drain, AtomicInteger lingering) {
         this.drain = drain;
+        this.lingering = lingering;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding) {
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                ctx.close();
+            }
+            return;
+        }
         if (msg instanceof HttpRequest req) {
             keepAlive = HttpUtil.isKeepAlive(req);
+            // a client that waits for 100 Continue sends no body after an error reply: nothing to linger for
+            bodyPending = !HttpUtil.is100ContinueExpected(req);
+        }
+        if (msg instanceof LastHttpContent) {
+            bodyPending = false;
         }
         ctx.fireChannelRead(msg);
     }
@@ -36,9 +67,25 @@ final class KeepAlive extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse r && r.status().code() >= 200
                 && (!keepAlive || drain.draining() || !HttpUtil.isKeepAlive(r))) {
             HttpUtil.setKeepAlive(r, false);
-            promise = promise.unvoid();
-            promise.addListener(ChannelFutureListener.CLOSE);
+            if (bodyPending && lingering.incrementAndGet() <= MAX_LINGERING) {
+                discarding = true; // closed when the body ends, or by the request deadline
+            } else {
+                if (bodyPending) {
+                    lingering.decrementAndGet();
+                }
+                promise = promise.unvoid();
+                promise.addListener(ChannelFutureListener.CLOSE);
+            }
         }
         ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (discarding) {
+            discarding = false;
+            lingering.decrementAndGet();
+        }
+        ctx.fireChannelInactive();
     }
 }

@@ -58,6 +58,9 @@ final class ReadGate extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         boolean resume = false;
         if (msg instanceof HttpResponse r && r.status().code() >= 200) {
+            if (!waiting) {
+                deadline.replied(); // answered before the request was read whole
+            }
             answered = true;
             resume = waiting;
             waiting = false;

@@ -28,6 +28,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
     private long startedNanos = -1;       // first byte of the request being read, or -1 between requests
+    private boolean replied;              // the request being read has its reply already (an early error)
     private ScheduledFuture<?> check;      // the pending deadline check, if any
     private ChannelHandlerContext ctx;
 
@@ -44,6 +45,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (startedNanos < 0 && msg instanceof ByteBuf b && b.isReadable()) {
             startedNanos = System.nanoTime();
+            replied = false;
             arm(timeoutNanos);
         }
         ctx.fireChannelRead(msg);
@@ -52,6 +54,14 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     /** The current request has been read whole: the clock stops until the next one's first byte. */
     void requestRead() {
         startedNanos = -1;
+    }
+
+    /**
+     * The request being read has been answered before its end: at the deadline the connection is closed without
+     * a 408, since the client has its answer; this bounds the lingering read of the rest of its body.
+     */
+    void replied() {
+        replied = true;
     }
 
     private void arm(long delayNanos) {
@@ -71,6 +81,10 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().config().setAutoRead(false);
+        if (replied) {
+            ctx.close();
+            return;
+        }
         ctx.fireUserEventTriggered(TIMED_OUT);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }

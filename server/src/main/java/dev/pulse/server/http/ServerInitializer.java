@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final HttpMetrics metrics;
     private final Drain drain;
     private final ConnectionLimiter limiter;
+    private final AtomicInteger lingering = new AtomicInteger(); // connections reading a body out before closing
     private final Supplier<? extends RouteHandler>[] routes;
 
     /** @param routes the route table: a handler factory for every {@link Route} but {@link Route#OTHER} */
@@ -62,7 +64,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(MAX_CHUNK_SIZE)));
         p.addLast("gate", new ReadGate(deadline));
         p.addLast("accounting", new RequestAccounting(metrics));
-        p.addLast("keepAlive", new KeepAlive(drain));
+        p.addLast("keepAlive", new KeepAlive(drain, lingering));
         p.addLast("malformed", MalformedRequests.INSTANCE);
         p.addLast("continue", new BodyLimitContinueHandler(config.maxBodyBytes()));
         p.addLast("router", new Router(routes, drain));

@@ -12,7 +12,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The series' families in {@code /metrics}: how many sources and series are held, anomaly counts per metric name,
  * then per-series gauges, which stop at {@code MAX_EXPORTED_SERIES} so a scrape stays bounded however many
- * sources arrive. Reads series without their lock.
+ * sources arrive. Reads each source's series under the source's lock, as {@code /analyze} does, so a gauge is
+ * never a half-updated value; the lock is held for one source at a time, for a few field reads per series.
  */
 public final class SeriesFamilies implements MetricFamilies {
     /** Most distinct metric names labelled in {@code anomalies_detected_total}; the rest are summed as "other". */
@@ -33,13 +34,15 @@ public final class SeriesFamilies implements MetricFamilies {
         Map<String, long[]> anomaliesByMetric = new LinkedHashMap<>();
         long[] other = {0};
         registry.forEachSource(source -> {
-            for (Series s : source.series()) {
-                long[] slot = anomaliesByMetric.get(s.metric());
-                if (slot == null && anomaliesByMetric.size() < MAX_ANOMALY_METRIC_LABELS) {
-                    slot = new long[1];
-                    anomaliesByMetric.put(s.metric(), slot);
+            synchronized (source) {
+                for (Series s : source.series()) {
+                    long[] slot = anomaliesByMetric.get(s.metric());
+                    if (slot == null && anomaliesByMetric.size() < MAX_ANOMALY_METRIC_LABELS) {
+                        slot = new long[1];
+                        anomaliesByMetric.put(s.metric(), slot);
+                    }
+                    (slot == null ? other : slot)[0] += s.anomaliesTotal();
                 }
-                (slot == null ? other : slot)[0] += s.anomaliesTotal();
             }
             return true;
         });
@@ -62,12 +65,14 @@ public final class SeriesFamilies implements MetricFamilies {
         out.family(name, "gauge", help);
         int[] left = {maxExportedSeries};
         registry.forEachSource(source -> {
-            for (Series s : source.series()) {
-                if (left[0]-- <= 0) {
-                    return false;
+            synchronized (source) {
+                for (Series s : source.series()) {
+                    if (left[0]-- <= 0) {
+                        return false;
+                    }
+                    out.sample(name).label(true, "source", source.name()).label(false, "metric", s.metric())
+                            .value(true, value.applyAsDouble(s));
                 }
-                out.sample(name).label(true, "source", source.name()).label(false, "metric", s.metric())
-                        .value(true, value.applyAsDouble(s));
             }
             return true;
         });

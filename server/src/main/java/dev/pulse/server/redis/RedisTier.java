@@ -129,8 +129,12 @@ public final class RedisTier implements RedisStatus {
         }
     }
 
-    /** Starts the writer on a connection of its own (bytes in, bytes out); {@code c} serves the replica snapshots. */
-    private synchronized void startWriter(StatefulRedisConnection<String, String> c) {
+    /**
+     * Starts the writer on a connection of its own (bytes in, bytes out); {@code c} serves the replica snapshots.
+     * Called once, by {@link #start} or else by the connecting thread; holds no lock while it connects, so a
+     * scrape ({@link #writeHistograms}, on an event loop) never waits on the network.
+     */
+    private void startWriter(StatefulRedisConnection<String, String> c) {
         StatefulRedisConnection<byte[], byte[]> w0 = writerClient.connect(ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);

@@ -43,6 +43,19 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Limits the kernel's send buffer, so writes wait for the server to read, as over a real network. */
+    public RawHttp sendBuffer(int bytes) throws IOException {
+        socket.setSendBufferSize(bytes);
+        return this;
+    }
+
+    /** Writes {@code length} bytes of {@code bytes} from {@code offset}, as one write. */
+    public RawHttp send(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+        out.flush();
+        return this;
+    }
+
     public static String post(String body) {
         return "POST /metrics-data HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
