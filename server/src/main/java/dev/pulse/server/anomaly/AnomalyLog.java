@@ -147,6 +147,12 @@ public final class AnomalyLog implements AnomalySink {
             next = 0;
         }
 
+        /** Lets go of the series copied in, once they are written out. */
+        public void release() {
+            java.util.Arrays.fill(series, 0, size, null);
+            size = 0;
+        }
+
         void add(long seq, long t, Series s, double x, double m, double sd, double z, double sc) {
             int i = size++;
             sequence[i] = seq;
