@@ -60,6 +60,6 @@ if grep -E 'CONSOLE|Uncaught' "$OUT/chromium.log" | grep -Eiq 'error|uncaught|fa
 fi
 grep -q '<tr data-source="e2e-web" data-metric="latency"' "$OUT/page.html" || fail "the posted source is not shown"
 grep -q '<li data-source="e2e-web" data-metric="latency"' "$OUT/page.html" || fail "the spike is not among the anomalies"
-grep -q 'cannot reach pulse' "$OUT/page.html" && fail "the page could not poll the server"
+grep -q 'id="status" class="bad"' "$OUT/page.html" && fail "the page could not poll the server"
 [ -s "$OUT/page.png" ] || fail "no screenshot"
 echo "e2e page: ok (screenshot $OUT/page.png)"

@@ -1,6 +1,6 @@
 package dev.pulse.server.alert;
 
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 
 import java.net.URI;
