@@ -340,6 +340,17 @@ public final class LabelledBatch {
 
     // ---- building, used by the decoders ----
 
+    /**
+     * Empties the arena and makes room for a raw message of {@code length} bytes at its start, which the caller
+     * writes into {@link #bytes()} and then decodes in place: labels can then point into it without a copy.
+     */
+    public byte[] rawArea(int length) {
+        used = 0;
+        ensureBytes(length);
+        used = length;
+        return bytes;
+    }
+
     /** Copies {@code len} bytes into the arena and returns their offset there. */
     public int append(byte[] src, int off, int len) {
         ensureBytes(len);

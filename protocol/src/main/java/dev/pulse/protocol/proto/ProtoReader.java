@@ -79,6 +79,14 @@ public final class ProtoReader {
 
     /** Reads a field's tag: field number in the high bits, wire type in the low 3. */
     public int tag() {
+        int p = pos;
+        if (p < limit) {
+            byte b = buf[p];
+            if (b > 7) { // one byte, field number 1 to 15: most tags
+                pos = p + 1;
+                return b;
+            }
+        }
         long t = varint();
         if (t > Integer.MAX_VALUE || (t >>> 3) == 0) {
             throw fail("invalid field number");
@@ -102,6 +110,11 @@ public final class ProtoReader {
     }
 
     public long varint() {
+        int p = pos;
+        if (p < limit && buf[p] >= 0) {
+            pos = p + 1;
+            return buf[p];
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= limit) {

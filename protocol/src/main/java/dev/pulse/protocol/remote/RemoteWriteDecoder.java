@@ -38,14 +38,12 @@ public final class RemoteWriteDecoder {
             "_sum".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             "_bucket".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final int METRIC_TYPE_COUNTER = 1;
-    private static final int INITIAL_BUFFER = 64 * 1024;
 
     private final LabelledBatch batch;
     private final ProtoReader in = new ProtoReader();
     private final long maxDecompressedBytes;
 
     // All fields below: owned by the decoding event loop.
-    private byte[] plain = new byte[INITIAL_BUFFER];
     private int[] counterOff = new int[16];
     private int[] counterLen = new int[16];
     private int counters;
@@ -80,31 +78,29 @@ public final class RemoteWriteDecoder {
             return DecodeResult.TOO_LARGE;
         }
         int n = (int) declared;
-        if (plain.length < n) {
-            plain = new byte[Math.max(n, Math.min(plain.length * 2, (int) maxDecompressedBytes))];
-        }
+        byte[] plain = batch.rawArea(n); // labels then point into the message itself: nothing is copied per label
         String problem = Snappy.decompress(body, off, len, plain, n);
         if (problem != null) {
+            batch.clear(false);
             message = "the body is not valid snappy: " + problem;
             return DecodeResult.MALFORMED;
         }
-        return decodeMessage(plain, 0, n);
-    }
-
-    /** Releases a decompression buffer grown past {@code maxBytes}. Call between requests. */
-    public void trim(int maxBytes) {
-        if (plain.length > maxBytes) {
-            plain = new byte[INITIAL_BUFFER];
-        }
+        return decodeInPlace(n);
     }
 
     /** Decodes an uncompressed {@code WriteRequest} in {@code buf[off, off+len)}. */
     public DecodeResult decodeMessage(byte[] buf, int off, int len) {
         batch.clear(false);
         message = null;
+        System.arraycopy(buf, off, batch.rawArea(len), 0, len);
+        return decodeInPlace(len);
+    }
+
+    /** Decodes the message the batch's arena starts with. */
+    private DecodeResult decodeInPlace(int len) {
         counters = 0;
         ProtoReader r = in;
-        r.reset(buf, off, len);
+        r.reset(batch.bytes(), 0, len);
         try {
             while (r.more()) {
                 int tag = r.tag();
@@ -122,7 +118,7 @@ public final class RemoteWriteDecoder {
             }
         } catch (ProtoReader.Malformed e) {
             batch.clear(false);
-            message = "the body is not a valid WriteRequest: " + r.problem() + " at byte " + (r.problemOffset() - off);
+            message = "the body is not a valid WriteRequest: " + r.problem() + " at byte " + r.problemOffset();
             return DecodeResult.MALFORMED;
         }
         if (counters > 0) {
@@ -180,6 +176,26 @@ public final class RemoteWriteDecoder {
     /** Reads one label; returns false when it makes the series unusable. With {@code discard} it is only read. */
     private boolean label(int s, int length, boolean discard) {
         ProtoReader r = in;
+        byte[] buf = r.buffer();
+        int p = r.position();
+        // the usual encoding, name then value with one-byte lengths, is read directly; anything else field by field
+        if (!discard && length >= 4 && buf[p] == 0x0a) {
+            int keyLen = buf[p + 1];
+            int v = p + 2 + keyLen;
+            if (keyLen > 0 && v + 2 <= p + length && buf[v] == 0x12) {
+                int valueLen = buf[v + 1];
+                if (valueLen >= 0 && v + 2 + valueLen == p + length) {
+                    r.skipBytes(length);
+                    if (valueLen > 0) {
+                        batch.addLabel(p + 2, keyLen, v + 2, valueLen);
+                        if (keyLen == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
+                            batch.setName(s, v + 2, valueLen);
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
         int outer = r.push(length);
         int keyAt = -1;
         int keyLen = 0;
@@ -210,25 +226,44 @@ public final class RemoteWriteDecoder {
         if (keyLen == 0 || keyLen > LabelledBatch.MAX_STRING_BYTES || valueLen > LabelledBatch.MAX_STRING_BYTES) {
             return false;
         }
-        byte[] buf = r.buffer();
         if (valueLen == 0) {
             return true; // an empty label is the same as no label
         }
         LabelledBatch b = batch;
-        int k = b.append(buf, keyAt, keyLen);
-        int v = b.append(buf, valueAt, valueLen);
-        b.addLabel(k, keyLen, v, valueLen);
-        if (java.util.Arrays.equals(buf, keyAt, keyAt + keyLen, NAME_LABEL, 0, NAME_LABEL.length)) {
-            b.setName(s, v, valueLen);
+        b.addLabel(keyAt, keyLen, valueAt, valueLen); // the message is the start of the batch's arena
+        if (keyLen == NAME_LABEL.length && isNameLabel(buf, keyAt)) {
+            b.setName(s, valueAt, valueLen);
         }
         return true;
     }
 
     private void sample(int length) {
         ProtoReader r = in;
-        int outer = r.push(length);
         long bits = 0;
         long time = 0;
+        byte[] buf = r.buffer();
+        int p = r.position();
+        // the usual encoding, value then a timestamp of six bytes, is read directly; anything else field by field
+        if (length == 16 && buf[p] == 0x09 && buf[p + 9] == 0x10 && buf[p + 15] >= 0) {
+            bits = (buf[p + 1] & 0xffL) | (buf[p + 2] & 0xffL) << 8 | (buf[p + 3] & 0xffL) << 16
+                    | (buf[p + 4] & 0xffL) << 24 | (buf[p + 5] & 0xffL) << 32 | (buf[p + 6] & 0xffL) << 40
+                    | (buf[p + 7] & 0xffL) << 48 | (buf[p + 8] & 0xffL) << 56;
+            for (int i = 0; i < 6; i++) {
+                time |= (long) (buf[p + 10 + i] & 0x7f) << (7 * i);
+            }
+            boolean continued = true;
+            for (int i = 0; i < 5; i++) {
+                continued &= buf[p + 10 + i] < 0;
+            }
+            if (continued) {
+                r.skipBytes(length);
+                accept(bits, time);
+                return;
+            }
+            time = 0;
+            bits = 0;
+        }
+        int outer = r.push(length);
         while (r.more()) {
             int tag = r.tag();
             switch (ProtoReader.field(tag)) {
@@ -244,6 +279,10 @@ public final class RemoteWriteDecoder {
             }
         }
         r.pop(outer);
+        accept(bits, time);
+    }
+
+    private void accept(long bits, long time) {
         double value = Double.longBitsToDouble(bits);
         if (bits == STALE_NAN_BITS) {
             batch.skip(Skip.STALE, 1);
@@ -313,13 +352,31 @@ public final class RemoteWriteDecoder {
         }
     }
 
+    private static boolean isNameLabel(byte[] b, int at) {
+        for (int i = 0; i < NAME_LABEL.length; i++) {
+            if (b[at + i] != NAME_LABEL[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean isCounterName(byte[] b, int off, int len) {
         for (byte[] suffix : COUNTER_SUFFIXES) {
             int n = suffix.length;
-            if (len > n && java.util.Arrays.equals(b, off + len - n, off + len, suffix, 0, n)) {
+            if (len > n && endsWith(b, off + len, suffix)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean endsWith(byte[] b, int end, byte[] suffix) {
+        for (int i = suffix.length - 1, p = end - 1; i >= 0; i--, p--) {
+            if (b[p] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pulse.server.metrics;
 
 import dev.pulse.protocol.event.DecodeError;
+import dev.pulse.protocol.labelled.Skip;
 import dev.pulse.protocol.reply.PrometheusTextWriter;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
@@ -124,6 +125,11 @@ public final class MetricsExporter {
         }
         for (Rejection r : Rejection.values()) {
             out.sample("events_rejected_total").label(true, "reason", r.label()).value(true, counters.rejectedCount(r));
+        }
+        out.family("samples_skipped_total", "counter",
+                "Samples of remote write and OTLP requests not applied (the rest of each request was), by reason.");
+        for (Skip r : Skip.values()) {
+            out.sample("samples_skipped_total").label(true, "reason", r.label()).value(true, counters.samplesSkippedCount(r));
         }
         out.single("active_connections", "gauge", "Open client connections.", counters.activeConnections());
         out.single("metrics_sources", "gauge", "Sources held in memory.", registry.sourceCount());

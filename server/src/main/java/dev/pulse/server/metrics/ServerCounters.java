@@ -1,6 +1,7 @@
 package dev.pulse.server.metrics;
 
 import dev.pulse.protocol.event.DecodeError;
+import dev.pulse.protocol.labelled.Skip;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +35,19 @@ public final class ServerCounters {
     private final LongAdder anomalies = new LongAdder();
     private final LongAdder[] decodeRejections = adders(DecodeError.values().length);
     private final LongAdder[] otherRejections = adders(Rejection.values().length);
+    private final LongAdder[] samplesSkipped = adders(Skip.values().length);
     private final AtomicInteger activeConnections = new AtomicInteger();
+
+    /** Samples of labelled data (remote write, OTLP) not applied, by reason. */
+    public void samplesSkipped(Skip reason, long n) {
+        if (n > 0) {
+            samplesSkipped[reason.ordinal()].add(n);
+        }
+    }
+
+    public long samplesSkippedCount(Skip reason) {
+        return samplesSkipped[reason.ordinal()].sum();
+    }
 
     public void eventsApplied(int n, int anomaliesFlagged) {
         events.add(n);
