@@ -42,6 +42,7 @@ public final class OtlpJsonDecoder {
 
     // All fields below: owned by the decoding event loop.
     private byte[] buf;
+    private int start;
     private int end;
     private int depth;
     private String message;
@@ -55,14 +56,15 @@ public final class OtlpJsonDecoder {
         return message;
     }
 
-    /** Decodes the JSON in {@code buf[0, len)}. */
-    public DecodeResult decode(byte[] buf, int len) {
+    /** Decodes the JSON in {@code buf[off, off+len)}. */
+    public DecodeResult decode(byte[] buf, int off, int len) {
         batch.clear(true);
         message = null;
         this.buf = buf;
-        this.end = len;
+        this.start = off;
+        this.end = off + len;
         this.depth = 0;
-        try (JsonParser p = JSON.createParser(buf, 0, len)) {
+        try (JsonParser p = JSON.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new Bad("not a JSON object");
             }
@@ -229,7 +231,7 @@ public final class OtlpJsonDecoder {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new Bad("sum is not an object");
         }
-        int from = (int) p.currentTokenLocation().getByteOffset();
+        int from = start + (int) p.currentTokenLocation().getByteOffset(); // jackson counts from the parser's start
         long temporality = 0;
         boolean monotonic = false;
         try (JsonParser ahead = JSON.createParser(buf, from, end - from)) {

@@ -98,7 +98,7 @@ class OtlpDecoderTest {
 
     private String decodeJson(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        DecodeResult r = json.decode(bytes, bytes.length);
+        DecodeResult r = json.decode(bytes, 0, bytes.length);
         return r == DecodeResult.OK ? Batches.describe(jsonBatch) : r + ": " + json.message();
     }
 
@@ -121,6 +121,18 @@ class OtlpDecoderTest {
                   "resource":{"attributes":[{"value":{"stringValue":"h1"},"key":"host.name"}]}}]}
                 """;
         assertEquals("delta [host.name=h1] n{} 3000=5.0", decodeJson(body));
+    }
+
+    @Test
+    void decodesJsonThatStartsInsideItsArray() {
+        String body = """
+                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n","sum":{"dataPoints":[
+                  {"startTimeUnixNano":"1000000000","timeUnixNano":"3000000000","asInt":"10"}],
+                  "isMonotonic":true,"aggregationTemporality":2}}]}]}]}
+                """;
+        byte[] padded = ("xxxxx" + body + "yyy").getBytes(StandardCharsets.UTF_8);
+        assertEquals(DecodeResult.OK, json.decode(padded, 5, body.length()));
+        assertEquals("cumulative [] n{} 3000=10.0", Batches.describe(jsonBatch));
     }
 
     @Test

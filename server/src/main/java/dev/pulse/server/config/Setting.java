@@ -27,7 +27,13 @@ public enum Setting {
     IDLE_TIMEOUT_MS("60000", "a connection idle this long is closed"),
     REQUEST_TIMEOUT_MS("10000", "a request must arrive whole within this after its first byte, else 408 and close"),
     ANALYZE_CACHE_TTL_MS("1000", "oldest fleet view /analyze?source=* may serve"),
-    SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM");
+    SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM"),
+    SOURCE_LABELS("instance,job", "remote write: labels whose value is a series' source, first present wins; left out of the metric name"),
+    OTLP_SOURCE_ATTRIBUTES("service.instance.id,host.name,service.name", "OTLP: resource attributes whose value is the source, first present wins"),
+    MAX_DECOMPRESSED_BYTES("33554432", "largest remote write or OTLP body once inflated (snappy's declared length, gzip's output); larger ones get 413"),
+    AUTH_TOKEN("", "when set, every POST and DELETE needs Authorization: Bearer <token>, else 401 (never logged or reported)"),
+    TLS_CERT_FILE("", "PEM certificate chain: with TLS_KEY_FILE, serve HTTPS instead of HTTP"),
+    TLS_KEY_FILE("", "PEM private key (PKCS#8) of TLS_CERT_FILE");
 
     private final String defaultValue;
     private final String description;
