@@ -28,12 +28,15 @@ public final class LabelledApplier {
 
     private final SeriesRegistry registry;
     private final BatchListener listener;
+    private final AnomalySink flagged;
     private final SeriesNaming naming;
     private final Anomalies anomalies = new Anomalies();
     private final int[] skipped = new int[Skip.values().length];
 
     // All fields below: owned by this applier's event loop.
     private Series[] resolved = new Series[64];
+    private double[] anomalyTimes = new double[16]; // the timestamp of each entry of anomalies
+    private Skip lastRefusal = Skip.BAD_NAME;        // why the last resolve() returned null
     private Series[] outSeries = new Series[256];
     private double[] outValues = new double[256];
     private double[] outTimes = new double[256];
@@ -43,9 +46,12 @@ public final class LabelledApplier {
     private final Series[] cacheSeries;
     private int cacheUsed;
 
-    public LabelledApplier(SeriesRegistry registry, BatchListener listener, SeriesNaming naming, int cacheCapacity) {
+    /** @param flagged told of each anomaly once the batch is applied, before the listener hears of its values */
+    public LabelledApplier(SeriesRegistry registry, BatchListener listener, AnomalySink flagged, SeriesNaming naming,
+                           int cacheCapacity) {
         this.registry = registry;
         this.listener = listener;
+        this.flagged = flagged;
         this.naming = naming;
         int capacity = Integer.highestOneBit(Math.max(16, cacheCapacity - 1)) << 1;
         this.cacheHash = new int[capacity];
@@ -108,6 +114,10 @@ public final class LabelledApplier {
             }
         }
         observe(batch, n);
+        Anomalies a = anomalies;
+        for (int i = 0; i < a.size(); i++) {
+            flagged.flagged(a.series(i), anomalyTimes[i], a.value(i), a.mean(i), a.stddev(i), a.zscore(i), a.score(i));
+        }
         listener.valuesApplied(outSeries, outValues, outTimes, applied);
         if (samples > applied) {
             listener.release(samples - applied);
@@ -157,6 +167,11 @@ public final class LabelledApplier {
                 }
             }
             if (series.observe(x, ts)) {
+                int k = anomalies.size();
+                if (k == anomalyTimes.length) {
+                    anomalyTimes = Arrays.copyOf(anomalyTimes, k * 2);
+                }
+                anomalyTimes[k] = ts;
                 anomalies.add(s, series, x, series.meanBefore(), series.stddevBefore(), series.lastZscore(),
                         series.lastScore());
             }
@@ -168,8 +183,6 @@ public final class LabelledApplier {
     }
 
     // ---- finding series ----
-
-    private Skip lastRefusal = Skip.BAD_NAME; // why the last resolve() returned null
 
     /** The series batch series {@code s} maps to, or null (see {@link #lastRefusal}). */
     private Series resolve(LabelledBatch batch, int s) {

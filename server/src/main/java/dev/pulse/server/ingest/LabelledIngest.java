@@ -7,6 +7,7 @@ import dev.pulse.protocol.otlp.Gunzip;
 import dev.pulse.protocol.otlp.OtlpJsonDecoder;
 import dev.pulse.protocol.otlp.OtlpProtoDecoder;
 import dev.pulse.protocol.remote.RemoteWriteDecoder;
+import dev.pulse.server.analytics.AnomalySink;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.LabelledApplier;
 import dev.pulse.server.analytics.SeriesRegistry;
@@ -37,12 +38,12 @@ public final class LabelledIngest {
         final Gunzip gunzip;
         final LabelledApplier applier;
 
-        Loop(SeriesRegistry registry, BatchListener listener, Config.Labelled config) {
+        Loop(SeriesRegistry registry, BatchListener listener, AnomalySink flagged, Config.Labelled config) {
             remoteWrite = new RemoteWriteDecoder(batch, config.maxDecompressedBytes());
             otlpProto = new OtlpProtoDecoder(batch, config.sourceAttributes());
             otlpJson = new OtlpJsonDecoder(batch, config.sourceAttributes());
             gunzip = new Gunzip(config.maxDecompressedBytes());
-            applier = new LabelledApplier(registry, listener,
+            applier = new LabelledApplier(registry, listener, flagged,
                     new SeriesNaming(config.sourceLabels(), config.sourceAttributes()), CACHE_ENTRIES);
         }
 
@@ -77,14 +78,14 @@ public final class LabelledIngest {
         }
     }
 
-    public LabelledIngest(SeriesRegistry registry, BatchListener listener, IngestCounters counters,
-                          Config.Labelled config) {
+    public LabelledIngest(SeriesRegistry registry, BatchListener listener, AnomalySink flagged,
+                          IngestCounters counters, Config.Labelled config) {
         this.counters = counters;
         this.maxDecompressedBytes = config.maxDecompressedBytes();
         this.loops = new FastThreadLocal<>() {
             @Override
             protected Loop initialValue() {
-                return new Loop(registry, listener, config);
+                return new Loop(registry, listener, flagged, config);
             }
 
             @Override
