@@ -44,8 +44,11 @@ final class CleanOutlierRule {
     /** The most values between CLIP and BAR, and the most flagged, of a series the rule speaks on. */
     static final double GATE_RATE = 0.01;
     static final double OUTLIER_RATE = 0.03;
-    /** Weight of a new value in those two rates (a memory of about 1,000 values). */
-    static final double GATE_ALPHA = 0.001;
+    /**
+     * Weight of a new value in those two rates: a memory of about 4,000 values. Both start at twice their limit, so
+     * the rule first speaks after about 2,800 values of light-tailed history (ten days at five minutes).
+     */
+    static final double GATE_ALPHA = 0.00025;
     /** Values seen before the rule speaks. */
     static final int WARM_UP = 400;
     private static final int LOCAL = 0;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PerValueDetectorTest {
     private static final double STEP = 300; // seconds between values
     private static final long START = 1_420_070_400L;
-    private static final int CLEAN = 2016; // a week of clean values first
+    private static final int CLEAN = 4032; // two weeks of clean values first: the per-value rule needs about 2,800
 
     private static boolean[] run(PerValueDetector d, double[] values) {
         boolean[] flagged = new boolean[values.length];
