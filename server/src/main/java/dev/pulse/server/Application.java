@@ -1,11 +1,11 @@
 package dev.pulse.server;
 
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;
 
@@ -30,10 +30,11 @@ public final class Application {
     public static Application start(Config config) throws InterruptedException {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
+        AnomaliesOut anomalies = new AnomaliesOut(config);
         // The warm restart (connect, read the series back) runs on a thread of its own while this one starts the
         // event loops; the server binds only once the registry is restored.
         FutureTask<RedisTier> redisStart = config.redisDisabled() ? null
-                : new FutureTask<>(() -> RedisTier.start(config, registry));
+                : new FutureTask<>(() -> RedisTier.start(config, registry, anomalies.log));
         if (redisStart != null) {
             new Thread(redisStart, "redis-start").start();
         }
@@ -46,10 +47,13 @@ public final class Application {
             throw e;
         }
         Services services = redis == null
-                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
-                : new Services(config, registry, redis, redis.queue(), redis.remote());
+                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE,
+                        anomalies, null)
+                : new Services(config, registry, redis, redis.queue(), redis.remote(), anomalies, redis.anomalies());
         try {
-            return new Application(PulseServer.start(services, loops), redis);
+            Application app = new Application(PulseServer.start(services, loops), redis);
+            anomalies.start(config, app.port());
+            return app;
         } catch (InterruptedException | RuntimeException e) {
             if (redis != null) {
                 redis.close(System.nanoTime());
@@ -86,6 +90,7 @@ public final class Application {
             return 0;
         }
         int unanswered = server.stop(deadlineNanos);
+        server.services().anomalies.stop();
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");
         }

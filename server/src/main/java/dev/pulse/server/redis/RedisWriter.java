@@ -1,7 +1,7 @@
 package dev.pulse.server.redis;
 
 import dev.pulse.protocol.reply.JsonWriter;
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.Source;
 import dev.pulse.server.query.SeriesJson;
@@ -71,6 +71,7 @@ final class RedisWriter implements Runnable {
     private final int history;
     private final long replyTimeoutMs;
     private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
+    private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
     final LongAdder eventsWritten = new LongAdder();
     final LongAdder batchesWritten = new LongAdder();
@@ -96,6 +97,12 @@ final class RedisWriter implements Runnable {
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
+        this(queue, connection, keys, history, replyTimeoutMs, null);
+    }
+
+    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
+                long replyTimeoutMs, AnomalyStreamWriter anomalies) {
+        this.anomalies = anomalies;
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
@@ -123,6 +130,9 @@ final class RedisWriter implements Runnable {
                 }
                 chunkSequence++;
                 lastDrainNanos = System.nanoTime();
+                if (anomalies != null) {
+                    anomalies.take();
+                }
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
@@ -133,6 +143,9 @@ final class RedisWriter implements Runnable {
                     write();
                 }
                 uncertain = false;
+                if (anomalies != null) {
+                    anomalies.written();
+                }
                 writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                 batchSizes.recordValue(Math.min(chunk.size(), CHUNK_EVENTS));
                 eventsWritten.add(chunk.size());
@@ -232,6 +245,9 @@ final class RedisWriter implements Runnable {
                     names[n++] = bytes(source.name());
                 }
                 replies.add(redis.sadd(bytes(keys.sources()), names));
+            }
+            if (anomalies != null) {
+                anomalies.append(redis, replies);
             }
             replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();

@@ -332,6 +332,8 @@ class ManifestTest {
         List<?> targets = (List<?>) ((Map<?, ?>) onlyItem(am.get("static_configs"))).get("targets");
         int amPort = find(Service.class, "alertmanager").getSpec().getPorts().get(0).getPort();
         assertEquals(List.of("alertmanager:" + amPort), targets);
+        assertEquals("http://alertmanager:" + amPort,
+                find(ConfigMap.class, "pulse-env").getData().get("ALERTMANAGER_URL"), "pulse posts to the same one");
     }
 
     @Test

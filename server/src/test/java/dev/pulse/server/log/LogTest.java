@@ -1,4 +1,4 @@
-package dev.pulse.server;
+package dev.pulse.server.log;
 
 import org.junit.jupiter.api.Test;
 
