@@ -261,6 +261,10 @@ class ManifestTest {
         assertEquals(redisPassword.getKey(), pulsePassword.getKey());
         SecretKeySelector token = secretRef(pulse, "AUTH_TOKEN");
         assertFalse(secretValue(token).isBlank());
+        Set<String> settings = Arrays.stream(Setting.values()).map(Enum::name).collect(Collectors.toSet());
+        for (EnvVar e : pulse.getEnv()) {
+            assertTrue(settings.contains(e.getName()), e.getName() + " is not a setting of the server");
+        }
         for (Secret s : all(Secret.class)) {
             for (Map.Entry<String, String> e : s.getData().entrySet()) {
                 String value = new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.UTF_8);
