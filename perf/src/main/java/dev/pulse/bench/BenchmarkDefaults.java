@@ -10,10 +10,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shared JMH settings: one fork, short warm-up and measurement, so the whole suite finishes in under ten minutes
- * on two cores while each figure still comes from about five seconds of steady state.
+ * Shared JMH settings: two forks, so a figure that depends on one JVM's code layout shows up as a spread between
+ * them, with short warm-up and measurement (about five seconds of steady state per fork).
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @BenchmarkMode(Mode.AverageTime)
