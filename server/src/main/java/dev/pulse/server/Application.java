@@ -1,11 +1,11 @@
 package dev.pulse.server;
 
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;
 
