@@ -27,12 +27,16 @@ public final class Application {
     public static Application start(Config config) throws InterruptedException {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
-        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry);
+        AnomaliesOut anomalies = new AnomaliesOut(config);
+        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry, anomalies.log);
         Services services = redis == null
-                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
-                : new Services(config, registry, redis, redis.queue(), redis.remote());
+                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE,
+                        anomalies, null)
+                : new Services(config, registry, redis, redis.queue(), redis.remote(), anomalies, redis.anomalies());
         try {
-            return new Application(PulseServer.start(services), redis);
+            Application app = new Application(PulseServer.start(services), redis);
+            anomalies.start(config, app.port());
+            return app;
         } catch (InterruptedException | RuntimeException e) {
             if (redis != null) {
                 redis.close(System.nanoTime());
@@ -55,6 +59,7 @@ public final class Application {
             return 0;
         }
         int unanswered = server.stop(deadlineNanos);
+        server.services().anomalies.stop();
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");
         }

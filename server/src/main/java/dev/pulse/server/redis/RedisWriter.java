@@ -70,6 +70,7 @@ final class RedisWriter implements Runnable {
     private final int history;
     private final long replyTimeoutMs;
     private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_VALUES);
+    private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
     final LongAdder valuesWritten = new LongAdder();
     final LongAdder batchesWritten = new LongAdder();
@@ -100,6 +101,12 @@ final class RedisWriter implements Runnable {
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
+        this(queue, connection, keys, history, replyTimeoutMs, null);
+    }
+
+    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
+                long replyTimeoutMs, AnomalyStreamWriter anomalies) {
+        this.anomalies = anomalies;
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
@@ -132,6 +139,9 @@ final class RedisWriter implements Runnable {
                     lastDrainNanos = System.nanoTime();
                 }
             }
+            if (anomalies != null) {
+                anomalies.take(); // what the log gained (a round of snapshots alone carries it too); kept on a retry
+            }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
             }
@@ -141,6 +151,9 @@ final class RedisWriter implements Runnable {
                     write();
                 }
                 uncertain = false;
+                if (anomalies != null) {
+                    anomalies.written();
+                }
                 if (chunk.size() > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                     batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
@@ -254,6 +267,9 @@ final class RedisWriter implements Runnable {
                     names[n++] = bytes(source.name());
                 }
                 replies.add(redis.sadd(bytes(keys.sources()), names));
+            }
+            if (anomalies != null) {
+                anomalies.append(redis, replies);
             }
             replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();
