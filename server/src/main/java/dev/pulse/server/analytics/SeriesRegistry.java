@@ -102,7 +102,7 @@ public final class SeriesRegistry {
      * it under {@code synchronized (series.source())}.
      */
     public Series restore(String source, String metric) {
-        if (!dev.pulse.protocol.event.Names.isValidSource(source) || !dev.pulse.protocol.event.Names.isValidMetric(metric)) {
+        if (!dev.pulse.protocol.event.Names.isValidSource(source) || !dev.pulse.protocol.event.Names.isValidAnyMetric(metric)) {
             return null;
         }
         synchronized (creationLock()) {

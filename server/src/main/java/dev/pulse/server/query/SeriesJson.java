@@ -16,7 +16,10 @@ public final class SeriesJson {
                 .raw(',').key("zscore").number(s.lastZscore())
                 .raw(',').key("score").number(s.lastScore())
                 .raw(',').key("anomaly").bool(s.lastAnomaly())
-                .raw(',').key("anomalies_total").number(s.anomaliesTotal())
-                .raw('}');
+                .raw(',').key("anomalies_total").number(s.anomaliesTotal());
+        if (s.kind() != Series.PLAIN) {
+            w.raw(',').key("kind").string(s.kind() == Series.RATE ? "rate" : "value");
+        }
+        w.raw('}');
     }
 }

@@ -121,6 +121,33 @@ public final class WriteBehindQueue implements BatchListener {
         TAIL.setRelease(r, t); // the writer reads the entries after reading this
     }
 
+    @Override
+    public void valuesApplied(Series[] applied, double[] appliedValues, double[] appliedTimes, int count) {
+        Ring r = local.get();
+        if (rejectWhenFull) {
+            r.reserved -= count;
+        }
+        int skip = Math.max(0, count - r.capacity);
+        r.makeRoom(count - skip);
+        if (skip > 0) {
+            r.dropped(skip);
+        }
+        long stamp = System.nanoTime();
+        long t = r.tailCopy;
+        int slot = r.tailSlot;
+        for (int i = skip; i < count; i++) {
+            r.series[slot] = applied[i];
+            r.values[slot] = appliedValues[i];
+            r.times[slot] = appliedTimes[i];
+            r.stamps[slot] = stamp;
+            slot = slot + 1 == r.capacity ? 0 : slot + 1;
+            t++;
+        }
+        r.tailSlot = slot;
+        r.tailCopy = t;
+        TAIL.setRelease(r, t);
+    }
+
     /**
      * Moves up to {@code max} of the oldest entries, merged across the rings by enqueue time, into {@code out};
      * returns how many. Writer thread only.
