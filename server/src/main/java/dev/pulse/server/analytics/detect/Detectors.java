@@ -17,6 +17,7 @@ public final class Detectors {
         return switch (config.detector()) {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
             case ROBUST -> () -> new RobustDetector(windowSize, minSamples);
+            case PERVALUE -> () -> new PerValueDetector(windowSize, minSamples);
         };
     }
 }
