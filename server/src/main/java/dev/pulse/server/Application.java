@@ -2,6 +2,8 @@ package dev.pulse.server;
 
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.SeriesSpec;
+import dev.pulse.server.analytics.SeriesSweeper;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.http.RemoteSnapshots;
@@ -17,23 +19,31 @@ import dev.pulse.server.redis.RedisTier;
 public final class Application {
     private final PulseServer server;
     private final RedisTier redis; // null without Redis
+    private final SeriesSweeper sweeper; // null with SERIES_TTL_MS=0
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Application(PulseServer server, RedisTier redis) {
+    private Application(PulseServer server, RedisTier redis, SeriesSweeper sweeper) {
         this.server = server;
         this.redis = redis;
+        this.sweeper = sweeper;
     }
 
     public static Application start(Config config) throws InterruptedException {
+        SeriesSpec global = new SeriesSpec(null, config.detector().name().toLowerCase(java.util.Locale.ROOT),
+                config.windowSize(), config.zscoreThreshold(), config.minSamples(), Detectors.factory(config));
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
-                config.windowSize(), Detectors.factory(config));
+                config.maxSeries(), (source, metric) -> global);
         RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry);
+        SeriesSweeper sweeper = config.seriesTtlMs() > 0 ? new SeriesSweeper(registry, config.seriesTtlMs()).start() : null;
         Services services = redis == null
                 ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
                 : new Services(config, registry, redis, redis.queue(), redis.remote());
         try {
-            return new Application(PulseServer.start(services), redis);
+            return new Application(PulseServer.start(services), redis, sweeper);
         } catch (InterruptedException | RuntimeException e) {
+            if (sweeper != null) {
+                sweeper.close();
+            }
             if (redis != null) {
                 redis.close(System.nanoTime());
             }
@@ -55,6 +65,9 @@ public final class Application {
             return 0;
         }
         int unanswered = server.stop(deadlineNanos);
+        if (sweeper != null) {
+            sweeper.close();
+        }
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");
         }

@@ -6,12 +6,17 @@ package dev.pulse.server.analytics;
  * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}).
  * The Prometheus exporter reads {@link #rollingAverage()} and {@link #lastZscore()} without the lock: a gauge may
  * be a value stale, never torn (64-bit fields on a 64-bit JVM).
+ *
+ * <p>Lifecycle: a series is {@linkplain #retired() retired} once, under its source's lock and the registry's creation
+ * lock, when it expires or is deleted; it is then out of the registry, and whoever writes must check the flag under
+ * the source's lock and find or create the series anew (see {@link BatchApplier}).
  */
 public final class Series {
     private final Source source;
     private final String metric;
     private final RollingWindow window;
     private final Detector detector;
+    private final SeriesSpec spec;
 
     // All fields below: guarded by source's lock.
     private long count;            // values ever received
@@ -21,16 +26,20 @@ public final class Series {
     private boolean lastAnomaly;   // the detector's decision on the last value
     private long anomaliesTotal;   // values flagged, ever
     private double lastTimestamp;  // epoch seconds of the last value
+    private long lastWriteMs;      // receive time of the last value (or creation); read without the lock by the sweep
+    private volatile boolean retired; // set once under source's lock; the Redis writer reads it without the lock
 
     // Set by observe() for the caller to read right after, under the same lock.
     private double meanBefore;
     private double stddevBefore;
 
-    Series(Source source, String metric, int windowSize, Detector detector) {
+    Series(Source source, String metric, SeriesSpec spec) {
         this.source = source;
         this.metric = metric;
-        this.window = new RollingWindow(windowSize);
-        this.detector = detector;
+        this.spec = spec;
+        this.window = new RollingWindow(spec.windowSize());
+        this.detector = spec.detectors().get();
+        this.lastWriteMs = System.currentTimeMillis();
     }
 
     public Source source() {
@@ -39,6 +48,11 @@ public final class Series {
 
     public String metric() {
         return metric;
+    }
+
+    /** The settings it was created with, and the rule that chose them. */
+    public SeriesSpec spec() {
+        return spec;
     }
 
     /**
@@ -64,6 +78,26 @@ public final class Series {
             anomaliesTotal++;
         }
         return anomaly;
+    }
+
+    /** Records that a value was received at {@code epochMillis}: all the applying thread pays for expiry. */
+    public void touch(long epochMillis) {
+        lastWriteMs = epochMillis;
+    }
+
+    /** Receive time of the last value, epoch milliseconds. Exact under the lock; without it, possibly a write late. */
+    public long lastWriteMs() {
+        return lastWriteMs;
+    }
+
+    /** Whether the series expired or was deleted: it takes no more values, and is out of the registry. */
+    public boolean retired() {
+        return retired;
+    }
+
+    /** Called under the source's lock and the registry's creation lock. */
+    void retire() {
+        retired = true;
     }
 
     public double meanBefore() {

@@ -30,7 +30,10 @@ public record Config(
         long idleTimeoutMs,
         long requestTimeoutMs,
         long analyzeCacheTtlMs,
-        long shutdownTimeoutMs) {
+        long shutdownTimeoutMs,
+        int maxSeries,
+        long seriesTtlMs,
+        String seriesRulesFile) {
 
     /** True when REDIS_ADDR is {@code none}: no write-behind, no warm restart. */
     public boolean redisDisabled() {
@@ -54,6 +57,7 @@ public record Config(
             throw new ConfigException(Setting.MIN_SAMPLES, String.valueOf(minSamples),
                     "must not exceed WINDOW_SIZE (" + windowSize + ")");
         }
+        DetectorKind detector = r.choice(Setting.DETECTOR, DetectorKind.class);
         String addr = r.raw(Setting.REDIS_ADDR).trim();
         String redisHost = null;
         int redisPort = 0;
@@ -82,7 +86,7 @@ public record Config(
                 windowSize,
                 r.decimal(Setting.ZSCORE_THRESHOLD, 0.0, 1000.0),
                 minSamples,
-                r.choice(Setting.DETECTOR, DetectorKind.class),
+                detector,
                 r.integer(Setting.MAX_BODY_BYTES, 64, 1 << 30),
                 r.integer(Setting.MAX_HEADER_BYTES, 256, 1 << 20),
                 r.integer(Setting.MAX_SOURCES, 1, 10_000_000),
@@ -92,7 +96,29 @@ public record Config(
                 r.longValue(Setting.IDLE_TIMEOUT_MS, 100, 86_400_000),
                 r.longValue(Setting.REQUEST_TIMEOUT_MS, 100, 3_600_000),
                 r.longValue(Setting.ANALYZE_CACHE_TTL_MS, 0, 86_400_000),
-                r.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000));
+                r.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000),
+                maxSeries(r, detector),
+                r.longValue(Setting.SERIES_TTL_MS, 0, 365L * 86_400_000),
+                r.raw(Setting.SERIES_RULES_FILE).trim());
+    }
+
+    /** {@code MAX_SERIES}, where {@code auto} is what the detector's memory per series allows (README). */
+    private static int maxSeries(Reader r, DetectorKind detector) {
+        if (r.raw(Setting.MAX_SERIES).trim().equalsIgnoreCase("auto")) {
+            return defaultMaxSeries(detector);
+        }
+        return r.integer(Setting.MAX_SERIES, 1, 100_000_000);
+    }
+
+    /**
+     * The default bound on all series: what fits in about a third of the container's heap (768 MiB of its 1 GiB)
+     * at the measured memory per series of each detector (README, "Memory per series").
+     */
+    public static int defaultMaxSeries(DetectorKind detector) {
+        return switch (detector) {
+            case ZSCORE -> 200_000;
+            case ROBUST -> 40_000;
+        };
     }
 
     private static <T extends Comparable<T>> T parse(Setting s, String shown, String text, Function<String, T> parser,

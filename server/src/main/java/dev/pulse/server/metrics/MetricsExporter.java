@@ -128,6 +128,8 @@ public final class MetricsExporter {
         out.single("active_connections", "gauge", "Open client connections.", counters.activeConnections());
         out.single("metrics_sources", "gauge", "Sources held in memory.", registry.sourceCount());
         out.single("metrics_series", "gauge", "Series held in memory.", registry.seriesCount());
+        out.single("series_expired_total", "counter", "Series forgotten after SERIES_TTL_MS without a value.",
+                registry.expiredTotal());
         out.single("analyze_cache_hits_total", "counter", "Fleet views served from the snapshot cache.", fleet.hits());
         out.single("analyze_cache_misses_total", "counter", "Fleet views that rendered a new snapshot.",
                 fleet.misses());

@@ -41,6 +41,7 @@ public final class StatsView {
                 .raw(',').key("anomalies_total").number(counters.anomaliesTotal())
                 .raw(',').key("sources").number(registry.sourceCount())
                 .raw(',').key("series").number(registry.seriesCount())
+                .raw(',').key("series_expired").number(registry.expiredTotal())
                 .raw(',').key("active_connections").number(counters.activeConnections())
                 .raw(',').key("in_flight").number(inFlight.getAsInt())
                 .raw(',').key("latency_ms").raw('{')

@@ -79,7 +79,9 @@ public final class WriteBehindQueue implements BatchListener {
                     ts = nowSeconds;
                 }
                 for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
-                    put(resolved[m], batch.metricValue(m), ts);
+                    if (resolved[m] != null) { // null: a rule ignores the metric
+                        put(resolved[m], batch.metricValue(m), ts);
+                    }
                 }
             }
         }
