@@ -2,10 +2,10 @@ package dev.pulse.server;
 
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
-import dev.pulse.server.analytics.SeriesSpec;
 import dev.pulse.server.analytics.SeriesSweeper;
-import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.config.ConfigException;
+import dev.pulse.server.config.SeriesRules;
 import dev.pulse.server.http.RemoteSnapshots;
 import dev.pulse.server.http.Services;
 import dev.pulse.server.redis.RedisStatus;
@@ -20,26 +20,34 @@ public final class Application {
     private final PulseServer server;
     private final RedisTier redis; // null without Redis
     private final SeriesSweeper sweeper; // null with SERIES_TTL_MS=0
+    private final SeriesRegistry registry;
+    private final Config config;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Application(PulseServer server, RedisTier redis, SeriesSweeper sweeper) {
+    private Application(PulseServer server, RedisTier redis, SeriesSweeper sweeper, SeriesRegistry registry,
+                        Config config) {
         this.server = server;
         this.redis = redis;
         this.sweeper = sweeper;
+        this.registry = registry;
+        this.config = config;
     }
 
+    /** Starts with the rules of {@code SERIES_RULES_FILE}; a bad file throws {@link ConfigException}. */
     public static Application start(Config config) throws InterruptedException {
-        SeriesSpec global = new SeriesSpec(null, config.detector().name().toLowerCase(java.util.Locale.ROOT),
-                config.windowSize(), config.zscoreThreshold(), config.minSamples(), Detectors.factory(config));
+        return start(config, SeriesRules.load(config));
+    }
+
+    public static Application start(Config config, SeriesRules rules) throws InterruptedException {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
-                config.maxSeries(), (source, metric) -> global);
+                config.maxSeries(), rules.policy());
         RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry);
         SeriesSweeper sweeper = config.seriesTtlMs() > 0 ? new SeriesSweeper(registry, config.seriesTtlMs()).start() : null;
         Services services = redis == null
                 ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
                 : new Services(config, registry, redis, redis.queue(), redis.remote());
         try {
-            return new Application(PulseServer.start(services), redis, sweeper);
+            return new Application(PulseServer.start(services), redis, sweeper, registry, config);
         } catch (InterruptedException | RuntimeException e) {
             if (sweeper != null) {
                 sweeper.close();
@@ -49,6 +57,16 @@ public final class Application {
             }
             throw e;
         }
+    }
+
+    /**
+     * Reads {@code SERIES_RULES_FILE} again (SIGHUP): series created from now on follow the new rules, those that
+     * exist keep the settings they were created with. A bad file changes nothing; throws {@link ConfigException}.
+     */
+    public int reloadRules() {
+        SeriesRules rules = SeriesRules.load(config);
+        registry.policy(rules.policy());
+        return rules.size();
     }
 
     public int port() {
