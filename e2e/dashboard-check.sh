@@ -26,15 +26,21 @@ REDIS_PORT=$(free_port); PULSE_PORT=$(free_port); PROM_PORT=$(free_port)
 
 start_redis "$REDIS_PORT" "$WORK/redis.log"
 PIDS+=("$REDIS_PID")
-SERVER_PORT=$PULSE_PORT REDIS_ADDR=127.0.0.1:$REDIS_PORT java -jar "$JAR" >"$WORK/pulse.log" 2>&1 &
+TOKEN=e2e-token
+AUTH_TOKEN=$TOKEN SERVER_PORT=$PULSE_PORT REDIS_ADDR=127.0.0.1:$REDIS_PORT java -jar "$JAR" >"$WORK/pulse.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$PULSE_PORT/health"
 
-# The shipped configuration, discovery swapped for the local target, scraped every second.
+# The shipped configuration, discovery swapped for the local target, scraped every second; its rules and token
+# file laid out beside it as in the pod, and remote write sent to the local service.
+mkdir -p "$WORK/rules" "$WORK/secrets"
+cp k8s/prometheus/rules/*.rules.yml "$WORK/rules/"
+printf '%s' "$TOKEN" >"$WORK/secrets/auth-token"
 awk -v target="127.0.0.1:$PULSE_PORT" '
   /# discovery: begin/ { print "    static_configs:"; print "      - targets: [\"" target "\"]"; skip = 1; next }
   /# discovery: end/ { skip = 0; next }
-  !skip { sub(/scrape_interval: 5s/, "scrape_interval: 1s"); sub(/evaluation_interval: 5s/, "evaluation_interval: 1s"); print }
+  !skip { sub(/scrape_interval: 5s/, "scrape_interval: 1s"); sub(/evaluation_interval: 5s/, "evaluation_interval: 1s")
+          sub(/http:\/\/pulse:8080/, "http://" target); print }
 ' k8s/prometheus/prometheus.yml >"$WORK/prometheus.yml"
 promtool check config "$WORK/prometheus.yml"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
@@ -42,7 +48,16 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
 PIDS+=($!)
 wait_http "http://127.0.0.1:$PROM_PORT/-/ready"
 
-python3 e2e/drive_load.py "http://127.0.0.1:$PULSE_PORT" 15
+AUTH_TOKEN=$TOKEN python3 e2e/drive_load.py "http://127.0.0.1:$PULSE_PORT" 15
 curl -fs "http://127.0.0.1:$PULSE_PORT/metrics" | promtool check metrics
 sleep 3
 python3 e2e/check_panels.py "http://127.0.0.1:$PROM_PORT" dashboards/pulse.json
+# The shipped rules are loaded and evaluate without error against the real series.
+curl -fs "http://127.0.0.1:$PROM_PORT/api/v1/rules" | python3 -c '
+import json, sys
+groups = json.load(sys.stdin)["data"]["groups"]
+rules = [r for g in groups for r in g["rules"]]
+bad = [r["name"] for r in rules if r.get("health") != "ok"]
+print("%d rules loaded, unhealthy: %s" % (len(rules), bad or "none"))
+sys.exit(1 if not rules or bad else 0)'
+

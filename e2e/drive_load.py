@@ -2,6 +2,7 @@
 """Drives a short mixed load with injected anomalies at a running pulse server: drive_load.py URL SECONDS."""
 import http.client
 import json
+import os
 import random
 import sys
 import time
@@ -11,10 +12,13 @@ url = urlparse(sys.argv[1])
 seconds = float(sys.argv[2])
 rng = random.Random(7)
 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+token = os.environ.get("AUTH_TOKEN", "")
 
 
 def call(method, path, body=None, content_type="application/json"):
     headers = {"Content-Type": content_type} if body is not None else {}
+    if token and method != "GET":
+        headers["Authorization"] = "Bearer " + token
     conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     response.read()

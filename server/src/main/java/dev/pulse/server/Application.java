@@ -1,13 +1,13 @@
 package dev.pulse.server;
 
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.SeriesSweeper;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
 import dev.pulse.server.config.SeriesRules;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;
 

@@ -1,5 +1,6 @@
 package dev.pulse.server;
 
+import dev.pulse.server.log.Log;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
 import dev.pulse.server.config.SeriesRules;

@@ -1,8 +1,8 @@
 package dev.pulse.server;
 
+import dev.pulse.server.log.Log;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.http.ServerInitializer;
-import dev.pulse.server.http.Services;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -56,7 +56,7 @@ public final class PulseServer {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ServerInitializer(services))
+                    .childHandler(services.pipeline())
                     .bind(config.port()).sync().channel();
             Log.info("listening on port " + ((InetSocketAddress) ch.localAddress()).getPort() + " with " + threads
                     + " event loops (" + (epoll ? "epoll" : "nio") + ")");
@@ -81,9 +81,9 @@ public final class PulseServer {
      * {@code deadlineNanos}), then closes every connection. Returns the number of requests still unanswered.
      */
     public int stop(long deadlineNanos) {
-        services.startDraining();
+        services.drain.start();
         channel.close().syncUninterruptibly();
-        while (services.inFlight.get() > 0 && System.nanoTime() < deadlineNanos) {
+        while (services.http.inFlight() > 0 && System.nanoTime() < deadlineNanos) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -91,7 +91,7 @@ public final class PulseServer {
                 break;
             }
         }
-        int left = services.inFlight.get();
+        int left = services.http.inFlight();
         boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
         return left;

@@ -5,9 +5,9 @@ import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.http.ServerInitializer;
-import dev.pulse.server.http.Services;
+import dev.pulse.server.Services;
 import dev.pulse.server.redis.RedisStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -40,7 +40,7 @@ public class PipelineBenchmark extends BenchmarkDefaults {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
         Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
-        ServerInitializer init = new ServerInitializer(services);
+        ServerInitializer init = services.pipeline();
         channel = new EmbeddedChannel();
         channel.pipeline().addLast(init);
         StringBuilder b = new StringBuilder(events == 1 ? "" : "[");

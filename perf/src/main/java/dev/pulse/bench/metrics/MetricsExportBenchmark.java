@@ -6,8 +6,8 @@ import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
-import dev.pulse.server.http.Services;
+import dev.pulse.server.query.RemoteSnapshots;
+import dev.pulse.server.Services;
 import dev.pulse.server.metrics.MetricsExporter;
 import dev.pulse.server.redis.RedisStatus;
 import io.netty.buffer.ByteBuf;
@@ -43,8 +43,7 @@ public class MetricsExportBenchmark extends BenchmarkDefaults {
             }
         }
         Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
-        exporter = new MetricsExporter(services.http, services.counters, registry, services.redis, services.fleet,
-                config.maxExportedSeries());
+        exporter = new MetricsExporter(services.metricFamilies());
     }
 
     /** The service's families, whose size grows with the series. */

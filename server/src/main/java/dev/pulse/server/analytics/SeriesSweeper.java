@@ -1,6 +1,6 @@
 package dev.pulse.server.analytics;
 
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 
 /**
  * The thread that forgets idle series ({@code SERIES_TTL_MS}): every tenth of the TTL (at least 10 ms, at most a

@@ -1,6 +1,5 @@
 package dev.pulse.server.http;
 
-import dev.pulse.server.metrics.ServerCounters;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -19,18 +18,18 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             + "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 45\r\n\r\n"
             + "{\"error\":\"too many connections; retry later\"}").getBytes(StandardCharsets.US_ASCII);
 
-    private final ServerCounters counters;
+    private final HttpMetrics metrics;
     private final int maxConnections;
 
-    ConnectionLimiter(ServerCounters counters, int maxConnections) {
-        this.counters = counters;
+    ConnectionLimiter(HttpMetrics metrics, int maxConnections) {
+        this.metrics = metrics;
         this.maxConnections = maxConnections;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        int open = counters.connectionOpened();
-        ctx.channel().closeFuture().addListener(f -> counters.connectionClosed());
+        int open = metrics.connectionOpened();
+        ctx.channel().closeFuture().addListener(f -> metrics.connectionClosed());
         if (open > maxConnections) {
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);

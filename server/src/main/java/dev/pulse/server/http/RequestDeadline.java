@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cuts off a client that trickles a request: once a request's first byte has arrived, the whole request must arrive
  * within {@code REQUEST_TIMEOUT_MS}, else the connection gets a 408 and is closed. The idle timeout cannot do this,
- * since a byte a second keeps a connection busy forever. Sits before the HTTP codec; the {@link RequestHandler}
+ * since a byte a second keeps a connection busy forever. Sits before the HTTP codec; the {@link ReadGate}
  * calls {@link #requestRead} when a request has been read whole.
  *
  * <p>Cost: one timer check per connection, re-armed only while a request is partly read; nothing per byte.

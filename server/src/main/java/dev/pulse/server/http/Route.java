@@ -2,23 +2,31 @@ package dev.pulse.server.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 
-/** The contract's routes; anything else is {@link #OTHER}. Also the {@code path} label of the HTTP metrics. */
-public enum Route {
-    INGEST("/metrics-data", HttpMethod.POST),
-    ANALYZE("/analyze", HttpMethod.GET),
-    STATS("/stats", HttpMethod.GET),
-    HEALTH("/health", HttpMethod.GET),
-    METRICS("/metrics", HttpMethod.GET),
-    OTHER("other", null);
+import java.util.Arrays;
 
-    private static final Route[] KNOWN = {INGEST, ANALYZE, STATS, HEALTH, METRICS};
+/**
+ * The contract's routes, one entry each: path, method, and whether the route changes state (a mutating route is
+ * the one access control guards). Anything else is {@link #OTHER}. Also the {@code path} label of the HTTP
+ * metrics. The handler of each entry is registered in the route table the wiring builds; see {@link Router}.
+ */
+public enum Route {
+    INGEST("/metrics-data", HttpMethod.POST, true),
+    ANALYZE("/analyze", HttpMethod.GET, false),
+    STATS("/stats", HttpMethod.GET, false),
+    HEALTH("/health", HttpMethod.GET, false),
+    METRICS("/metrics", HttpMethod.GET, false),
+    OTHER("other", null, false);
+
+    private static final Route[] KNOWN = Arrays.stream(values()).filter(r -> r.method != null).toArray(Route[]::new);
 
     private final String path;
     private final HttpMethod method;
+    private final boolean mutates;
 
-    Route(String path, HttpMethod method) {
+    Route(String path, HttpMethod method, boolean mutates) {
         this.path = path;
         this.method = method;
+        this.mutates = mutates;
     }
 
     public String path() {
@@ -27,6 +35,11 @@ public enum Route {
 
     public HttpMethod method() {
         return method;
+    }
+
+    /** Whether a request on this route changes the server's state (writes or deletes). */
+    public boolean mutates() {
+        return mutates;
     }
 
     /** The route of a request URI (its path, before any query), without allocating. */

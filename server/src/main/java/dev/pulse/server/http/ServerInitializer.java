@@ -1,5 +1,6 @@
 package dev.pulse.server.http;
 
+import dev.pulse.server.config.Config;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,15 +11,18 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection, in order:
- * connection limit, write batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined
- * replies leave in one syscall), idle timeout, request deadline (slow clients), HTTP/1.1 codec with bounded line, header and chunk sizes,
- * {@code Expect: 100-continue} with the body limit, then the {@link RequestHandler}.
+ * The pipeline of a client connection, in order. Before the codec, on bytes: connection limit (503), write
+ * batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined replies leave in one syscall),
+ * idle timeout, request deadline (408 to slow clients). The HTTP/1.1 codec with bounded line, header and chunk
+ * sizes. After it, on HTTP messages: {@link ReadGate} (in-order replies, back-pressure), {@link RequestAccounting}
+ * (every reply counted), {@link KeepAlive} (close or keep, drain), {@link MalformedRequests} (400/414/431),
+ * {@code Expect: 100-continue} with the body limit (413), and the {@link Router} to the route handlers.
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Longest request line. */
@@ -26,14 +30,20 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Largest chunk handed to the handler at once; a larger body arrives in several. */
     public static final int MAX_CHUNK_SIZE = 64 * 1024;
 
-    private final Services services;
+    private final Config config;
+    private final HttpMetrics metrics;
+    private final Drain drain;
     private final ConnectionLimiter limiter;
-    private final FastThreadLocal<LoopResources> loop;
+    private final Supplier<? extends RouteHandler>[] routes;
 
-    public ServerInitializer(Services services) {
-        this.services = services;
-        this.limiter = new ConnectionLimiter(services.counters, services.config.maxConnections());
-        this.loop = LoopResources.perLoop(services);
+    /** @param routes the route table: a handler factory for every {@link Route} but {@link Route#OTHER} */
+    public ServerInitializer(Config config, HttpMetrics metrics, Drain drain,
+                             Map<Route, ? extends Supplier<? extends RouteHandler>> routes) {
+        this.config = config;
+        this.metrics = metrics;
+        this.drain = drain;
+        this.limiter = new ConnectionLimiter(metrics, config.maxConnections());
+        this.routes = Router.table(routes);
     }
 
     @Override
@@ -42,16 +52,20 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("limit", limiter);
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         // reader-idle only: watching writes too would wrap every reply's void promise in a new one plus a listener
-        p.addLast("idle", new IdleStateHandler(services.config.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(config.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("idleClose", IdleCloser.INSTANCE);
-        RequestDeadline deadline = new RequestDeadline(services.config.requestTimeoutMs());
+        RequestDeadline deadline = new RequestDeadline(config.requestTimeoutMs());
         p.addLast("deadline", deadline);
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(services.config.maxHeaderBytes())
+                .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_SIZE)));
-        p.addLast("continue", new BodyLimitContinueHandler(services.config.maxBodyBytes()));
-        p.addLast("request", new RequestHandler(services, loop, deadline));
+        p.addLast("gate", new ReadGate(deadline));
+        p.addLast("accounting", new RequestAccounting(metrics));
+        p.addLast("keepAlive", new KeepAlive(drain));
+        p.addLast("malformed", MalformedRequests.INSTANCE);
+        p.addLast("continue", new BodyLimitContinueHandler(config.maxBodyBytes()));
+        p.addLast("router", new Router(routes, drain));
     }
 
     /** Closes a connection that has been idle for {@code IDLE_TIMEOUT_MS}. */

@@ -1,6 +1,8 @@
 package dev.pulse.server.query;
 
 import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.protocol.reply.PrometheusTextWriter;
+import dev.pulse.server.metrics.MetricFamilies;
 import dev.pulse.server.analytics.SeriesRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: any event loop may serve; the snapshot is an immutable byte array behind a volatile reference
  * (two loops missing at once both render, the later one wins).
  */
-public final class FleetView {
+public final class FleetView implements MetricFamilies {
     private final SeriesRegistry registry;
     private final int window;
     private final double threshold;
@@ -62,6 +64,12 @@ public final class FleetView {
 
     public long misses() {
         return misses.sum();
+    }
+
+    @Override
+    public void writeTo(PrometheusTextWriter out) {
+        out.single("analyze_cache_hits_total", "counter", "Fleet views served from the snapshot cache.", hits());
+        out.single("analyze_cache_misses_total", "counter", "Fleet views that rendered a new snapshot.", misses());
     }
 
     private Snapshot render(long now) {

@@ -1,6 +1,6 @@
 package dev.pulse.server.redis;
 
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
 import io.lettuce.core.api.sync.RedisCommands;

@@ -1,9 +1,9 @@
 package dev.pulse.server.redis;
 
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.config.Config;
-import dev.pulse.server.http.RemoteSnapshots;
+import dev.pulse.server.query.RemoteSnapshots;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;

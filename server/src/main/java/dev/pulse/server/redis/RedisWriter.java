@@ -1,7 +1,7 @@
 package dev.pulse.server.redis;
 
 import dev.pulse.protocol.reply.JsonWriter;
-import dev.pulse.server.Log;
+import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.Source;
 import dev.pulse.server.query.SeriesJson;

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.Services;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.support.Replies;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +49,7 @@ class HttpPathFuzzTest {
     private static final Services SERVICES = new Services(CONFIG,
             new SeriesRegistry(1_000_000, 8, 50, Detectors.factory(CONFIG)), RedisStatus.DISABLED, BatchListener.NONE,
             RemoteSnapshots.NONE);
-    private static final ServerInitializer PIPELINE = new ServerInitializer(SERVICES);
+    private static final ServerInitializer PIPELINE = SERVICES.pipeline();
 
     @FuzzTest(maxDuration = "60s")
     void appliesWholeOrNothing(FuzzedDataProvider data) throws Exception {

@@ -1,9 +1,11 @@
 package dev.pulse.server.http;
 
+import dev.pulse.server.Services;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.support.Replies;
 import io.netty.buffer.Unpooled;
@@ -37,7 +39,7 @@ class PipelineSplitTest {
         Config config = Config.from(Map.of("REDIS_ADDR", "none"));
         SeriesRegistry registry = new SeriesRegistry(100, 10, 50, Detectors.factory(config));
         Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
-        EmbeddedChannel channel = new EmbeddedChannel(new ServerInitializer(services));
+        EmbeddedChannel channel = new EmbeddedChannel(services.pipeline());
         int from = 0;
         for (int split : splits) {
             channel.writeInbound(Unpooled.wrappedBuffer(bytes, from, split - from));

@@ -1,40 +1,36 @@
-package dev.pulse.server.query;
+package dev.pulse.server.ops;
 
 import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.analytics.SeriesRegistry;
-import dev.pulse.server.metrics.HttpMetrics;
-import dev.pulse.server.metrics.LatencyWindow;
-import dev.pulse.server.metrics.ServerCounters;
+import dev.pulse.server.http.HttpMetrics;
+import dev.pulse.server.ingest.IngestCounters;
+import dev.pulse.server.query.FleetView;
 import dev.pulse.server.redis.RedisStatus;
 import org.HdrHistogram.Histogram;
 
 /** {@code GET /stats}: counters, request latency percentiles over a recent interval, Redis and cache figures. */
 public final class StatsView {
-    private final ServerCounters counters;
+    private final long startNanos = System.nanoTime();
+    private final IngestCounters counters;
     private final HttpMetrics http;
-    private final LatencyWindow latency;
     private final SeriesRegistry registry;
     private final RedisStatus redis;
     private final FleetView fleet;
 
-    private final java.util.function.IntSupplier inFlight;
-
-    public StatsView(ServerCounters counters, HttpMetrics http, LatencyWindow latency, SeriesRegistry registry,
-                     RedisStatus redis, FleetView fleet, java.util.function.IntSupplier inFlight) {
-        this.inFlight = inFlight;
+    public StatsView(IngestCounters counters, HttpMetrics http, SeriesRegistry registry, RedisStatus redis,
+                     FleetView fleet) {
         this.counters = counters;
         this.http = http;
-        this.latency = latency;
         this.registry = registry;
         this.redis = redis;
         this.fleet = fleet;
     }
 
     public void write(JsonWriter w) {
-        Histogram h = latency.snapshot();
+        Histogram h = http.latency().snapshot();
         long hits = fleet.hits();
         long misses = fleet.misses();
-        w.raw('{').key("uptime_seconds").number(Math.floor(counters.uptimeSeconds() * 1000) / 1000)
+        w.raw('{').key("uptime_seconds").number(Math.floor((System.nanoTime() - startNanos) / 1e9 * 1000) / 1000)
                 .raw(',').key("events_total").number(counters.eventsTotal())
                 .raw(',').key("requests_total").number(http.requestsTotal())
                 .raw(',').key("rejected_total").number(counters.rejectedTotal())
@@ -42,8 +38,8 @@ public final class StatsView {
                 .raw(',').key("sources").number(registry.sourceCount())
                 .raw(',').key("series").number(registry.seriesCount())
                 .raw(',').key("series_expired").number(registry.expiredTotal())
-                .raw(',').key("active_connections").number(counters.activeConnections())
-                .raw(',').key("in_flight").number(inFlight.getAsInt())
+                .raw(',').key("active_connections").number(http.activeConnections())
+                .raw(',').key("in_flight").number(http.inFlight())
                 .raw(',').key("latency_ms").raw('{')
                 .key("count").number(h.getTotalCount())
                 .raw(',').key("p50").number(millis(h, 50.0))

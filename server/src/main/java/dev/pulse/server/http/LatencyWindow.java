@@ -1,4 +1,4 @@
-package dev.pulse.server.metrics;
+package dev.pulse.server.http;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

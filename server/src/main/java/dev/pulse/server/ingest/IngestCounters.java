@@ -1,15 +1,16 @@
-package dev.pulse.server.metrics;
+package dev.pulse.server.ingest;
 
 import dev.pulse.protocol.event.DecodeError;
+import dev.pulse.protocol.reply.PrometheusTextWriter;
+import dev.pulse.server.metrics.MetricFamilies;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The service's own counters: events, rejections by reason, anomalies, connections. Thread-safe: event loops
+ * What ingest counts: events applied, anomalies flagged, rejected requests by reason. Thread-safe: event loops
  * update them, {@code /stats} and {@code /metrics} read them.
  */
-public final class ServerCounters {
+public final class IngestCounters implements MetricFamilies {
     /** Rejection reasons beyond the decoder's: the {@code reason} label of {@code events_rejected_total}. */
     public enum Rejection {
         TOO_LARGE("too_large"),
@@ -29,12 +30,10 @@ public final class ServerCounters {
         }
     }
 
-    private final long startNanos = System.nanoTime();
     private final LongAdder events = new LongAdder();
     private final LongAdder anomalies = new LongAdder();
     private final LongAdder[] decodeRejections = adders(DecodeError.values().length);
     private final LongAdder[] otherRejections = adders(Rejection.values().length);
-    private final AtomicInteger activeConnections = new AtomicInteger();
 
     public void eventsApplied(int n, int anomaliesFlagged) {
         events.add(n);
@@ -49,18 +48,6 @@ public final class ServerCounters {
 
     public void rejected(Rejection reason) {
         otherRejections[reason.ordinal()].increment();
-    }
-
-    public int connectionOpened() {
-        return activeConnections.incrementAndGet();
-    }
-
-    public void connectionClosed() {
-        activeConnections.decrementAndGet();
-    }
-
-    public int activeConnections() {
-        return activeConnections.get();
     }
 
     public long eventsTotal() {
@@ -90,8 +77,16 @@ public final class ServerCounters {
         return sum;
     }
 
-    public double uptimeSeconds() {
-        return (System.nanoTime() - startNanos) / 1e9;
+    @Override
+    public void writeTo(PrometheusTextWriter out) {
+        out.single("events_ingested_total", "counter", "Events applied to the rolling windows.", eventsTotal());
+        out.family("events_rejected_total", "counter", "Rejected ingest requests (one per request), by reason.");
+        for (DecodeError e : DecodeError.values()) {
+            out.sample("events_rejected_total").label(true, "reason", e.label()).value(true, rejectedCount(e));
+        }
+        for (Rejection r : Rejection.values()) {
+            out.sample("events_rejected_total").label(true, "reason", r.label()).value(true, rejectedCount(r));
+        }
     }
 
     private static LongAdder[] adders(int n) {

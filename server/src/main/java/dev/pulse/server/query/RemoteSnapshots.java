@@ -1,4 +1,4 @@
-package dev.pulse.server.http;
+package dev.pulse.server.query;
 
 import java.util.concurrent.CompletionStage;
 

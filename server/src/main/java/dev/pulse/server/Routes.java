@@ -1,0 +1,35 @@
+package dev.pulse.server;
+
+import dev.pulse.server.http.Route;
+import dev.pulse.server.http.RouteHandler;
+import dev.pulse.server.ingest.IngestHandler;
+import dev.pulse.server.ops.OpsRoutes;
+import dev.pulse.server.query.AnalyzeHandler;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The route table: the handler of each {@link Route}. A stateless handler is one shared instance
+ * ({@code shared(h)}); one that keeps per-connection state is made per connection by its factory. Adding a route
+ * is an entry in {@link Route}, a handler in its stage's package, and a line here (see {@code http.Router}).
+ */
+final class Routes {
+    private Routes() {
+    }
+
+    static Map<Route, Supplier<? extends RouteHandler>> table(Services s) {
+        Map<Route, Supplier<? extends RouteHandler>> t = new EnumMap<>(Route.class);
+        t.put(Route.INGEST, IngestHandler.factory(s.registry, s.listener, s.counters, s.config.maxBodyBytes()));
+        t.put(Route.ANALYZE, shared(new AnalyzeHandler(s.registry, s.analyze, s.fleet, s.remote)));
+        t.put(Route.STATS, shared(OpsRoutes.stats(s.stats)));
+        t.put(Route.HEALTH, shared(OpsRoutes.health(s.redis)));
+        t.put(Route.METRICS, shared(OpsRoutes.metrics(s.metricFamilies())));
+        return t;
+    }
+
+    private static Supplier<RouteHandler> shared(RouteHandler handler) {
+        return () -> handler;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pulse.server.http;
+
+import dev.pulse.server.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Sends each request to the handler of its route, and answers 404 (no such path) and 405 (wrong method) itself;
+ * while the server drains, the route's handler refuses instead. The last handler of the pipeline.
+ *
+ * <h2>Adding a route</h2>
+ * <ol>
+ *   <li>An entry in {@link Route}: path, method, and whether it mutates state (mutating routes are the ones access
+ *       control guards).</li>
+ *   <li>A {@link RouteHandler} in the package of the stage it serves (ingest, query, ops...): implement
+ *       {@link RouteHandler.Whole} for a request whose body is ignored, or {@link RouteHandler#head} and
+ *       {@link RouteHandler#content} to stream a body chunk by chunk; answer through the {@link Exchange}, at once or
+ *       with {@link Exchange#later} for a result computed off the event loop.</li>
+ *   <li>Its factory in the route table the wiring builds ({@code dev.pulse.server.Routes}): one shared instance for
+ *       a stateless handler, or a new one per connection for one that keeps state.</li>
+ * </ol>
+ * Accounting, keep-alive, drain, ordering of pipelined replies and back-pressure then apply without further code.
+ *
+ * <p>Not sharable: one instance per connection; every field is owned by the connection's event loop.
+ */
+final class Router extends ChannelInboundHandlerAdapter {
+    private static final Log.Limited ERRORS = Log.limited(1_000);
+    private final Supplier<? extends RouteHandler>[] factories; // by Route ordinal
+    private final Drain drain;
+    // All fields below: owned by the connection's event loop.
+    private final RouteHandler[] handlers = new RouteHandler[Route.values().length]; // made on first use
+    private Exchange exchange;
+    private RouteHandler current; // receives the body of the request being read, or null
+
+    Router(Supplier<? extends RouteHandler>[] factories, Drain drain) {
+        this.factories = factories;
+        this.drain = drain;
+    }
+
+    /** The table as the router reads it: a factory per route ordinal; every route but OTHER must have one. */
+    @SuppressWarnings("unchecked")
+    static Supplier<? extends RouteHandler>[] table(Map<Route, ? extends Supplier<? extends RouteHandler>> routes) {
+        Supplier<? extends RouteHandler>[] t = new Supplier[Route.values().length];
+        for (Route r : Route.values()) {
+            t[r.ordinal()] = routes.get(r);
+            if (t[r.ordinal()] == null && r != Route.OTHER) {
+                throw new IllegalArgumentException("no handler for route=" + r);
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        exchange = new Exchange(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest req) {
+                onRequest(req);
+            }
+            if (msg instanceof HttpContent content && current != null) {
+                boolean last = content instanceof LastHttpContent;
+                ByteBuf chunk = content.content();
+                if (!exchange.answered()) {
+                    current.content(exchange, chunk, last);
+                }
+                if (last || exchange.answered()) {
+                    current = null; // answered early: the rest of the body is dropped
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        Route route = Route.of(req.uri());
+        exchange.begin(req, route);
+        current = null;
+        if (drain.draining()) {
+            if (route == Route.OTHER) {
+                exchange.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down; retry on another replica");
+            } else {
+                handler(route).draining(exchange);
+            }
+            return;
+        }
+        if (route == Route.OTHER) {
+            exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /metrics, /metrics-data");
+            return;
+        }
+        if (!req.method().equals(route.method())) {
+            FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, exchange.json()
+                    .raw('{').key("error").string("method " + req.method().name() + " is not allowed on " + route.path())
+                    .raw('}').buffer());
+            r.headers().set(HttpHeaderNames.ALLOW, route.method().name());
+            exchange.send(r);
+            return;
+        }
+        RouteHandler h = handler(route);
+        h.head(exchange);
+        if (!exchange.answered()) {
+            current = h;
+        }
+    }
+
+    private RouteHandler handler(Route route) {
+        RouteHandler h = handlers[route.ordinal()];
+        if (h == null) {
+            h = factories[route.ordinal()].get();
+            handlers[route.ordinal()] = h;
+        }
+        return h;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (RouteHandler h : handlers) {
+            if (h != null) {
+                h.close();
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) { // a reset by the peer is a client leaving, not an error of ours
+            ERRORS.warn("closing a connection after an error: " + cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.pulse.server.ingest;
+
+import dev.pulse.protocol.event.BodyFormat;
+import dev.pulse.protocol.event.DecodeError;
+import dev.pulse.protocol.event.EventBatch;
+import dev.pulse.protocol.event.EventDecoder;
+import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.analytics.Anomalies;
+import dev.pulse.server.analytics.BatchApplier;
+import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.http.Exchange;
+import dev.pulse.server.http.Replies;
+import dev.pulse.server.http.RouteHandler;
+import dev.pulse.server.ingest.IngestCounters.Rejection;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /metrics-data}: the body is never aggregated; each chunk goes straight into this connection's
+ * {@link EventDecoder}, and the batch is applied, all or nothing, when the last chunk arrives. Judged in the
+ * contract's order: content type (415), declared length (413), then the body (413 past {@code MAX_BODY_BYTES},
+ * 400 undecodable, 422 past a series limit, 503 when the write-behind queue refuses).
+ *
+ * <p>One per connection (the decoder holds a body in progress); every field is owned by the connection's event
+ * loop. The {@link BatchApplier} is the event loop's, shared by its connections since it is used synchronously.
+ */
+public final class IngestHandler implements RouteHandler {
+    /** Batches grown past this many events give their arrays back after the request. */
+    private static final int RETAINED_BATCH_EVENTS = 4096;
+    private static final AsciiString NDJSON = AsciiString.cached("application/x-ndjson");
+    private static final AsciiString NDJSON_SHORT = AsciiString.cached("application/ndjson");
+
+    private final EventDecoder decoder = new EventDecoder(new EventBatch());
+    private final FastThreadLocal<BatchApplier> appliers;
+    private final IngestCounters counters;
+    private final long maxBodyBytes;
+    private long bodyBytes; // of the request being read; owned by the connection's event loop
+
+    private IngestHandler(FastThreadLocal<BatchApplier> appliers, IngestCounters counters, long maxBodyBytes) {
+        this.appliers = appliers;
+        this.counters = counters;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The route table's factory: a handler per connection, a batch applier per event loop. */
+    public static Supplier<RouteHandler> factory(SeriesRegistry registry, BatchListener listener,
+                                                 IngestCounters counters, long maxBodyBytes) {
+        FastThreadLocal<BatchApplier> appliers = new FastThreadLocal<>() {
+            @Override
+            protected BatchApplier initialValue() {
+                return new BatchApplier(registry, listener);
+            }
+        };
+        return () -> new IngestHandler(appliers, counters, maxBodyBytes);
+    }
+
+    @Override
+    public void head(Exchange ex) {
+        HttpRequest req = ex.request();
+        BodyFormat format = bodyFormat(req);
+        if (format == null) {
+            counters.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
+            ex.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "content type must be application/json or application/x-ndjson");
+            return;
+        }
+        if (HttpUtil.getContentLength(req, -1L) > maxBodyBytes) {
+            tooLarge(ex);
+            return;
+        }
+        bodyBytes = 0;
+        decoder.begin(format);
+    }
+
+    @Override
+    public void content(Exchange ex, ByteBuf chunk, boolean last) {
+        bodyBytes += chunk.readableBytes();
+        if (bodyBytes > maxBodyBytes) {
+            tooLarge(ex);
+            return;
+        }
+        decoder.feed(chunk);
+        if (last) {
+            finish(ex);
+        }
+    }
+
+    @Override
+    public void draining(Exchange ex) {
+        counters.rejected(Rejection.UNAVAILABLE);
+        RouteHandler.super.draining(ex);
+    }
+
+    @Override
+    public void close() {
+        decoder.release();
+    }
+
+    private void finish(Exchange ex) {
+        EventBatch batch = decoder.batch();
+        try {
+            if (!decoder.finish()) {
+                DecodeError reason = decoder.error();
+                counters.rejected(reason);
+                JsonWriter w = ex.json();
+                w.raw('{').key("error").string(decoder.message()).raw(',').key("index").number(decoder.errorIndex());
+                if (decoder.errorOffset() >= 0) {
+                    w.raw(',').key("offset").number(decoder.errorOffset());
+                }
+                ex.reply(HttpResponseStatus.BAD_REQUEST, w.raw('}'));
+                return;
+            }
+            BatchApplier applier = appliers.get();
+            BatchApplier.Result result = applier.apply(batch, ex.receivedSeconds());
+            if (result == BatchApplier.Result.OVERLOADED) {
+                counters.rejected(Rejection.OVERLOADED);
+                ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "the Redis write-behind queue is full (REDIS_QUEUE_FULL=reject); retry later");
+                return;
+            }
+            if (result == BatchApplier.Result.LIMIT_EXCEEDED) {
+                counters.rejected(Rejection.LIMIT);
+                ex.reply(HttpResponseStatus.UNPROCESSABLE_ENTITY, ex.json().raw('{')
+                        .key("error").string(applier.limitMessage())
+                        .raw(',').key("index").number(applier.limitIndex()).raw('}'));
+                return;
+            }
+            Anomalies a = applier.anomalies();
+            counters.eventsApplied(batch.size(), a.size());
+            ex.reply(HttpResponseStatus.OK, accepted(ex.json(), batch.size(), a));
+        } finally {
+            batch.trim(RETAINED_BATCH_EVENTS);
+        }
+    }
+
+    /** {@code {"accepted":N,"anomalies":[...]}}: the events applied and those flagged. */
+    private static JsonWriter accepted(JsonWriter w, int accepted, Anomalies a) {
+        w.raw('{').key("accepted").number(accepted).raw(',').key("anomalies").raw('[');
+        for (int i = 0; i < a.size(); i++) {
+            Series s = a.series(i);
+            if (i > 0) {
+                w.raw(',');
+            }
+            w.raw('{').key("index").number(a.eventIndex(i))
+                    .raw(',').key("source").string(s.source().name())
+                    .raw(',').key("metric").string(s.metric())
+                    .raw(',').key("value").number(a.value(i))
+                    .raw(',').key("mean").number(a.mean(i))
+                    .raw(',').key("stddev").number(a.stddev(i))
+                    .raw(',').key("zscore").number(a.zscore(i))
+                    .raw(',').key("score").number(a.score(i))
+                    .raw('}');
+        }
+        return w.raw(']').raw('}');
+    }
+
+    private void tooLarge(Exchange ex) {
+        counters.rejected(Rejection.TOO_LARGE);
+        ex.closeAfterReply(); // the rest of the body is not read, so the connection cannot carry another request
+        ex.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "body is larger than " + maxBodyBytes + " bytes (MAX_BODY_BYTES)");
+    }
+
+    private static BodyFormat bodyFormat(HttpRequest req) {
+        CharSequence mime = HttpUtil.getMimeType(req);
+        if (mime == null || AsciiString.contentEqualsIgnoreCase(mime, Replies.JSON)) {
+            return BodyFormat.JSON;
+        }
+        if (AsciiString.contentEqualsIgnoreCase(mime, NDJSON) || AsciiString.contentEqualsIgnoreCase(mime, NDJSON_SHORT)) {
+            return BodyFormat.NDJSON;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pulse.server.metrics;
+
+import dev.pulse.protocol.reply.PrometheusTextWriter;
+
+/**
+ * A stage's own metric families, written into a {@code /metrics} scrape. Each stage implements this for what it
+ * counts, so this package knows no stage: the wiring hands the exporter a list of them.
+ *
+ * <p>Implementations are called on the event loop serving the scrape, concurrently with the stage's own threads:
+ * they read only thread-safe counters and safely published values, and never block.
+ */
+@FunctionalInterface
+public interface MetricFamilies {
+    /** Writes this stage's families (headers and samples) into {@code out}. */
+    void writeTo(PrometheusTextWriter out);
+}

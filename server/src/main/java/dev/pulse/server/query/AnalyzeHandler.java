@@ -1,0 +1,72 @@
+package dev.pulse.server.query;
+
+import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.analytics.Source;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.http.Exchange;
+import dev.pulse.server.http.RouteHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code GET /analyze?source=S[&metric=M]}: a source held here is answered on the event loop, {@code source=*} from
+ * the fleet view, and any other source from the shared tier, answered when Redis replies (off the loop).
+ *
+ * <p>Stateless and thread-safe: one instance serves every connection.
+ */
+public final class AnalyzeHandler implements RouteHandler.Whole {
+    private final SeriesRegistry registry;
+    private final AnalyzeView analyze;
+    private final FleetView fleet;
+    private final RemoteSnapshots remote;
+
+    public AnalyzeHandler(SeriesRegistry registry, AnalyzeView analyze, FleetView fleet, RemoteSnapshots remote) {
+        this.registry = registry;
+        this.analyze = analyze;
+        this.fleet = fleet;
+        this.remote = remote;
+    }
+
+    @Override
+    public void answer(Exchange ex) {
+        QueryStringDecoder query = new QueryStringDecoder(ex.request().uri());
+        String sourceName = first(query.parameters().get("source"), "default");
+        String metric = first(query.parameters().get("metric"), null);
+        if (sourceName.equals("*")) {
+            JsonWriter w = ex.json();
+            fleet.write(w);
+            ex.reply(HttpResponseStatus.OK, w);
+            return;
+        }
+        Source source = registry.find(sourceName);
+        if (source != null && source.metricCount() > 0) {
+            JsonWriter w = ex.json();
+            if (analyze.write(w, source, metric)) {
+                ex.reply(HttpResponseStatus.OK, w);
+            } else {
+                w.buffer().release();
+                ex.error(HttpResponseStatus.NOT_FOUND, "source \"" + sourceName + "\" has no metric \"" + metric + "\"");
+            }
+            return;
+        }
+        ex.later(remote.analyze(sourceName, metric), (body, failure) -> {
+            if (body != null) {
+                ByteBuf buf = ex.alloc().buffer(body.length());
+                buf.writeCharSequence(body, StandardCharsets.UTF_8);
+                ex.reply(HttpResponseStatus.OK, dev.pulse.server.http.Replies.JSON, buf);
+            } else {
+                ex.error(HttpResponseStatus.NOT_FOUND, metric == null
+                        ? "unknown source \"" + sourceName + "\""
+                        : "unknown source \"" + sourceName + "\" or metric \"" + metric + "\"");
+            }
+        });
+    }
+
+    private static String first(List<String> values, String fallback) {
+        return values == null || values.isEmpty() ? fallback : values.get(0);
+    }
+}
