@@ -6,7 +6,7 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.SeriesSweeper;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
-import dev.pulse.server.config.SeriesRules;
+import dev.pulse.server.lifecycle.SeriesRules;
 import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;

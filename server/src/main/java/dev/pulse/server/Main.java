@@ -3,7 +3,7 @@ package dev.pulse.server;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
-import dev.pulse.server.config.SeriesRules;
+import dev.pulse.server.lifecycle.SeriesRules;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;

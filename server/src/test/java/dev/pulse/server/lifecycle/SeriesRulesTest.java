@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
-import dev.pulse.server.config.SeriesRules;
 import dev.pulse.server.support.Await;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;

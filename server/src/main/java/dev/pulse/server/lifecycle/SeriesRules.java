@@ -1,4 +1,4 @@
-package dev.pulse.server.config;
+package dev.pulse.server.lifecycle;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.pulse.server.analytics.SeriesPolicy;
 import dev.pulse.server.analytics.SeriesSpec;
 import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import dev.pulse.server.config.ConfigException;
+import dev.pulse.server.config.DetectorKind;
+import dev.pulse.server.config.Setting;
 
 import java.io.IOException;
 import java.nio.file.Files;
