@@ -3,6 +3,7 @@ package dev.pulse.server;
 import dev.pulse.server.http.Route;
 import dev.pulse.server.http.RouteHandler;
 import dev.pulse.server.ingest.IngestHandler;
+import dev.pulse.server.lifecycle.DeleteSeriesHandler;
 import dev.pulse.server.ops.OpsRoutes;
 import dev.pulse.server.query.AnalyzeHandler;
 
@@ -26,6 +27,7 @@ final class Routes {
         t.put(Route.STATS, shared(OpsRoutes.stats(s.stats)));
         t.put(Route.HEALTH, shared(OpsRoutes.health(s.redis)));
         t.put(Route.METRICS, shared(OpsRoutes.metrics(s.metricFamilies())));
+        t.put(Route.SERIES, shared(new DeleteSeriesHandler(s.registry)));
         return t;
     }
 

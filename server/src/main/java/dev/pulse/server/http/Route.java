@@ -15,6 +15,7 @@ public enum Route {
     STATS("/stats", HttpMethod.GET, false),
     HEALTH("/health", HttpMethod.GET, false),
     METRICS("/metrics", HttpMethod.GET, false),
+    SERIES("/series", HttpMethod.DELETE, true),
     OTHER("other", null, false);
 
     private static final Route[] KNOWN = Arrays.stream(values()).filter(r -> r.method != null).toArray(Route[]::new);
