@@ -28,6 +28,7 @@ public final class Series {
     private double lastTimestamp;  // epoch seconds of the last value
     private long lastWriteMs;      // receive time of the last value (or creation); read without the lock by the sweep
     private volatile boolean retired; // set once under source's lock; the Redis writer reads it without the lock
+    private long keysRefreshedMs;     // owned by the Redis writer thread: when it last set the expiry of the keys
 
     // Set by observe() for the caller to read right after, under the same lock.
     private double meanBefore;
@@ -98,6 +99,15 @@ public final class Series {
     /** Called under the source's lock and the registry's creation lock. */
     void retire() {
         retired = true;
+    }
+
+    /** When the Redis writer last set the expiry of this series' key. Redis writer thread only. */
+    public long keysRefreshedMs() {
+        return keysRefreshedMs;
+    }
+
+    public void keysRefreshedMs(long epochMillis) {
+        keysRefreshedMs = epochMillis;
     }
 
     public double meanBefore() {

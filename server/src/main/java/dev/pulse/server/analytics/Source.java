@@ -18,6 +18,7 @@ public final class Source {
     private volatile Series[] series = NONE;      // replaced by the registry's creating thread under its lock
     private volatile String[] ignored = NO_NAMES; // metrics a rule ignores; replaced under the creation lock
     private volatile boolean retired;             // set once under this lock and the creation lock
+    private long keysRefreshedMs;                 // owned by the Redis writer thread: when it last set the hash's expiry
 
     Source(String name, int hash) {
         this.name = name;
@@ -71,6 +72,15 @@ public final class Source {
     /** Whether the source was forgotten (expired or deleted): it is out of the registry and holds no series. */
     public boolean retired() {
         return retired;
+    }
+
+    /** When the Redis writer last set the expiry of this source's hash. Redis writer thread only. */
+    public long keysRefreshedMs() {
+        return keysRefreshedMs;
+    }
+
+    public void keysRefreshedMs(long epochMillis) {
+        keysRefreshedMs = epochMillis;
     }
 
     /** Called under the registry's creation lock. */

@@ -92,10 +92,21 @@ final class RedisWriter implements Runnable {
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
     private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
     private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index, filled} in a chunk
+    private final ForgetQueue forgets;
+    private final KeyExpiry expiry;
+    private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final List<Series> order = new ArrayList<>();               // writer thread: a chunk's series, first seen first
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
+        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs);
+    }
+
+    /** @param forgets series forgotten in memory, whose keys each round removes before writing values */
+    RedisWriter(WriteBehindQueue queue, ForgetQueue forgets, KeyExpiry expiry,
+                StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history, long replyTimeoutMs) {
+        this.forgets = forgets;
+        this.expiry = expiry;
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
@@ -108,13 +119,15 @@ final class RedisWriter implements Runnable {
     public void run() {
         long backoff = 10;
         while (true) {
-            if (chunk.size() == 0) {
+            if (chunk.size() == 0 && removals.isEmpty()) {
                 long linger = lastDrainNanos + LINGER_NANOS - System.nanoTime();
                 if (linger > 0 && !stopping && queue.depth() < CHUNK_EVENTS) {
                     LockSupport.parkNanos(linger);
                     continue;
                 }
-                if (queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
+                int drained = queue.drainTo(chunk, CHUNK_EVENTS);
+                forgets.drainTo(removals, CHUNK_EVENTS); // after the values: see ForgetQueue
+                if (drained == 0 && removals.isEmpty()) {
                     if (stopping) {
                         return;
                     }
@@ -138,6 +151,7 @@ final class RedisWriter implements Runnable {
                 eventsWritten.add(chunk.size());
                 batchesWritten.increment();
                 chunk.clear();
+                removals.clear();
                 backoff = 10;
             } catch (RuntimeException e) {
                 uncertain = true;
@@ -179,10 +193,15 @@ final class RedisWriter implements Runnable {
         order.clear();
         int[] counts = new int[Math.min(chunk.size(), 1024)];
         boolean newSeries = false;
+        forgetLocally(removals);
         for (int i = 0; i < chunk.size(); i++) {
             Series s = chunk.series(i);
             int[] slot = slots.get(s);
             if (slot == null) {
+                if (s.retired()) { // expired or deleted since: its keys are being removed, never written again
+                    seriesKeys.remove(s);
+                    continue;
+                }
                 slot = new int[] {order.size(), 0};
                 slots.put(s, slot);
                 order.add(s);
@@ -202,6 +221,9 @@ final class RedisWriter implements Runnable {
         }
         for (int i = 0; i < chunk.size(); i++) {
             int[] slot = slots.get(chunk.series(i));
+            if (slot == null) {
+                continue; // retired
+            }
             int k = slot[0];
             times[k][slot[1]] = chunk.time(i);
             values[k][slot[1]++] = chunk.value(i);
@@ -209,16 +231,21 @@ final class RedisWriter implements Runnable {
         List<Source> snapshots = dueSnapshots(newSeries || queue.depth() == 0);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
+        long nowMs = System.currentTimeMillis();
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
         try {
             redis.multi();
+            ForgetQueue.commands(redis, keys, removals, replies);
             for (int k = 0; k < order.size(); k++) {
                 Series s = order.get(k);
                 byte[] key = seriesKeys.computeIfAbsent(s, x -> bytes(keys.series(x.source().name(), x.metric())));
                 replies.add(redis.dispatch(CommandType.RPUSH, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
                         new HistoryPush(key, times[k], values[k])));
                 replies.add(redis.ltrim(key, -history, -1));
+                if (expiry.due(s.keysRefreshedMs(), nowMs)) {
+                    replies.add(redis.pexpire(key, expiry.keyTtlMs()));
+                }
             }
             if (!snapshots.isEmpty()) {
                 byte[] now = bytes(Long.toString(System.currentTimeMillis()));
@@ -227,11 +254,20 @@ final class RedisWriter implements Runnable {
                 for (Source source : snapshots) {
                     Map<byte[], byte[]> fields = new HashMap<>();
                     snapshot(source, dirty.get(source), fields);
+                    if (fields.isEmpty()) {
+                        continue; // every series of it retired since: nothing to write back
+                    }
                     fields.put(UPDATED, now);
-                    replies.add(redis.hset(bytes(keys.source(source.name())), fields));
+                    byte[] hash = bytes(keys.source(source.name()));
+                    replies.add(redis.hset(hash, fields));
+                    if (expiry.due(source.keysRefreshedMs(), nowMs)) {
+                        replies.add(redis.pexpire(hash, expiry.keyTtlMs()));
+                    }
                     names[n++] = bytes(source.name());
                 }
-                replies.add(redis.sadd(bytes(keys.sources()), names));
+                if (n > 0) {
+                    replies.add(redis.sadd(bytes(keys.sources()), Arrays.copyOf(names, n)));
+                }
             }
             replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();
@@ -255,6 +291,26 @@ final class RedisWriter implements Runnable {
             dirty.remove(source);
             lastSnapshotNanos.put(source, now);
         }
+        expiry.written(order, snapshots, nowMs);
+    }
+
+    /** Drops what this writer keeps of forgotten series and sources, so churn does not grow its maps. */
+    private void forgetLocally(List<ForgetQueue.Forget> forgotten) {
+        for (ForgetQueue.Forget f : forgotten) {
+            Set<Series> touched = dirty.get(f.source());
+            for (Series s : f.series()) {
+                seriesKeys.remove(s);
+                if (touched != null) {
+                    touched.remove(s);
+                }
+            }
+            if (f.sourceGone() || touched != null && touched.isEmpty()) {
+                dirty.remove(f.source());
+            }
+            if (f.sourceGone()) {
+                lastSnapshotNanos.remove(f.source());
+            }
+        }
     }
 
     /**
@@ -265,7 +321,13 @@ final class RedisWriter implements Runnable {
     private List<Source> dueSnapshots(boolean all) {
         List<Source> due = new ArrayList<>();
         long now = System.nanoTime();
-        for (Source source : dirty.keySet()) {
+        for (java.util.Iterator<Source> it = dirty.keySet().iterator(); it.hasNext(); ) {
+            Source source = it.next();
+            if (source.retired()) { // forgotten while its removal was dropped (queue full): let go of it here
+                it.remove();
+                lastSnapshotNanos.remove(source);
+                continue;
+            }
             Long last = lastSnapshotNanos.get(source);
             if (all || last == null || now - last >= SNAPSHOT_INTERVAL_NANOS) {
                 due.add(source);
@@ -286,6 +348,9 @@ final class RedisWriter implements Runnable {
         JsonWriter w = new JsonWriter().target(buf);
         synchronized (source) {
             for (Series s : series) {
+                if (s.retired()) {
+                    continue;
+                }
                 buf.clear();
                 SeriesJson.write(w, s);
                 byte[] json = new byte[buf.readableBytes()];
