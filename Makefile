@@ -32,8 +32,9 @@ eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores and synthetic check of each DETECT
 clean:
 	$(MVN) clean
 
-e2e: $(SERVER_JAR) ## the dashboard against a real Prometheus, Redis and server
+e2e: $(SERVER_JAR) ## the dashboard against a real Prometheus, Redis and server; the live page in headless Chromium
 	./e2e/dashboard-check.sh
+	./e2e/page-check.sh
 
 IMAGE ?= pulse:v1.0
 

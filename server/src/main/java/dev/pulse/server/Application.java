@@ -41,13 +41,27 @@ public final class Application {
     public static Application start(Config config, SeriesRules rules) throws InterruptedException {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.maxSeries(), rules.policy());
-        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry);
+        AnomaliesOut anomalies = new AnomaliesOut(config);
+        // a forgotten series' firing alert is resolved: deleted, or expired (its anomalies stopped with its values)
+        registry.addForgetListener((source, series, sourceGone, deleted) -> {
+            if (sourceGone) {
+                anomalies.resolve(source.name(), null);
+            } else {
+                for (dev.pulse.server.analytics.Series s : series) {
+                    anomalies.resolve(source.name(), s.metric());
+                }
+            }
+        });
+        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry, anomalies.log);
         SeriesSweeper sweeper = config.seriesTtlMs() > 0 ? new SeriesSweeper(registry, config.seriesTtlMs()).start() : null;
         Services services = redis == null
-                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE)
-                : new Services(config, registry, redis, redis.queue(), redis.remote());
+                ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE,
+                        anomalies, null)
+                : new Services(config, registry, redis, redis.queue(), redis.remote(), anomalies, redis.anomalies());
         try {
-            return new Application(PulseServer.start(services), redis, sweeper, registry, config);
+            Application app = new Application(PulseServer.start(services), redis, sweeper, registry, config);
+            anomalies.start(config, app.port());
+            return app;
         } catch (InterruptedException | RuntimeException e) {
             if (sweeper != null) {
                 sweeper.close();
@@ -86,6 +100,7 @@ public final class Application {
         if (sweeper != null) {
             sweeper.close();
         }
+        server.services().anomalies.stop();
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");
         }

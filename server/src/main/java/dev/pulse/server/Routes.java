@@ -1,6 +1,8 @@
 package dev.pulse.server;
 
+import dev.pulse.server.anomaly.AnomaliesHandler;
 import dev.pulse.server.http.Route;
+import dev.pulse.server.page.LivePage;
 import dev.pulse.server.http.RouteHandler;
 import dev.pulse.server.ingest.IngestHandler;
 import dev.pulse.server.lifecycle.DeleteSeriesHandler;
@@ -22,11 +24,14 @@ final class Routes {
 
     static Map<Route, Supplier<? extends RouteHandler>> table(Services s) {
         Map<Route, Supplier<? extends RouteHandler>> t = new EnumMap<>(Route.class);
-        t.put(Route.INGEST, IngestHandler.factory(s.registry, s.listener, s.counters, s.config.maxBodyBytes()));
+        t.put(Route.INGEST, IngestHandler.factory(s.registry, s.listener, s.anomalies.sink(), s.counters,
+                s.config.maxBodyBytes()));
         t.put(Route.ANALYZE, shared(new AnalyzeHandler(s.registry, s.analyze, s.fleet, s.remote)));
         t.put(Route.STATS, shared(OpsRoutes.stats(s.stats)));
         t.put(Route.HEALTH, shared(OpsRoutes.health(s.redis)));
         t.put(Route.METRICS, shared(OpsRoutes.metrics(s.metricFamilies())));
+        t.put(Route.ANOMALIES, shared(new AnomaliesHandler(s.anomalies.log, s.sharedAnomalies)));
+        t.put(Route.PAGE, shared(new LivePage()));
         t.put(Route.SERIES, shared(new DeleteSeriesHandler(s.registry)));
         return t;
     }

@@ -1,6 +1,8 @@
 package dev.pulse.server;
 
+import dev.pulse.server.alert.AlertFamilies;
 import dev.pulse.server.analytics.BatchListener;
+import dev.pulse.server.anomaly.SharedAnomalies;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.http.Drain;
@@ -34,9 +36,18 @@ public final class Services {
     public final FleetView fleet;
     public final StatsView stats;
     public final RemoteSnapshots remote;
+    public final AnomaliesOut anomalies;
+    public final SharedAnomalies sharedAnomalies; // null without Redis: /anomalies reads this replica's log
 
     public Services(Config config, SeriesRegistry registry, RedisStatus redis, BatchListener listener,
                     RemoteSnapshots remote) {
+        this(config, registry, redis, listener, remote, new AnomaliesOut(config), null);
+    }
+
+    public Services(Config config, SeriesRegistry registry, RedisStatus redis, BatchListener listener,
+                    RemoteSnapshots remote, AnomaliesOut anomalies, SharedAnomalies sharedAnomalies) {
+        this.anomalies = anomalies;
+        this.sharedAnomalies = sharedAnomalies;
         this.config = config;
         this.registry = registry;
         this.redis = redis;
@@ -51,7 +62,7 @@ public final class Services {
     /** The families of {@code /metrics}, in exposition order: each stage exports its own. */
     public List<MetricFamilies> metricFamilies() {
         return List.of(http, counters, new SeriesFamilies(registry, config.maxExportedSeries()), fleet,
-                new RedisFamilies(redis));
+                new RedisFamilies(redis), new AlertFamilies(anomalies.alerts));
     }
 
     /** The pipeline of every client connection, routing by the {@link Routes} table. */

@@ -26,6 +26,7 @@ public final class BatchApplier {
     private final SeriesRegistry registry;
     private final Anomalies anomalies = new Anomalies();
     private final BatchListener listener;
+    private final AnomalySink flagged;
 
     // All fields below: owned by this applier's event loop.
     private Source[] eventSources = new Source[16];
@@ -34,8 +35,14 @@ public final class BatchApplier {
     private int limitIndex;
 
     public BatchApplier(SeriesRegistry registry, BatchListener listener) {
+        this(registry, listener, AnomalySink.NONE);
+    }
+
+    /** @param flagged told of each anomaly once the batch is applied, before the listener hears of its values */
+    public BatchApplier(SeriesRegistry registry, BatchListener listener, AnomalySink flagged) {
         this.registry = registry;
         this.listener = listener;
+        this.flagged = flagged;
     }
 
     public Anomalies anomalies() {
@@ -69,6 +76,7 @@ public final class BatchApplier {
             return Result.LIMIT_EXCEEDED;
         }
         observe(batch, nowSeconds);
+        tellFlagged(batch, nowSeconds);
         listener.applied(batch, eventSources, metricSeries, nowSeconds);
         Arrays.fill(eventSources, 0, events, null);
         Arrays.fill(metricSeries, 0, batch.metricTotal(), null);
@@ -228,6 +236,16 @@ public final class BatchApplier {
                 }
                 eventSources[e] = any != null ? any.source() : registry.reviveSource(batch.sourceName(e));
             }
+        }
+    }
+
+    /** Before the write-behind queue gets the values, so its writer finds their anomalies already logged. */
+    private void tellFlagged(EventBatch batch, double nowSeconds) {
+        Anomalies a = anomalies;
+        for (int i = 0, n = a.size(); i < n; i++) {
+            double ts = batch.timestamp(a.eventIndex(i));
+            flagged.flagged(a.series(i), ts != ts ? nowSeconds : ts, a.value(i), a.mean(i), a.stddev(i), a.zscore(i),
+                    a.score(i));
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.pulse.server.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -31,6 +35,12 @@ public record Config(
         long requestTimeoutMs,
         long analyzeCacheTtlMs,
         long shutdownTimeoutMs,
+        int anomalyLogSize,
+        List<String> alertmanagerUrls,
+        long alertResendMs,
+        long alertResolveMs,
+        int alertQueueCapacity,
+        String publicUrl,
         int maxSeries,
         long seriesTtlMs,
         String seriesRulesFile) {
@@ -97,6 +107,12 @@ public record Config(
                 r.longValue(Setting.REQUEST_TIMEOUT_MS, 100, 3_600_000),
                 r.longValue(Setting.ANALYZE_CACHE_TTL_MS, 0, 86_400_000),
                 r.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000),
+                r.integer(Setting.ANOMALY_LOG_SIZE, 1, 10_000_000),
+                r.urls(Setting.ALERTMANAGER_URL),
+                r.longValue(Setting.ALERT_RESEND_MS, 100, 86_400_000),
+                r.longValue(Setting.ALERT_RESOLVE_MS, 100, 604_800_000),
+                r.integer(Setting.ALERT_QUEUE_CAPACITY, 1, 10_000_000),
+                r.url(Setting.PUBLIC_URL),
                 maxSeries(r, detector),
                 r.longValue(Setting.SERIES_TTL_MS, 0, 365L * 86_400_000),
                 r.raw(Setting.SERIES_RULES_FILE).trim());
@@ -157,6 +173,36 @@ public record Config(
         double decimal(Setting s, double min, double max) {
             String v = raw(s);
             return parse(s, v, v, Double::parseDouble, min, max);
+        }
+
+        /** Comma-separated http(s) base URLs, each without a trailing slash; empty for none. */
+        List<String> urls(Setting s) {
+            List<String> out = new ArrayList<>();
+            for (String part : raw(s).split(",")) {
+                if (!part.isBlank()) {
+                    out.add(checkedUrl(s, part.trim()));
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** One http(s) base URL without a trailing slash, or empty. */
+        String url(Setting s) {
+            String v = raw(s).trim();
+            return v.isEmpty() ? "" : checkedUrl(s, v);
+        }
+
+        private static String checkedUrl(Setting s, String v) {
+            try {
+                URI u = new URI(v);
+                if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                        && u.getQuery() == null && u.getFragment() == null) {
+                    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new ConfigException(s, v, "expected an http:// or https:// URL with a host and no query");
         }
 
         /** One of {@code type}'s constants, named in lower case. */

@@ -30,7 +30,13 @@ public enum Setting {
     IDLE_TIMEOUT_MS("60000", "a connection idle this long is closed"),
     REQUEST_TIMEOUT_MS("10000", "a request must arrive whole within this after its first byte, else 408 and close"),
     ANALYZE_CACHE_TTL_MS("1000", "oldest fleet view /analyze?source=* may serve"),
-    SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM");
+    SHUTDOWN_TIMEOUT_MS("10000", "longest drain of requests and the Redis queue on SIGTERM"),
+    ANOMALY_LOG_SIZE("10000", "anomalies kept for GET /anomalies, in memory and in the Redis stream replicas share"),
+    ALERTMANAGER_URL("", "base URLs of Alertmanagers, comma separated; empty sends no alerts"),
+    ALERT_RESEND_MS("30000", "a firing alert is sent again this often"),
+    ALERT_RESOLVE_MS("300000", "an alert is resolved after this long without an anomaly of its series"),
+    ALERT_QUEUE_CAPACITY("10000", "anomalies waiting for the alert sender; when full, new ones are dropped and counted"),
+    PUBLIC_URL("", "this service's address in alert links (generatorURL); empty: http://<host name>:<SERVER_PORT>");
 
     private final String defaultValue;
     private final String description;

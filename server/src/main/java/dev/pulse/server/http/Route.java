@@ -15,6 +15,8 @@ public enum Route {
     STATS("/stats", HttpMethod.GET, false),
     HEALTH("/health", HttpMethod.GET, false),
     METRICS("/metrics", HttpMethod.GET, false),
+    ANOMALIES("/anomalies", HttpMethod.GET, false),
+    PAGE("/", HttpMethod.GET, false),
     SERIES("/series", HttpMethod.DELETE, true),
     OTHER("other", null, false);
 

@@ -101,7 +101,7 @@ final class Router extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route == Route.OTHER) {
-            exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /metrics, /metrics-data");
+            exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /anomalies, /metrics, /metrics-data, or / for the live page");
             return;
         }
         if (!req.method().equals(route.method())) {

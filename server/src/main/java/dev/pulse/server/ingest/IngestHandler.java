@@ -6,6 +6,7 @@ import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.protocol.event.EventDecoder;
 import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.analytics.Anomalies;
+import dev.pulse.server.analytics.AnomalySink;
 import dev.pulse.server.analytics.BatchApplier;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.Series;
@@ -51,12 +52,12 @@ public final class IngestHandler implements RouteHandler {
     }
 
     /** The route table's factory: a handler per connection, a batch applier per event loop. */
-    public static Supplier<RouteHandler> factory(SeriesRegistry registry, BatchListener listener,
+    public static Supplier<RouteHandler> factory(SeriesRegistry registry, BatchListener listener, AnomalySink flagged,
                                                  IngestCounters counters, long maxBodyBytes) {
         FastThreadLocal<BatchApplier> appliers = new FastThreadLocal<>() {
             @Override
             protected BatchApplier initialValue() {
-                return new BatchApplier(registry, listener);
+                return new BatchApplier(registry, listener, flagged);
             }
         };
         return () -> new IngestHandler(appliers, counters, maxBodyBytes);

@@ -5,19 +5,14 @@ import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.metrics.MetricFamilies;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The series' families in {@code /metrics}: how many sources and series are held, anomaly counts per metric name,
- * then per-series gauges, which stop at {@code MAX_EXPORTED_SERIES} so a scrape stays bounded however many
+ * The series' families in {@code /metrics}: how many sources and series are held, anomaly counts per series,
+ * then per-series gauges; both stop at {@code MAX_EXPORTED_SERIES} series so a scrape stays bounded however many
  * sources arrive. Reads series without their lock.
  */
 public final class SeriesFamilies implements MetricFamilies {
-    /** Most distinct metric names labelled in {@code anomalies_detected_total}; the rest are summed as "other". */
-    static final int MAX_ANOMALY_METRIC_LABELS = 64;
-
     private final SeriesRegistry registry;
     private final int maxExportedSeries;
 
@@ -32,31 +27,39 @@ public final class SeriesFamilies implements MetricFamilies {
         out.single("metrics_series", "gauge", "Series held in memory.", registry.seriesCount());
         out.single("series_expired_total", "counter", "Series forgotten after SERIES_TTL_MS without a value.",
                 registry.expiredTotal());
-        Map<String, long[]> anomaliesByMetric = new LinkedHashMap<>();
-        long[] other = {0};
-        registry.forEachSource(source -> {
-            for (Series s : source.series()) {
-                long[] slot = anomaliesByMetric.get(s.metric());
-                if (slot == null && anomaliesByMetric.size() < MAX_ANOMALY_METRIC_LABELS) {
-                    slot = new long[1];
-                    anomaliesByMetric.put(s.metric(), slot);
-                }
-                (slot == null ? other : slot)[0] += s.anomaliesTotal();
-            }
-            return true;
-        });
-        out.family("anomalies_detected_total", "counter", "Values flagged as anomalies, by metric name.");
-        for (Map.Entry<String, long[]> e : anomaliesByMetric.entrySet()) {
-            out.sample("anomalies_detected_total").label(true, "metric", e.getKey()).value(true, e.getValue()[0]);
-        }
-        if (anomaliesByMetric.size() >= MAX_ANOMALY_METRIC_LABELS) {
-            out.sample("anomalies_detected_total").label(true, "metric", "other").value(true, other[0]);
-        }
+        writeAnomalies(out);
         writeGauge(out, "metrics_rolling_average", "Mean of each series' rolling window.", Series::rollingAverage);
         writeGauge(out, "metrics_zscore", "z-score of each series' last value (NaN when undefined).",
                 Series::lastZscore);
         writeGauge(out, "metrics_anomaly_score", "The detector's anomaly score of each series' last value, in [0, 1].",
                 Series::lastScore);
+    }
+
+    /**
+     * {@code anomalies_detected_total{source,metric}} for the first MAX_EXPORTED_SERIES series in creation order,
+     * like the gauges; the series past the bound are summed into one sample without labels, so that
+     * {@code sum(anomalies_detected_total)} stays the total however many series there are.
+     */
+    private void writeAnomalies(PrometheusTextWriter out) {
+        out.family("anomalies_detected_total", "counter", "Values flagged as anomalies, per series (the first "
+                + "MAX_EXPORTED_SERIES series; the rest summed in the sample without labels).");
+        long[] rest = {0, 0}; // {anomalies of the series past the bound, how many such series}
+        int[] left = {maxExportedSeries};
+        registry.forEachSource(source -> {
+            for (Series s : source.series()) {
+                if (left[0]-- > 0) {
+                    out.sample("anomalies_detected_total").label(true, "source", source.name())
+                            .label(false, "metric", s.metric()).value(true, s.anomaliesTotal());
+                } else {
+                    rest[0] += s.anomaliesTotal();
+                    rest[1]++;
+                }
+            }
+            return true;
+        });
+        if (rest[1] > 0) {
+            out.unlabelled("anomalies_detected_total", rest[0]);
+        }
     }
 
     /** One gauge family over the series in creation order, stopping at MAX_EXPORTED_SERIES. */

@@ -2,6 +2,8 @@ package dev.pulse.server.redis;
 
 import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.anomaly.AnomalyLog;
+import dev.pulse.server.anomaly.SharedAnomalies;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.query.RemoteSnapshots;
 import io.lettuce.core.ClientOptions;
@@ -51,13 +53,16 @@ public final class RedisTier implements RedisStatus {
     private volatile RedisWriter writer;                                        // set once by the connecting thread
     private volatile Thread writerThread;                                       // set once by the connecting thread
     private volatile RedisSnapshots snapshots;                                  // set once by the connecting thread
+    private volatile AnomalyStreamReader anomalyReader;                         // set once by the connecting thread
+    private final AnomalyLog anomalyLog;                                        // null: no anomaly stream
     private volatile HistoryRestorer.Restored restored = new HistoryRestorer.Restored(0, 0, 0);
     private volatile boolean closed;                                            // set by the shutdown thread
     private final Histogram batchSizes = new Histogram(RedisWriter.CHUNK_EVENTS, 2);   // guarded by this
     private final Histogram writeNanos = new Histogram(3_600_000_000_000L, 2);        // guarded by this
 
-    private RedisTier(Config config) {
+    private RedisTier(Config config, AnomalyLog anomalyLog) {
         this.config = config;
+        this.anomalyLog = anomalyLog;
         this.keys = new KeySchema(config.redisKeyPrefix());
         this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull());
         RedisURI.Builder uri = RedisURI.builder().withHost(config.redisHost()).withPort(config.redisPort())
@@ -95,7 +100,12 @@ public final class RedisTier implements RedisStatus {
      * Connects, restores the registry when Redis answers, and starts the writer. Call before the server listens.
      */
     public static RedisTier start(Config config, SeriesRegistry registry) {
-        RedisTier tier = new RedisTier(config);
+        return start(config, registry, null);
+    }
+
+    /** As {@link #start(Config, SeriesRegistry)}, also copying {@code anomalyLog} into the stream replicas share. */
+    public static RedisTier start(Config config, SeriesRegistry registry, AnomalyLog anomalyLog) {
+        RedisTier tier = new RedisTier(config, anomalyLog);
         registry.addForgetListener(tier.forgets);
         String where = config.redisHost() + ":" + config.redisPort();
         try {
@@ -137,8 +147,13 @@ public final class RedisTier implements RedisStatus {
         StatefulRedisConnection<byte[], byte[]> w0 = writerClient.connect(ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
+        AnomalyStreamWriter stream = null;
+        if (anomalyLog != null) {
+            stream = new AnomalyStreamWriter(anomalyLog, config.redisKeyPrefix());
+            anomalyReader = new AnomalyStreamReader(c, config.redisKeyPrefix(), anomalyLog.capacity());
+        }
         RedisWriter w = new RedisWriter(queue, forgets, new KeyExpiry(config.seriesTtlMs()), w0, keys,
-                config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS);
+                config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, stream);
         Thread t = new Thread(w, "redis-writer");
         t.setDaemon(true);
         writer = w;
@@ -165,6 +180,15 @@ public final class RedisTier implements RedisStatus {
                 RedisSnapshots s = snapshots;
                 return s == null ? Map.of() : s.fleet();
             }
+        };
+    }
+
+    /** The anomaly stream replicas share; until connected, reading it fails. */
+    public SharedAnomalies anomalies() {
+        return (since, source, limit) -> {
+            AnomalyStreamReader r = anomalyReader;
+            return r == null ? CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"))
+                    : r.read(since, source, limit);
         };
     }
 

@@ -71,6 +71,7 @@ final class RedisWriter implements Runnable {
     private final int history;
     private final long replyTimeoutMs;
     private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
+    private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
     final LongAdder eventsWritten = new LongAdder();
     final LongAdder batchesWritten = new LongAdder();
@@ -99,14 +100,19 @@ final class RedisWriter implements Runnable {
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
-        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs);
+        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs, null);
     }
 
-    /** @param forgets series forgotten in memory, whose keys each round removes before writing values */
+    /**
+     * @param forgets   series forgotten in memory, whose keys each round removes before writing values
+     * @param anomalies the anomaly stream written in the same round, or null
+     */
     RedisWriter(WriteBehindQueue queue, ForgetQueue forgets, KeyExpiry expiry,
-                StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history, long replyTimeoutMs) {
+                StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history, long replyTimeoutMs,
+                AnomalyStreamWriter anomalies) {
         this.forgets = forgets;
         this.expiry = expiry;
+        this.anomalies = anomalies;
         this.queue = queue;
         this.connection = connection;
         this.keys = keys;
@@ -136,6 +142,9 @@ final class RedisWriter implements Runnable {
                 }
                 chunkSequence++;
                 lastDrainNanos = System.nanoTime();
+                if (anomalies != null) {
+                    anomalies.take();
+                }
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
@@ -146,6 +155,9 @@ final class RedisWriter implements Runnable {
                     write();
                 }
                 uncertain = false;
+                if (anomalies != null) {
+                    anomalies.written();
+                }
                 writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                 batchSizes.recordValue(Math.min(chunk.size(), CHUNK_EVENTS));
                 eventsWritten.add(chunk.size());
@@ -268,6 +280,9 @@ final class RedisWriter implements Runnable {
                 if (n > 0) {
                     replies.add(redis.sadd(bytes(keys.sources()), Arrays.copyOf(names, n)));
                 }
+            }
+            if (anomalies != null) {
+                anomalies.append(redis, replies);
             }
             replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();

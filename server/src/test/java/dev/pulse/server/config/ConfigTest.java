@@ -49,4 +49,18 @@ class ConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("DETECTOR", "magic")))
                 .getMessage().startsWith("DETECTOR=magic: expected one of zscore"));
     }
+
+    @Test
+    void alertmanagerUrlsAreCommaSeparatedBaseUrls() {
+        assertEquals(java.util.List.of(), Config.defaults().alertmanagerUrls());
+        assertEquals(java.util.List.of("http://am-0:9093", "https://am-1.example/prefix"),
+                Config.from(Map.of("ALERTMANAGER_URL", " http://am-0:9093/ , https://am-1.example/prefix,")).alertmanagerUrls());
+        assertEquals("ALERTMANAGER_URL=am-0:9093: expected an http:// or https:// URL with a host and no query",
+                assertThrows(ConfigException.class, () -> Config.from(Map.of("ALERTMANAGER_URL", "am-0:9093"))).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("ALERT_RESEND_MS", "10")))
+                .getMessage().startsWith("ALERT_RESEND_MS=10: out of range"));
+        assertEquals(10_000, Config.defaults().anomalyLogSize());
+        assertEquals(30_000, Config.defaults().alertResendMs());
+        assertEquals(300_000, Config.defaults().alertResolveMs());
+    }
 }

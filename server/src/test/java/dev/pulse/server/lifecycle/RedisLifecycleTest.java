@@ -40,12 +40,13 @@ class RedisLifecycleTest {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "SERIES_TTL_MS", "1000",
                      "MAX_SOURCES", "20"))) {
+            redis.commands().ping(); // connected before the keys' short life starts
             for (int i = 0; i < 20; i++) {
                 assertEquals(200, server.post(SeriesTtlTest.event("old-" + i)).statusCode());
             }
             assertEquals(422, server.post(SeriesTtlTest.event("extra")).statusCode());
             Await.until("the old sources in Redis", () -> redis.commands().exists("metrics:series:old-19:cpu") == 1);
-            long pttl = redis.commands().pttl("metrics:series:old-0:cpu");
+            long pttl = redis.commands().pttl("metrics:series:old-19:cpu");
             assertTrue(pttl > 0 && pttl <= 1000 + 1000 / 16, "the key expires with the series: " + pttl);
 
             Thread.sleep(2_000); // the TTL itself is under test
@@ -67,7 +68,8 @@ class RedisLifecycleTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void keysOfAServerThatDiedExpireByThemselvesAndAreNotRestored() throws Exception {
         try (RedisProcess redis = new RedisProcess()) {
-            Map<String, String> env = Map.of("REDIS_ADDR", redis.address(), "SERIES_TTL_MS", "1500");
+            Map<String, String> env = Map.of("REDIS_ADDR", redis.address(), "SERIES_TTL_MS", "3000");
+            redis.commands().ping(); // connected before the key's short life starts
             try (ServerProcess server = ServerProcess.start(env)) {
                 assertEquals(200, server.post("{\"source\":\"gone\",\"cpu\":1}").statusCode());
                 Await.until("the write", () -> redis.commands().exists("metrics:series:gone:cpu") == 1);

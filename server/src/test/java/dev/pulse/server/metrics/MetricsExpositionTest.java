@@ -40,7 +40,15 @@ class MetricsExpositionTest {
             assertTrue(text.contains("http_requests_total{method=\"GET\",path=\"other\",status=\"404\"} 1\n"));
             assertTrue(text.contains("events_rejected_total{reason=\"wrong_type\"} 1\n"));
             assertTrue(text.contains("events_ingested_total 45\n"));
-            assertTrue(text.contains("anomalies_detected_total{metric=\"cpu\"} 1\n"), text);
+            assertTrue(text.contains("anomalies_detected_total{source=\"s0\",metric=\"cpu\"} 0\n"), text);
+            assertEquals(5, text.lines().filter(l -> l.startsWith("anomalies_detected_total{")).count(),
+                    "per-series counters stop at MAX_EXPORTED_SERIES");
+            assertTrue(text.contains("\nanomalies_detected_total 1\n"),
+                    "the spike of s2's cpu, the 7th series, is counted in the sample without labels: " + text);
+            for (String family : List.of("alerts_sent_total counter", "alerts_failed_total counter",
+                    "alerts_dropped_total counter", "alerts_firing gauge")) {
+                assertTrue(text.contains("# TYPE " + family + "\n"), family);
+            }
             assertEquals(5, text.lines().filter(l -> l.startsWith("metrics_rolling_average{")).count(),
                     "per-series gauges stop at MAX_EXPORTED_SERIES");
 
