@@ -40,7 +40,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Application app = Application.start(config, rules);
+        Application app;
+        try {
+            app = Application.start(config, rules);
+        } catch (IllegalArgumentException e) { // a TLS certificate or key that cannot be loaded
+            System.err.println("pulse: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
             Log.info("shutting down: draining requests");

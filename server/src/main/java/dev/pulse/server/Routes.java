@@ -6,6 +6,9 @@ import dev.pulse.server.page.LivePage;
 import dev.pulse.server.http.RouteHandler;
 import dev.pulse.server.ingest.IngestHandler;
 import dev.pulse.server.lifecycle.DeleteSeriesHandler;
+import dev.pulse.server.ingest.LabelledIngest;
+import dev.pulse.server.ingest.OtlpHandler;
+import dev.pulse.server.ingest.RemoteWriteHandler;
 import dev.pulse.server.ops.OpsRoutes;
 import dev.pulse.server.query.AnalyzeHandler;
 
@@ -26,6 +29,10 @@ final class Routes {
         Map<Route, Supplier<? extends RouteHandler>> t = new EnumMap<>(Route.class);
         t.put(Route.INGEST, IngestHandler.factory(s.registry, s.listener, s.anomalies.sink(), s.counters,
                 s.config.maxBodyBytes()));
+        LabelledIngest labelled = new LabelledIngest(s.registry, s.listener, s.anomalies.sink(), s.counters,
+                s.config.labelled());
+        t.put(Route.REMOTE_WRITE, () -> new RemoteWriteHandler(labelled, s.config.maxBodyBytes()));
+        t.put(Route.OTLP_METRICS, () -> new OtlpHandler(labelled, s.config.maxBodyBytes()));
         t.put(Route.ANALYZE, shared(new AnalyzeHandler(s.registry, s.analyze, s.fleet, s.remote)));
         t.put(Route.STATS, shared(OpsRoutes.stats(s.stats)));
         t.put(Route.HEALTH, shared(OpsRoutes.health(s.redis)));

@@ -59,7 +59,7 @@ public final class LoadGenerator {
             for (int c = 0; c < o.connections(); c++) {
                 long firstDue = start + (o.openLoop() ? interval * c / o.connections() : 0);
                 Connection conn = new Connection(pool, results, o.pipeline(), interval, firstDue,
-                        (long) c * RequestPool.SIZE / o.connections());
+                        pool.firstSequence(c, o.connections()));
                 connections.add(conn);
                 channels.add(new Bootstrap().group(group)
                         .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)

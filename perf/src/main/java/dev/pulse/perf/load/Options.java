@@ -7,7 +7,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
                double warmupSeconds, Workload workload, int batch, int sources, double anomalyRate, long seed,
                String hgrm, String svg, String json, long serverPid) {
 
-    enum Workload { SINGLE, ARRAY, NDJSON, MIXED }
+    enum Workload { SINGLE, ARRAY, NDJSON, MIXED, REMOTE_WRITE }
 
     static final String USAGE = """
             usage: java -jar perf/target/pulse-load.jar [options]
@@ -19,7 +19,8 @@ record Options(String host, int port, double rate, int connections, int pipeline
               --threads T          client event-loop threads (default 1)
               --duration S         measured seconds (default 10)
               --warmup S           seconds run first and discarded (default 2)
-              --workload W         single | array | ndjson | mixed (default single)
+              --workload W         single | array | ndjson | mixed | remote_write (default single); remote_write
+                                   posts --batch samples per request to /api/v1/write, timestamps advancing
               --batch N            events per array/ndjson body (default 100)
               --sources N          distinct sources (default 10)
               --anomaly-rate F     share of events with an injected spike (default 0)

@@ -16,8 +16,14 @@ final class RequestPool {
 
     private final ByteBuf[] requests = new ByteBuf[SIZE];
     private final int[] events = new int[SIZE];
+    private final RemoteWriteBodies remoteWrite; // null unless the workload is remote-write
 
     RequestPool(Options o) {
+        remoteWrite = o.workload() == Options.Workload.REMOTE_WRITE
+                ? new RemoteWriteBodies(o.connections(), o.batch()) : null;
+        if (remoteWrite != null) {
+            return;
+        }
         EventGenerator gen = new EventGenerator(o.seed(), o.sources(), o.anomalyRate());
         Random mix = new Random(o.seed() + 1);
         int[] written = new int[SIZE]; // sources the pool's writes create: reading any other would be a 404
@@ -72,11 +78,19 @@ final class RequestPool {
     }
 
     ByteBuf request(long sequence) {
+        if (remoteWrite != null) {
+            return remoteWrite.request(sequence);
+        }
         return requests[(int) (sequence & (SIZE - 1))].retainedDuplicate();
     }
 
     int events(long sequence) {
-        return events[(int) (sequence & (SIZE - 1))];
+        return remoteWrite != null ? remoteWrite.samples() : events[(int) (sequence & (SIZE - 1))];
+    }
+
+    /** The first sequence number of connection {@code c}: remote write gives each connection its own shard. */
+    long firstSequence(int c, int connections) {
+        return remoteWrite != null ? (long) c << RemoteWriteBodies.SHARD_SHIFT : (long) c * SIZE / connections;
     }
 
     private static String post(String type, String body) {

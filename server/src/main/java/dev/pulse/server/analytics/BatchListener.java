@@ -15,6 +15,14 @@ public interface BatchListener {
     void applied(EventBatch batch, Source[] sources, Series[] series, double nowSeconds);
 
     /**
+     * Told of the values labelled data (remote write, OTLP) applied: {@code series[i]} took {@code values[i]} at
+     * {@code times[i]} (epoch seconds), for {@code i < count}. Same rules as {@link #applied}; a reservation made for
+     * the request's samples covers these, and what it did not use is given back with {@link #release}.
+     */
+    default void valuesApplied(Series[] series, double[] values, double[] times, int count) {
+    }
+
+    /**
      * Asks, before anything is applied, for room for {@code values} metric values; false refuses the request as
      * overloaded. A granted reservation is used by the next {@link #applied} or given back with {@link #release}.
      */

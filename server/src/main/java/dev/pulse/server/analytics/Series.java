@@ -12,6 +12,13 @@ package dev.pulse.server.analytics;
  * the source's lock and find or create the series anew (see {@link BatchApplier}).
  */
 public final class Series {
+    /** Kinds of series, as {@code /analyze} names them: created by {@code /metrics-data} (no kind reported). */
+    public static final byte PLAIN = 0;
+    /** From labelled data, judged by its value. */
+    public static final byte VALUE = 1;
+    /** From labelled data, judged by its per-second rate. */
+    public static final byte RATE = 2;
+
     private final Source source;
     private final String metric;
     private final RollingWindow window;
@@ -25,10 +32,12 @@ public final class Series {
     private double lastScore;      // the detector's score of the last value
     private boolean lastAnomaly;   // the detector's decision on the last value
     private long anomaliesTotal;   // values flagged, ever
-    private double lastTimestamp;  // epoch seconds of the last value
     private long lastWriteMs;      // receive time of the last value (or creation); read without the lock by the sweep
     private volatile boolean retired; // set once under source's lock; the Redis writer reads it without the lock
     private long keysRefreshedMs;     // owned by the Redis writer thread: when it last set the expiry of the keys
+    private double lastTimestamp = Double.NEGATIVE_INFINITY; // epoch seconds of the last value (or counter sample)
+    private byte kind;             // PLAIN, VALUE or RATE: how labelled data last asked for it to be judged
+    private double counterValue = Double.NaN; // a RATE series' last cumulative value; NaN until primed
 
     // Set by observe() for the caller to read right after, under the same lock.
     private double meanBefore;
@@ -108,6 +117,39 @@ public final class Series {
 
     public void keysRefreshedMs(long epochMillis) {
         keysRefreshedMs = epochMillis;
+    }
+
+    /**
+     * Labelled data: whether a sample at {@code epochSeconds} is later than the last one accepted, so a batch the
+     * client retries is not counted twice.
+     */
+    public boolean isLater(double epochSeconds) {
+        return epochSeconds > lastTimestamp;
+    }
+
+    /**
+     * Labelled cumulative data: accepts the counter's value at {@code epochSeconds} (later than the last, see
+     * {@link #isLater}) and returns its per-second increase since the previous sample, or NaN when the sample only
+     * primes the next one: the first sample, the first after a warm restart, or a decrease (a counter reset).
+     */
+    public double counterRate(double value, double epochSeconds) {
+        double before = counterValue;
+        double beforeTime = lastTimestamp;
+        counterValue = value;
+        lastTimestamp = epochSeconds;
+        if (before != before || value < before) {
+            return Double.NaN;
+        }
+        return (value - before) / (epochSeconds - beforeTime);
+    }
+
+    /** Labelled data says how the series is judged: {@link #VALUE} or {@link #RATE}. */
+    public void kind(byte kind) {
+        this.kind = kind;
+    }
+
+    public byte kind() {
+        return kind;
     }
 
     public double meanBefore() {

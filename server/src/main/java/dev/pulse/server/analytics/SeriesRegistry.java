@@ -146,7 +146,7 @@ public final class SeriesRegistry {
      * then replays history into it under {@code synchronized (series.source())}.
      */
     public Series restore(String source, String metric) {
-        if (!dev.pulse.protocol.event.Names.isValidSource(source) || !dev.pulse.protocol.event.Names.isValidMetric(metric)) {
+        if (!dev.pulse.protocol.event.Names.isValidSource(source) || !dev.pulse.protocol.event.Names.isValidAnyMetric(metric)) {
             return null;
         }
         synchronized (creationLock()) {

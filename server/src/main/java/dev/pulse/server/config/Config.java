@@ -43,7 +43,39 @@ public record Config(
         String publicUrl,
         int maxSeries,
         long seriesTtlMs,
-        String seriesRulesFile) {
+        String seriesRulesFile,
+        Labelled labelled,
+        Access access) {
+
+    /**
+     * Remote write and OTLP: which labels name the source, and how far a compressed body may inflate.
+     *
+     * @param sourceLabels         remote-write labels whose value is the source, first present wins
+     * @param sourceAttributes     OTLP resource attributes whose value is the source, first present wins
+     * @param maxDecompressedBytes largest inflated body (snappy's declared length, gzip's output)
+     */
+    public record Labelled(java.util.List<String> sourceLabels, java.util.List<String> sourceAttributes,
+                           int maxDecompressedBytes) {
+    }
+
+    /**
+     * Who may write, and over what.
+     *
+     * @param authToken   bearer token every POST and DELETE needs; empty when access is open. Never logged.
+     * @param tlsCertFile PEM certificate chain; empty for plain HTTP
+     * @param tlsKeyFile  PEM private key (PKCS#8); empty for plain HTTP
+     */
+    public record Access(String authToken, String tlsCertFile, String tlsKeyFile) {
+        public boolean tls() {
+            return !tlsCertFile.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Access[authToken=" + (authToken.isEmpty() ? "" : "<set>") + ", tlsCertFile=" + tlsCertFile
+                    + ", tlsKeyFile=" + tlsKeyFile + "]";
+        }
+    }
 
     /** True when REDIS_ADDR is {@code none}: no write-behind, no warm restart. */
     public boolean redisDisabled() {
@@ -115,7 +147,10 @@ public record Config(
                 r.url(Setting.PUBLIC_URL),
                 maxSeries(r, detector),
                 r.longValue(Setting.SERIES_TTL_MS, 0, 365L * 86_400_000),
-                r.raw(Setting.SERIES_RULES_FILE).trim());
+                r.raw(Setting.SERIES_RULES_FILE).trim(),
+                new Labelled(r.names(Setting.SOURCE_LABELS), r.names(Setting.OTLP_SOURCE_ATTRIBUTES),
+                        r.integer(Setting.MAX_DECOMPRESSED_BYTES, 1024, 1 << 30)),
+                access(r));
     }
 
     /** {@code MAX_SERIES}, where {@code auto} is what the detector's memory per series allows (README). */
@@ -135,6 +170,27 @@ public record Config(
             case ZSCORE -> 300_000; // 696 bytes each: 199 MiB
             case ROBUST -> 32_000;  // 7,800 bytes each: 238 MiB
         };
+    }
+
+    private static Access access(Reader r) {
+        String token = r.raw(Setting.AUTH_TOKEN);
+        if (token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new ConfigException(Setting.AUTH_TOKEN, "<hidden>", "must be printable ASCII without spaces");
+        }
+        String cert = r.raw(Setting.TLS_CERT_FILE).trim();
+        String key = r.raw(Setting.TLS_KEY_FILE).trim();
+        if (cert.isEmpty() != key.isEmpty()) {
+            Setting missing = cert.isEmpty() ? Setting.TLS_CERT_FILE : Setting.TLS_KEY_FILE;
+            throw new ConfigException(missing, "", "must be set together with "
+                    + (cert.isEmpty() ? Setting.TLS_KEY_FILE : Setting.TLS_CERT_FILE));
+        }
+        for (String file : new String[]{cert, key}) {
+            if (!file.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+                throw new ConfigException(file == cert ? Setting.TLS_CERT_FILE : Setting.TLS_KEY_FILE, file,
+                        "is not a readable file");
+            }
+        }
+        return new Access(token, cert, key);
     }
 
     private static <T extends Comparable<T>> T parse(Setting s, String shown, String text, Function<String, T> parser,
@@ -168,6 +224,16 @@ public record Config(
         long longValue(Setting s, long min, long max) {
             String v = raw(s);
             return parse(s, v, v, Long::parseLong, min, max);
+        }
+
+        /** A comma-separated list of label names, at least one, none empty. */
+        java.util.List<String> names(Setting s) {
+            String v = raw(s);
+            java.util.List<String> names = Arrays.stream(v.split(",", -1)).map(String::trim).toList();
+            if (names.stream().anyMatch(n -> n.isEmpty() || n.length() > 128)) {
+                throw new ConfigException(s, v, "expected names separated by commas");
+            }
+            return names;
         }
 
         double decimal(Setting s, double min, double max) {

@@ -36,7 +36,13 @@ public enum Setting {
     ALERT_RESEND_MS("30000", "a firing alert is sent again this often"),
     ALERT_RESOLVE_MS("300000", "an alert is resolved after this long without an anomaly of its series"),
     ALERT_QUEUE_CAPACITY("10000", "anomalies waiting for the alert sender; when full, new ones are dropped and counted"),
-    PUBLIC_URL("", "this service's address in alert links (generatorURL); empty: http://<host name>:<SERVER_PORT>");
+    PUBLIC_URL("", "this service's address in alert links (generatorURL); empty: http://<host name>:<SERVER_PORT>"),
+    SOURCE_LABELS("instance,job", "remote write: labels whose value is a series' source, first present wins; left out of the metric name"),
+    OTLP_SOURCE_ATTRIBUTES("service.instance.id,host.name,service.name", "OTLP: resource attributes whose value is the source, first present wins"),
+    MAX_DECOMPRESSED_BYTES("33554432", "largest remote write or OTLP body once inflated (snappy's declared length, gzip's output); larger ones get 413"),
+    AUTH_TOKEN("", "when set, every POST and DELETE needs Authorization: Bearer <token>, else 401 (never logged or reported)"),
+    TLS_CERT_FILE("", "PEM certificate chain: with TLS_KEY_FILE, serve HTTPS instead of HTTP"),
+    TLS_KEY_FILE("", "PEM private key (PKCS#8) of TLS_CERT_FILE");
 
     private final String defaultValue;
     private final String description;

@@ -11,6 +11,8 @@ import java.util.Arrays;
  */
 public enum Route {
     INGEST("/metrics-data", HttpMethod.POST, true),
+    REMOTE_WRITE("/api/v1/write", HttpMethod.POST, true),
+    OTLP_METRICS("/v1/metrics", HttpMethod.POST, true),
     ANALYZE("/analyze", HttpMethod.GET, false),
     STATS("/stats", HttpMethod.GET, false),
     HEALTH("/health", HttpMethod.GET, false),

@@ -39,14 +39,16 @@ final class Router extends ChannelInboundHandlerAdapter {
     private static final Log.Limited ERRORS = Log.limited(1_000);
     private final Supplier<? extends RouteHandler>[] factories; // by Route ordinal
     private final Drain drain;
+    private final BearerAuth auth;
     // All fields below: owned by the connection's event loop.
     private final RouteHandler[] handlers = new RouteHandler[Route.values().length]; // made on first use
     private Exchange exchange;
     private RouteHandler current; // receives the body of the request being read, or null
 
-    Router(Supplier<? extends RouteHandler>[] factories, Drain drain) {
+    Router(Supplier<? extends RouteHandler>[] factories, Drain drain, BearerAuth auth) {
         this.factories = factories;
         this.drain = drain;
+        this.auth = auth;
     }
 
     /** The table as the router reads it: a factory per route ordinal; every route but OTHER must have one. */
@@ -110,6 +112,10 @@ final class Router extends ChannelInboundHandlerAdapter {
                     .raw('}').buffer());
             r.headers().set(HttpHeaderNames.ALLOW, route.method().name());
             exchange.send(r);
+            return;
+        }
+        if (!auth.permits(route, req)) {
+            exchange.send(BearerAuth.refusal(exchange)); // the body that follows is dropped unread
             return;
         }
         RouteHandler h = handler(route);

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -17,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection, in order. Before the codec, on bytes: connection limit (503), write
+ * The pipeline of a client connection, in order. Before the codec, on bytes: connection limit (503), TLS when
+ * configured ({@link Tls}), write
  * batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined replies leave in one syscall),
  * idle timeout, request deadline (408 to slow clients). The HTTP/1.1 codec with bounded line, header and chunk
  * sizes. After it, on HTTP messages: {@link ReadGate} (in-order replies, back-pressure), {@link RequestAccounting}
  * (every reply counted), {@link KeepAlive} (close or keep, drain), {@link MalformedRequests} (400/414/431),
- * {@code Expect: 100-continue} with the body limit (413), and the {@link Router} to the route handlers.
+ * {@code Expect: 100-continue} with the body limit (413), and the {@link Router} to the route handlers (401 from
+ * {@link BearerAuth} first, on routes that change state).
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Longest request line. */
@@ -35,8 +38,13 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Drain drain;
     private final ConnectionLimiter limiter;
     private final Supplier<? extends RouteHandler>[] routes;
+    private final BearerAuth auth;
+    private final SslContext tls; // null for plain HTTP
 
-    /** @param routes the route table: a handler factory for every {@link Route} but {@link Route#OTHER} */
+    /**
+     * @param routes the route table: a handler factory for every {@link Route} but {@link Route#OTHER}
+     * @throws IllegalArgumentException when {@code TLS_CERT_FILE} or {@code TLS_KEY_FILE} cannot be loaded
+     */
     public ServerInitializer(Config config, HttpMetrics metrics, Drain drain,
                              Map<Route, ? extends Supplier<? extends RouteHandler>> routes) {
         this.config = config;
@@ -44,12 +52,17 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.drain = drain;
         this.limiter = new ConnectionLimiter(metrics, config.maxConnections());
         this.routes = Router.table(routes);
+        this.auth = BearerAuth.of(config.access().authToken());
+        this.tls = config.access().tls() ? Tls.serverContext(config.access()) : null;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("limit", limiter);
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         // reader-idle only: watching writes too would wrap every reply's void promise in a new one plus a listener
         p.addLast("idle", new IdleStateHandler(config.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
@@ -65,7 +78,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("keepAlive", new KeepAlive(drain));
         p.addLast("malformed", MalformedRequests.INSTANCE);
         p.addLast("continue", new BodyLimitContinueHandler(config.maxBodyBytes()));
-        p.addLast("router", new Router(routes, drain));
+        p.addLast("router", new Router(routes, drain, auth));
     }
 
     /** Closes a connection that has been idle for {@code IDLE_TIMEOUT_MS}. */

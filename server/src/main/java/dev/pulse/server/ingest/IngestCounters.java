@@ -1,6 +1,7 @@
 package dev.pulse.server.ingest;
 
 import dev.pulse.protocol.event.DecodeError;
+import dev.pulse.protocol.labelled.Skip;
 import dev.pulse.protocol.reply.PrometheusTextWriter;
 import dev.pulse.server.metrics.MetricFamilies;
 
@@ -34,6 +35,18 @@ public final class IngestCounters implements MetricFamilies {
     private final LongAdder anomalies = new LongAdder();
     private final LongAdder[] decodeRejections = adders(DecodeError.values().length);
     private final LongAdder[] otherRejections = adders(Rejection.values().length);
+    private final LongAdder[] samplesSkipped = adders(Skip.values().length);
+
+    /** Samples of labelled data (remote write, OTLP) not applied, by reason. */
+    public void samplesSkipped(Skip reason, long n) {
+        if (n > 0) {
+            samplesSkipped[reason.ordinal()].add(n);
+        }
+    }
+
+    public long samplesSkippedCount(Skip reason) {
+        return samplesSkipped[reason.ordinal()].sum();
+    }
 
     public void eventsApplied(int n, int anomaliesFlagged) {
         events.add(n);
@@ -86,6 +99,11 @@ public final class IngestCounters implements MetricFamilies {
         }
         for (Rejection r : Rejection.values()) {
             out.sample("events_rejected_total").label(true, "reason", r.label()).value(true, rejectedCount(r));
+        }
+        out.family("samples_skipped_total", "counter",
+                "Samples of remote write and OTLP requests not applied (the rest of each request was), by reason.");
+        for (Skip r : Skip.values()) {
+            out.sample("samples_skipped_total").label(true, "reason", r.label()).value(true, samplesSkippedCount(r));
         }
     }
 

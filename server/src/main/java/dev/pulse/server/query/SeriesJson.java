@@ -26,6 +26,9 @@ public final class SeriesJson {
                     .raw(',').key("threshold").number(spec.threshold())
                     .raw(',').key("min_samples").number(spec.minSamples());
         }
+        if (s.kind() != Series.PLAIN) {
+            w.raw(',').key("kind").string(s.kind() == Series.RATE ? "rate" : "value");
+        }
         w.raw('}');
     }
 }

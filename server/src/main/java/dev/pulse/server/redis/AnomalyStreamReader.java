@@ -57,15 +57,18 @@ final class AnomalyStreamReader {
                 });
     }
 
-    /** One request's answer, built as the stream is read. */
+    /**
+     * One request's answer, built as the stream is read: each page of the stream is added by the Lettuce thread
+     * that completed its read, one after the other (each read is issued when the previous one is added).
+     */
     private static final class Page {
         private final String source;
         private final int limit;
         private final ByteBuf buf = Unpooled.buffer(1024);
         private final JsonWriter w = new JsonWriter().target(buf);
-        private int found;
-        private long scanned;
-        private String next;
+        private int found;      // entries written so far
+        private long scanned;   // stream entries looked at so far
+        private String next;    // id of the last entry looked at: the cursor of the answer
 
         Page(String source, int limit, String since) {
             this.source = source;

@@ -87,6 +87,18 @@ public final class WriteBehindQueue implements BatchListener {
         }
     }
 
+    @Override
+    public void valuesApplied(Series[] applied, double[] appliedValues, double[] appliedTimes, int count) {
+        synchronized (this) {
+            if (rejectWhenFull) {
+                reserved -= count;
+            }
+            for (int i = 0; i < count; i++) {
+                put(applied[i], appliedValues[i], appliedTimes[i]);
+            }
+        }
+    }
+
     /** Enqueues one value; the caller holds the monitor. */
     private void put(Series s, double value, double ts) {
         if (tail - head == capacity) {

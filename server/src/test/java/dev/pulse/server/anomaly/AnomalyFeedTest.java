@@ -139,4 +139,23 @@ class AnomalyFeedTest {
             assertEquals(3, redis.commands().xlen("metrics:anomalies"));
         }
     }
+
+    @Test
+    void anomaliesFlaggedWhileRedisIsDownReachTheStreamOnceItReturns() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            spike(server, "web-1", "cpu", 500, 1_700_000_100L);
+            Await.until("the first anomaly in the stream", () -> redis.commands().xlen("metrics:anomalies") == 1);
+            redis.stop();
+            assertEquals(503, server.get("/anomalies").statusCode(), "the shared log cannot be read without Redis");
+            spike(server, "web-2", "cpu", 500, 1_700_000_200L);
+            redis.start();
+            Await.until("the anomaly flagged during the outage in the stream", () -> {
+                HttpResponse<String> r = server.get("/anomalies");
+                return r.statusCode() == 200 && JSON.readTree(r.body()).get("anomalies").size() == 2;
+            });
+            assertEquals(List.of("web-1/cpu", "web-2/cpu"), names(get(server, "")));
+            assertEquals(2, redis.commands().xlen("metrics:anomalies"), "each anomaly once");
+        }
+    }
 }

@@ -12,7 +12,12 @@ public final class Await {
 
     /** Polls {@code condition} until it holds; fails after 20 s saying what was awaited. */
     public static void until(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        until(what, TIMEOUT_MS, condition);
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code timeoutMs} (a real external program's pace). */
+    public static void until(String what, long timeoutMs, Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.call()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -1,0 +1,382 @@
+package dev.pulse.protocol.remote;
+
+import dev.pulse.protocol.labelled.DecodeResult;
+import dev.pulse.protocol.labelled.LabelledBatch;
+import dev.pulse.protocol.labelled.Skip;
+import dev.pulse.protocol.proto.ProtoReader;
+
+import static dev.pulse.protocol.proto.ProtoReader.LEN;
+import static dev.pulse.protocol.proto.ProtoReader.I64;
+import static dev.pulse.protocol.proto.ProtoReader.VARINT;
+
+/**
+ * Decoder of Prometheus remote write 1.0 bodies: snappy block, then a {@code prometheus.WriteRequest} read field
+ * by field into a {@link LabelledBatch}, without generated classes and without an object per sample or series.
+ *
+ * <p>Steps: the length snappy declares is checked against {@code maxDecompressedBytes} before anything is
+ * allocated ({@link DecodeResult#TOO_LARGE}); the block is inflated into a buffer reused across requests; the
+ * protobuf is read with {@link ProtoReader}. A series is judged {@link LabelledBatch#CUMULATIVE} when its name ends
+ * in {@code _total}, {@code _count}, {@code _sum} or {@code _bucket}, or when the request's metadata types its
+ * name as a counter. NaN, infinite values and stale markers are counted and dropped here, as are native histogram
+ * samples (unsupported) and series over the label limits (bad names).
+ *
+ * <p>Unknown fields are skipped; a known field with the wrong wire type, a truncated message or a length past its
+ * end makes the whole body {@link DecodeResult#MALFORMED} and leaves the batch empty.
+ *
+ * <p>Not thread-safe: one instance per event loop.
+ */
+public final class RemoteWriteDecoder {
+    /** The bit pattern Prometheus writes as a staleness marker. */
+    public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+    /** Most counter names remembered from one request's metadata. */
+    public static final int MAX_METADATA = 4096;
+
+    private static final byte[] NAME_LABEL = "__name__".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[][] COUNTER_SUFFIXES = {
+            "_total".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "_count".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "_sum".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "_bucket".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+    private static final int METRIC_TYPE_COUNTER = 1;
+
+    private final LabelledBatch batch;
+    private final ProtoReader in = new ProtoReader();
+    private final long maxDecompressedBytes;
+
+    // All fields below: owned by the decoding event loop.
+    private int[] counterOff = new int[16];
+    private int[] counterLen = new int[16];
+    private int counters;
+    private String message;
+
+    public RemoteWriteDecoder(LabelledBatch batch, long maxDecompressedBytes) {
+        this.batch = batch;
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    public LabelledBatch batch() {
+        return batch;
+    }
+
+    /** Why the last decode failed. */
+    public String message() {
+        return message;
+    }
+
+    /** Decodes a snappy-compressed {@code WriteRequest}. */
+    public DecodeResult decode(byte[] body, int off, int len) {
+        batch.clear(false);
+        message = null;
+        long declared = Snappy.declaredLength(body, off, len);
+        if (declared == Snappy.MALFORMED) {
+            message = "the body is not snappy-compressed: its length header is not valid";
+            return DecodeResult.MALFORMED;
+        }
+        if (declared > maxDecompressedBytes) {
+            message = "the body declares " + declared + " bytes uncompressed, over the limit of "
+                    + maxDecompressedBytes + " (MAX_DECOMPRESSED_BYTES)";
+            return DecodeResult.TOO_LARGE;
+        }
+        int n = (int) declared;
+        byte[] plain = batch.rawArea(n); // labels then point into the message itself: nothing is copied per label
+        String problem = Snappy.decompress(body, off, len, plain, n);
+        if (problem != null) {
+            batch.clear(false);
+            message = "the body is not valid snappy: " + problem;
+            return DecodeResult.MALFORMED;
+        }
+        return decodeInPlace(n);
+    }
+
+    /** Decodes an uncompressed {@code WriteRequest} in {@code buf[off, off+len)}. */
+    public DecodeResult decodeMessage(byte[] buf, int off, int len) {
+        batch.clear(false);
+        message = null;
+        System.arraycopy(buf, off, batch.rawArea(len), 0, len);
+        return decodeInPlace(len);
+    }
+
+    /** Decodes the message the batch's arena starts with. */
+    private DecodeResult decodeInPlace(int len) {
+        counters = 0;
+        ProtoReader r = in;
+        r.reset(batch.bytes(), 0, len);
+        try {
+            while (r.more()) {
+                int tag = r.tag();
+                switch (ProtoReader.field(tag)) {
+                    case 1 -> {
+                        r.expect(tag, LEN);
+                        timeSeries(r.length());
+                    }
+                    case 3 -> {
+                        r.expect(tag, LEN);
+                        metadata(r.length());
+                    }
+                    default -> r.skip(tag);
+                }
+            }
+        } catch (ProtoReader.Malformed e) {
+            batch.clear(false);
+            message = "the body is not a valid WriteRequest: " + r.problem() + " at byte " + r.problemOffset();
+            return DecodeResult.MALFORMED;
+        }
+        if (counters > 0) {
+            applyMetadata();
+        }
+        return DecodeResult.OK;
+    }
+
+    private void timeSeries(int length) {
+        ProtoReader r = in;
+        LabelledBatch b = batch;
+        int outer = r.push(length);
+        int seriesMark = b.seriesCount();
+        int labelMark = b.labelMark();
+        int sampleMark = b.sampleCount();
+        int arenaMark = b.arenaEnd();
+        int s = b.beginSeries(LabelledBatch.NO_GROUP);
+        boolean bad = false;
+        int labels = 0;
+        while (r.more()) {
+            int tag = r.tag();
+            switch (ProtoReader.field(tag)) {
+                case 1 -> {
+                    r.expect(tag, LEN);
+                    labels++;
+                    bad |= !label(s, r.length(), bad || labels > LabelledBatch.MAX_LABELS);
+                }
+                case 2 -> {
+                    r.expect(tag, LEN);
+                    sample(r.length());
+                }
+                case 4 -> {
+                    r.expect(tag, LEN);
+                    r.skipBytes(r.length());
+                    b.skip(Skip.UNSUPPORTED_TYPE, 1);
+                }
+                default -> r.skip(tag);
+            }
+        }
+        r.pop(outer);
+        int kept = b.sampleCount() - sampleMark;
+        if (bad || b.nameLength(s) == 0) {
+            b.skip(Skip.BAD_NAME, kept);
+            b.rewind(seriesMark, labelMark, sampleMark, arenaMark);
+        } else if (kept == 0) {
+            b.rewind(seriesMark, labelMark, sampleMark, arenaMark);
+        } else {
+            b.setSeriesLabels(s, labelMark, b.labelMark());
+            if (isCounterName(b.bytes(), b.nameOffset(s), b.nameLength(s))) {
+                b.setKind(s, LabelledBatch.CUMULATIVE);
+            }
+        }
+    }
+
+    /** Reads one label; returns false when it makes the series unusable. With {@code discard} it is only read. */
+    private boolean label(int s, int length, boolean discard) {
+        ProtoReader r = in;
+        byte[] buf = r.buffer();
+        int p = r.position();
+        // the usual encoding, name then value with one-byte lengths, is read directly; anything else field by field
+        if (!discard && length >= 4 && buf[p] == 0x0a) {
+            int keyLen = buf[p + 1];
+            int v = p + 2 + keyLen;
+            if (keyLen > 0 && v + 2 <= p + length && buf[v] == 0x12) {
+                int valueLen = buf[v + 1];
+                if (valueLen >= 0 && v + 2 + valueLen == p + length) {
+                    r.skipBytes(length);
+                    if (valueLen > 0) {
+                        batch.addLabel(p + 2, keyLen, v + 2, valueLen);
+                        if (keyLen == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
+                            batch.setName(s, v + 2, valueLen);
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        int outer = r.push(length);
+        int keyAt = -1;
+        int keyLen = 0;
+        int valueAt = -1;
+        int valueLen = 0;
+        while (r.more()) {
+            int tag = r.tag();
+            int field = ProtoReader.field(tag);
+            if (field == 1 || field == 2) {
+                r.expect(tag, LEN);
+                int n = r.length();
+                if (field == 1) {
+                    keyAt = r.position();
+                    keyLen = n;
+                } else {
+                    valueAt = r.position();
+                    valueLen = n;
+                }
+                r.skipBytes(n);
+            } else {
+                r.skip(tag);
+            }
+        }
+        r.pop(outer);
+        if (discard) {
+            return false;
+        }
+        if (keyLen == 0 || keyLen > LabelledBatch.MAX_STRING_BYTES || valueLen > LabelledBatch.MAX_STRING_BYTES) {
+            return false;
+        }
+        if (valueLen == 0) {
+            return true; // an empty label is the same as no label
+        }
+        LabelledBatch b = batch;
+        b.addLabel(keyAt, keyLen, valueAt, valueLen); // the message is the start of the batch's arena
+        if (keyLen == NAME_LABEL.length && isNameLabel(buf, keyAt)) {
+            b.setName(s, valueAt, valueLen);
+        }
+        return true;
+    }
+
+    private void sample(int length) {
+        ProtoReader r = in;
+        long bits = 0;
+        long time = 0;
+        byte[] buf = r.buffer();
+        int p = r.position();
+        // the usual encoding, value then a timestamp of six bytes, is read directly; anything else field by field
+        if (length == 16 && buf[p] == 0x09 && buf[p + 9] == 0x10 && buf[p + 15] >= 0) {
+            bits = (buf[p + 1] & 0xffL) | (buf[p + 2] & 0xffL) << 8 | (buf[p + 3] & 0xffL) << 16
+                    | (buf[p + 4] & 0xffL) << 24 | (buf[p + 5] & 0xffL) << 32 | (buf[p + 6] & 0xffL) << 40
+                    | (buf[p + 7] & 0xffL) << 48 | (buf[p + 8] & 0xffL) << 56;
+            for (int i = 0; i < 6; i++) {
+                time |= (long) (buf[p + 10 + i] & 0x7f) << (7 * i);
+            }
+            boolean continued = true;
+            for (int i = 0; i < 5; i++) {
+                continued &= buf[p + 10 + i] < 0;
+            }
+            if (continued) {
+                r.skipBytes(length);
+                accept(bits, time);
+                return;
+            }
+            time = 0;
+            bits = 0;
+        }
+        int outer = r.push(length);
+        while (r.more()) {
+            int tag = r.tag();
+            switch (ProtoReader.field(tag)) {
+                case 1 -> {
+                    r.expect(tag, I64);
+                    bits = r.fixed64();
+                }
+                case 2 -> {
+                    r.expect(tag, VARINT);
+                    time = r.varint();
+                }
+                default -> r.skip(tag);
+            }
+        }
+        r.pop(outer);
+        accept(bits, time);
+    }
+
+    private void accept(long bits, long time) {
+        double value = Double.longBitsToDouble(bits);
+        if (bits == STALE_NAN_BITS) {
+            batch.skip(Skip.STALE, 1);
+        } else if (Double.isNaN(value) || Double.isInfinite(value)) {
+            batch.skip(Skip.NAN, 1);
+        } else {
+            batch.addSample(time, value);
+        }
+    }
+
+    private void metadata(int length) {
+        ProtoReader r = in;
+        int outer = r.push(length);
+        long type = 0;
+        int nameAt = 0;
+        int nameLen = 0;
+        while (r.more()) {
+            int tag = r.tag();
+            switch (ProtoReader.field(tag)) {
+                case 1 -> {
+                    r.expect(tag, VARINT);
+                    type = r.varint();
+                }
+                case 2 -> {
+                    r.expect(tag, LEN);
+                    nameLen = r.length();
+                    nameAt = r.position();
+                    r.skipBytes(nameLen);
+                }
+                case 4, 5 -> {
+                    r.expect(tag, LEN);
+                    r.skipBytes(r.length());
+                }
+                default -> r.skip(tag);
+            }
+        }
+        r.pop(outer);
+        if (type == METRIC_TYPE_COUNTER && nameLen > 0 && counters < MAX_METADATA) {
+            if (counters == counterOff.length) {
+                counterOff = java.util.Arrays.copyOf(counterOff, counters * 2);
+                counterLen = java.util.Arrays.copyOf(counterLen, counters * 2);
+            }
+            counterOff[counters] = nameAt;
+            counterLen[counters] = nameLen;
+            counters++;
+        }
+    }
+
+    /** Series whose name the request's metadata types as a counter are judged by their rate. */
+    private void applyMetadata() {
+        LabelledBatch b = batch;
+        byte[] names = in.buffer();
+        byte[] arena = b.bytes();
+        for (int s = 0, n = b.seriesCount(); s < n; s++) {
+            if (b.kind(s) != LabelledBatch.VALUE) {
+                continue;
+            }
+            int off = b.nameOffset(s);
+            int len = b.nameLength(s);
+            for (int c = 0; c < counters; c++) {
+                if (counterLen[c] == len
+                        && java.util.Arrays.equals(names, counterOff[c], counterOff[c] + len, arena, off, off + len)) {
+                    b.setKind(s, LabelledBatch.CUMULATIVE);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean isNameLabel(byte[] b, int at) {
+        for (int i = 0; i < NAME_LABEL.length; i++) {
+            if (b[at + i] != NAME_LABEL[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isCounterName(byte[] b, int off, int len) {
+        for (byte[] suffix : COUNTER_SUFFIXES) {
+            int n = suffix.length;
+            if (len > n && endsWith(b, off + len, suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean endsWith(byte[] b, int end, byte[] suffix) {
+        for (int i = suffix.length - 1, p = end - 1; i >= 0; i--, p--) {
+            if (b[p] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.pulse.protocol.remote;
+
+import dev.pulse.protocol.labelled.Allocation;
+import dev.pulse.protocol.labelled.Batches;
+import dev.pulse.protocol.labelled.DecodeResult;
+import dev.pulse.protocol.labelled.LabelledBatch;
+import dev.pulse.protocol.labelled.Skip;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RemoteWriteDecoderTest {
+    private static final long LIMIT = 32 << 20;
+
+    private final RemoteWriteDecoder decoder = new RemoteWriteDecoder(new LabelledBatch(), LIMIT);
+
+    private String decode(byte[] message) throws IOException {
+        byte[] body = org.xerial.snappy.Snappy.compress(message);
+        DecodeResult r = decoder.decode(body, 0, body.length);
+        return r == DecodeResult.OK ? Batches.describe(decoder.batch()) : r + ": " + decoder.message();
+    }
+
+    private static String[] labels(String... pairs) {
+        return pairs;
+    }
+
+    @Test
+    void decodesSeriesLabelsAndSamples() throws IOException {
+        byte[] m = new WriteRequestWriter()
+                .series(labels("__name__", "node_load1", "instance", "web-1:9100", "job", "node"),
+                        new long[]{1000, 2000}, new double[]{0.5, 0.75})
+                .series(labels("__name__", "http_requests_total", "code", "200", "job", "api"),
+                        new long[]{1500}, new double[]{42})
+                .toByteArray();
+        assertEquals("value node_load1{__name__=node_load1,instance=web-1:9100,job=node} 1000=0.5 2000=0.75; "
+                + "cumulative http_requests_total{__name__=http_requests_total,code=200,job=api} 1500=42.0", decode(m));
+    }
+
+    @Test
+    void judgesCounterSuffixesAndCounterMetadataAsCumulative() throws IOException {
+        WriteRequestWriter w = new WriteRequestWriter();
+        for (String name : new String[]{"a_total", "b_count", "c_sum", "d_bucket", "e_totals", "_total", "requests"}) {
+            w.series(labels("__name__", name), new long[]{1}, new double[]{1});
+        }
+        w.metadata(1, "requests").metadata(2, "e_totals");
+        String d = decode(w.toByteArray());
+        assertEquals("cumulative a_total{__name__=a_total} 1=1.0; cumulative b_count{__name__=b_count} 1=1.0; "
+                + "cumulative c_sum{__name__=c_sum} 1=1.0; cumulative d_bucket{__name__=d_bucket} 1=1.0; "
+                + "value e_totals{__name__=e_totals} 1=1.0; value _total{__name__=_total} 1=1.0; "
+                + "cumulative requests{__name__=requests} 1=1.0", d);
+    }
+
+    @Test
+    void countsNanAndStaleMarkersAndKeepsTheRest() throws IOException {
+        byte[] m = new WriteRequestWriter()
+                .series(labels("__name__", "up"), new long[]{1, 2, 3, 4, 5},
+                        new double[]{1, Double.longBitsToDouble(RemoteWriteDecoder.STALE_NAN_BITS), Double.NaN,
+                                Double.POSITIVE_INFINITY, 0})
+                .series(labels("__name__", "gone"), new long[]{1},
+                        new double[]{Double.longBitsToDouble(RemoteWriteDecoder.STALE_NAN_BITS)})
+                .toByteArray();
+        assertEquals("value up{__name__=up} 1=1.0 5=0.0 | nan=2, stale=2", decode(m));
+    }
+
+    @Test
+    void skipsSeriesOverTheLabelLimitsAndKeepsTheOthers() throws IOException {
+        String[] many = new String[2 + 2 * 10_000];
+        many[0] = "__name__";
+        many[1] = "wide";
+        for (int i = 1; i <= 10_000; i++) {
+            many[2 * i] = "l" + i;
+            many[2 * i + 1] = "v";
+        }
+        char[] mib = new char[1 << 20];
+        Arrays.fill(mib, 'x');
+        byte[] m = new WriteRequestWriter()
+                .series(many, new long[]{1, 2}, new double[]{1, 2})
+                .series(labels("__name__", "long", "path", new String(mib)), new long[]{1}, new double[]{1})
+                .series(labels("job", "nameless"), new long[]{1}, new double[]{1})
+                .series(labels("__name__", "fine"), new long[]{1}, new double[]{1})
+                .toByteArray();
+        assertEquals("value fine{__name__=fine} 1=1.0 | bad_name=4", decode(m));
+    }
+
+    @Test
+    void countsNativeHistogramsAsUnsupported() throws IOException {
+        // TimeSeries{labels: __name__=h, histograms: [{}]} written by hand: field 4, empty message
+        byte[] series = {0x0a, 0x0d, 0x0a, 0x08, '_', '_', 'n', 'a', 'm', 'e', '_', '_', 0x12, 0x01, 'h', 0x22, 0x00};
+        byte[] m = new byte[series.length + 2];
+        m[0] = 0x0a;
+        m[1] = (byte) series.length;
+        System.arraycopy(series, 0, m, 2, series.length);
+        assertEquals(" | unsupported_type=1", decode(m));
+    }
+
+    @Test
+    void refusesWhatIsNotSnappy() {
+        byte[] body = "{\"this\": \"is json\"}".getBytes();
+        assertEquals(DecodeResult.MALFORMED, decoder.decode(body, 0, body.length));
+        assertEquals("the body is not valid snappy: copy from before the start", decoder.message());
+        assertEquals(DecodeResult.MALFORMED, decoder.decode(new byte[0], 0, 0));
+    }
+
+    @Test
+    void refusesTruncatedProtobufAndLeavesTheBatchEmpty() throws IOException {
+        byte[] m = new WriteRequestWriter()
+                .series(labels("__name__", "a"), new long[]{1}, new double[]{1})
+                .series(labels("__name__", "b"), new long[]{1}, new double[]{1})
+                .toByteArray();
+        for (int cut = 1; cut < m.length; cut++) {
+            byte[] body = org.xerial.snappy.Snappy.compress(Arrays.copyOf(m, cut));
+            DecodeResult r = decoder.decode(body, 0, body.length);
+            if (r == DecodeResult.OK) { // a cut right after the first series is a valid request of one series
+                assertEquals("value a{__name__=a} 1=1.0", Batches.describe(decoder.batch()), "cut " + cut);
+            } else {
+                assertEquals(DecodeResult.MALFORMED, r, "cut " + cut);
+                assertTrue(decoder.message().startsWith("the body is not a valid WriteRequest: "), decoder.message());
+                assertEquals(0, decoder.batch().seriesCount());
+            }
+        }
+    }
+
+    @Test
+    void refusesAKnownFieldWithTheWrongWireType() throws IOException {
+        // WriteRequest.timeseries (1) sent as a varint
+        assertEquals("MALFORMED: the body is not a valid WriteRequest: field 1 has wire type 0, expected 2 at byte 1",
+                decode(new byte[]{0x08, 0x01}));
+        // Sample.value (1) sent as a varint inside a series
+        byte[] sample = {0x08, 0x05};
+        byte[] series = {0x12, (byte) sample.length, sample[0], sample[1]};
+        byte[] m = {0x0a, (byte) series.length, series[0], series[1], series[2], series[3]};
+        assertEquals("MALFORMED: the body is not a valid WriteRequest: field 1 has wire type 0, expected 1 at byte 5",
+                decode(m));
+    }
+
+    @Test
+    void skipsUnknownFields() throws IOException {
+        byte[] known = new WriteRequestWriter().series(labels("__name__", "a"), new long[]{7}, new double[]{2}).toByteArray();
+        byte[] m = new byte[known.length + 10];
+        m[0] = (byte) (9 << 3); // field 9, varint 1
+        m[1] = 1;
+        m[2] = (byte) (10 << 3 | 5); // field 10, fixed32
+        m[7] = (byte) (11 << 3 | 2); // field 11, 1 byte
+        m[8] = 1;
+        System.arraycopy(known, 0, m, 10, known.length);
+        assertEquals("value a{__name__=a} 7=2.0", decode(m));
+    }
+
+    @Test
+    void refusesADeclaredFourGibibytesWithoutAllocatingThem() {
+        byte[] body = new byte[20];
+        body[0] = (byte) 0xff;
+        body[1] = (byte) 0xff;
+        body[2] = (byte) 0xff;
+        body[3] = (byte) 0xff;
+        body[4] = 0x0f;
+        RemoteWriteDecoder d = new RemoteWriteDecoder(new LabelledBatch(), Long.MAX_VALUE);
+        DecodeResult[] r = new DecodeResult[1];
+        long allocated = Allocation.bytes(() -> r[0] = d.decode(body, 0, body.length));
+        assertEquals(DecodeResult.MALFORMED, r[0]); // even with no limit, the block is refused before its buffer
+        assertTrue(allocated < 1 << 20, "allocated " + allocated);
+
+        allocated = Allocation.bytes(() -> r[0] = decoder.decode(body, 0, body.length));
+        assertEquals(DecodeResult.TOO_LARGE, r[0]);
+        assertEquals("the body declares 4294967295 bytes uncompressed, over the limit of 33554432 (MAX_DECOMPRESSED_BYTES)",
+                decoder.message());
+        assertTrue(allocated < 1 << 20, "allocated " + allocated);
+    }
+
+    @Test
+    void allocatesNothingPerSampleOnceWarm() throws IOException {
+        WriteRequestWriter w = new WriteRequestWriter();
+        for (int i = 0; i < 1000; i++) {
+            w.series(labels("__name__", "m_total", "instance", "host-" + (i % 10), "path", "/p" + i),
+                    new long[]{i}, new double[]{i});
+        }
+        byte[] body = org.xerial.snappy.Snappy.compress(w.toByteArray());
+        for (int i = 0; i < 200; i++) {
+            decoder.decode(body, 0, body.length);
+        }
+        long allocated = Allocation.bytes(() -> {
+            for (int i = 0; i < 100; i++) {
+                decoder.decode(body, 0, body.length);
+            }
+        });
+        assertEquals(1000, decoder.batch().seriesCount());
+        assertTrue(allocated < 100 * 1000, "allocated " + allocated + " bytes for 100,000 samples");
+        assertEquals(0, decoder.batch().skipped(Skip.BAD_NAME));
+    }
+}
