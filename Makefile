@@ -24,10 +24,12 @@ test: ## run every test
 bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
 	$(JAVA) -jar $(PERF_JAR) $(BENCH_ARGS)
 
-eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores and synthetic check of each DETECTOR, through the HTTP API; writes results/nab/
-	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.NabEval --detectors zscore,robust --via both --server-jar $(SERVER_JAR) --out results/nab $(EVAL_ARGS)
-	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.SyntheticCheck --detectors zscore,robust > results/nab/synthetic.md
+eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores, synthetic check and labelled stream families of each DETECTOR; writes results/nab/
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.NabEval --detectors zscore,robust,pervalue --via both --server-jar $(SERVER_JAR) --out results/nab $(EVAL_ARGS)
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.SyntheticCheck --detectors zscore,robust,pervalue > results/nab/synthetic.md
 	cat results/nab/synthetic.md
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.stream.FamilyCheck --detectors zscore,robust,pervalue > results/nab/families.md
+	grep 'families meet' results/nab/families.md
 
 clean:
 	$(MVN) clean

@@ -5,5 +5,7 @@ public enum DetectorKind {
     /** The contract's rule: |z| over the rolling window above ZSCORE_THRESHOLD. */
     ZSCORE,
     /** A streaming detector tuned on labelled data; see EVALUATION.md. */
-    ROBUST
+    ROBUST,
+    /** The robust detector's rules plus a per-value outlier rule that never learns spikes; see EVALUATION.md. */
+    PERVALUE
 }

@@ -20,6 +20,7 @@ public final class Detectors {
         return switch (kind) {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
             case ROBUST -> () -> new RobustDetector(windowSize, minSamples);
+            case PERVALUE -> () -> new PerValueDetector(windowSize, minSamples);
         };
     }
 }

@@ -1,0 +1,223 @@
+package dev.pulse.perf.stream;
+
+import dev.pulse.perf.nab.NabFile;
+import dev.pulse.perf.nab.OfflineReplay;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Scores a detector, in-process, on every {@link StreamFamily}: the share of anomalies found per family and kind,
+ * the share of anomalous values flagged themselves, and the false-positive rate, against the targets (95% found,
+ * 85% at one anomaly in 50 values, at most 0.5% false positives).
+ *
+ * <p>An anomaly is found when a value is flagged: a spike or dip at its value or the next; a level shift in its
+ * first five values; a variance burst anywhere in it. Every other flagged value after the clean start is a false
+ * positive, except within a spike's next value, a shift's first {@value StreamFamily#SHIFT_SETTLE} values and a
+ * burst's next two, which count neither way.
+ *
+ * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
+ * chosen on the tuning seeds only.
+ *
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--require]</pre>
+ * With {@code --require} the exit status is 1 when a family misses a target.
+ */
+public final class FamilyCheck {
+    public static final int TUNING_SEEDS = 2;
+    public static final int REPORT_SEEDS = 5;
+    static final int SHIFT_FOUND_WITHIN = 5;
+    static final int BURST_GRACE = 2;
+
+    /** Counts for one family (over its seeds). */
+    public static final class Result {
+        // All fields: owned by the thread running the check.
+        final Map<StreamFamily.Kind, int[]> byKind = new EnumMap<>(StreamFamily.Kind.class); // found, total, exact
+        long falsePositives;
+        long normalRows;
+
+        public double recall() {
+            long found = 0;
+            long total = 0;
+            for (int[] c : byKind.values()) {
+                found += c[0];
+                total += c[1];
+            }
+            return total == 0 ? Double.NaN : (double) found / total;
+        }
+
+        public double recall(StreamFamily.Kind k) {
+            int[] c = byKind.get(k);
+            return c == null || c[1] == 0 ? Double.NaN : (double) c[0] / c[1];
+        }
+
+        /** Spikes and dips flagged at their own value. */
+        public double exactSpikes() {
+            int exact = 0;
+            int total = 0;
+            for (StreamFamily.Kind k : new StreamFamily.Kind[] {StreamFamily.Kind.SPIKE, StreamFamily.Kind.DIP}) {
+                int[] c = byKind.get(k);
+                if (c != null) {
+                    exact += c[2];
+                    total += c[1];
+                }
+            }
+            return total == 0 ? Double.NaN : (double) exact / total;
+        }
+
+        public double falsePositiveRate() {
+            return normalRows == 0 ? 0.0 : (double) falsePositives / normalRows;
+        }
+
+        public int events() {
+            int n = 0;
+            for (int[] c : byKind.values()) {
+                n += c[1];
+            }
+            return n;
+        }
+
+        void add(StreamFamily.Series s, boolean[] flagged) {
+            int rows = flagged.length;
+            boolean[] excluded = new boolean[rows];
+            for (StreamFamily.Event e : s.events()) {
+                int start = e.start();
+                int foundUntil;
+                int excludedUntil;
+                switch (e.kind()) {
+                    case SPIKE, DIP -> {
+                        foundUntil = start + 1;
+                        excludedUntil = start + 1;
+                    }
+                    case LEVEL_SHIFT -> {
+                        foundUntil = start + SHIFT_FOUND_WITHIN - 1;
+                        excludedUntil = start + StreamFamily.SHIFT_SETTLE - 1;
+                    }
+                    default -> {
+                        foundUntil = start + e.length() - 1;
+                        excludedUntil = foundUntil + BURST_GRACE;
+                    }
+                }
+                boolean found = false;
+                for (int i = start; i <= Math.min(foundUntil, rows - 1); i++) {
+                    found |= flagged[i];
+                }
+                for (int i = start; i <= Math.min(excludedUntil, rows - 1); i++) {
+                    excluded[i] = true;
+                }
+                int[] c = byKind.computeIfAbsent(e.kind(), k -> new int[3]);
+                c[0] += found ? 1 : 0;
+                c[1]++;
+                c[2] += flagged[start] ? 1 : 0;
+            }
+            for (int i = StreamFamily.CLEAN_VALUES; i < rows; i++) {
+                if (!excluded[i]) {
+                    normalRows++;
+                    falsePositives += flagged[i] ? 1 : 0;
+                }
+            }
+        }
+
+        /** The recall target: 95%, 85% at one anomaly in 50 values or denser. */
+        public static double recallTarget(StreamFamily f) {
+            return f.meanGap() <= 50 ? 0.85 : 0.95;
+        }
+
+        public boolean meets(StreamFamily f) {
+            return recall() >= recallTarget(f) && falsePositiveRate() <= 0.005;
+        }
+    }
+
+    private FamilyCheck() {
+    }
+
+    /** Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}. */
+    public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
+                                                int lastSeed) {
+        Map<StreamFamily, Result> out = new java.util.LinkedHashMap<>();
+        for (StreamFamily f : families) {
+            Result r = new Result();
+            for (int seed = firstSeed; seed <= lastSeed; seed++) {
+                StreamFamily.Series s = f.draw(seed);
+                NabFile file = new NabFile("family/" + f.name() + "/" + seed, s.epochSecond(), s.value(),
+                        new int[0][]);
+                r.add(s, replay.run(file).anomaly());
+            }
+            out.put(f, r);
+        }
+        return out;
+    }
+
+    public static Map<StreamFamily, Result> tuning(OfflineReplay replay) {
+        return run(replay, StreamFamily.all(), 1, TUNING_SEEDS);
+    }
+
+    public static Map<StreamFamily, Result> report(OfflineReplay replay) {
+        return run(replay, StreamFamily.all(), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS);
+    }
+
+    public static String markdown(String detector, Map<StreamFamily, Result> results) {
+        StringBuilder b = new StringBuilder("| detector | family | anomalies | found | spike | dip | level shift "
+                + "| variance burst | spikes and dips flagged at their value | false-positive rate | targets |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (Map.Entry<StreamFamily, Result> e : results.entrySet()) {
+            Result r = e.getValue();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f |", detector, e.getKey().name(), r.events(),
+                    r.recall()));
+            for (StreamFamily.Kind k : StreamFamily.Kind.values()) {
+                b.append(String.format(Locale.ROOT, " %.3f |", r.recall(k)));
+            }
+            b.append(String.format(Locale.ROOT, " %.3f | %.3f%% | %s |%n", r.exactSpikes(),
+                    100 * r.falsePositiveRate(), r.meets(e.getKey()) ? "met" : "**missed**"));
+        }
+        return b.toString();
+    }
+
+    /** Families meeting both targets, and the worst recall margin and false-positive rate, in one line. */
+    public static String summary(Map<StreamFamily, Result> results) {
+        int met = 0;
+        double worstMargin = Double.POSITIVE_INFINITY;
+        double worstFp = 0;
+        for (Map.Entry<StreamFamily, Result> e : results.entrySet()) {
+            Result r = e.getValue();
+            met += r.meets(e.getKey()) ? 1 : 0;
+            worstMargin = Math.min(worstMargin, r.recall() - Result.recallTarget(e.getKey()));
+            worstFp = Math.max(worstFp, r.falsePositiveRate());
+        }
+        return String.format(Locale.ROOT, "%d of %d families meet both targets; worst recall %+.3f against its "
+                + "target; worst false-positive rate %.3f%%", met, results.size(), worstMargin, 100 * worstFp);
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> opt = new HashMap<>();
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--require")) {
+                flags.add("require");
+            } else if (i + 1 < args.length) {
+                opt.put(args[i].replaceFirst("^--", ""), args[++i]);
+            }
+        }
+        boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
+        boolean allMet = true;
+        for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("DETECTOR", d);
+            OfflineReplay replay = OfflineReplay.fromEnvironment(env);
+            Map<StreamFamily, Result> r = tuning ? tuning(replay) : report(replay);
+            System.out.print(markdown(d, r));
+            System.out.println();
+            System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds)");
+            System.out.println();
+            for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {
+                allMet &= e.getValue().meets(e.getKey());
+            }
+        }
+        if (flags.contains("require") && !allMet) {
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pulse.server.analytics.detect;
+
+/**
+ * Flags each value far from a baseline that does not learn the values it flags, so a spike that recurs every fifty
+ * values is flagged every time, where a baseline that learnt it would come to expect it. Three {@link CycleModel}s
+ * predict each value (a level; a level and a daily shape; a level and a weekly shape); the one whose recent error
+ * is least is used. Each learns every value with its error clipped to {@link #CLIP} noise units, or to
+ * {@link #OUTLIER_CLIP} when it is an outlier for that model, and moves its level at once on a run of outliers
+ * that agree (a level shift).
+ *
+ * <ul>
+ *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean
+ *   absolute clipped error, as a Gaussian standard deviation). A value is an outlier past {@link #BAR}; of
+ *   consecutive outliers only the first is flagged (the rest are the same deviation going on).</li>
+ *   <li>The rule speaks only on series whose residuals look like light-tailed noise with rare outliers: while more
+ *   than {@link #GATE_RATE} of recent values land between {@link #CLIP} and the bar (0.3% for Gaussian noise, 2%
+ *   for Laplace), or more than {@link #OUTLIER_RATE} of them are flagged, a residual past the bar is the series'
+ *   everyday behaviour, not an anomaly.</li>
+ * </ul>
+ *
+ * <p>O(1) per value, no allocation; about 1.8 KB (the two shapes, floats). Not thread-safe: guarded by the series'
+ * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
+ * (EVALUATION.md).
+ */
+final class CleanOutlierRule {
+    /** Noise units past which a value is an outlier. */
+    static final double BAR = 4.5;
+    /** Updates are clipped to this many noise units. */
+    static final double CLIP = 3.0;
+    /** ... and to this many for a flagged value. */
+    static final double OUTLIER_CLIP = 1.0;
+    /** Weight of a new (clipped) error in the level alone, in a cycle model's level, in its shape, in its noise. */
+    static final double LEVEL_ALPHA = 0.05;
+    static final double SEASON_LEVEL_ALPHA = 0.01;
+    static final double SHAPE_ALPHA = 0.2;
+    static final double SCALE_ALPHA = 0.01;
+    /** A cycle's baseline is used when its error is below this share of the level's. */
+    static final double ADVANTAGE = 0.9;
+    /** A level shift: this many outliers in a row on one side within this many noise units of each other... */
+    static final int SHIFT_RUN = 3;
+    static final double SHIFT_SPREAD = 4.0;
+    /** ... or this many in a row, however spread. */
+    static final int LONG_RUN = 8;
+    /** The most values between CLIP and BAR, and the most flagged, of a series the rule speaks on. */
+    static final double GATE_RATE = 0.01;
+    static final double OUTLIER_RATE = 0.03;
+    /**
+     * Weight of a new value in those two rates: a memory of about 4,000 values. Both start at twice their limit, so
+     * the rule first speaks after about 2,800 values of light-tailed history (ten days at five minutes).
+     */
+    static final double GATE_ALPHA = 0.00025;
+    /** Values seen before the rule speaks. */
+    static final int WARM_UP = 400;
+    private static final int LOCAL = 0;
+    private static final int DAY = 1;
+    private static final int WEEK = 2;
+    /** Mean absolute deviation to standard deviation, Gaussian: sqrt(pi / 2). */
+    static final double MAE_TO_SIGMA = 1.2533;
+    /** Smallest noise, as shares of the range and the level: a flat series stays finite (as in the robust rule). */
+    private static final double RANGE_FLOOR = 0.003;
+    private static final double LEVEL_FLOOR = 1e-9;
+    private static final double ABSOLUTE_FLOOR = 1e-12;
+    private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / 100_000);
+
+    private final CycleModel local = new CycleModel(0, 0, LEVEL_ALPHA, 0, SCALE_ALPHA);
+    private final CycleModel day = new CycleModel(86_400, 96, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
+    private final CycleModel week = new CycleModel(7 * 86_400, 336, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
+
+    // All fields below: guarded by the series' lock.
+    private long count;                          // values observed
+    private double midRate = 2 * GATE_RATE;      // recent share of values between CLIP and BAR; starts closed
+    private double flagRate = 2 * OUTLIER_RATE;  // recent share of values flagged; starts closed
+    private boolean lastOutlier;                 // the last value was an outlier
+    private double low;                          // slowly forgotten minimum, for the noise floor
+    private double high;                         // slowly forgotten maximum
+
+    /**
+     * Judges {@code x} at {@code epochSeconds}, then learns from it. Returns the residual over the bar (above 1:
+     * an outlier), or 0 while the rule is warming up or the series' residuals are heavy-tailed.
+     */
+    double observe(double x, double epochSeconds) {
+        long n = count++;
+        if (n == 0) {
+            local.start(x, 0);
+            day.start(x, 0);
+            week.start(x, 0);
+            low = x;
+            high = x;
+            return 0.0;
+        }
+        // The baseline is chosen before the value is learnt: by the errors of the values before it.
+        double mae = local.mae();
+        int model = LOCAL;
+        if (day.mae() < ADVANTAGE * mae) {
+            model = DAY;
+            mae = day.mae();
+        }
+        if (week.mae() < ADVANTAGE * mae) {
+            model = WEEK;
+        }
+        double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * (high - low);
+        double rLocal = local.observe(x, epochSeconds, floor);
+        double rDay = day.observe(x, epochSeconds, floor);
+        double rWeek = week.observe(x, epochSeconds, floor);
+        double r = Math.abs(model == LOCAL ? rLocal : model == DAY ? rDay : rWeek);
+        boolean outlier = r > BAR;
+        midRate += GATE_ALPHA * ((r > CLIP && !outlier ? 1.0 : 0.0) - midRate);
+        boolean first = outlier && !lastOutlier;
+        lastOutlier = outlier;
+        flagRate += GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate);
+        double lvl = local.level();
+        high = Math.max(x, high - RANGE_DECAY * (high - lvl));
+        low = Math.min(x, low + RANGE_DECAY * (lvl - low));
+        if (!first && outlier) {
+            r = BAR; // the same deviation going on: scored at the bar, not flagged
+        }
+        return n >= WARM_UP && midRate <= GATE_RATE && flagRate <= OUTLIER_RATE ? r / BAR : 0.0;
+    }
+}

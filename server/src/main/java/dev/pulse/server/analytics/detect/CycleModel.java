@@ -1,0 +1,132 @@
+package dev.pulse.server.analytics.detect;
+
+/**
+ * One baseline of a {@link CleanOutlierRule}: a level plus, optionally, the shape of a cycle (a day, a week) in
+ * slots of a float array, read and learnt by linear interpolation between the two slots around a time. The
+ * prediction uses the shape minus its mean, so the level and the shape cannot trade a constant between them and
+ * wander. Also keeps its own mean absolute error, so the rule can use the baseline that predicts best.
+ *
+ * <p>O(1) per value; 4 bytes a slot. Not thread-safe: guarded by the series' lock.
+ */
+final class CycleModel {
+    /** Values learnt unclipped at the start, while the noise is still unknown. */
+    static final int START_VALUES = 30;
+
+    private final float[] shape;          // null for a level only; guarded by the series' lock
+    private final double slotsPerSecond;
+    private final long periodSeconds;
+    private final double levelAlpha;
+    private final double shapeAlpha;
+    private final double errorAlpha;
+
+    // All fields below: guarded by the series' lock.
+    private long learnt;        // values learnt
+    private double level;       // the level the shape is added to
+    private double shapeSum;    // sum of the slots, for their mean
+    private double mae;         // mean absolute (clipped) error of the predictions
+    private int run;            // outliers in a row on one side (signed: + above, - below)
+    private double runSum;      // their errors' sum, in value units
+    private double runMin;      // their least and greatest error
+    private double runMax;
+    private int lower;          // slots around the located time, and the weight of the upper one
+    private int upper;
+    private double frac;
+
+    /**
+     * @param periodSeconds the cycle's period; 0 for a level only
+     * @param slots         slots per period
+     */
+    CycleModel(long periodSeconds, int slots, double levelAlpha, double shapeAlpha, double errorAlpha) {
+        this.shape = periodSeconds > 0 ? new float[slots] : null;
+        this.periodSeconds = periodSeconds;
+        this.slotsPerSecond = periodSeconds > 0 ? (double) slots / periodSeconds : 0;
+        this.levelAlpha = levelAlpha;
+        this.shapeAlpha = shapeAlpha;
+        this.errorAlpha = errorAlpha;
+    }
+
+    void start(double x, double mae) {
+        level = x;
+        this.mae = mae;
+    }
+
+    /** The prediction for a value at {@code epochSeconds}; positions the shape for {@link #learn}. */
+    double predict(double epochSeconds) {
+        float[] s = shape;
+        if (s == null) {
+            return level;
+        }
+        int slots = s.length;
+        double pos = SeasonalProfile.phase(epochSeconds, periodSeconds) * slotsPerSecond - 0.5;
+        int lo = pos < 0 ? -1 : (int) pos;
+        frac = pos - lo;
+        lower = lo < 0 ? lo + slots : lo;
+        upper = lower + 1 == slots ? 0 : lower + 1;
+        return level + s[lower] + frac * (s[upper] - s[lower]) - shapeSum / slots;
+    }
+
+    double mae() {
+        return mae;
+    }
+
+    /**
+     * Judges {@code x} against the prediction at {@code epochSeconds} and learns from it: returns the error in
+     * noise units ({@code sigma} is at least {@code floor}). An error past {@code bar} is learnt clipped to
+     * {@code outlierClip} noise units, others to {@code clip}; a run of outliers that agree moves the level to them.
+     */
+    double observe(double x, double epochSeconds, double floor) {
+        double e = x - predict(epochSeconds);
+        double sigma = Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
+        double r = e / sigma;
+        boolean outlier = Math.abs(r) > CleanOutlierRule.BAR;
+        learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma);
+        if (outlier) {
+            int side = e > 0 ? 1 : -1;
+            if (run * side <= 0) {
+                run = 0;
+                runSum = 0;
+                runMin = e;
+                runMax = e;
+            }
+            run += side;
+            runSum += e;
+            runMin = Math.min(runMin, e);
+            runMax = Math.max(runMax, e);
+            int len = Math.abs(run);
+            if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
+                    || len >= CleanOutlierRule.LONG_RUN) {
+                // To the run's mean error, less what the run's clipped steps already moved it.
+                level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha * len * side;
+                run = 0;
+            }
+        } else {
+            run = 0;
+        }
+        return r;
+    }
+
+    /**
+     * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
+     * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
+     */
+    private void learn(double e, double clip) {
+        long n = ++learnt;
+        double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
+        double gain = 1.0 / n;
+        mae += Math.max(gain, errorAlpha) * (Math.abs(ce) - mae);
+        level += Math.max(gain, levelAlpha) * ce;
+        float[] s = shape;
+        if (s != null) {
+            double step = shapeAlpha * ce;
+            double lo = step * (1.0 - frac);
+            double hi = step * frac;
+            s[lower] += (float) lo;
+            s[upper] += (float) hi;
+            shapeSum += lo + hi;
+        }
+    }
+
+    double level() {
+        return level;
+    }
+}

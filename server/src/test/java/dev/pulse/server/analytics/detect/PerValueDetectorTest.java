@@ -1,0 +1,143 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PerValueDetectorTest {
+    private static final double STEP = 300; // seconds between values
+    private static final long START = 1_420_070_400L;
+    private static final int CLEAN = 4032; // two weeks of clean values first: the per-value rule needs about 2,800
+
+    private static boolean[] run(PerValueDetector d, double[] values) {
+        boolean[] flagged = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double s = d.observe(values[i], START + i * STEP, 0.0, Math.min(i, 50));
+            assertTrue(s >= 0.0 && s <= 1.0, "score " + s + " at " + i);
+            assertEquals(s > 0.5, d.lastAnomaly(), "the decision is the score above 0.5, at " + i);
+            flagged[i] = d.lastAnomaly();
+        }
+        return flagged;
+    }
+
+    private static double[] gaussian(int n, double sigma, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 1000 + sigma * r.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void aSevenSigmaSpikeEveryFiftyValuesIsFlaggedEveryTime() {
+        // Every time up to the noise: a 7-sigma spike on a value that happens to be 2.5 sigma low stays under the
+        // bar (4.5 noise units), about one in 150; at most 2 of 200 may be missed.
+        double sigma = 5;
+        double[] v = gaussian(CLEAN + 10_000, sigma, 1);
+        boolean[] spike = new boolean[v.length];
+        for (int i = CLEAN; i < v.length; i += 50) {
+            v[i] += (i / 50 % 2 == 0 ? 7 : -7) * sigma;
+            spike[i] = true;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int missed = 0;
+        int falsePositives = 0;
+        int normal = 0;
+        for (int i = CLEAN; i < v.length; i++) {
+            if (spike[i]) {
+                missed += f[i] ? 0 : 1;
+            } else {
+                normal++;
+                falsePositives += f[i] ? 1 : 0;
+            }
+        }
+        assertTrue(missed <= 2, missed + " spikes and dips of 200 not flagged at their value");
+        assertTrue(falsePositives <= 0.005 * normal, falsePositives + " false positives in " + normal);
+    }
+
+    @Test
+    void theRobustDetectorAloneLearnsThoseSpikesAsHabit() {
+        double sigma = 5;
+        double[] v = gaussian(CLEAN + 10_000, sigma, 1);
+        for (int i = CLEAN; i < v.length; i += 50) {
+            v[i] += (i / 50 % 2 == 0 ? 7 : -7) * sigma;
+        }
+        RobustDetector robust = new RobustDetector(50, 10);
+        int flagged = 0;
+        for (int i = 0; i < v.length; i++) {
+            robust.observe(v[i], START + i * STEP, 0.0, Math.min(i, 50));
+            flagged += i >= CLEAN && i % 50 == 0 && robust.lastAnomaly() ? 1 : 0;
+        }
+        assertTrue(flagged < 100, "the robust detector flags " + flagged + " of 200: the case this detector is for");
+    }
+
+    @Test
+    void aLevelShiftIsFlaggedInItsFirstValuesThenLearnt() {
+        double sigma = 2;
+        double[] v = gaussian(CLEAN + 2000, sigma, 2);
+        for (int i = CLEAN + 500; i < v.length; i++) {
+            v[i] += 10 * sigma;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        boolean early = false;
+        for (int i = CLEAN + 500; i < CLEAN + 505; i++) {
+            early |= f[i];
+        }
+        assertTrue(early, "flagged in its first five values");
+        int later = 0;
+        for (int i = CLEAN + 510; i < v.length; i++) {
+            later += f[i] ? 1 : 0;
+        }
+        // Not one flag per value at the new level (the robust rules may still raise an alarm or two).
+        assertTrue(later <= 3, "the new level is learnt, yet " + later + " values flagged after it");
+    }
+
+    @Test
+    void spikesOnADailyCycleAreFlagged() {
+        double sigma = 10;
+        double[] v = gaussian(2 * CLEAN + 11_000, sigma, 3);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 100 * Math.sin(2 * Math.PI * i * STEP / 86_400);
+        }
+        int spikes = 0;
+        for (int i = 2 * CLEAN; i < v.length; i += 110) {
+            v[i] += 8 * sigma;
+            spikes++;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int found = 0;
+        int falsePositives = 0;
+        for (int i = 2 * CLEAN; i < v.length; i++) {
+            boolean spike = (i - 2 * CLEAN) % 110 == 0;
+            found += spike && f[i] ? 1 : 0;
+            falsePositives += !spike && f[i] ? 1 : 0;
+        }
+        assertTrue(found >= 0.95 * spikes, found + " of " + spikes + " spikes");
+        assertTrue(falsePositives <= 0.005 * (v.length - 2 * CLEAN), falsePositives + " false positives");
+    }
+
+    @Test
+    void heavyTailedNoiseDoesNotWakeThePerValueRule() {
+        // Laplace noise: a value past 4.5 noise units is everyday behaviour here, not an anomaly.
+        SplittableRandom r = new SplittableRandom(4);
+        double[] v = new double[20_000];
+        for (int i = 0; i < v.length; i++) {
+            double u = r.nextDouble() - 0.5;
+            v[i] = 1000 - 10 * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
+        }
+        boolean[] perValue = run(new PerValueDetector(50, 10), v);
+        RobustDetector robust = new RobustDetector(50, 10);
+        int robustFlags = 0;
+        int perValueFlags = 0;
+        for (int i = 0; i < v.length; i++) {
+            robust.observe(v[i], START + i * STEP, 0.0, Math.min(i, 50));
+            robustFlags += robust.lastAnomaly() ? 1 : 0;
+            perValueFlags += perValue[i] ? 1 : 0;
+        }
+        assertTrue(perValueFlags <= robustFlags + 10, perValueFlags + " flags, the robust detector " + robustFlags);
+    }
+}
