@@ -167,8 +167,9 @@ public record Config(
      */
     public static int defaultMaxSeries(DetectorKind detector) {
         return switch (detector) {
-            case ZSCORE -> 300_000; // 696 bytes each: 199 MiB
-            case ROBUST -> 32_000;  // 7,800 bytes each: 238 MiB
+            case ZSCORE -> 300_000;  // about 700 bytes each: 200 MiB
+            case ROBUST -> 32_000;   // about 7,900 bytes each: 240 MiB
+            case PERVALUE -> 24_000; // about 10,100 bytes each: 231 MiB
         };
     }
 
