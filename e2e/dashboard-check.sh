@@ -52,6 +52,14 @@ AUTH_TOKEN=$TOKEN python3 e2e/drive_load.py "http://127.0.0.1:$PULSE_PORT" 15
 curl -fs "http://127.0.0.1:$PULSE_PORT/metrics" | promtool check metrics
 sleep 3
 python3 e2e/check_panels.py "http://127.0.0.1:$PROM_PORT" dashboards/pulse.json
+# The stack watches itself: Prometheus remote-writes pulse's recorded request rate (with the token) into pulse.
+for _ in $(seq 1 30); do
+  curl -fs "http://127.0.0.1:$PULSE_PORT/analyze?source=pulse" 2>/dev/null | grep -q 'pulse:http_requests:rate1m' && break
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$PULSE_PORT/analyze?source=pulse" | grep -q 'pulse:http_requests:rate1m' \
+  || { echo "FAIL remote write: pulse:http_requests:rate1m is not in /analyze?source=pulse"; exit 1; }
+echo "ok   remote write of pulse's own series: /analyze?source=pulse has pulse:http_requests:rate1m"
 # The shipped rules are loaded and evaluate without error against the real series.
 curl -fs "http://127.0.0.1:$PROM_PORT/api/v1/rules" | python3 -c '
 import json, sys

@@ -30,11 +30,12 @@ echo "t_s heap_after_gc_mb rss_mb redis_keys sources_held series_expired"
 end=$((SECONDS + CHURN_SECONDS))
 while [ $SECONDS -lt $end ] && kill -0 $load_pid 2>/dev/null; do
   sleep "$SAMPLE_SECONDS"
+  # Redis and the registry first: a forced GC pauses the server, and keys whose refresh it delays would expire
+  keys=$(redis-cli -p "$rport" dbsize)
+  read -r held expired < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["sources"], d["series_expired"])')
   jcmd "$pid" GC.run >/dev/null
   heap=$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K","",v); print int(v/1024); exit}}')
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)
-  keys=$(redis-cli -p "$rport" dbsize)
-  read -r held expired < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["sources"], d["series_expired"])')
   echo "$SECONDS $heap $rss $keys $held $expired" | tee -a "$work/samples.txt"
 done
 churn_ok=0
@@ -60,8 +61,10 @@ avg = lambda rs, k: sum(r[k] for r in rs) / len(rs)
 checks = [("no request refused or failed", churn_rc == 0),
           ("heap after GC", avg(last, 1) <= 1.25 * avg(first, 1) + 8),
           ("RSS", avg(last, 2) <= 1.25 * avg(first, 2)),
-          ("Redis keys", avg(last, 3) <= 1.25 * avg(first, 3) + 100),
-          ("every series expired, in memory and in Redis", held == 0 and keys <= 1 and expired == 2 * born)]
+          # a live source holds at most three keys (two lists, a hash); the count follows the live sources
+          ("Redis keys", avg(last, 3) <= 1.25 * avg(first, 3) + 1000 and max(r[3] for r in rows) <= 3 * 10000 + 2),
+          # a source whose events the driver sent more than a TTL apart (it fell behind) is created again
+          ("every series expired, in memory and in Redis", held == 0 and keys <= 1 and expired >= 2 * born)]
 print("first third: heap %.0f MB, RSS %.0f MB, Redis keys %.0f, sources held %.0f"
       % (avg(first, 1), avg(first, 2), avg(first, 3), avg(first, 4)))
 print("last third:  heap %.0f MB, RSS %.0f MB, Redis keys %.0f, sources held %.0f"

@@ -11,6 +11,9 @@ import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
 /**
  * The whole service wired together: registry, Redis tier (unless {@code REDIS_ADDR=none}), HTTP server. Start-up
  * rebuilds the series from Redis before listening; {@link #stop} stops accepting, answers what is in flight,
@@ -52,14 +55,28 @@ public final class Application {
                 }
             }
         });
-        RedisTier redis = config.redisDisabled() ? null : RedisTier.start(config, registry, anomalies.log);
+        // The warm restart (connect, read the series back) runs on a thread of its own while this one starts the
+        // event loops; the server binds only once the registry is restored.
+        FutureTask<RedisTier> redisStart = config.redisDisabled() ? null
+                : new FutureTask<>(() -> RedisTier.start(config, registry, anomalies.log));
+        if (redisStart != null) {
+            new Thread(redisStart, "redis-start").start();
+        }
+        PulseServer.Loops loops = PulseServer.open(config);
+        RedisTier redis;
+        try {
+            redis = redisStart == null ? null : await(redisStart);
+        } catch (InterruptedException | RuntimeException e) {
+            loops.close();
+            throw e;
+        }
         SeriesSweeper sweeper = config.seriesTtlMs() > 0 ? new SeriesSweeper(registry, config.seriesTtlMs()).start() : null;
         Services services = redis == null
                 ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE,
                         anomalies, null)
                 : new Services(config, registry, redis, redis.queue(), redis.remote(), anomalies, redis.anomalies());
         try {
-            Application app = new Application(PulseServer.start(services), redis, sweeper, registry, config);
+            Application app = new Application(PulseServer.start(services, loops), redis, sweeper, registry, config);
             anomalies.start(config, app.port());
             return app;
         } catch (InterruptedException | RuntimeException e) {
@@ -81,6 +98,20 @@ public final class Application {
         SeriesRules rules = SeriesRules.load(config);
         registry.policy(rules.policy());
         return rules.size();
+    }
+
+    private static RedisTier await(FutureTask<RedisTier> start) throws InterruptedException {
+        try {
+            return start.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     public int port() {

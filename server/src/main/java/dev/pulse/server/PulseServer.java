@@ -38,18 +38,36 @@ public final class PulseServer {
         this.channel = channel;
     }
 
-    public static PulseServer start(Services services) throws InterruptedException {
-        Config config = services.config;
+    /** The event loops, opened before the services exist so that their start-up overlaps other work. */
+    public record Loops(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelType,
+                        int threads, boolean epoll) {
+        public void close() {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts the acceptor and {@code EVENT_LOOP_THREADS} I/O threads, epoll when the native transport loads. */
+    public static Loops open(Config config) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, io);
+        return new Loops(new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(threads, io),
+                channelType, threads, epoll);
+    }
+
+    public static PulseServer start(Services services) throws InterruptedException {
+        return start(services, open(services.config));
+    }
+
+    /** Binds {@code SERVER_PORT} on {@code loops}; closes them if that fails. */
+    public static PulseServer start(Services services, Loops loops) throws InterruptedException {
+        Config config = services.config;
         try {
             Channel ch = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(channelType)
+                    .group(loops.boss(), loops.workers())
+                    .channel(loops.channelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -58,12 +76,11 @@ public final class PulseServer {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .childHandler(services.pipeline())
                     .bind(config.port()).sync().channel();
-            Log.info("listening on port " + ((InetSocketAddress) ch.localAddress()).getPort() + " with " + threads
-                    + " event loops (" + (epoll ? "epoll" : "nio") + ")");
-            return new PulseServer(services, boss, workers, ch);
+            Log.info("listening on port " + ((InetSocketAddress) ch.localAddress()).getPort() + " with "
+                    + loops.threads() + " event loops (" + (loops.epoll() ? "epoll" : "nio") + ")");
+            return new PulseServer(services, loops.boss(), loops.workers(), ch);
         } catch (InterruptedException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            loops.close();
             throw e;
         }
     }

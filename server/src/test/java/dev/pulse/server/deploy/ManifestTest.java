@@ -261,6 +261,10 @@ class ManifestTest {
         assertEquals(redisPassword.getKey(), pulsePassword.getKey());
         SecretKeySelector token = secretRef(pulse, "AUTH_TOKEN");
         assertFalse(secretValue(token).isBlank());
+        Set<String> settings = Arrays.stream(Setting.values()).map(Enum::name).collect(Collectors.toSet());
+        for (EnvVar e : pulse.getEnv()) {
+            assertTrue(settings.contains(e.getName()), e.getName() + " is not a setting of the server");
+        }
         for (Secret s : all(Secret.class)) {
             for (Map.Entry<String, String> e : s.getData().entrySet()) {
                 String value = new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.UTF_8);
@@ -332,6 +336,8 @@ class ManifestTest {
         List<?> targets = (List<?>) ((Map<?, ?>) onlyItem(am.get("static_configs"))).get("targets");
         int amPort = find(Service.class, "alertmanager").getSpec().getPorts().get(0).getPort();
         assertEquals(List.of("alertmanager:" + amPort), targets);
+        assertEquals("http://alertmanager:" + amPort,
+                find(ConfigMap.class, "pulse-env").getData().get("ALERTMANAGER_URL"), "pulse posts to the same one");
     }
 
     @Test
