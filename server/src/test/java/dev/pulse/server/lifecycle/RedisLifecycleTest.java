@@ -26,7 +26,7 @@ class RedisLifecycleTest {
 
     /** Every key that names {@code source}, and whether the set of sources holds it. */
     private static List<String> keysOf(RedisCommands<String, String> redis, String source) {
-        List<String> keys = new java.util.ArrayList<>(redis.keys("metrics:series:" + source + ":*"));
+        List<String> keys = new java.util.ArrayList<>(redis.keys("metrics:series:{" + source + "}:*"));
         keys.addAll(redis.keys("metrics:source:" + source));
         if (redis.sismember("metrics:sources", source)) {
             keys.add("member of metrics:sources");
@@ -45,8 +45,8 @@ class RedisLifecycleTest {
                 assertEquals(200, server.post(SeriesTtlTest.event("old-" + i)).statusCode());
             }
             assertEquals(422, server.post(SeriesTtlTest.event("extra")).statusCode());
-            Await.until("the old sources in Redis", () -> redis.commands().exists("metrics:series:old-19:cpu") == 1);
-            long pttl = redis.commands().pttl("metrics:series:old-19:cpu");
+            Await.until("the old sources in Redis", () -> redis.commands().exists("metrics:series:{old-19}:cpu") == 1);
+            long pttl = redis.commands().pttl("metrics:series:{old-19}:cpu");
             assertTrue(pttl > 0 && pttl <= 1000 + 1000 / 16, "the key expires with the series: " + pttl);
 
             Thread.sleep(2_000); // the TTL itself is under test
@@ -55,7 +55,7 @@ class RedisLifecycleTest {
                 assertEquals(200, server.post(SeriesTtlTest.event("new-" + i)).statusCode(), "new-" + i);
             }
             Await.until("the writer", () -> redisStat(server, "queue_depth") == 0
-                    && redis.commands().exists("metrics:series:new-19:cpu") == 1);
+                    && redis.commands().exists("metrics:series:{new-19}:cpu") == 1);
             for (int i = 0; i < 20; i++) {
                 assertEquals(List.of(), keysOf(redis.commands(), "old-" + i), "old-" + i);
                 assertEquals(404, server.get("/analyze?source=old-" + i).statusCode(), "not even from Redis");
@@ -72,7 +72,7 @@ class RedisLifecycleTest {
             redis.commands().ping(); // connected before the key's short life starts
             try (ServerProcess server = ServerProcess.start(env)) {
                 assertEquals(200, server.post("{\"source\":\"gone\",\"cpu\":1}").statusCode());
-                Await.until("the write", () -> redis.commands().exists("metrics:series:gone:cpu") == 1);
+                Await.until("the write", () -> redis.commands().exists("metrics:series:{gone}:cpu") == 1);
                 server.kill(); // SIGKILL: no sweep, no removal; only the keys' own expiry
             }
             Await.until("the keys' expiry", () -> keysOf(redis.commands(), "gone").stream()
@@ -94,9 +94,9 @@ class RedisLifecycleTest {
                 Await.until("the writer", () -> redis.commands().hexists("metrics:source:b", "cpu"));
 
                 assertEquals(204, DeleteSeriesTest.delete(server, "?source=a&metric=cpu").statusCode());
-                Await.until("the removal", () -> redis.commands().exists("metrics:series:a:cpu") == 0
+                Await.until("the removal", () -> redis.commands().exists("metrics:series:{a}:cpu") == 0
                         && !redis.commands().hexists("metrics:source:a", "cpu"));
-                assertEquals(List.of("2"), redis.commands().lrange("metrics:series:a:rps", 0, -1).stream()
+                assertEquals(List.of("2"), redis.commands().lrange("metrics:series:{a}:rps", 0, -1).stream()
                         .map(e -> e.substring(e.indexOf(' ') + 1)).toList(), "the other metric is untouched");
                 assertTrue(redis.commands().hexists("metrics:source:a", "rps"));
 
