@@ -48,20 +48,59 @@ public final class DecodeCpuTime {
                 sink += plain[i % plain.length];
             }
             snappy = threads.getCurrentThreadCpuTime() - snappy;
-            System.out.printf("samplesPerSeries=%d  cpu %.1f ns/sample (snappy alone %.1f)  wall %.1f ns/sample  "
-                            + "alloc %.4f B/sample  (%d)%n",
-                    perSeries, cpu / samples, snappy / samples, wall / samples, bytes / samples, sink);
+            dev.pulse.server.analytics.SeriesRegistry registry = new dev.pulse.server.analytics.SeriesRegistry(
+                    100_000, 1024, 50, () -> new dev.pulse.server.analytics.detect.ZScoreDetector(2.0, 10));
+            dev.pulse.server.analytics.LabelledApplier applier = new dev.pulse.server.analytics.LabelledApplier(
+                    registry, dev.pulse.server.analytics.BatchListener.NONE, dev.pulse.server.analytics.AnomalySink.NONE,
+                    new dev.pulse.protocol.labelled.SeriesNaming(java.util.List.of("instance", "job"),
+                            java.util.List.of("service.name")), 1 << 16);
+            int applyRounds = Math.min(rounds, 1000);
+            byte[][] advancing = advancingBodies(perSeries, 2 * applyRounds); // every sample later than the last
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < applyRounds; i++) { // warm-up, the series created
+                decoder.decode(advancing[i], 0, advancing[i].length);
+                applier.apply(decoder.batch(), now);
+            }
+            long apply = threads.getCurrentThreadCpuTime();
+            long applyBytes = threads.getThreadAllocatedBytes(id);
+            for (int i = applyRounds; i < 2 * applyRounds; i++) {
+                decoder.decode(advancing[i], 0, advancing[i].length);
+                applier.apply(decoder.batch(), now);
+                sink += applier.applied();
+            }
+            apply = threads.getCurrentThreadCpuTime() - apply;
+            applyBytes = threads.getThreadAllocatedBytes(id) - applyBytes;
+            System.out.printf("samplesPerSeries=%d  decode: cpu %.1f ns/sample (snappy alone %.1f), wall %.1f, "
+                            + "alloc %.4f B/sample; decode+apply: cpu %.1f ns/sample, alloc %.4f B/sample  (%d)%n",
+                    perSeries, cpu / samples, snappy / samples, wall / samples, bytes / samples,
+                    apply / (applyRounds * (double) SAMPLES), applyBytes / (applyRounds * (double) SAMPLES), sink);
         }
     }
 
-    /** The same bodies as {@code RemoteWriteDecodeBenchmark}: node-exporter-like series, 1,000 samples. */
+    /**
+     * {@code n} bodies like {@link #body} whose timestamps advance from one to the next (values are judged, not
+     * skipped as retries), repeated with a fresh offset each pass through the applier's out-of-order check.
+     */
+    static byte[][] advancingBodies(int perSeries, int n) throws IOException {
+        byte[][] out = new byte[n][];
+        for (int k = 0; k < n; k++) {
+            out[k] = body(perSeries, 1_700_000_000_000L + k * 1_000_000L);
+        }
+        return out;
+    }
+
     static byte[] body(int perSeries) throws IOException {
+        return body(perSeries, 1_700_000_000_000L);
+    }
+
+    /** The same bodies as {@code RemoteWriteDecodeBenchmark}: node-exporter-like series, 1,000 samples. */
+    static byte[] body(int perSeries, long t0) throws IOException {
         WriteRequestWriter w = new WriteRequestWriter();
         for (int s = 0; s < SAMPLES / perSeries; s++) {
             long[] times = new long[perSeries];
             double[] values = new double[perSeries];
             for (int i = 0; i < perSeries; i++) {
-                times[i] = 1_700_000_000_000L + i * 15_000L;
+                times[i] = t0 + i * 15_000L;
                 values[i] = s * 1.5 + i;
             }
             w.series(new String[]{"__name__", s % 3 == 0 ? "node_cpu_seconds_total" : "node_network_receive_bytes_total",

@@ -57,6 +57,8 @@ public final class LabelledBatch {
     private int[] sampleStart = new int[64];
     private int[] sampleEnd = new int[64];
     private byte[] kinds = new byte[64];
+    private int[] rawStart = new int[64]; // the series' labels as they came on the wire, or -1
+    private int[] rawEnd = new int[64];
 
     private int samples;
     private long[] times = new long[256];
@@ -90,6 +92,8 @@ public final class LabelledBatch {
             sampleStart = new int[64];
             sampleEnd = new int[64];
             kinds = new byte[64];
+            rawStart = new int[64];
+            rawEnd = new int[64];
         }
         if (keyOff.length > maxSamples * 4) {
             keyOff = new int[256];
@@ -211,6 +215,9 @@ public final class LabelledBatch {
 
     /** A hash of everything that names series {@code s}: its kind, group labels, name and labels. */
     public int keyHash(int s) {
+        if (rawStart[s] >= 0) {
+            return hashRaw(bytes, rawStart[s], rawEnd[s] - rawStart[s]) ^ kinds[s];
+        }
         int h = 0x9E3779B9 ^ kinds[s];
         int g = seriesGroup[s];
         if (g != NO_GROUP) {
@@ -223,6 +230,14 @@ public final class LabelledBatch {
 
     /** A stored copy of series {@code s}'s identity, for {@link #keyEquals}. Allocates: the slow path. */
     public byte[] key(int s) {
+        if (rawStart[s] >= 0) {
+            int n = rawEnd[s] - rawStart[s];
+            byte[] k = new byte[2 + n];
+            k[0] = kinds[s];
+            k[1] = RAW_KEY;
+            System.arraycopy(bytes, rawStart[s], k, 2, n);
+            return k;
+        }
         int size = 1 + keySize(s);
         byte[] k = new byte[size];
         k[0] = kinds[s];
@@ -240,6 +255,12 @@ public final class LabelledBatch {
 
     /** True when {@code key} (from {@link #key}) names series {@code s}. Allocation-free. */
     public boolean keyEquals(int s, byte[] key) {
+        if (rawStart[s] >= 0) {
+            int from = rawStart[s];
+            int n = rawEnd[s] - from;
+            return key.length == 2 + n && key[0] == kinds[s] && key[1] == RAW_KEY
+                    && Arrays.equals(key, 2, 2 + n, bytes, from, from + n);
+        }
         if (key.length != 1 + keySize(s) || key[0] != kinds[s]) {
             return false;
         }
@@ -260,6 +281,26 @@ public final class LabelledBatch {
             return false;
         }
         return equalLabels(key, p + 2, labelStart[s], labelEnd[s]) >= 0;
+    }
+
+    /** A structured key's second byte is the high byte of its group label count, at most {@link #MAX_LABELS}. */
+    private static final byte RAW_KEY = (byte) 0xff;
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** A hash of a byte range, eight bytes a step. */
+    private static int hashRaw(byte[] b, int off, int len) {
+        long h = (len + 1) * 0x9E3779B97F4A7C15L;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
+        }
+        for (; i < end; i++) {
+            h = (h ^ b[i]) * 0x100000001B3L;
+        }
+        return (int) (h ^ (h >>> 32));
     }
 
     private int keySize(int s) {
@@ -446,6 +487,8 @@ public final class LabelledBatch {
             sampleStart = Arrays.copyOf(sampleStart, n);
             sampleEnd = Arrays.copyOf(sampleEnd, n);
             kinds = Arrays.copyOf(kinds, n);
+            rawStart = Arrays.copyOf(rawStart, n);
+            rawEnd = Arrays.copyOf(rawEnd, n);
         }
         seriesGroup[series] = group;
         nameOff[series] = 0;
@@ -455,12 +498,22 @@ public final class LabelledBatch {
         sampleStart[series] = samples;
         sampleEnd[series] = samples;
         kinds[series] = VALUE;
+        rawStart[series] = -1;
         return series++;
     }
 
     public void setSeriesLabels(int s, int from, int to) {
         labelStart[s] = from;
         labelEnd[s] = to;
+    }
+
+    /**
+     * Says that the series' labels are also the arena's bytes {@code [from, to)} exactly as they came on the wire
+     * (a remote-write series' label fields): its identity is then hashed and compared as that one range.
+     */
+    public void setRawLabels(int s, int from, int to) {
+        rawStart[s] = from;
+        rawEnd[s] = to;
     }
 
     public void setName(int s, int offset, int length) {

@@ -138,13 +138,23 @@ public final class RemoteWriteDecoder {
         int s = b.beginSeries(LabelledBatch.NO_GROUP);
         boolean bad = false;
         int labels = 0;
+        int rawFrom = -1;     // the label fields' bytes, while they come one after another
+        int rawTo = -1;
+        boolean rawContiguous = true;
         while (r.more()) {
+            int fieldStart = r.position();
             int tag = r.tag();
             switch (ProtoReader.field(tag)) {
                 case 1 -> {
                     r.expect(tag, LEN);
                     labels++;
                     bad |= !label(s, r.length(), bad || labels > LabelledBatch.MAX_LABELS);
+                    if (rawFrom < 0) {
+                        rawFrom = fieldStart;
+                    } else if (rawTo != fieldStart) {
+                        rawContiguous = false;
+                    }
+                    rawTo = r.position();
                 }
                 case 2 -> {
                     r.expect(tag, LEN);
@@ -167,6 +177,9 @@ public final class RemoteWriteDecoder {
             b.rewind(seriesMark, labelMark, sampleMark, arenaMark);
         } else {
             b.setSeriesLabels(s, labelMark, b.labelMark());
+            if (rawContiguous && rawFrom >= 0) {
+                b.setRawLabels(s, rawFrom, rawTo);
+            }
             if (isCounterName(b.bytes(), b.nameOffset(s), b.nameLength(s))) {
                 b.setKind(s, LabelledBatch.CUMULATIVE);
             }

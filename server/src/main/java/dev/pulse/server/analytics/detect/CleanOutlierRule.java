@@ -63,8 +63,12 @@ final class CleanOutlierRule {
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / 100_000);
 
     private final CycleModel local = new CycleModel(0, 0, LEVEL_ALPHA, 0, SCALE_ALPHA);
-    private final CycleModel day = new CycleModel(86_400, 96, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
-    private final CycleModel week = new CycleModel(7 * 86_400, 336, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
+    private static final long DAY_SECONDS = 86_400;
+    private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
+    private static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
+
+    private final CycleModel day = new CycleModel(DAY_SECONDS, 96, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
+    private final CycleModel week = new CycleModel(WEEK_SECONDS, 336, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
 
     // All fields below: guarded by the series' lock.
     private long count;                          // values observed
@@ -99,10 +103,19 @@ final class CleanOutlierRule {
             model = WEEK;
         }
         double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * (high - low);
-        double rLocal = local.observe(x, epochSeconds, floor);
-        double rDay = day.observe(x, epochSeconds, floor);
-        double rWeek = week.observe(x, epochSeconds, floor);
-        double r = Math.abs(model == LOCAL ? rLocal : model == DAY ? rDay : rWeek);
+        // One remainder for both cycles (a week is whole days): a long division costs more than the rest here.
+        double weekPhase = SeasonalProfile.phase(epochSeconds, WEEK_SECONDS);
+        double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
+        if (dayPhase >= DAY_SECONDS) {
+            dayPhase -= DAY_SECONDS;
+        } else if (dayPhase < 0) {
+            dayPhase += DAY_SECONDS;
+        }
+        double eLocal = local.observe(x, 0, floor);
+        double eDay = day.observe(x, dayPhase, floor);
+        double eWeek = week.observe(x, weekPhase, floor);
+        double r = model == LOCAL ? Math.abs(eLocal) / local.lastSigma()
+                : model == DAY ? Math.abs(eDay) / day.lastSigma() : Math.abs(eWeek) / week.lastSigma();
         boolean outlier = r > BAR;
         midRate += GATE_ALPHA * ((r > CLIP && !outlier ? 1.0 : 0.0) - midRate);
         boolean first = outlier && !lastOutlier;

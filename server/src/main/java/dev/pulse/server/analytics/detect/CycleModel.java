@@ -6,7 +6,7 @@ package dev.pulse.server.analytics.detect;
  * prediction uses the shape minus its mean, so the level and the shape cannot trade a constant between them and
  * wander. Also keeps its own mean absolute error, so the rule can use the baseline that predicts best.
  *
- * <p>O(1) per value; 4 bytes a slot. Not thread-safe: guarded by the series' lock.
+ * <p>O(1) per value (the caller finds the phase); 4 bytes a slot. Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel {
     /** Values learnt unclipped at the start, while the noise is still unknown. */
@@ -14,13 +14,14 @@ final class CycleModel {
 
     private final float[] shape;          // null for a level only; guarded by the series' lock
     private final double slotsPerSecond;
-    private final long periodSeconds;
+    private final double slotsInverse;
     private final double levelAlpha;
     private final double shapeAlpha;
     private final double errorAlpha;
 
     // All fields below: guarded by the series' lock.
     private long learnt;        // values learnt
+    private double lastSigma;   // noise of the last judged value
     private double level;       // the level the shape is added to
     private double shapeSum;    // sum of the slots, for their mean
     private double mae;         // mean absolute (clipped) error of the predictions
@@ -38,7 +39,7 @@ final class CycleModel {
      */
     CycleModel(long periodSeconds, int slots, double levelAlpha, double shapeAlpha, double errorAlpha) {
         this.shape = periodSeconds > 0 ? new float[slots] : null;
-        this.periodSeconds = periodSeconds;
+        this.slotsInverse = periodSeconds > 0 ? 1.0 / slots : 0;
         this.slotsPerSecond = periodSeconds > 0 ? (double) slots / periodSeconds : 0;
         this.levelAlpha = levelAlpha;
         this.shapeAlpha = shapeAlpha;
@@ -50,19 +51,22 @@ final class CycleModel {
         this.mae = mae;
     }
 
-    /** The prediction for a value at {@code epochSeconds}; positions the shape for {@link #learn}. */
-    double predict(double epochSeconds) {
+    /**
+     * The prediction for a value {@code phaseSeconds} into the model's period (ignored for a level only); positions
+     * the shape for {@link #learn}.
+     */
+    double predict(double phaseSeconds) {
         float[] s = shape;
         if (s == null) {
             return level;
         }
         int slots = s.length;
-        double pos = SeasonalProfile.phase(epochSeconds, periodSeconds) * slotsPerSecond - 0.5;
+        double pos = phaseSeconds * slotsPerSecond - 0.5;
         int lo = pos < 0 ? -1 : (int) pos;
         frac = pos - lo;
         lower = lo < 0 ? lo + slots : lo;
         upper = lower + 1 == slots ? 0 : lower + 1;
-        return level + s[lower] + frac * (s[upper] - s[lower]) - shapeSum / slots;
+        return level + s[lower] + frac * (s[upper] - s[lower]) - shapeSum * slotsInverse;
     }
 
     double mae() {
@@ -70,15 +74,16 @@ final class CycleModel {
     }
 
     /**
-     * Judges {@code x} against the prediction at {@code epochSeconds} and learns from it: returns the error in
-     * noise units ({@code sigma} is at least {@code floor}). An error past {@code bar} is learnt clipped to
-     * {@code outlierClip} noise units, others to {@code clip}; a run of outliers that agree moves the level to them.
+     * Judges {@code x} against the prediction at {@code phaseSeconds} and learns from it: returns the error, and
+     * {@link #lastSigma()} the noise it is measured in (at least {@code floor}). An error past
+     * {@link CleanOutlierRule#BAR} noise units is learnt clipped to {@link CleanOutlierRule#OUTLIER_CLIP} of them,
+     * others to {@link CleanOutlierRule#CLIP}; a run of outliers that agree moves the level to them.
      */
-    double observe(double x, double epochSeconds, double floor) {
-        double e = x - predict(epochSeconds);
+    double observe(double x, double phaseSeconds, double floor) {
+        double e = x - predict(phaseSeconds);
         double sigma = Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
-        double r = e / sigma;
-        boolean outlier = Math.abs(r) > CleanOutlierRule.BAR;
+        lastSigma = sigma;
+        boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
         learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma);
         if (outlier) {
             int side = e > 0 ? 1 : -1;
@@ -102,7 +107,12 @@ final class CycleModel {
         } else {
             run = 0;
         }
-        return r;
+        return e;
+    }
+
+    /** The noise the last error was measured in. */
+    double lastSigma() {
+        return lastSigma;
     }
 
     /**
