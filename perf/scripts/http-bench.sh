@@ -2,8 +2,11 @@
 # Runs one load-generator scenario against a server process started here; the generator reads that process's CPU
 # time from /proc over the measured interval, so the report can quote CPU per request (the fair figure when the
 # load generator shares the machine). Usage:
-#   perf/scripts/http-bench.sh floor|pulse|pulse-redis LABEL [load generator options...]
+#   perf/scripts/http-bench.sh floor|pulse|pulse-redis|victoria LABEL [load generator options...]
 # Prints one line: target, label, requests/s, events/s, p50/p99/p99.9 ms, server CPU µs per request, statuses.
+# For pulse-redis the CPU is the server's and redis-server's together, and the line ends with the values the
+# write-behind dropped. victoria is VictoriaMetrics (Debian victoria-metrics) with an empty store; give it
+# --workload vm_import.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=$1; label=$2; shift 2
@@ -20,21 +23,30 @@ case "$target" in
     redis_pid=$REDIS_PID
     sleep 0.5
     SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar server/target/pulse-server.jar 2>"$out/server.log" & ;;
-  *) echo "target: floor | pulse | pulse-redis"; exit 2 ;;
+  victoria)
+    victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$out/vm" -retentionPeriod=100y \
+      -loggerLevel=ERROR 2>"$out/server.log" & ;;
+  *) echo "target: floor | pulse | pulse-redis | victoria"; exit 2 ;;
 esac
 pid=$!
+cpu_pids=$pid
+[ -n "$redis_pid" ] && cpu_pids="$pid,$redis_pid"
 trap 'kill $pid 2>/dev/null; [ -n "$redis_pid" ] && kill $redis_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
 # warm the server's JIT with the same load; the measured run warms the generator too, then reads the server's CPU
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration 5 --warmup 0 "$@" >/dev/null 2>&1 || true
-java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 3 --server-pid "$pid" --json "$out/r.json" "$@" \
+java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 3 --server-pid "$cpu_pids" --json "$out/r.json" "$@" \
   >/dev/null 2>&1 || true
-python3 - "$out/r.json" "$target" "$label" <<'PY'
+dropped=""
+if [ "$target" = pulse-redis ]; then
+  dropped=" values_dropped=$(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["redis"]["values_dropped"])')"
+fi
+python3 - "$out/r.json" "$target" "$label" "$dropped" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 l = r["latency_ms"]
-print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s errors=%d" % (
+print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s errors=%d%s" % (
     sys.argv[2], sys.argv[3], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"], l["p99_9"],
-    r["server_cpu_us_per_request"], json.dumps(r["statuses"]), r["connection_errors"]))
+    r["server_cpu_us_per_request"], json.dumps(r["statuses"]), r["connection_errors"], sys.argv[4]))
 PY

@@ -27,7 +27,7 @@ w, secs = sys.argv[1], float(sys.argv[2])
 b, a, l = (json.load(open(f"{w}/{n}.json")) for n in ("before", "after", "load"))
 rb, ra = b["redis"], a["redis"]
 print("rate %s req/s: ingested %.0f events/s, written %.0f values/s (%.0f events/s), dropped %d, queue %d at the end, p99 %.2f ms, cpu %.0f us/req" % (
-    sys.argv[3], (a["events_total"] - b["events_total"]) / secs, (ra["events_written"] - rb["events_written"]) / secs,
-    (ra["events_written"] - rb["events_written"]) / secs / 4, ra["dropped"] - rb["dropped"], ra["queue_depth"],
+    sys.argv[3], (a["events_total"] - b["events_total"]) / secs, (ra["values_written"] - rb["values_written"]) / secs,
+    (ra["values_written"] - rb["values_written"]) / secs / 4, ra["values_dropped"] - rb["values_dropped"], ra["queue_depth"],
     l["latency_ms"]["p99"], l["server_cpu_us_per_request"]))
 PY

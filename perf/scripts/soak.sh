@@ -31,7 +31,7 @@ while [ $SECONDS -lt $end ] && kill -0 $load_pid 2>/dev/null; do
   heap=$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K","",v); print int(v/1024); exit}}')
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)
   fds=$(ls /proc/"$pid"/fd | wc -l)
-  read -r p99 depth dropped < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["latency_ms"]["p99"], d["redis"]["queue_depth"], d["redis"]["dropped"])')
+  read -r p99 depth dropped < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["latency_ms"]["p99"], d["redis"]["queue_depth"], d["redis"]["values_dropped"])')
   echo "$SECONDS $heap $rss $fds $p99 $depth $dropped" | tee -a "$work/samples.txt"
 done
 wait $load_pid || true
@@ -39,7 +39,7 @@ cat "$work/load.txt"
 # the write-behind must catch up: once the queue is empty, Redis has every value the server accepted (the
 # generator's events carry four metrics each; the queue counts values)
 for _ in $(seq 1 100); do
-  read -r depth accepted written < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["redis"]["queue_depth"], d["events_total"], d["redis"]["events_written"])')
+  read -r depth accepted written < <(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["redis"]["queue_depth"], d["events_total"], d["redis"]["values_written"])')
   [ "$depth" = 0 ] && [ $((4 * accepted)) = "$written" ] && break; sleep 0.1
 done
 echo "events accepted $accepted, values written to Redis $written"

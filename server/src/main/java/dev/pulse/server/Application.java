@@ -97,7 +97,7 @@ public final class Application {
         if (redis == null) {
             return 0;
         }
-        Log.info("flushing " + redis.queueDepth() + " queued events to redis");
+        Log.info("flushing " + redis.queueDepth() + " queued values to redis");
         long left = redis.close(deadlineNanos);
         if (left > 0) {
             Log.warn(left + " queued events not written to redis before SHUTDOWN_TIMEOUT_MS");

@@ -38,6 +38,10 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     @Param({"zscore"})
     public String detector;
 
+    /** true: the decoder as it runs; false: jackson alone, the path every body took before the fast path. */
+    @Param({"true", "false"})
+    public boolean fastPath;
+
     private byte[] body;
     private EventDecoder decoder;
     private BatchApplier applier;
@@ -61,7 +65,7 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
         Config config = Config.from(Map.of("DETECTOR", detector));
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
-        decoder = new EventDecoder(new EventBatch());
+        decoder = fastPath ? new EventDecoder(new EventBatch()) : EventDecoder.jacksonOnly(new EventBatch());
         applier = new BatchApplier(registry, BatchListener.NONE);
     }
 

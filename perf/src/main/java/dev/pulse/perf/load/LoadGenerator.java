@@ -82,7 +82,7 @@ public final class LoadGenerator {
             long cpuStart = 0;
             if (measuring) {
                 measuredStart = System.nanoTime();
-                cpuStart = ServerCpu.ticks(o.serverPid());
+                cpuStart = ServerCpu.ticks(o.serverPids());
             }
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(1000, (end - System.nanoTime()) / 1_000_000)));
@@ -90,7 +90,7 @@ public final class LoadGenerator {
                 if (!measuring && System.nanoTime() >= warmupEnd) {
                     measuring = true;
                     measuredStart = System.nanoTime();
-                    cpuStart = ServerCpu.ticks(o.serverPid());
+                    cpuStart = ServerCpu.ticks(o.serverPids());
                     results.resetCounts();
                     continue;
                 }
@@ -103,7 +103,7 @@ public final class LoadGenerator {
                                 : interval1.getValueAtPercentile(99) / 1e6, errors(results));
                 progress.print(terminal ? "\r" + line : line + "\n");
             }
-            long cpuTicks = ServerCpu.ticks(o.serverPid()) - cpuStart;
+            long cpuTicks = ServerCpu.ticks(o.serverPids()) - cpuStart;
             connections.forEach(Connection::stop);
             double seconds = (System.nanoTime() - measuredStart) / 1e9;
             total.add(results.interval(interval1));

@@ -5,9 +5,9 @@ import java.util.Locale;
 /** The load generator's command line. */
 record Options(String host, int port, double rate, int connections, int pipeline, int threads, double durationSeconds,
                double warmupSeconds, Workload workload, int batch, int sources, double anomalyRate, long seed,
-               String hgrm, String svg, String json, long serverPid) {
+               String hgrm, String svg, String json, long[] serverPids) {
 
-    enum Workload { SINGLE, ARRAY, NDJSON, MIXED, REMOTE_WRITE }
+    enum Workload { SINGLE, ARRAY, NDJSON, MIXED, REMOTE_WRITE, VM_IMPORT }
 
     static final String USAGE = """
             usage: java -jar perf/target/pulse-load.jar [options]
@@ -19,8 +19,11 @@ record Options(String host, int port, double rate, int connections, int pipeline
               --threads T          client event-loop threads (default 1)
               --duration S         measured seconds (default 10)
               --warmup S           seconds run first and discarded (default 2)
-              --workload W         single | array | ndjson | mixed | remote_write (default single); remote_write
-                                   posts --batch samples per request to /api/v1/write, timestamps advancing
+              --workload W         single | array | ndjson | mixed | remote_write | vm_import (default single);
+                                   remote_write posts --batch samples per request to /api/v1/write, timestamps
+                                   advancing; vm_import posts each batch of events to VictoriaMetrics'
+                                   /api/v1/import as JSON lines, one line per (source, metric) series with its
+                                   values and timestamps
               --batch N            events per array/ndjson body (default 100)
               --sources N          distinct sources (default 10)
               --anomaly-rate F     share of events with an injected spike (default 0)
@@ -29,7 +32,8 @@ record Options(String host, int port, double rate, int connections, int pipeline
               --svg PATH           write a latency-by-percentile chart
               --json PATH          write a machine-readable summary
               --server-pid PID     also report that process's CPU time per request over the measured interval
-                                   (from /proc/PID/stat; the server must run on this machine)
+                                   (from /proc/PID/stat; the server must run on this machine); PID,PID,... sums
+                                   the CPU of several processes (a server and its Redis)
             """;
 
     static Options parse(String[] args) {
@@ -48,7 +52,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
         String hgrm = null;
         String svg = null;
         String json = null;
-        long serverPid = 0;
+        long[] serverPids = {};
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -75,7 +79,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
                 case "--hgrm" -> hgrm = v;
                 case "--svg" -> svg = v;
                 case "--json" -> json = v;
-                case "--server-pid" -> serverPid = Long.parseLong(v);
+                case "--server-pid" -> serverPids = java.util.Arrays.stream(v.split(",")).mapToLong(Long::parseLong).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -84,10 +88,15 @@ record Options(String host, int port, double rate, int connections, int pipeline
             throw new IllegalArgumentException("counts and durations must be positive");
         }
         return new Options(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), rate, connections, pipeline, threads,
-                duration, warmup, workload, batch, sources, anomalyRate, seed, hgrm, svg, json, serverPid);
+                duration, warmup, workload, batch, sources, anomalyRate, seed, hgrm, svg, json, serverPids);
     }
 
     boolean openLoop() {
         return rate > 0;
+    }
+
+    /** Whether CPU time is measured (a {@code --server-pid} was given). */
+    boolean measuresCpu() {
+        return serverPids.length > 0;
     }
 }

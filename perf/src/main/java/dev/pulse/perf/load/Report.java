@@ -53,7 +53,7 @@ public final class Report {
 
     /** The server's CPU microseconds per request over the measured interval, or -1 without {@code --server-pid}. */
     public double serverCpuMicrosPerRequest() {
-        return options.serverPid() <= 0 || requests() == 0 ? -1 : ServerCpu.micros(serverCpuTicks) / requests();
+        return !options.measuresCpu() || requests() == 0 ? -1 : ServerCpu.micros(serverCpuTicks) / requests();
     }
 
     public long connectionErrors() {
@@ -79,7 +79,7 @@ public final class Report {
         }
         out.printf(Locale.ROOT, "  max       %10.3f ms%n", latency.getMaxValue() / 1e6);
         out.printf("  statuses   %s, connection errors %d%n", statuses, connectionErrors);
-        if (options.serverPid() > 0) {
+        if (options.measuresCpu()) {
             out.printf(Locale.ROOT, "  server CPU %.1f us per request%n", serverCpuMicrosPerRequest());
         }
     }

@@ -52,6 +52,14 @@ final class RequestPool {
                     http = post("application/x-ndjson", b.toString());
                     n = o.batch();
                 }
+                case VM_IMPORT -> {
+                    String[] batch = new String[o.batch()];
+                    for (int k = 0; k < batch.length; k++) {
+                        batch[k] = gen.next();
+                    }
+                    http = post("/api/v1/import", "application/json", VmImport.lines(batch));
+                    n = o.batch();
+                }
                 default -> {
                     // the Locust mix: mostly writes, reads of one source, of the fleet, and of the stats
                     int roll = mix.nextInt(100);
@@ -94,7 +102,11 @@ final class RequestPool {
     }
 
     private static String post(String type, String body) {
-        return String.format(Locale.ROOT, "POST /metrics-data HTTP/1.1\r\nHost: pulse\r\nContent-Type: %s\r\n"
+        return post("/metrics-data", type, body);
+    }
+
+    private static String post(String path, String type, String body) {
+        return String.format(Locale.ROOT, "POST " + path + " HTTP/1.1\r\nHost: pulse\r\nContent-Type: %s\r\n"
                 + "Content-Length: %d\r\n\r\n%s", type, body.getBytes(StandardCharsets.UTF_8).length, body);
     }
 

@@ -12,6 +12,15 @@ final class ServerCpu {
     private ServerCpu() {
     }
 
+    /** utime + stime of all of {@code pids} in clock ticks (0 for a process that is gone). */
+    static long ticks(long[] pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += ticks(pid);
+        }
+        return sum;
+    }
+
     /** utime + stime of {@code pid} in clock ticks, or 0 when there is no such process or no pid was given. */
     static long ticks(long pid) {
         if (pid <= 0) {

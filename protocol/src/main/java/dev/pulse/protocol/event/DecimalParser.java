@@ -69,6 +69,14 @@ final class DecimalParser {
             }
             scale += negativeExponent ? -exponent : exponent;
         }
+        return value(mantissa, scale, negative);
+    }
+
+    /**
+     * {@code ±mantissa * 10^scale} when one correctly rounded operation gives it (a mantissa of at most 15 digits, a
+     * power of at most 22), else NaN: the rule both {@link #parse} and the byte scanner use, so they agree bit for bit.
+     */
+    static double value(long mantissa, int scale, boolean negative) {
         double value;
         if (mantissa == 0) {
             value = 0.0;

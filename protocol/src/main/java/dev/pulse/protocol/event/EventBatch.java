@@ -27,6 +27,7 @@ public final class EventBatch {
 
     private char[] sourceChars = new char[256];
     private int sourceCharsUsed;
+    private int eventSourceCharsStart; // sourceCharsUsed when the event being built began
 
     public void clear() {
         events = 0;
@@ -113,6 +114,7 @@ public final class EventBatch {
             sourceLengths = java.util.Arrays.copyOf(sourceLengths, n);
             metricStarts = java.util.Arrays.copyOf(metricStarts, n + 1);
         }
+        eventSourceCharsStart = sourceCharsUsed;
         timestamps[events] = Double.NaN;
         sourceLengths[events] = DEFAULT_SOURCE;
         sourceOffsets[events] = 0;
@@ -134,6 +136,32 @@ public final class EventBatch {
         sourceCharsUsed += length;
     }
 
+    /** {@link #setSource(char[], int, int)} from ASCII bytes. */
+    void setSource(byte[] ascii, int offset, int length) {
+        if (sourceCharsUsed + length > sourceChars.length) {
+            sourceChars = java.util.Arrays.copyOf(sourceChars, Math.max(sourceChars.length * 2, sourceCharsUsed + length));
+        }
+        char[] to = sourceChars;
+        int at = sourceCharsUsed;
+        for (int i = 0; i < length; i++) {
+            to[at + i] = (char) ascii[offset + i];
+        }
+        sourceOffsets[events] = at;
+        sourceLengths[events] = length;
+        sourceCharsUsed = at + length;
+    }
+
+    /** Forgets what the event being built received, as if {@link #beginEvent} had just been called. */
+    void rollbackEvent() {
+        java.util.Arrays.fill(metricNames, metricStarts[events], metrics, null);
+        metrics = metricStarts[events];
+        metricStarts[events + 1] = metrics;
+        sourceCharsUsed = eventSourceCharsStart;
+        timestamps[events] = Double.NaN;
+        sourceLengths[events] = DEFAULT_SOURCE;
+        sourceOffsets[events] = 0;
+    }
+
     void addMetric(String name, double value) {
         if (metrics == metricNames.length) {
             metricNames = java.util.Arrays.copyOf(metricNames, metrics * 2);
@@ -150,6 +178,16 @@ public final class EventBatch {
         for (int m = metricStarts[events]; m < metrics; m++) {
             String other = metricNames[m];
             if (other == name || other.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #hasMetric} for names that are all interned, so that equal names are one instance. */
+    boolean hasMetricInstance(String name) {
+        for (int m = metricStarts[events]; m < metrics; m++) {
+            if (metricNames[m] == name) {
                 return true;
             }
         }

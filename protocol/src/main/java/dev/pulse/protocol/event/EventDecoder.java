@@ -11,12 +11,20 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
 /**
- * Streaming decoder of ingest bodies: each chunk is fed to jackson-core's non-blocking parser as it arrives and
- * its tokens go straight into a reusable {@link EventBatch} of primitives. A JSON object, a JSON array of objects
- * and NDJSON all run through the same state machine.
+ * Streaming decoder of ingest bodies into a reusable {@link EventBatch} of primitives, chunk by chunk as they arrive.
+ * A JSON object, a JSON array of objects and NDJSON all run through the same two paths:
+ * <ul>
+ *   <li>the fast path scans the bytes itself between events and hands each event to a {@link FlatEventScanner},
+ *       which reads the flat events clients send; an event cut by the end of a chunk is carried over (its bytes
+ *       only, never the body's) and finished when the next chunk comes;</li>
+ *   <li>at the first thing it does not take (an escape, an exotic number, nesting, any error) the rest of the body
+ *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
+ *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons.</li>
+ * </ul>
  *
- * <p>Cost: one jackson parser per request (a few hundred bytes); nothing per event once the batch's arrays have
- * grown to the request size. A direct chunk is copied through a reusable scratch array, a heap chunk is fed in place.
+ * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
+ * unless the body needs jackson. A direct chunk is copied through a reusable scratch array, a heap chunk is read in
+ * place.
  *
  * <p>Bad input is a result, not an exception: {@link #feed} and {@link #finish} return {@code false} and
  * {@link #error()}, {@link #message()}, {@link #errorIndex()} and {@link #errorOffset()} say why and where.
@@ -59,12 +67,50 @@ public final class EventDecoder {
     private static final byte KIND_BAD_NAME = 4;
     private static final int KIND_CACHE_SIZE = 64;
 
+    /** The fast path's position between events: what it expects next. */
+    private enum Fast {
+        /** Before the body's value, or between NDJSON lines. */
+        ROOT,
+        /** After a JSON array's {@code [}: an event or {@code ]}. */
+        ARRAY_FIRST,
+        /** After an event in an array: {@code ,} or {@code ]}. */
+        ARRAY_NEXT,
+        /** After a {@code ,} in an array: an event. */
+        ARRAY_ELEMENT,
+        /** The JSON value is complete: only whitespace may follow. */
+        DONE,
+        /** Inside an event cut by a chunk's end: its bytes so far are in the carry. */
+        EVENT,
+        /** Off: jackson has the body. */
+        OFF
+    }
+
+    /** Longest event carried over a chunk boundary on the fast path; a longer one goes to jackson. */
+    private static final int MAX_CARRY = 64 * 1024;
+    /** An event cut by a chunk's end is tried at each {@code '}'} that follows, this many times at most. */
+    private static final int MAX_CARRY_ATTEMPTS = 8;
+    private static final byte[] NONE = {};
+    private static final byte[] SPACE = {' '}; // past the body's start: jackson must not take a BOM there
+    private static final byte[] OPEN_ARRAY = {'['};
+    private static final byte[] AFTER_ELEMENT = {'[', '0', ' '};
+    private static final byte[] AFTER_COMMA = {'[', '0', ','};
+
     private final EventBatch batch;
+    private final boolean fastPath;
+    private final FlatEventScanner scanner;
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private final String[] kindNames = new String[KIND_CACHE_SIZE]; // owned by the connection's event loop
     private final byte[] kinds = new byte[KIND_CACHE_SIZE];          // owned by the connection's event loop
 
     // All fields below: owned by the connection's event loop.
+    private Fast fast;
+    private Fast eventIn;         // where the carried event sits: ARRAY_ELEMENT (in an array) or ROOT
+    private byte[] carry = new byte[256];
+    private int carryLength;
+    private int carryAttempts;
+    private long carryOffset;     // the body offset of the carry's first byte
+    private long fed;             // body bytes fed before the current chunk
+    private long base;            // the body offset of jackson's byte 0 (negative by a prefix it was given)
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private BodyFormat format;
@@ -81,7 +127,18 @@ public final class EventDecoder {
     private long errorOffset;
 
     public EventDecoder(EventBatch batch) {
+        this(batch, true);
+    }
+
+    /** A decoder whose every body goes to jackson: the reference the fast path is tested and measured against. */
+    public static EventDecoder jacksonOnly(EventBatch batch) {
+        return new EventDecoder(batch, false);
+    }
+
+    private EventDecoder(EventBatch batch, boolean fastPath) {
         this.batch = batch;
+        this.fastPath = fastPath;
+        this.scanner = new FlatEventScanner(batch);
     }
 
     public EventBatch batch() {
@@ -91,14 +148,18 @@ public final class EventDecoder {
     /** Starts a new body, discarding what the previous one left. */
     public void begin(BodyFormat format) {
         closeParser();
-        try {
-            parser = JSON.createNonBlockingByteArrayParser();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create a JSON parser", e);
-        }
-        feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
         this.format = format;
         state = State.ROOT;
+        fast = Fast.ROOT;
+        carryLength = 0;
+        fed = 0;
+        base = 0;
+        if (carry.length > MAX_CARRY) {
+            carry = new byte[256];
+        }
+        if (!fastPath) {
+            toJackson(Fast.ROOT, NONE);
+        }
         batchBody = false;
         error = null;
         message = null;
@@ -137,6 +198,19 @@ public final class EventDecoder {
         if (length == 0) {
             return true;
         }
+        if (fast != Fast.OFF) {
+            boolean ok = scan(bytes, offset, offset + length);
+            fed += length;
+            return ok;
+        }
+        fed += length;
+        return jackson(bytes, offset, length);
+    }
+
+    private boolean jackson(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return true;
+        }
         try {
             feeder.feedInput(bytes, offset, offset + length);
             return drain();
@@ -145,10 +219,187 @@ public final class EventDecoder {
         }
     }
 
+    /** The fast path over {@code b[i, end)}, which starts at body offset {@link #fed}. */
+    private boolean scan(byte[] b, int i, int end) {
+        int chunkStart = i;
+        if (fast == Fast.EVENT) {
+            i = carried(b, i, end, chunkStart);
+            if (i < 0) {
+                return state != State.FAILED;
+            }
+        }
+        while (true) {
+            i = FlatEventScanner.skipSpace(b, i, end);
+            if (i >= end) {
+                return true;
+            }
+            byte c = b[i];
+            switch (fast) {
+                case ROOT:
+                    if (c == '{') {
+                        batchBody |= format == BodyFormat.NDJSON;
+                        break;
+                    }
+                    if (c == '[' && format == BodyFormat.JSON) {
+                        batchBody = true;
+                        fast = Fast.ARRAY_FIRST;
+                        i++;
+                        continue;
+                    }
+                    return fallback(null, b, i, end, chunkStart);
+                case ARRAY_FIRST:
+                    if (c == ']') {
+                        fast = Fast.DONE;
+                        i++;
+                        continue;
+                    }
+                    if (c == '{') {
+                        break;
+                    }
+                    return fallback(null, b, i, end, chunkStart);
+                case ARRAY_NEXT:
+                    if (c == ',' || c == ']') {
+                        fast = c == ',' ? Fast.ARRAY_ELEMENT : Fast.DONE;
+                        i++;
+                        continue;
+                    }
+                    return fallback(null, b, i, end, chunkStart);
+                case ARRAY_ELEMENT:
+                    if (c == '{') {
+                        break;
+                    }
+                    return fallback(null, b, i, end, chunkStart);
+                default: // DONE
+                    return fallback(null, b, i, end, chunkStart);
+            }
+            int r = scanner.event(b, i, end);
+            if (r >= 0) {
+                i = r;
+                fast = afterEvent();
+            } else if (r == FlatEventScanner.NEED_MORE && end - i <= MAX_CARRY) {
+                eventIn = fast == Fast.ROOT ? Fast.ROOT : Fast.ARRAY_ELEMENT;
+                fast = Fast.EVENT;
+                carryOffset = fed + (i - chunkStart);
+                carryLength = 0;
+                carryAttempts = 0;
+                append(b, i, end);
+                return true;
+            } else {
+                return fallback(null, b, i, end, chunkStart);
+            }
+        }
+    }
+
+    /**
+     * Continues the carried event with {@code b[i, end)}: adds bytes up to each {@code '}'} and tries the event
+     * again. Returns where the fast path goes on in {@code b}, or -1 when this chunk is consumed (the event still
+     * open, or jackson has taken over).
+     */
+    private int carried(byte[] b, int i, int end, int chunkStart) {
+        while (true) {
+            int close = i;
+            while (close < end && b[close] != '}') {
+                close++;
+            }
+            int upto = close < end ? close + 1 : end;
+            if (carryLength + (upto - i) > MAX_CARRY || carryAttempts >= MAX_CARRY_ATTEMPTS) {
+                fallback(carryBytes(), b, i, end, chunkStart);
+                return -1;
+            }
+            append(b, i, upto);
+            i = upto;
+            if (close == end) {
+                return -1;
+            }
+            carryAttempts++;
+            int r = scanner.event(carry, 0, carryLength);
+            if (r >= 0) {
+                i -= carryLength - r; // (the event ends at the '}' just added, so nothing is given back)
+                carryLength = 0;
+                fast = afterEvent();
+                return i;
+            }
+            if (r == FlatEventScanner.UNUSUAL) {
+                fallback(carryBytes(), b, i, end, chunkStart);
+                return -1;
+            }
+        }
+    }
+
+    private Fast afterEvent() {
+        return format == BodyFormat.NDJSON ? Fast.ROOT : batchBody ? Fast.ARRAY_NEXT : Fast.DONE;
+    }
+
+    private void append(byte[] b, int from, int to) {
+        int n = to - from;
+        if (carryLength + n > carry.length) {
+            carry = java.util.Arrays.copyOf(carry, Math.max(carry.length * 2, carryLength + n));
+        }
+        System.arraycopy(b, from, carry, carryLength, n);
+        carryLength += n;
+    }
+
+    private byte[] carryBytes() {
+        return java.util.Arrays.copyOf(carry, carryLength);
+    }
+
+    /**
+     * Hands the rest of the body to jackson, from where the fast path stands: the carried event's bytes (when
+     * {@code carried} is not null) and then {@code b[i, end)}. Returns what jackson makes of them.
+     */
+    private boolean fallback(byte[] carried, byte[] b, int i, int end, int chunkStart) {
+        long at = carried != null ? carryOffset : fed + (i - chunkStart);
+        Fast where = fast == Fast.EVENT ? eventIn : fast;
+        byte[] prefix = where == Fast.ROOT || where == Fast.DONE ? (at == 0 ? NONE : SPACE)
+                : where == Fast.ARRAY_FIRST ? OPEN_ARRAY : where == Fast.ARRAY_NEXT ? AFTER_ELEMENT : AFTER_COMMA;
+        toJackson(where, prefix);
+        base = at - prefix.length;
+        if (carried != null && !jackson(carried, 0, carried.length)) {
+            return false;
+        }
+        return jackson(b, i, end - i);
+    }
+
+    /**
+     * Starts jackson in the state the fast path was in ({@code where}), first giving it {@code prefix}, the bytes
+     * that put its own parser in the same place, and reading their tokens: inside an array the {@code [} and an
+     * element standing for those already read.
+     */
+    private void toJackson(Fast where, byte[] prefix) {
+        fast = Fast.OFF;
+        try {
+            parser = JSON.createNonBlockingByteArrayParser();
+            feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+            if (prefix.length > 0) {
+                feeder.feedInput(prefix, 0, prefix.length);
+                JsonToken t;
+                do { // read, not decoded: the prefix's tokens stand for what the fast path has read
+                    t = parser.nextToken();
+                } while (t != null && t != JsonToken.NOT_AVAILABLE);
+            }
+            state = where == Fast.ROOT ? State.ROOT : where == Fast.DONE ? State.DONE : State.ARRAY;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a JSON parser", e);
+        }
+    }
+
     /** Ends the body. Returns true when it held a complete, valid event or batch. */
     public boolean finish() {
         if (state == State.FAILED) {
             return false;
+        }
+        if (fast == Fast.EVENT || fast == Fast.ARRAY_FIRST || fast == Fast.ARRAY_NEXT || fast == Fast.ARRAY_ELEMENT) {
+            // the body ends inside a value: jackson words it
+            if (!fallback(fast == Fast.EVENT ? carryBytes() : null, carry, 0, 0, 0)) {
+                return false;
+            }
+        }
+        if (fast == Fast.ROOT || fast == Fast.DONE) {
+            if (batch.size() == 0) {
+                String why = fast == Fast.ROOT && format == BodyFormat.JSON ? "the body is empty" : "the batch holds no events";
+                return fail(DecodeError.EMPTY_BATCH, why, -1);
+            }
+            return true;
         }
         try {
             feeder.endOfInput();
@@ -173,6 +424,7 @@ public final class EventDecoder {
     public void release() {
         closeParser();
         state = State.FAILED;
+        fast = Fast.OFF;
     }
 
     public DecodeError error() {
@@ -369,7 +621,7 @@ public final class EventDecoder {
 
     private boolean malformed(Exception e) {
         long offset = e instanceof StreamReadException sre && sre.getLocation() != null
-                ? sre.getLocation().getByteOffset() : currentOffset();
+                ? base + sre.getLocation().getByteOffset() : currentOffset();
         String why = e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
         return fail(DecodeError.MALFORMED, "malformed JSON: " + firstLine(why), Math.max(0, offset));
     }
@@ -385,11 +637,11 @@ public final class EventDecoder {
     }
 
     private long tokenOffset() {
-        return parser.currentTokenLocation().getByteOffset();
+        return base + parser.currentTokenLocation().getByteOffset();
     }
 
     private long currentOffset() {
-        return parser == null ? -1 : parser.currentLocation().getByteOffset();
+        return parser == null ? -1 : base + parser.currentLocation().getByteOffset();
     }
 
     private void closeParser() {

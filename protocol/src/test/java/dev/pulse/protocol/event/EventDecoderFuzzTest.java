@@ -15,12 +15,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Coverage-guided fuzzing of the decoder (Jazzer). Under {@code make test} it replays the corpus in
  * {@code EventDecoderFuzzTestInputs/}; {@code make fuzz} explores. Invariants: nothing escapes as an exception, a
- * split body decodes as the whole one does, and every accepted JSON body is exactly what Jackson databind reads,
- * under the contract's rules.
+ * split body decodes as the whole one does, the fast path gives what jackson alone gives (the same events, or the
+ * same refusal and event index) whole and split at every point, and every accepted JSON body is exactly what
+ * Jackson databind reads, under the contract's rules.
  */
 class EventDecoderFuzzTest {
     private static final ObjectMapper REFERENCE = JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** Where {@code make fuzz} keeps what it found; replayed here as plain bodies, in both formats. */
+    private static final java.nio.file.Path CORPUS =
+            java.nio.file.Path.of(".cifuzz-corpus", EventDecoderFuzzTest.class.getName(), "decodesLikeTheReference");
+
+    /**
+     * Every body the fuzzer kept, as a JSON and as an NDJSON body: the fast path gives what jackson alone gives,
+     * whole and split at every point (bodies over 1 KB, a tenth of the corpus and most of its bytes: at every point
+     * of their first and last 256 bytes and every 13th between, to keep {@code make test} short).
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> theCorpusDecodesLikeJacksonAloneAtEverySplit() throws Exception {
+        java.util.List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(CORPUS)) {
+            files = list.sorted().toList();
+        }
+        assertTrue(files.size() > 100, "the corpus is there: " + CORPUS.toAbsolutePath());
+        return files.stream().map(f -> org.junit.jupiter.api.DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            byte[] body = java.nio.file.Files.readAllBytes(f);
+            for (BodyFormat format : BodyFormat.values()) {
+                EventDecoderTest.Outcome reference = EventDecoderTest.reference(format, body);
+                for (int at = 0; at <= body.length; at++) {
+                    if (body.length > 1024 && at > 256 && at < body.length - 256 && at % 13 != 0) {
+                        continue;
+                    }
+                    EventDecoderTest.assertSameVerdict(reference, EventDecoderTest.decode(format, body, at),
+                            format + " split at " + at);
+                }
+            }
+        }));
+    }
 
     @FuzzTest(maxDuration = "60s")
     void decodesLikeTheReference(FuzzedDataProvider data) throws Exception {
@@ -39,6 +71,11 @@ class EventDecoderFuzzTest {
             assertTrue(parts.offset() >= 0 && parts.offset() <= body.length, "split at " + split);
         } else {
             assertEquals(whole, parts, "split at " + split);
+        }
+        EventDecoderTest.Outcome reference = EventDecoderTest.reference(format, body);
+        EventDecoderTest.assertSameVerdict(reference, whole, "whole");
+        for (int at = 0; at <= body.length; at++) {
+            EventDecoderTest.assertSameVerdict(reference, EventDecoderTest.decode(format, body, at), "split at " + at);
         }
         if (!whole.ok() || format != BodyFormat.JSON) {
             return;

@@ -23,7 +23,15 @@ class EventDecoderTest {
     }
 
     static Outcome decode(BodyFormat format, byte[] body, int... splits) {
-        EventDecoder d = new EventDecoder(new EventBatch());
+        return decode(new EventDecoder(new EventBatch()), format, body, splits);
+    }
+
+    /** Decoded by jackson alone, the fast path off: the reference. */
+    static Outcome reference(BodyFormat format, byte[] body) {
+        return decode(EventDecoder.jacksonOnly(new EventBatch()), format, body);
+    }
+
+    static Outcome decode(EventDecoder d, BodyFormat format, byte[] body, int... splits) {
         d.begin(format);
         int from = 0;
         boolean ok = true;
@@ -191,6 +199,46 @@ class EventDecoderTest {
                 every[i] = i;
             }
             assertEquals(whole, decode(BodyFormat.JSON, body, every), json + " one byte at a time");
+        }
+    }
+
+    @Test
+    void theFastPathAndJacksonAloneAgreeAtEverySplitPoint() {
+        List<String> cases = new ArrayList<>(splitCases());
+        cases.add("[{\"source\":\"a\",\"cpu\":1},{\"source\":\"\\u0061\",\"cpu\":2},{\"source\":\"a\",\"cpu\":3}]");
+        cases.add("[{\"cpu\":1} {\"cpu\":2}]");
+        cases.add("[{\"cpu\":1},]");
+        cases.add("[{\"cpu\":01}]");
+        cases.add("[{\"cpu\":1.},{\"cpu\":.5}]");
+        cases.add("[{\"cpu\":-},{\"cpu\":1e}]");
+        cases.add("{\"cpu\":1}\uFEFF");
+        cases.add("\uFEFF{\"cpu\":1}");
+        cases.add("{\"timestamp\":nul,\"cpu\":1}");
+        cases.add("{\"timestamp\":null,\"cpu\":1e-400,\"rps\":123456789012345.6,\"x\":-0}");
+        cases.add("{\"a}b\":1}");
+        cases.add("[{\"cpu\":1}]]");
+        for (BodyFormat format : BodyFormat.values()) {
+            for (String json : cases) {
+                byte[] body = json.getBytes(StandardCharsets.UTF_8);
+                Outcome reference = reference(format, body);
+                for (int split = 0; split <= body.length; split++) {
+                    assertSameVerdict(reference, decode(format, body, split), format + " " + json + " split at " + split);
+                }
+            }
+        }
+        byte[] escaped = cases.get(splitCases().size()).getBytes(StandardCharsets.UTF_8);
+        assertEquals("a@NaN{cpu=1.0;}a@NaN{cpu=2.0;}a@NaN{cpu=3.0;}", decode(BodyFormat.JSON, escaped).events(),
+                "the event with an escape goes to jackson, the events around it are read alike");
+    }
+
+    /** The same events, or the same refusal (reason and event index) with an offset inside the body. */
+    static void assertSameVerdict(Outcome reference, Outcome actual, String what) {
+        assertEquals(reference.ok(), actual.ok(), what + ": " + reference + " / " + actual);
+        if (reference.ok()) {
+            assertEquals(reference.events(), actual.events(), what);
+        } else {
+            assertEquals(reference.error(), actual.error(), what + ": " + reference + " / " + actual);
+            assertEquals(reference.index(), actual.index(), what);
         }
     }
 

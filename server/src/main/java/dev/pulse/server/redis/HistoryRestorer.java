@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Warm restart: rebuilds every series from Redis before the server listens, by replaying its stored history (up to
+ * Warm restart: rebuilds every series from Redis before the server listens, by replaying its stored history (the last
  * {@code REDIS_HISTORY} values, oldest first) through {@link Series#observe}, so its window, z-score and detector
  * state are what they were; counters come from the stored snapshot. The limits of the registry apply. Runs once, on
  * the start-up thread; nothing it replays is queued for writing again.
@@ -40,15 +40,25 @@ final class HistoryRestorer {
                     Log.warn("restore skipped " + source + "/" + field.getKey() + ": a limit or naming rule refused it");
                     continue;
                 }
+                // an entry holds at least one value: the last `history` entries hold the last `history` values
                 List<String> entries = redis.lrange(keys.series(source, field.getKey()), -history, -1);
+                long stored = 0;
+                for (String entry : entries) {
+                    stored += RoundEntry.count(entry);
+                }
+                long skip = Math.max(0, stored - history);
+                long[] seen = {0};
                 synchronized (s.source()) {
                     for (String entry : entries) {
-                        int space = entry.indexOf(' ');
-                        s.observe(Double.parseDouble(entry.substring(space + 1)), Double.parseDouble(entry.substring(0, space)));
+                        RoundEntry.parse(entry, (time, value) -> {
+                            if (seen[0]++ >= skip) {
+                                s.observe(value, time);
+                            }
+                        });
                     }
                     s.restoreCounters(number(COUNT, field.getValue()), number(ANOMALIES, field.getValue()));
                 }
-                values += entries.size();
+                values += stored - skip;
                 seriesCount++;
                 any = true;
             }

@@ -22,13 +22,13 @@ public final class RedisFamilies implements MetricFamilies {
                 h == RedisStatus.Health.UP ? 1 : h == RedisStatus.Health.DOWN ? 0 : -1);
         out.single("redis_queue_depth", "gauge", "Metric values waiting in the write-behind queue.",
                 redis.queueDepth());
-        out.single("redis_events_written_total", "counter", "Metric values written to Redis.", redis.eventsWritten());
+        out.single("redis_values_written_total", "counter", "Metric values written to Redis.", redis.valuesWritten());
         out.single("redis_batches_written_total", "counter", "Pipelined batches written to Redis.",
                 redis.batchesWritten());
         out.single("redis_write_failures_total", "counter", "Batches whose write to Redis failed and was retried.",
                 redis.writeFailures());
-        out.single("redis_events_dropped_total", "counter", "Queued metric values dropped because the queue was full.",
-                redis.dropped());
+        out.single("redis_values_dropped_total", "counter", "Queued metric values dropped because the queue was full.",
+                redis.valuesDropped());
         out.single("redis_reconnects_total", "counter", "Reconnections to Redis.", redis.reconnects());
         redis.writeHistograms((sizes, nanos) -> {
             Histograms.write(out, "redis_batch_size", "Metric values per pipelined write to Redis.", sizes,

@@ -108,8 +108,20 @@ final class RedisSnapshots {
         }
     }
 
-    /** Source and metric names are restricted to characters that need no escaping. */
+    /** A JSON string: source names need no escaping, labelled metric names may hold {@code "} and {@code \\}. */
     private static String quote(String name) {
-        return "\"" + name + "\"";
+        StringBuilder b = new StringBuilder(name.length() + 2).append('"');
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 }

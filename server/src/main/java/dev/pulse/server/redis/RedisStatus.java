@@ -8,13 +8,15 @@ public interface RedisStatus {
 
     long queueDepth();
 
-    long eventsWritten();
+    /** Metric values written to Redis (an event with four metrics is four). */
+    long valuesWritten();
 
     long batchesWritten();
 
     long writeFailures();
 
-    long dropped();
+    /** Queued metric values dropped because the queue was full. */
+    long valuesDropped();
 
     long reconnects();
 
@@ -31,10 +33,10 @@ public interface RedisStatus {
     RedisStatus DISABLED = new RedisStatus() {
         public Health health() { return Health.DISABLED; }
         public long queueDepth() { return 0; }
-        public long eventsWritten() { return 0; }
+        public long valuesWritten() { return 0; }
         public long batchesWritten() { return 0; }
         public long writeFailures() { return 0; }
-        public long dropped() { return 0; }
+        public long valuesDropped() { return 0; }
         public long reconnects() { return 0; }
     };
 }

@@ -56,14 +56,15 @@ public final class RedisTier implements RedisStatus {
     private final AnomalyLog anomalyLog;                                        // null: no anomaly stream
     private volatile HistoryRestorer.Restored restored = new HistoryRestorer.Restored(0, 0, 0);
     private volatile boolean closed;                                            // set by the shutdown thread
-    private final Histogram batchSizes = new Histogram(RedisWriter.CHUNK_EVENTS, 2);   // guarded by this
+    private final Histogram batchSizes = new Histogram(RedisWriter.CHUNK_VALUES, 2);   // guarded by this
     private final Histogram writeNanos = new Histogram(3_600_000_000_000L, 2);        // guarded by this
 
     private RedisTier(Config config, AnomalyLog anomalyLog) {
         this.config = config;
         this.anomalyLog = anomalyLog;
         this.keys = new KeySchema(config.redisKeyPrefix());
-        this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull());
+        this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull(),
+                config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors());
         RedisURI.Builder uri = RedisURI.builder().withHost(config.redisHost()).withPort(config.redisPort())
                 .withTimeout(COMMAND_TIMEOUT);
         if (!config.redisPassword().isEmpty()) {
@@ -189,7 +190,7 @@ public final class RedisTier implements RedisStatus {
     }
 
     /**
-     * Writes what is queued, until the queue is empty or {@code deadlineNanos}, then closes. Returns the events
+     * Writes what is queued, until the queue is empty or {@code deadlineNanos}, then closes. Returns the values
      * left unwritten.
      */
     public long close(long deadlineNanos) {
@@ -231,9 +232,9 @@ public final class RedisTier implements RedisStatus {
     }
 
     @Override
-    public long eventsWritten() {
+    public long valuesWritten() {
         RedisWriter w = writer;
-        return w == null ? 0 : w.eventsWritten.sum();
+        return w == null ? 0 : w.valuesWritten.sum();
     }
 
     @Override
@@ -249,7 +250,7 @@ public final class RedisTier implements RedisStatus {
     }
 
     @Override
-    public long dropped() {
+    public long valuesDropped() {
         return queue.dropped();
     }
 

@@ -11,9 +11,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.protocol.CommandType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Recorder;
@@ -36,11 +33,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * per touched series an RPUSH of its new values and an LTRIM, and an HSET of the snapshots of the sources that are
- * due one (at most every 100 ms per source while the writer is busy, and all of them whenever it catches up, so
- * formatting snapshots never costs more than writing values), with one SADD. Per series the values keep their
- * order. A chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk
- * leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
+ * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and
+ * an LTRIM that keeps at least {@code REDIS_HISTORY} values ({@link SeriesHistory}), and an HSET of the snapshots of
+ * the sources that are due one, with one SADD. A source's snapshot is due at most every 100 ms while values keep
+ * coming, at once when one of its series is new (a restart finds series by their hash field), and for every touched
+ * source when the queue is found empty or the writer stops, so formatting snapshots costs per source and interval,
+ * not per value. Per series the values keep their order. A chunk is one MULTI/EXEC transaction, so a connection lost
+ * mid-chunk leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
  *
  * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
  * before the reply, or a reply slower than the timeout). Each transaction therefore also sets this writer's marker
@@ -51,12 +50,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: {@link #run} is the writer thread; the counters are read by any thread.
  */
 final class RedisWriter implements Runnable {
-    /** Most events written in one pipelined round trip. */
-    static final int CHUNK_EVENTS = 20_000;
+    /** Most values written in one pipelined round trip. */
+    static final int CHUNK_VALUES = 20_000;
     /**
      * Least time between two drains while less than a chunk is queued: values wait a few milliseconds longer for
-     * Redis, and each round trip carries more of them, which costs Redis, Lettuce and this thread less CPU per value
-     * (CPU the event loops share on a small machine).
+     * Redis, and each round carries more of them in the same number of entries, which costs Redis, Lettuce and this
+     * thread less CPU per value (CPU the event loops share on a small machine).
      */
     static final long LINGER_NANOS = 10_000_000L;
     /** A reply slower than this counts as a failed write. */
@@ -70,13 +69,13 @@ final class RedisWriter implements Runnable {
     private final KeySchema keys;
     private final int history;
     private final long replyTimeoutMs;
-    private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_EVENTS);
+    private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_VALUES);
     private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
-    final LongAdder eventsWritten = new LongAdder();
+    final LongAdder valuesWritten = new LongAdder();
     final LongAdder batchesWritten = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
-    final Recorder batchSizes = new Recorder(CHUNK_EVENTS, 2);
+    final Recorder batchSizes = new Recorder(CHUNK_VALUES, 2);
     final Recorder writeNanos = new Recorder(3_600_000_000_000L, 2);
 
     private volatile boolean stopping;        // set by the shutdown thread
@@ -87,13 +86,18 @@ final class RedisWriter implements Runnable {
     private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
-    /** Under load a source's snapshot is rewritten at most this often; values are written every chunk. */
+    /** While values keep coming a source's snapshot is rewritten at most this often; values are written every chunk. */
     private static final long SNAPSHOT_INTERVAL_NANOS = 100_000_000L;
     private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // writer thread: touched since their snapshot
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
-    private final Map<Series, byte[]> seriesKeys = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
-    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index, filled} in a chunk
+    private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
+    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index} in a chunk
     private final List<Series> order = new ArrayList<>();               // writer thread: a chunk's series, first seen first
+    private final RoundEntry entries = new RoundEntry();                // writer thread
+    private int[] counts = new int[64];                                 // writer thread: values per series in a chunk
+    private int[] offsets = new int[64];                                // writer thread: where they start in the arrays below
+    private final double[] groupedTimes = new double[CHUNK_VALUES];     // writer thread: the chunk grouped by series
+    private final double[] groupedValues = new double[CHUNK_VALUES];    // writer thread
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -117,46 +121,52 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (chunk.size() == 0) {
                 long linger = lastDrainNanos + LINGER_NANOS - System.nanoTime();
-                if (linger > 0 && !stopping && queue.depth() < CHUNK_EVENTS) {
+                if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES) {
                     LockSupport.parkNanos(linger);
                     continue;
                 }
-                if (queue.drainTo(chunk, CHUNK_EVENTS) == 0) {
-                    if (stopping) {
-                        return;
+                if (queue.drainTo(chunk, CHUNK_VALUES) == 0) {
+                    if (dirty.isEmpty()) {
+                        if (stopping) {
+                            return;
+                        }
+                        LockSupport.parkNanos(1_000_000L);
+                        continue;
                     }
-                    LockSupport.parkNanos(1_000_000L);
-                    continue;
+                    // nothing queued: a round of the snapshots still due
+                } else {
+                    chunkSequence++;
+                    lastDrainNanos = System.nanoTime();
                 }
-                chunkSequence++;
-                lastDrainNanos = System.nanoTime();
-                if (anomalies != null) {
-                    anomalies.take();
-                }
+            }
+            if (anomalies != null) {
+                anomalies.take(); // what the log gained (a round of snapshots alone carries it too); kept on a retry
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
                 return;
             }
             long start = System.nanoTime();
             try {
-                if (!(uncertain && alreadyWritten())) {
+                if (!(uncertain && chunk.size() > 0 && alreadyWritten())) {
                     write();
                 }
                 uncertain = false;
                 if (anomalies != null) {
                     anomalies.written();
                 }
-                writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
-                batchSizes.recordValue(Math.min(chunk.size(), CHUNK_EVENTS));
-                eventsWritten.add(chunk.size());
-                batchesWritten.increment();
-                chunk.clear();
+                if (chunk.size() > 0) {
+                    writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
+                    batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
+                    valuesWritten.add(chunk.size());
+                    batchesWritten.increment();
+                    chunk.clear();
+                }
                 backoff = 10;
             } catch (RuntimeException e) {
                 uncertain = true;
                 writeFailures.increment();
                 if (writeFailures.sum() % 50 == 1) {
-                    Log.warn("redis write failed, keeping " + chunk.size() + " events to retry: " + e.getMessage());
+                    Log.warn("redis write failed, keeping " + chunk.size() + " values to retry: " + e.getMessage());
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
@@ -184,54 +194,66 @@ final class RedisWriter implements Runnable {
         return value != null && Long.toString(chunkSequence).equals(new String(value, StandardCharsets.US_ASCII));
     }
 
-    private void write() {
-        // group the chunk's values by series, in order: count first, then fill one pair of arrays per series
+    /** Groups the chunk's values by series, in order, into the grouped arrays; fills {@link #order} and counts. */
+    private Set<Source> group() {
         Map<Series, int[]> slots = this.slots;
         List<Series> order = this.order;
         slots.clear();
         order.clear();
-        int[] counts = new int[Math.min(chunk.size(), 1024)];
-        boolean newSeries = false;
-        for (int i = 0; i < chunk.size(); i++) {
+        Set<Source> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        int size = chunk.size();
+        int[] index = new int[size];
+        for (int i = 0; i < size; i++) {
             Series s = chunk.series(i);
             int[] slot = slots.get(s);
             if (slot == null) {
-                slot = new int[] {order.size(), 0};
+                slot = new int[] {order.size()};
                 slots.put(s, slot);
-                order.add(s);
-                if (counts.length == slot[0]) {
+                if (counts.length == order.size()) {
                     counts = Arrays.copyOf(counts, counts.length * 2);
+                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
                 }
+                counts[order.size()] = 0;
+                order.add(s);
                 dirty.computeIfAbsent(s.source(), k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(s);
-                newSeries |= !seriesKeys.containsKey(s);
+                if (!histories.containsKey(s)) {
+                    fresh.add(s.source());
+                }
             }
+            index[i] = slot[0];
             counts[slot[0]]++;
         }
-        double[][] times = new double[order.size()][];
-        double[][] values = new double[order.size()][];
+        int at = 0;
         for (int k = 0; k < order.size(); k++) {
-            times[k] = new double[counts[k]];
-            values[k] = new double[counts[k]];
+            offsets[k] = at;
+            at += counts[k];
         }
-        for (int i = 0; i < chunk.size(); i++) {
-            int[] slot = slots.get(chunk.series(i));
-            int k = slot[0];
-            times[k][slot[1]] = chunk.time(i);
-            values[k][slot[1]++] = chunk.value(i);
+        int[] fill = Arrays.copyOf(offsets, order.size());
+        for (int i = 0; i < size; i++) {
+            int w = fill[index[i]]++;
+            groupedTimes[w] = chunk.time(i);
+            groupedValues[w] = chunk.value(i);
         }
-        List<Source> snapshots = dueSnapshots(newSeries || queue.depth() == 0);
+        return fresh;
+    }
+
+    private void write() {
+        Set<Source> fresh = group();
+        List<Source> snapshots = dueSnapshots(chunk.size() == 0 || stopping, fresh);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
+        SeriesHistory[] touched = new SeriesHistory[order.size()];
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
         try {
             redis.multi();
             for (int k = 0; k < order.size(); k++) {
                 Series s = order.get(k);
-                byte[] key = seriesKeys.computeIfAbsent(s, x -> bytes(keys.series(x.source().name(), x.metric())));
-                replies.add(redis.dispatch(CommandType.RPUSH, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
-                        new HistoryPush(key, times[k], values[k])));
-                replies.add(redis.ltrim(key, -history, -1));
+                SeriesHistory h = histories.computeIfAbsent(s,
+                        x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
+                touched[k] = h;
+                replies.add(redis.rpush(h.key, entries.format(groupedTimes, groupedValues, offsets[k], counts[k])));
+                replies.add(redis.ltrim(h.key, -h.keepWith(counts[k]), -1));
             }
             if (!snapshots.isEmpty()) {
                 byte[] now = bytes(Long.toString(System.currentTimeMillis()));
@@ -266,6 +288,9 @@ final class RedisWriter implements Runnable {
                 throw new IllegalStateException(f.getError());
             }
         }
+        for (int k = 0; k < order.size(); k++) {
+            touched[k].pushed(counts[k]);
+        }
         long now = System.nanoTime();
         for (Source source : snapshots) {
             dirty.remove(source);
@@ -274,16 +299,17 @@ final class RedisWriter implements Runnable {
     }
 
     /**
-     * The sources whose snapshot hash this chunk rewrites: every source touched since its last snapshot when
-     * {@code all} (the writer has caught up, or a series is new and its hash field is what a restart finds it by),
-     * else those whose last snapshot is older than {@link #SNAPSHOT_INTERVAL_NANOS}.
+     * The sources whose snapshot hash this round rewrites: every source touched since its last snapshot when
+     * {@code all} (nothing more is queued, or the writer stops), else those with a series new to this writer (its
+     * hash field is what a restart finds it by) and those whose last snapshot is older than
+     * {@link #SNAPSHOT_INTERVAL_NANOS}.
      */
-    private List<Source> dueSnapshots(boolean all) {
+    private List<Source> dueSnapshots(boolean all, Set<Source> fresh) {
         List<Source> due = new ArrayList<>();
         long now = System.nanoTime();
         for (Source source : dirty.keySet()) {
             Long last = lastSnapshotNanos.get(source);
-            if (all || last == null || now - last >= SNAPSHOT_INTERVAL_NANOS) {
+            if (all || last == null || fresh.contains(source) || now - last >= SNAPSHOT_INTERVAL_NANOS) {
                 due.add(source);
             }
         }

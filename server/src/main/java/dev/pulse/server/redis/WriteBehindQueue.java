@@ -6,44 +6,61 @@ import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.Source;
 import dev.pulse.server.config.QueueFullPolicy;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * The bounded write-behind queue between the event loops and the Redis writer: a preallocated ring of
- * (series, value, timestamp) in three parallel arrays, so enqueuing an event allocates nothing.
+ * The bounded write-behind queue between the event loops and the Redis writer: one single-producer ring per event
+ * loop, each a preallocated set of parallel arrays (series, value, timestamp, enqueue time), so enqueuing allocates
+ * nothing and the event loops share no lock with each other or with the writer. A producer publishes a batch with
+ * one ordered store of its tail; the writer ({@link #drainTo}) merges the rings by enqueue time, so values one client
+ * sent in order over several connections keep that order, and takes them by moving each ring's head with a CAS.
  *
- * <p>Many producers (event loops, which call {@link #applied} after each batch) and one consumer (the writer,
- * which calls {@link #drainTo}); both hold this object's monitor only to copy entries, never across I/O. What a
- * full ring does is the {@link QueueFullPolicy}: {@code DROP} overwrites the oldest entries, each one counted in
- * {@link #dropped()}, so a Redis outage longer than the queue loses the oldest writes, never silently, and never
- * blocks ingestion; {@code REJECT} refuses to {@link #reserve} room it does not have, so the request is shed with
- * 503 and nothing once accepted is lost.
+ * <p>Capacity: {@code REDIS_QUEUE_CAPACITY} split evenly among the event loops ({@code producers}). What a full ring
+ * does is the {@link QueueFullPolicy}: {@code DROP} makes room by moving the head past the oldest entries itself
+ * (a CAS, the writer may be moving it too) and counts each one in {@link #dropped()}, so an outage longer than the
+ * queue loses the oldest writes, never silently, and never blocks ingestion; the writer discards what it copied
+ * from entries the producer took back, so every entry is either taken once or counted dropped once. {@code REJECT}
+ * refuses to {@link #reserve} room the ring does not have, so the request is shed with 503 and nothing once accepted
+ * is lost.
  */
 public final class WriteBehindQueue implements BatchListener {
-    /** Entries copied out per hold of the monitor (a few microseconds). */
-    static final int DRAIN_SLICE = 1024;
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
 
-    private final Series[] series;
-    private final double[] values;
-    private final double[] times;
-    private final int capacity;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(Ring.class, "head", long.class);
+            TAIL = l.findVarHandle(Ring.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int ringCapacity;
     private final boolean rejectWhenFull;
+    private final ThreadLocal<Ring> local = ThreadLocal.withInitial(this::register);
+    private volatile Ring[] rings = new Ring[0]; // copy-on-write; replaced under this object's monitor, once per thread
 
-    // All fields below: guarded by this.
-    private long head;      // sequence of the oldest entry
-    private long tail;      // sequence of the next entry to write
-    private long dropped;   // entries overwritten before the writer took them
-    private long offered;   // entries ever enqueued
-    private long reserved;  // room promised to requests being applied (REJECT only)
-    private int headSlot;   // head's index in the arrays: a wrapping counter spares a 64-bit division per entry
-    private int tailSlot;   // tail's index in the arrays
-
+    /** One producer: the whole capacity in one ring. */
     public WriteBehindQueue(int capacity, QueueFullPolicy policy) {
-        this.capacity = capacity;
+        this(capacity, policy, 1);
+    }
+
+    /** {@code capacity} values split among {@code producers} rings (one per event loop, made on first use). */
+    public WriteBehindQueue(int capacity, QueueFullPolicy policy, int producers) {
+        this.ringCapacity = Math.max(1, (int) ((capacity + (long) producers - 1) / Math.max(1, producers)));
         this.rejectWhenFull = policy == QueueFullPolicy.REJECT;
-        this.series = new Series[capacity];
-        this.values = new double[capacity];
-        this.times = new double[capacity];
+    }
+
+    private synchronized Ring register() {
+        Ring r = new Ring(ringCapacity);
+        Ring[] next = Arrays.copyOf(rings, rings.length + 1);
+        next[next.length - 1] = r;
+        rings = next;
+        return r;
     }
 
     @Override
@@ -51,111 +68,199 @@ public final class WriteBehindQueue implements BatchListener {
         if (!rejectWhenFull) {
             return true;
         }
-        synchronized (this) {
-            if (tail - head + reserved + values > capacity) {
-                return false;
-            }
-            reserved += values;
-            return true;
+        Ring r = local.get();
+        if (r.tailCopy - (long) HEAD.getVolatile(r) + r.reserved + values > r.capacity) {
+            return false;
         }
+        r.reserved += values;
+        return true;
     }
 
     @Override
-    public synchronized void release(int values) {
+    public void release(int values) {
         if (rejectWhenFull) {
-            reserved -= values;
+            local.get().reserved -= values;
         }
     }
 
     @Override
     public void applied(EventBatch batch, Source[] sources, Series[] resolved, double nowSeconds) {
-        synchronized (this) {
-            if (rejectWhenFull) {
-                reserved -= batch.metricTotal(); // the reserved room is filled now, so nothing below overwrites
+        Ring r = local.get();
+        int n = batch.metricTotal();
+        if (rejectWhenFull) {
+            r.reserved -= n; // the reserved room is filled now, so nothing below has to make room
+        }
+        int skip = Math.max(0, n - r.capacity); // a batch larger than the ring keeps only its newest values
+        r.makeRoom(n - skip);
+        if (skip > 0) {
+            r.dropped(skip);
+        }
+        long stamp = System.nanoTime();
+        long t = r.tailCopy;
+        int slot = r.tailSlot;
+        int k = 0;
+        for (int e = 0, events = batch.size(); e < events; e++) {
+            double ts = batch.timestamp(e);
+            if (ts != ts) {
+                ts = nowSeconds;
             }
-            for (int e = 0, n = batch.size(); e < n; e++) {
-                double ts = batch.timestamp(e);
-                if (ts != ts) {
-                    ts = nowSeconds;
+            for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                if (k++ < skip) {
+                    continue;
                 }
-                for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
-                    put(resolved[m], batch.metricValue(m), ts);
-                }
+                r.series[slot] = resolved[m];
+                r.values[slot] = batch.metricValue(m);
+                r.times[slot] = ts;
+                r.stamps[slot] = stamp;
+                slot = slot + 1 == r.capacity ? 0 : slot + 1;
+                t++;
             }
         }
+        r.tailSlot = slot;
+        r.tailCopy = t;
+        TAIL.setRelease(r, t); // the writer reads the entries after reading this
     }
 
     @Override
     public void valuesApplied(Series[] applied, double[] appliedValues, double[] appliedTimes, int count) {
-        synchronized (this) {
-            if (rejectWhenFull) {
-                reserved -= count;
-            }
-            for (int i = 0; i < count; i++) {
-                put(applied[i], appliedValues[i], appliedTimes[i]);
-            }
+        Ring r = local.get();
+        if (rejectWhenFull) {
+            r.reserved -= count;
         }
-    }
-
-    /** Enqueues one value; the caller holds the monitor. */
-    private void put(Series s, double value, double ts) {
-        if (tail - head == capacity) {
-            head++;
-            headSlot = next(headSlot);
-            dropped++;
+        int skip = Math.max(0, count - r.capacity);
+        r.makeRoom(count - skip);
+        if (skip > 0) {
+            r.dropped(skip);
         }
-        int i = tailSlot;
-        series[i] = s;
-        values[i] = value;
-        times[i] = ts;
-        tailSlot = next(i);
-        tail++;
-        offered++;
+        long stamp = System.nanoTime();
+        long t = r.tailCopy;
+        int slot = r.tailSlot;
+        for (int i = skip; i < count; i++) {
+            r.series[slot] = applied[i];
+            r.values[slot] = appliedValues[i];
+            r.times[slot] = appliedTimes[i];
+            r.stamps[slot] = stamp;
+            slot = slot + 1 == r.capacity ? 0 : slot + 1;
+            t++;
+        }
+        r.tailSlot = slot;
+        r.tailCopy = t;
+        TAIL.setRelease(r, t);
     }
 
     /**
-     * Moves up to {@code max} of the oldest entries into {@code out}; returns how many. Writer thread only. The
-     * monitor is taken per slice of {@value #DRAIN_SLICE} entries: an event loop enqueuing waits for one slice's
-     * copy at most, and a writer thread descheduled while it copies holds the event loops up for that long only.
+     * Moves up to {@code max} of the oldest entries, merged across the rings by enqueue time, into {@code out};
+     * returns how many. Writer thread only.
      */
     public int drainTo(Chunk out, int max) {
         out.clear();
-        int taken = 0;
-        while (taken < max) {
-            int n;
-            synchronized (this) {
-                n = (int) Math.min(Math.min(max - taken, DRAIN_SLICE), tail - head);
-                int i = headSlot;
-                for (int k = 0; k < n; k++) {
-                    out.add(series[i], values[i], times[i]);
-                    series[i] = null;
-                    i = next(i);
+        Ring[] rs = rings;
+        int n = rs.length;
+        if (n == 0) {
+            return 0;
+        }
+        long[] from = out.from(n);
+        long[] next = out.next(n);
+        long[] end = out.end(n);
+        int[] slot = out.slots(n);
+        for (int i = 0; i < n; i++) {
+            Ring r = rs[i];
+            from[i] = (long) HEAD.getVolatile(r);
+            end[i] = (long) TAIL.getAcquire(r);
+            next[i] = from[i];
+            slot[i] = (int) (from[i] % r.capacity);
+        }
+        while (out.size() < max) { // merge: the ring whose next entry was enqueued first
+            int pick = -1;
+            long least = Long.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                if (next[i] < end[i] && (pick < 0 || rs[i].stamps[slot[i]] - least < 0)) {
+                    pick = i;
+                    least = rs[i].stamps[slot[i]];
                 }
-                headSlot = i;
-                head += n;
             }
-            taken += n;
-            if (n < DRAIN_SLICE) {
+            if (pick < 0) {
                 break;
             }
+            Ring r = rs[pick];
+            int s = slot[pick];
+            out.add(r.series[s], r.values[s], r.times[s], pick, next[pick]);
+            next[pick]++;
+            slot[pick] = s + 1 == r.capacity ? 0 : s + 1;
         }
-        return taken;
+        VarHandle.acquireFence(); // the copies above are read before the heads below (as StampedLock.validate)
+        for (int i = 0; i < n; i++) {
+            long h = from[i];
+            while (next[i] > h && !HEAD.compareAndSet(rs[i], h, next[i])) {
+                // the producer moved the head past entries it overwrote (and counted them): what was copied of
+                // those goes; what was copied after them was intact, since the head had not passed it yet
+                VarHandle.acquireFence();
+                h = Math.min((long) HEAD.getVolatile(rs[i]), next[i]);
+                out.discard(i, h);
+            }
+        }
+        return out.size();
     }
 
-    private int next(int slot) {
-        return slot + 1 == capacity ? 0 : slot + 1;
+    public long depth() {
+        long d = 0;
+        for (Ring r : rings) {
+            long h = (long) HEAD.getVolatile(r); // head first: the tail read after it is not behind it
+            d += (long) TAIL.getAcquire(r) - h;
+        }
+        return d;
     }
 
-    public synchronized long depth() {
-        return tail - head;
+    public long dropped() {
+        long d = 0;
+        for (Ring r : rings) {
+            d += r.dropped;
+        }
+        return d;
     }
 
-    public synchronized long dropped() {
-        return dropped;
-    }
+    /** One event loop's ring. */
+    private static final class Ring {
+        final int capacity;
+        final Series[] series;
+        final double[] values;
+        final double[] times;
+        final long[] stamps;         // System.nanoTime() of the entry's batch, to merge the rings in order
+        @SuppressWarnings("unused")
+        private volatile long head;  // sequence of the oldest entry; moved by the writer, and by the producer when full
+        @SuppressWarnings("unused")
+        private volatile long tail;  // sequence of the next entry; published by the producer
+        long tailCopy;               // the producer's own copy of tail: owned by the producer thread
+        int tailSlot;                // tail's index in the arrays: owned by the producer thread
+        long reserved;               // room promised to requests being applied (REJECT): owned by the producer thread
+        volatile long dropped;       // entries overwritten before the writer took them: written by the producer only
 
-    public synchronized long offered() {
-        return offered;
+        Ring(int capacity) {
+            this.capacity = capacity;
+            this.series = new Series[capacity];
+            this.values = new double[capacity];
+            this.times = new double[capacity];
+            this.stamps = new long[capacity];
+        }
+
+        /** Producer: makes room for {@code need} entries, moving the head past the oldest ones if it must. */
+        void makeRoom(int need) {
+            while (true) {
+                long h = (long) HEAD.getVolatile(this);
+                long over = tailCopy + need - capacity - h;
+                if (over <= 0) {
+                    return;
+                }
+                if (HEAD.compareAndSet(this, h, h + over)) {
+                    dropped(over);
+                    return;
+                }
+            }
+        }
+
+        void dropped(long n) {
+            dropped = dropped + n; // one writer: the producer
+        }
     }
 
     /** A batch of entries taken from the queue, owned by the writer thread and reused. */
@@ -163,12 +268,20 @@ public final class WriteBehindQueue implements BatchListener {
         private Series[] series;
         private double[] values;
         private double[] times;
-        private int size; // owned by the writer thread
+        private int[] rings;      // which ring each entry came from, and its sequence there: for discards
+        private long[] sequences;
+        private int size;         // owned by the writer thread
+        private long[] from = new long[0];
+        private long[] next = new long[0];
+        private long[] end = new long[0];
+        private int[] slots = new int[0];
 
         public Chunk(int capacity) {
             series = new Series[capacity];
             values = new double[capacity];
             times = new double[capacity];
+            rings = new int[capacity];
+            sequences = new long[capacity];
         }
 
         void clear() {
@@ -176,11 +289,47 @@ public final class WriteBehindQueue implements BatchListener {
             size = 0;
         }
 
-        void add(Series s, double value, double ts) {
+        void add(Series s, double value, double ts, int ring, long sequence) {
             series[size] = s;
             values[size] = value;
             times[size] = ts;
+            rings[size] = ring;
+            sequences[size] = sequence;
             size++;
+        }
+
+        /** Removes the entries of {@code ring} before {@code sequence}, keeping the order of the rest. */
+        void discard(int ring, long sequence) {
+            int w = 0;
+            for (int i = 0; i < size; i++) {
+                if (rings[i] == ring && sequences[i] < sequence) {
+                    continue;
+                }
+                series[w] = series[i];
+                values[w] = values[i];
+                times[w] = times[i];
+                rings[w] = rings[i];
+                sequences[w] = sequences[i];
+                w++;
+            }
+            Arrays.fill(series, w, size, null);
+            size = w;
+        }
+
+        private long[] from(int n) {
+            return from.length >= n ? from : (from = new long[n]);
+        }
+
+        private long[] next(int n) {
+            return next.length >= n ? next : (next = new long[n]);
+        }
+
+        private long[] end(int n) {
+            return end.length >= n ? end : (end = new long[n]);
+        }
+
+        private int[] slots(int n) {
+            return slots.length >= n ? slots : (slots = new int[n]);
         }
 
         public int size() {

@@ -207,7 +207,7 @@ class HttpContractTest {
         for (String field : List.of("p50", "p90", "p99", "p999", "max")) {
             assertTrue(stats.get("latency_ms").has(field), field);
         }
-        for (String field : List.of("connected", "queue_depth", "events_written", "batches_written", "write_failures", "dropped")) {
+        for (String field : List.of("connected", "queue_depth", "values_written", "batches_written", "write_failures", "values_dropped")) {
             assertTrue(stats.get("redis").has(field), field);
         }
         assertTrue(stats.get("events_total").asLong() >= 1);

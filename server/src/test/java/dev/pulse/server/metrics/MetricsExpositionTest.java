@@ -32,8 +32,8 @@ class MetricsExpositionTest {
             for (String family : List.of("http_requests_total counter", "http_request_duration_seconds histogram",
                     "anomalies_detected_total counter", "metrics_rolling_average gauge", "metrics_zscore gauge",
                     "active_connections gauge", "events_ingested_total counter", "events_rejected_total counter",
-                    "redis_queue_depth gauge", "redis_events_written_total counter", "redis_write_failures_total counter",
-                    "redis_events_dropped_total counter", "analyze_cache_hits_total counter",
+                    "redis_queue_depth gauge", "redis_values_written_total counter", "redis_write_failures_total counter",
+                    "redis_values_dropped_total counter", "analyze_cache_hits_total counter",
                     "analyze_cache_misses_total counter", "jvm_memory_bytes_used gauge")) {
                 assertTrue(text.contains("# TYPE " + family + "\n"), family);
             }

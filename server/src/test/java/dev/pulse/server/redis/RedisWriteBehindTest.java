@@ -45,16 +45,16 @@ class RedisWriteBehindTest {
                 expected.add((1_700_000_000 + i) + " " + (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)));
             }
             server.post("[{\"timestamp\":5.5,\"source\":\"db:2\",\"disk_io\":-1.5e-3},{\"timestamp\":6,\"source\":\"db:2\",\"disk_io\":7}]");
-            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 32);
+            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "values_written") == 32);
 
-            assertEquals(expected, redis.commands().lrange("metrics:series:web-1:cpu", 0, -1));
-            assertEquals(List.of("5.5 -0.0015", "6 7"), redis.commands().lrange("metrics:series:db:2:disk_io", 0, -1));
+            assertEquals(expected, StoredHistory.pairs(redis.commands(), "web-1", "cpu"));
+            assertEquals(List.of("5.5 -0.0015", "6 7"), StoredHistory.pairs(redis.commands(), "db:2", "disk_io"));
             assertEquals(java.util.Set.of("web-1", "db:2"), redis.commands().smembers("metrics:sources"));
             Map<String, String> hash = redis.commands().hgetall("metrics:source:web-1");
             JsonNode analyzed = JSON.readTree(server.get("/analyze?source=web-1").body()).get("metrics").get("cpu");
             assertEquals(analyzed, JSON.readTree(hash.get("cpu")), "the hash holds what /analyze reports");
             assertTrue(Long.parseLong(hash.get("updated_ms")) > 0);
-            assertEquals(0, redisStat(server, "dropped"));
+            assertEquals(0, redisStat(server, "values_dropped"));
         }
     }
 
@@ -85,6 +85,30 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void eachRoundWritesOneEntryPerSeriesAndTheTrimKeepsAtLeastTheHistory() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_HISTORY", "10"))) {
+            String metric = "cpu";
+            for (int round = 0; round < 10; round++) {
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 3; i++) {
+                    int v = round * 3 + i;
+                    body.append(i == 0 ? "" : ",").append("{\"timestamp\":").append(1_700_000_000 + v)
+                            .append(",\"source\":\"r:1\",\"").append(metric).append("\":").append(v).append('}');
+                }
+                assertEquals(200, server.post(body.append(']').toString()).statusCode());
+                int written = 3 * (round + 1);
+                Await.until("round " + round, () -> redisStat(server, "values_written") == written);
+            }
+            List<String> entries = redis.commands().lrange(StoredHistory.key("r:1", metric), 0, -1);
+            assertEquals(List.of("1700000018 18,1700000019 19,1700000020 20", "1700000021 21,1700000022 22,1700000023 23",
+                    "1700000024 24,1700000025 25,1700000026 26", "1700000027 27,1700000028 28,1700000029 29"), entries,
+                    "one entry per round; the fewest newest entries that hold 10 values");
+            assertTrue(redis.commands().hget("metrics:source:r:1", metric).contains("\"count\":30"));
+        }
+    }
+
+    @Test
     void anOutageLosesNothingWithinTheQueue() throws Exception {
         try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
             int sent = 0;
@@ -99,13 +123,13 @@ class RedisWriteBehindTest {
                 assertEquals(200, r.statusCode(), "ingestion goes on during the outage");
             }
             redis.start();
-            Await.until("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "events_written") == 250);
-            List<String> stored = redis.commands().lrange("metrics:series:steady:cpu", 0, -1);
+            Await.until("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "values_written") == 250);
+            List<String> stored = StoredHistory.pairs(redis.commands(), "steady", "cpu");
             assertEquals(250, stored.size(), "every event is there, those from before the outage and during it");
             for (int i = 0; i < 250; i++) {
                 assertTrue(stored.get(i).endsWith(" " + i), "in order: " + stored.get(i));
             }
-            assertEquals(0, redisStat(server, "dropped"));
+            assertEquals(0, redisStat(server, "values_dropped"));
             assertTrue(redisStat(server, "write_failures") > 0);
         }
     }
@@ -115,7 +139,7 @@ class RedisWriteBehindTest {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_QUEUE_CAPACITY", "40"))) {
             server.post("{\"source\":\"small\",\"cpu\":0}");
-            Await.until("the first write", () -> redisStat(server, "events_written") == 1);
+            Await.until("the first write", () -> redisStat(server, "values_written") == 1);
             redis.stop();
             Await.until("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
             for (int i = 1; i <= 100; i++) {
@@ -123,11 +147,12 @@ class RedisWriteBehindTest {
             }
             redis.start();
             Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0);
-            long dropped = redisStat(server, "dropped");
-            long stored = redis.commands().llen("metrics:series:small:cpu");
+            long dropped = redisStat(server, "values_dropped");
+            List<String> values = StoredHistory.values(redis.commands(), "small", "cpu");
+            long stored = values.size();
             assertTrue(dropped > 0);
             assertEquals(101 - stored, dropped, "every missing event is counted as dropped, and no other");
-            assertEquals("100", redis.commands().lindex("metrics:series:small:cpu", -1).split(" ")[1], "the newest survive");
+            assertEquals("100", values.get(values.size() - 1), "the newest survive");
         }
     }
 
@@ -151,7 +176,7 @@ class RedisWriteBehindTest {
                 client.shutdown();
             }
             Await.until("the backlog to be written", () -> redisStat(server, "queue_depth") == 0);
-            assertEquals(100, redis.commands().llen("metrics:series:busy:cpu"));
+            assertEquals(100, StoredHistory.pairs(redis.commands(), "busy", "cpu").size());
         }
     }
 
@@ -169,7 +194,7 @@ class RedisWriteBehindTest {
             assertEquals(0, server.stop());
             long total = 0;
             for (int s = 0; s < 20; s++) {
-                total += redis.commands().llen("metrics:series:s" + s + ":cpu");
+                total += StoredHistory.pairs(redis.commands(), "s" + s, "cpu").size();
             }
             assertEquals(20_000, total);
         }
@@ -184,13 +209,16 @@ class RedisWriteBehindTest {
                     a.post("{\"source\":\"only-on-a\",\"cpu\":" + i + "}");
                 }
                 b.post("{\"source\":\"only-on-b\",\"cpu\":1}");
-                Await.until("a's writes", () -> redisStat(a, "queue_depth") == 0 && redisStat(a, "events_written") == 12);
+                Await.until("a's writes", () -> redisStat(a, "queue_depth") == 0 && redisStat(a, "values_written") == 12);
+                JsonNode local = JSON.readTree(a.get("/analyze?source=only-on-a&metric=cpu").body()).get("metrics");
+                // the snapshot follows the values within the writer's next idle round
+                Await.until("a's snapshot", () -> local.equals(JSON.readTree(b.get("/analyze?source=only-on-a&metric=cpu").body()).get("metrics")));
                 HttpResponse<String> remote = b.get("/analyze?source=only-on-a&metric=cpu");
                 assertEquals(200, remote.statusCode());
                 JsonNode body = JSON.readTree(remote.body());
                 assertEquals("redis", body.get("from").asText());
                 assertTrue(body.get("age_ms").asLong() >= 0);
-                assertEquals(JSON.readTree(a.get("/analyze?source=only-on-a&metric=cpu").body()).get("metrics"), body.get("metrics"));
+                assertEquals(local, body.get("metrics"));
                 assertEquals(404, b.get("/analyze?source=nowhere").statusCode());
                 Await.until("the fleet view to merge", () -> {
                     JsonNode fleet = JSON.readTree(b.get("/analyze?source=*").body()).get("sources");

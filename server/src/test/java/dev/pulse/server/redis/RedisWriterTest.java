@@ -56,14 +56,14 @@ class RedisWriterTest {
                 Thread thread = new Thread(writer, "redis-writer");
                 thread.start();
                 asleep.join();
-                Await.until("the chunk to be written", () -> writer.eventsWritten.sum() >= 100);
+                Await.until("the chunk to be written", () -> writer.valuesWritten.sum() >= 100);
                 writer.stop(System.nanoTime() + 5_000_000_000L);
                 thread.join(10_000);
 
                 assertTrue(writer.writeFailures.sum() >= 1, "the first attempt timed out");
-                assertEquals(100, writer.eventsWritten.sum());
-                assertEquals(100, redis.commands().llen("metrics:series:once:cpu"), "written once, not twice");
-                assertEquals("1700000099 99", redis.commands().lindex("metrics:series:once:cpu", -1));
+                assertEquals(100, writer.valuesWritten.sum());
+                assertEquals(100, StoredHistory.pairs(redis.commands(), "once", "cpu").size(), "written once, not twice");
+                assertEquals("1700000099 99", StoredHistory.pairs(redis.commands(), "once", "cpu").get(99));
             } finally {
                 client.shutdown();
             }

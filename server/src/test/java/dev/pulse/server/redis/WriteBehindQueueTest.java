@@ -35,13 +35,13 @@ class WriteBehindQueueTest {
     }
 
     @Test
-    void aDrainLongerThanASliceTakesEveryEntryOnceInOrderAndStopsAtItsMax() {
+    void aDrainTakesEveryEntryOnceInOrderAndStopsAtItsMax() {
         WriteBehindQueue queue = new WriteBehindQueue(10_000, QueueFullPolicy.DROP);
-        int total = 3 * WriteBehindQueue.DRAIN_SLICE + 17;
+        int total = 3 * 1024 + 17;
         apply(queue, 0, total);
         WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(total);
 
-        int max = 2 * WriteBehindQueue.DRAIN_SLICE + 5;
+        int max = 2 * 1024 + 5;
         assertEquals(max, queue.drainTo(chunk, max));
         for (int i = 0; i < max; i++) {
             assertEquals(i, chunk.value(i), 0.0);
@@ -67,5 +67,51 @@ class WriteBehindQueueTest {
         for (int i = 0; i < 1_500; i++) {
             assertEquals(500 + i, chunk.value(i), 0.0);
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void twoProducersAndTheWriterConcurrentlyLoseNothingUncountedAndKeepEachProducersOrder() throws Exception {
+        WriteBehindQueue queue = new WriteBehindQueue(120, QueueFullPolicy.DROP, 2); // small: the producers overrun it as it is read
+        int batches = 2_000;
+        int perBatch = 40;
+        java.util.List<Thread> producers = new java.util.ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            String source = "p" + p;
+            Thread t = new Thread(() -> {
+                BatchApplier applier = new BatchApplier(registry, queue);
+                EventDecoder decoder = new EventDecoder(new EventBatch());
+                for (int b = 0; b < batches; b++) {
+                    StringBuilder body = new StringBuilder();
+                    for (int i = 0; i < perBatch; i++) {
+                        body.append("{\"source\":\"").append(source).append("\",\"cpu\":").append(b * perBatch + i).append("}\n");
+                    }
+                    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+                    decoder.begin(BodyFormat.NDJSON);
+                    decoder.feed(bytes, 0, bytes.length);
+                    assertTrue(decoder.finish());
+                    assertEquals(BatchApplier.Result.APPLIED, applier.apply(decoder.batch(), 0));
+                }
+            });
+            producers.add(t);
+        }
+        java.util.Map<String, java.util.List<Double>> taken = new java.util.HashMap<>();
+        WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(100);
+        producers.forEach(Thread::start);
+        while (producers.stream().anyMatch(Thread::isAlive) || queue.depth() > 0) {
+            queue.drainTo(chunk, 100);
+            for (int i = 0; i < chunk.size(); i++) {
+                taken.computeIfAbsent(chunk.series(i).source().name(), k -> new java.util.ArrayList<>()).add(chunk.value(i));
+            }
+        }
+        long total = 0;
+        for (java.util.List<Double> values : taken.values()) {
+            total += values.size();
+            for (int i = 1; i < values.size(); i++) {
+                assertTrue(values.get(i) > values.get(i - 1), "in order, once each: " + values.get(i - 1) + " then " + values.get(i));
+            }
+        }
+        assertTrue(queue.dropped() > 0, "the producers overran the queue");
+        assertEquals(2L * batches * perBatch, total + queue.dropped(), "every value taken once or counted dropped once");
     }
 }

@@ -1,0 +1,57 @@
+package dev.pulse.server.redis;
+
+/**
+ * The writer's view of one series' list in Redis: its key and the sizes (values) of the newest entries it pushed,
+ * just enough of them to hold {@code history} values, from which it says how many entries to keep when trimming.
+ * Entries it does not know (written before a restart, or by another replica) count as one value each, the least an
+ * entry holds, so a trim never leaves fewer than {@code history} values of this writer's own. Writer thread only.
+ */
+final class SeriesHistory {
+    final byte[] key;
+    private final int history;
+    private int[] sizes = new int[4]; // a ring of entry sizes, oldest at start
+    private int start;
+    private int count;
+    private long sum;                 // the values of the entries in the ring
+
+    SeriesHistory(byte[] key, int history) {
+        this.key = key;
+        this.history = history;
+    }
+
+    /** Records an entry of {@code values} pushed, and forgets the oldest ones no longer needed for the history. */
+    void pushed(int values) {
+        if (count == sizes.length) {
+            int[] grown = new int[sizes.length * 2];
+            for (int i = 0; i < count; i++) {
+                grown[i] = sizes[(start + i) % sizes.length];
+            }
+            sizes = grown;
+            start = 0;
+        }
+        sizes[(start + count) % sizes.length] = values;
+        count++;
+        sum += values;
+        while (count > 1 && sum - sizes[start] >= history) {
+            sum -= sizes[start];
+            start = (start + 1) % sizes.length;
+            count--;
+        }
+    }
+
+    /**
+     * How many of the newest entries to keep, once an entry of {@code values} is pushed, so that they hold at least
+     * {@code history} values. Changes nothing: {@link #pushed} records the entry once Redis has it.
+     */
+    long keepWith(int values) {
+        long s = sum + values;
+        int c = count + 1;
+        int i = start;
+        while (c > 1 && s - sizes[i] >= history) { // while c > 1 the oldest is in the ring, the new one being newest
+            s -= sizes[i];
+            i = (i + 1) % sizes.length;
+            c--;
+        }
+        return s >= history ? c : c + (history - s);
+    }
+}
