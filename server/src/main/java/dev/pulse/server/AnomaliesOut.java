@@ -3,12 +3,14 @@ package dev.pulse.server;
 import dev.pulse.server.alert.AlertQueue;
 import dev.pulse.server.alert.AlertSender;
 import dev.pulse.server.analytics.AnomalySink;
+import dev.pulse.server.analytics.Series;
 import dev.pulse.server.anomaly.AnomalyLog;
 import dev.pulse.server.config.Config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Where a flagged value goes once its request is applied: the anomaly log ({@code /anomalies}, and through the
@@ -22,15 +24,17 @@ public final class AnomaliesOut {
     private final AnomalySink sink;
 
     public AnomaliesOut(Config config) {
+        // every series has the detector DETECTOR names
         String detector = config.detector().name().toLowerCase(Locale.ROOT);
-        log = new AnomalyLog(config.anomalyLogSize(), detector);
+        Function<Series, String> detectorOf = s -> detector;
+        log = new AnomalyLog(config.anomalyLogSize(), detectorOf);
         if (config.alertmanagerUrls().isEmpty()) {
             alerts = null;
             sink = log;
         } else {
             AlertQueue queue = new AlertQueue(config.alertQueueCapacity());
             alerts = new AlertSender(queue, config.alertmanagerUrls(), config.alertResendMs(), config.alertResolveMs(),
-                    detector);
+                    detectorOf);
             sink = AnomalySink.both(log, queue);
         }
     }

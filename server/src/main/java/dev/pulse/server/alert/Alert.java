@@ -21,7 +21,7 @@ final class Alert {
     final Series series;
     final String source;
     final String metric;
-
+    final String detector; // of the series when its alert began: a label, so it stays
     // All fields below: owned by the sender thread.
     boolean firing;
     long startsAtMs;      // the first anomaly of this firing
@@ -35,8 +35,9 @@ final class Alert {
     final int[] sentGeneration; // per Alertmanager: the generation it last received; -1 for none
     final long[] lastSentMs;    // per Alertmanager: when it last received this alert
 
-    Alert(Series series, int targets) {
+    Alert(Series series, String detector, int targets) {
         this.series = series;
+        this.detector = detector;
         this.source = series.source().name();
         this.metric = series.metric();
         this.sentGeneration = new int[targets];
@@ -85,7 +86,7 @@ final class Alert {
     }
 
     /** This alert as one element of Alertmanager's {@code postableAlerts}; a firing one ends {@code aheadMs} from now. */
-    void json(StringBuilder b, long nowMs, long aheadMs, String linkBase, String detector) {
+    void json(StringBuilder b, long nowMs, long aheadMs, String linkBase) {
         b.append("{\"labels\":{\"alertname\":\"").append(NAME).append("\",\"source\":");
         quote(b, source);
         b.append(",\"metric\":");

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Delivers one alert per anomalous series to every Alertmanager in {@code ALERTMANAGER_URL}, from a thread of its
@@ -51,7 +52,7 @@ public final class AlertSender implements Runnable {
     private final URI[] targets;
     private final long resendMs;
     private final long resolveMs;
-    private final String detector;
+    private final Function<Series, String> detectorOf;
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final Thread thread;
@@ -73,12 +74,14 @@ public final class AlertSender implements Runnable {
     private final long[] backoffMs;     // per Alertmanager: the next wait after a failure
 
     /** @param alertmanagers base URLs without a trailing slash, as {@code Config} checked them */
-    public AlertSender(AlertQueue queue, List<String> alertmanagers, long resendMs, long resolveMs, String detector) {
+    /** @param detectorOf the name of a series' detector, for the {@code detector} label */
+    public AlertSender(AlertQueue queue, List<String> alertmanagers, long resendMs, long resolveMs,
+                       Function<Series, String> detectorOf) {
         this.queue = queue;
         this.targets = alertmanagers.stream().map(u -> URI.create(u + "/api/v2/alerts")).toArray(URI[]::new);
         this.resendMs = resendMs;
         this.resolveMs = resolveMs;
-        this.detector = detector;
+        this.detectorOf = detectorOf;
         this.inFlight = new Post[targets.length];
         this.nextAttemptMs = new long[targets.length];
         this.backoffMs = new long[targets.length];
@@ -165,7 +168,7 @@ public final class AlertSender implements Runnable {
             for (int i = 0; i < c.size; i++) {
                 Alert a = alerts.get(c.series[i]);
                 if (a == null) {
-                    a = new Alert(c.series[i], targets.length);
+                    a = new Alert(c.series[i], detectorOf.apply(c.series[i]), targets.length);
                     alerts.put(c.series[i], a);
                 }
                 a.anomaly(c.timeMs[i], now, c.value[i], c.mean[i], c.zscore[i], c.score[i]);
@@ -260,7 +263,7 @@ public final class AlertSender implements Runnable {
             if (i > 0) {
                 body.append(',');
             }
-            a.json(body, now, ENDS_AHEAD_RESENDS * resendMs, linkBase, detector);
+            a.json(body, now, ENDS_AHEAD_RESENDS * resendMs, linkBase);
         }
         body.append(']');
         Post p = new Post(t, now, due, generations);

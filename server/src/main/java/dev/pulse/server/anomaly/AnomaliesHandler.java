@@ -100,7 +100,7 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
                     .raw(',').key("stddev").number(page.stddev(i))
                     .raw(',').key("zscore").number(page.zscore(i))
                     .raw(',').key("score").number(page.score(i))
-                    .raw(',').key("detector").string(log.detector())
+                    .raw(',').key("detector").string(page.detector(i))
                     .raw('}');
         }
         w.raw("],\"next\":").number(page.next()).raw('}');

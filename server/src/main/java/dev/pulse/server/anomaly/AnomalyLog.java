@@ -3,6 +3,8 @@ package dev.pulse.server.anomaly;
 import dev.pulse.server.analytics.AnomalySink;
 import dev.pulse.server.analytics.Series;
 
+import java.util.function.Function;
+
 /**
  * The last {@code ANOMALY_LOG_SIZE} anomalies, oldest first: a preallocated ring of primitive columns plus a
  * reference to each anomaly's {@link Series} (whose source and metric names are interned in the registry), so an
@@ -19,9 +21,10 @@ public final class AnomalyLog implements AnomalySink {
     static final int READ_SLICE = 1024;
 
     private final int capacity;
-    private final String detector;
+    private final Function<Series, String> detectorOf;
     // All arrays and fields below: guarded by this.
     private final long[] timeMs;
+    private final String[] detector;
     private final Series[] series;
     private final double[] value;
     private final double[] mean;
@@ -32,15 +35,17 @@ public final class AnomalyLog implements AnomalySink {
 
     /**
      * @param capacity entries kept ({@code ANOMALY_LOG_SIZE}); older ones are overwritten
-     * @param detector the {@code detector} name each entry reports ({@code DETECTOR})
+     * @param detectorOf the name of a series' detector, read when its anomaly is logged (a field read: the names
+     *                   are constants)
      */
-    public AnomalyLog(int capacity, String detector) {
+    public AnomalyLog(int capacity, Function<Series, String> detectorOf) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity=" + capacity);
         }
         this.capacity = capacity;
-        this.detector = detector;
+        this.detectorOf = detectorOf;
         timeMs = new long[capacity];
+        detector = new String[capacity];
         series = new Series[capacity];
         value = new double[capacity];
         mean = new double[capacity];
@@ -53,16 +58,19 @@ public final class AnomalyLog implements AnomalySink {
         return capacity;
     }
 
-    public String detector() {
-        return detector;
+    /** The name of {@code s}'s detector, as entries report it. */
+    public String detector(Series s) {
+        return detectorOf.apply(s);
     }
 
     @Override
     public void flagged(Series s, double epochSeconds, double x, double m, double sd, double z, double sc) {
         long t = Math.round(epochSeconds * 1000.0);
+        String d = detectorOf.apply(s);
         synchronized (this) {
             int i = (int) ((next - 1) % capacity);
             timeMs[i] = t;
+            detector[i] = d;
             series[i] = s;
             value[i] = x;
             mean[i] = m;
@@ -102,7 +110,7 @@ public final class AnomalyLog implements AnomalySink {
                     int i = (int) ((cursor - 1) % capacity);
                     Series s = series[i];
                     if (source == null || source.equals(s.source().name())) {
-                        out.add(cursor, timeMs[i], s, value[i], mean[i], stddev[i], zscore[i], score[i]);
+                        out.add(cursor, timeMs[i], s, detector[i], value[i], mean[i], stddev[i], zscore[i], score[i]);
                     }
                 }
                 out.next = cursor;
@@ -118,6 +126,7 @@ public final class AnomalyLog implements AnomalySink {
         private final long[] sequence;
         private final long[] timeMs;
         private final Series[] series;
+        private final String[] detector;
         private final double[] value;
         private final double[] mean;
         private final double[] stddev;
@@ -131,6 +140,7 @@ public final class AnomalyLog implements AnomalySink {
             sequence = new long[capacity];
             timeMs = new long[capacity];
             series = new Series[capacity];
+            detector = new String[capacity];
             value = new double[capacity];
             mean = new double[capacity];
             stddev = new double[capacity];
@@ -153,11 +163,12 @@ public final class AnomalyLog implements AnomalySink {
             size = 0;
         }
 
-        void add(long seq, long t, Series s, double x, double m, double sd, double z, double sc) {
+        void add(long seq, long t, Series s, String d, double x, double m, double sd, double z, double sc) {
             int i = size++;
             sequence[i] = seq;
             timeMs[i] = t;
             series[i] = s;
+            detector[i] = d;
             value[i] = x;
             mean[i] = m;
             stddev[i] = sd;
@@ -184,6 +195,11 @@ public final class AnomalyLog implements AnomalySink {
 
         public Series series(int i) {
             return series[i];
+        }
+
+        /** The name of the detector that flagged it. */
+        public String detector(int i) {
+            return detector[i];
         }
 
         public double value(int i) {

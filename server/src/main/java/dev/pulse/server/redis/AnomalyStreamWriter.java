@@ -26,7 +26,6 @@ final class AnomalyStreamWriter {
 
     private final AnomalyLog log;
     private final byte[] key;
-    private final byte[] detector;
     private final XAddArgs trim;
     private final AnomalyLog.Page page;
     private long written; // writer thread: sequence number of the last anomaly in the stream (0: none yet)
@@ -35,7 +34,6 @@ final class AnomalyStreamWriter {
     AnomalyStreamWriter(AnomalyLog log, String keyPrefix) {
         this.log = log;
         this.key = (keyPrefix + "anomalies").getBytes(StandardCharsets.UTF_8);
-        this.detector = log.detector().getBytes(StandardCharsets.UTF_8);
         this.trim = new XAddArgs().maxlen(log.capacity()).approximateTrimming();
         this.page = new AnomalyLog.Page(log.capacity());
     }
@@ -61,7 +59,7 @@ final class AnomalyStreamWriter {
                     FIELDS[2], s.metric().getBytes(StandardCharsets.UTF_8),
                     FIELDS[3], number(page.value(i)), FIELDS[4], number(page.mean(i)),
                     FIELDS[5], number(page.stddev(i)), FIELDS[6], number(page.zscore(i)),
-                    FIELDS[7], number(page.score(i)), FIELDS[8], detector));
+                    FIELDS[7], number(page.score(i)), FIELDS[8], page.detector(i).getBytes(StandardCharsets.UTF_8)));
         }
     }
 

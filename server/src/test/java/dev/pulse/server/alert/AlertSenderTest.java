@@ -34,7 +34,7 @@ class AlertSenderTest {
     void aSpikeBecomesOneAlertWithTheContractsLabelsAndAnnotations() throws Exception {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, any -> "zscore");
             sender.linkBase("http://pulse-7:8080");
             sender.start();
             try {
@@ -71,7 +71,7 @@ class AlertSenderTest {
     void aFiringAlertIsResentWithItsEndPushedAhead() throws Exception {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 300, 600_000, "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), 300, 600_000, any -> "zscore");
             sender.start();
             try {
                 spike(queue, series("db-1", "cpu"), 99);
@@ -91,7 +91,7 @@ class AlertSenderTest {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             AlertQueue queue = new AlertQueue(100);
             // resent rarely, so the alert's own endsAt is minutes away: only a resolution removes it in time
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 1_500, "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 1_500, any -> "zscore");
             sender.start();
             try {
                 spike(queue, series("web-1", "rps"), 900);
@@ -99,7 +99,7 @@ class AlertSenderTest {
                 Await.until("the alert resolved after ALERT_RESOLVE_MS of quiet", () -> am.alert("web-1", "rps") == null);
                 assertEquals(0, sender.firing());
 
-                AlertSender deleting = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, "zscore");
+                AlertSender deleting = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, any -> "zscore");
                 sender.stop();
                 deleting.start();
                 try {
@@ -125,7 +125,7 @@ class AlertSenderTest {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             am.stop();
             AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 500, 600_000, "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), 500, 600_000, any -> "zscore");
             sender.start();
             try {
                 spike(queue, series("web-9", "memory"), 97);
@@ -146,7 +146,7 @@ class AlertSenderTest {
         try (AlertmanagerProcess up = new AlertmanagerProcess(); AlertmanagerProcess down = new AlertmanagerProcess()) {
             down.stop();
             AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(down.url(), up.url()), 500, 600_000, "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(down.url(), up.url()), 500, 600_000, any -> "zscore");
             sender.start();
             try {
                 spike(queue, series("api-1", "latency"), 800);
@@ -169,7 +169,7 @@ class AlertSenderTest {
         }
         assertEquals(8, queue.depth());
         assertEquals(5, queue.dropped());
-        AlertSender sender = new AlertSender(queue, List.of("http://127.0.0.1:9"), 500, 600_000, "zscore");
+        AlertSender sender = new AlertSender(queue, List.of("http://127.0.0.1:9"), 500, 600_000, any -> "zscore");
         assertEquals(5, sender.dropped());
     }
 }

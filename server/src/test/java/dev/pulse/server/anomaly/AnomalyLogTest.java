@@ -21,7 +21,7 @@ class AnomalyLogTest {
 
     @Test
     void readsOldestFirstAndPagesOnWithTheCursor() {
-        AnomalyLog log = new AnomalyLog(100, "zscore");
+        AnomalyLog log = new AnomalyLog(100, s -> "zscore");
         for (int i = 1; i <= 7; i++) {
             add(log, i % 2 == 0 ? web2 : web1, i);
         }
@@ -31,6 +31,7 @@ class AnomalyLogTest {
         assertEquals(1, page.value(0));
         assertEquals(1_001_000, page.timeMs(0));
         assertSame(web2, page.series(1));
+        assertEquals("zscore", page.detector(1));
         assertEquals(3, page.next());
         log.read(page.next(), null, 10, page);
         assertEquals(4, page.size());
@@ -48,7 +49,7 @@ class AnomalyLogTest {
 
     @Test
     void filtersBySourceAndTheCursorSkipsWhatDidNotMatch() {
-        AnomalyLog log = new AnomalyLog(100, "zscore");
+        AnomalyLog log = new AnomalyLog(100, s -> "zscore");
         for (int i = 1; i <= 6; i++) {
             add(log, i <= 4 ? web1 : web2, i);
         }
@@ -66,7 +67,7 @@ class AnomalyLogTest {
 
     @Test
     void keepsTheNewestCapacityEntriesAndResumesAtTheOldestKept() {
-        AnomalyLog log = new AnomalyLog(4, "zscore");
+        AnomalyLog log = new AnomalyLog(4, s -> "zscore");
         for (int i = 1; i <= 10; i++) {
             add(log, web1, i);
         }
@@ -80,7 +81,7 @@ class AnomalyLogTest {
 
     @Test
     void aCursorAheadOfTheLogRestartsFromItsNewestEntry() {
-        AnomalyLog log = new AnomalyLog(4, "zscore");
+        AnomalyLog log = new AnomalyLog(4, s -> "zscore");
         add(log, web1, 1);
         AnomalyLog.Page page = new AnomalyLog.Page(10);
         log.read(999, null, 10, page);
@@ -90,7 +91,7 @@ class AnomalyLogTest {
 
     @Test
     void readsAcrossManySlicesWhileWritersAppend() throws Exception {
-        AnomalyLog log = new AnomalyLog(50_000, "zscore");
+        AnomalyLog log = new AnomalyLog(50_000, s -> "zscore");
         Thread writer = new Thread(() -> {
             for (int i = 1; i <= 40_000; i++) {
                 add(log, web1, i);
