@@ -9,7 +9,9 @@ COPY perf/pom.xml perf/
 RUN mvn -B -q -pl protocol,server dependency:go-offline -DexcludeReactor=true
 COPY protocol/src protocol/src
 COPY server/src server/src
-RUN mvn -B -q -pl protocol,server package -DskipTests && mkdir /app && cp server/target/pulse-server.jar /app/
+# The jar gets a fixed whole-second time: the AOT cache records it, and the copy into the final stage must match.
+RUN mvn -B -q -pl protocol,server package -DskipTests && mkdir /app && cp server/target/pulse-server.jar /app/ \
+    && touch -d @315532800 /app/pulse-server.jar
 
 # A Java runtime cut by jlink to the modules the jar uses (jdeps finds them), at the path the final image has; then
 # the C libraries it and Netty's epoll library link against, a passwd entry and /tmp, gathered in /rootfs. No CDS

@@ -5,7 +5,7 @@ SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
 SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
 
-.PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz soak
+.PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz soak soak-churn
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -58,3 +58,6 @@ fuzz: ## coverage-guided fuzzing (Jazzer) of the event, remote-write and OTLP de
 
 soak: $(SERVER_JAR) ## fixed-rate load with Redis for SOAK_SECONDS (600): heap, RSS, fds and p99 must stay flat
 	./perf/scripts/soak.sh
+
+soak-churn: $(SERVER_JAR) ## 1,000,000 short-lived sources over CHURN_SECONDS (600) with MAX_SOURCES=10000, a 2 s SERIES_TTL_MS and Redis: no 422, heap, RSS and Redis keys flat
+	./perf/scripts/soak-churn.sh

@@ -3,8 +3,10 @@ package dev.pulse.server;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.BatchListener;
 import dev.pulse.server.analytics.SeriesRegistry;
-import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.analytics.SeriesSweeper;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.config.ConfigException;
+import dev.pulse.server.lifecycle.SeriesRules;
 import dev.pulse.server.query.RemoteSnapshots;
 import dev.pulse.server.redis.RedisStatus;
 import dev.pulse.server.redis.RedisTier;
@@ -20,17 +22,39 @@ import java.util.concurrent.FutureTask;
 public final class Application {
     private final PulseServer server;
     private final RedisTier redis; // null without Redis
+    private final SeriesSweeper sweeper; // null with SERIES_TTL_MS=0
+    private final SeriesRegistry registry;
+    private final Config config;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Application(PulseServer server, RedisTier redis) {
+    private Application(PulseServer server, RedisTier redis, SeriesSweeper sweeper, SeriesRegistry registry,
+                        Config config) {
         this.server = server;
         this.redis = redis;
+        this.sweeper = sweeper;
+        this.registry = registry;
+        this.config = config;
     }
 
+    /** Starts with the rules of {@code SERIES_RULES_FILE}; a bad file throws {@link ConfigException}. */
     public static Application start(Config config) throws InterruptedException {
+        return start(config, SeriesRules.load(config));
+    }
+
+    public static Application start(Config config, SeriesRules rules) throws InterruptedException {
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
-                config.windowSize(), Detectors.factory(config));
+                config.maxSeries(), rules.policy());
         AnomaliesOut anomalies = new AnomaliesOut(config);
+        // a forgotten series' firing alert is resolved: deleted, or expired (its anomalies stopped with its values)
+        registry.addForgetListener((source, series, sourceGone, deleted) -> {
+            if (sourceGone) {
+                anomalies.resolve(source.name(), null);
+            } else {
+                for (dev.pulse.server.analytics.Series s : series) {
+                    anomalies.resolve(source.name(), s.metric());
+                }
+            }
+        });
         // The warm restart (connect, read the series back) runs on a thread of its own while this one starts the
         // event loops; the server binds only once the registry is restored.
         FutureTask<RedisTier> redisStart = config.redisDisabled() ? null
@@ -46,20 +70,34 @@ public final class Application {
             loops.close();
             throw e;
         }
+        SeriesSweeper sweeper = config.seriesTtlMs() > 0 ? new SeriesSweeper(registry, config.seriesTtlMs()).start() : null;
         Services services = redis == null
                 ? new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE,
                         anomalies, null)
                 : new Services(config, registry, redis, redis.queue(), redis.remote(), anomalies, redis.anomalies());
         try {
-            Application app = new Application(PulseServer.start(services, loops), redis);
+            Application app = new Application(PulseServer.start(services, loops), redis, sweeper, registry, config);
             anomalies.start(config, app.port());
             return app;
         } catch (InterruptedException | RuntimeException e) {
+            if (sweeper != null) {
+                sweeper.close();
+            }
             if (redis != null) {
                 redis.close(System.nanoTime());
             }
             throw e;
         }
+    }
+
+    /**
+     * Reads {@code SERIES_RULES_FILE} again (SIGHUP): series created from now on follow the new rules, those that
+     * exist keep the settings they were created with. A bad file changes nothing; throws {@link ConfigException}.
+     */
+    public int reloadRules() {
+        SeriesRules rules = SeriesRules.load(config);
+        registry.policy(rules.policy());
+        return rules.size();
     }
 
     private static RedisTier await(FutureTask<RedisTier> start) throws InterruptedException {
@@ -90,6 +128,9 @@ public final class Application {
             return 0;
         }
         int unanswered = server.stop(deadlineNanos);
+        if (sweeper != null) {
+            sweeper.close();
+        }
         server.services().anomalies.stop();
         if (unanswered > 0) {
             Log.warn(unanswered + " requests unanswered at the deadline");

@@ -3,6 +3,7 @@ package dev.pulse.server;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.ConfigException;
+import dev.pulse.server.lifecycle.SeriesRules;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;
@@ -28,16 +29,20 @@ public final class Main {
             l.setLevel(Level.WARNING);
         }
         Config config;
+        SeriesRules rules;
         try {
             config = Config.fromEnvironment();
+            rules = SeriesRules.load(config);
         } catch (ConfigException e) {
-            System.err.println("pulse: invalid configuration: " + e.getMessage());
+            for (String line : e.getMessage().split("\n")) { // one line per bad rule of SERIES_RULES_FILE
+                System.err.println("pulse: invalid configuration: " + line);
+            }
             System.exit(2);
             return;
         }
         Application app;
         try {
-            app = Application.start(config);
+            app = Application.start(config, rules);
         } catch (IllegalArgumentException e) { // a TLS certificate or key that cannot be loaded
             System.err.println("pulse: invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -52,7 +57,23 @@ public final class Main {
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(shutdown, "shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(shutdown, "shutdown").start());
+        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> reload(app, config), "reload-rules").start());
         stopped.await();
         System.exit(0);
+    }
+
+    /** SIGHUP: the rules file again, for series created from now on; a bad file keeps the rules in force. */
+    private static void reload(Application app, Config config) {
+        if (config.seriesRulesFile().isEmpty()) {
+            Log.info("SIGHUP: no SERIES_RULES_FILE to reload");
+            return;
+        }
+        try {
+            Log.info("SIGHUP: " + app.reloadRules() + " rules from " + config.seriesRulesFile() + " apply to new series");
+        } catch (ConfigException e) {
+            for (String line : e.getMessage().split("\n")) {
+                Log.warn("SIGHUP: rules not reloaded, the previous ones stay: " + line);
+            }
+        }
     }
 }

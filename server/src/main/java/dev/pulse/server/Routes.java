@@ -5,6 +5,7 @@ import dev.pulse.server.http.Route;
 import dev.pulse.server.page.LivePage;
 import dev.pulse.server.http.RouteHandler;
 import dev.pulse.server.ingest.IngestHandler;
+import dev.pulse.server.lifecycle.DeleteSeriesHandler;
 import dev.pulse.server.ingest.LabelledIngest;
 import dev.pulse.server.ingest.OtlpHandler;
 import dev.pulse.server.ingest.RemoteWriteHandler;
@@ -38,6 +39,7 @@ final class Routes {
         t.put(Route.METRICS, shared(OpsRoutes.metrics(s.metricFamilies())));
         t.put(Route.ANOMALIES, shared(new AnomaliesHandler(s.anomalies.log, s.sharedAnomalies)));
         t.put(Route.PAGE, shared(new LivePage()));
+        t.put(Route.SERIES, shared(new DeleteSeriesHandler(s.registry)));
         return t;
     }
 

@@ -16,7 +16,9 @@ public enum Skip {
     /** Not later than the last sample accepted for its series. */
     OUT_OF_ORDER("out_of_order"),
     /** A limit on sources or series would be passed. */
-    LIMIT("limit");
+    LIMIT("limit"),
+    /** A rule of the server's rules file ignores the metric. */
+    IGNORED("ignored");
 
     private final String label;
 

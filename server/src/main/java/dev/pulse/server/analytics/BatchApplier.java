@@ -12,7 +12,7 @@ import java.util.Set;
  * Applies a decoded {@link EventBatch} to the {@link SeriesRegistry}, all or nothing.
  *
  * <p>Three steps: resolve every event's source and series without locking; if some are new, check the
- * {@code MAX_SOURCES} and {@code MAX_METRICS_PER_SOURCE} limits for the whole request and create them under the
+ * {@code MAX_SOURCES}, {@code MAX_METRICS_PER_SOURCE} and {@code MAX_SERIES} limits for the whole request and create them under the
  * registry's creation lock (refusing the request, with nothing created, when a limit would be passed); then
  * observe the values in request order, holding each source's lock for a run of consecutive events of that source.
  * Concurrent requests on one source therefore serialise on its lock and never interleave within an event.
@@ -83,7 +83,10 @@ public final class BatchApplier {
         return Result.APPLIED;
     }
 
-    /** Fills the scratch arrays from what exists; returns false when some source or series is new. */
+    /**
+     * Fills the scratch arrays from what exists; returns false when some source or series is new. A metric a rule
+     * ignores resolves to a null series.
+     */
     private boolean resolve(EventBatch batch) {
         boolean complete = true;
         char[] chars = batch.sourceChars();
@@ -96,7 +99,7 @@ public final class BatchApplier {
             for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
                 Series s = src == null ? null : src.find(batch.metricName(m));
                 metricSeries[m] = s;
-                complete &= s != null;
+                complete &= s != null || src != null && src.ignores(batch.metricName(m));
             }
             complete &= src != null;
         }
@@ -105,11 +108,15 @@ public final class BatchApplier {
 
     private static final char[] DEFAULT_NAME = SeriesRegistry.DEFAULT_SOURCE.toCharArray();
 
-    /** Checks the limits for the whole request, then creates what is new. The slow path: it may allocate. */
+    /**
+     * Checks the limits ({@code MAX_SOURCES}, {@code MAX_METRICS_PER_SOURCE}, {@code MAX_SERIES}) for the whole
+     * request, then creates what is new. The slow path: it may allocate.
+     */
     private boolean create(EventBatch batch) {
         synchronized (registry.creationLock()) {
             Map<String, Set<String>> newMetrics = new HashMap<>();
             int newSources = 0;
+            int newSeries = 0;
             for (int e = 0, n = batch.size(); e < n; e++) {
                 String name = batch.sourceName(e);
                 Source src = registry.find(name);
@@ -124,13 +131,18 @@ public final class BatchApplier {
                         newSources++;
                     }
                 }
-                int held = src == null ? 0 : src.metricCount();
+                int held = src == null ? 0 : src.namesHeld();
                 for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
                     String metric = batch.metricName(m);
-                    if ((src == null || src.find(metric) == null) && added.add(metric)
-                            && held + added.size() > registry.maxMetricsPerSource()) {
-                        return refuse(e, "source \"" + name + "\" would pass the limit of "
-                                + registry.maxMetricsPerSource() + " metrics (MAX_METRICS_PER_SOURCE)");
+                    if ((src == null || src.find(metric) == null && !src.ignores(metric)) && added.add(metric)) {
+                        if (held + added.size() > registry.maxMetricsPerSource()) {
+                            return refuse(e, "source \"" + name + "\" would pass the limit of "
+                                    + registry.maxMetricsPerSource() + " metrics (MAX_METRICS_PER_SOURCE)");
+                        }
+                        if (registry.specFor(name, metric) != null
+                                && registry.seriesCount() + ++newSeries > registry.maxSeries()) {
+                            return refuse(e, "the limit of " + registry.maxSeries() + " series (MAX_SERIES) would be passed");
+                        }
                     }
                 }
             }
@@ -151,28 +163,78 @@ public final class BatchApplier {
         return false;
     }
 
+    /**
+     * Observes the values in request order under each source's lock. A series retired (expired or deleted) after
+     * it was resolved is seen here, under the lock: the rest of the request is resolved anew and the value lands in
+     * the live series of that name, so no accepted value is lost to a concurrent expiry.
+     */
     private void observe(EventBatch batch, double nowSeconds) {
         Source[] sources = eventSources;
         Series[] series = metricSeries;
+        long nowMillis = (long) (nowSeconds * 1000);
         int n = batch.size();
         int e = 0;
         while (e < n) {
             Source src = sources[e];
+            boolean stale = false;
             synchronized (src) {
                 do {
+                    if (retiredIn(batch, e)) {
+                        stale = true;
+                        break;
+                    }
                     double ts = batch.timestamp(e);
                     if (ts != ts) {
                         ts = nowSeconds;
                     }
                     for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
                         Series s = series[m];
+                        if (s == null) {
+                            continue; // a rule ignores this metric
+                        }
                         double x = batch.metricValue(m);
+                        s.touch(nowMillis);
                         if (s.observe(x, ts)) {
                             anomalies.add(e, s, x, s.meanBefore(), s.stddevBefore(), s.lastZscore(), s.lastScore());
                         }
                     }
                     e++;
                 } while (e < n && sources[e] == src);
+            }
+            if (stale) {
+                revive(batch, e);
+            }
+        }
+    }
+
+    /** Whether a series of event {@code e} was retired since it was resolved. Holds the event's source lock. */
+    private boolean retiredIn(EventBatch batch, int e) {
+        Series[] series = metricSeries;
+        for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+            Series s = series[m];
+            if (s != null && s.retired()) {
+                return true;
+            }
+        }
+        return eventSources[e].retired();
+    }
+
+    /** Resolves events {@code from} onwards again, replacing retired sources and series by live ones. Rare. */
+    private void revive(EventBatch batch, int from) {
+        for (int e = from, n = batch.size(); e < n; e++) {
+            Source src = eventSources[e];
+            for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
+                Series s = metricSeries[m];
+                if (s != null && s.retired() || src.retired()) {
+                    metricSeries[m] = registry.revive(batch.sourceName(e), batch.metricName(m));
+                }
+            }
+            if (src.retired()) {
+                Series any = null;
+                for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end && any == null; m++) {
+                    any = metricSeries[m];
+                }
+                eventSources[e] = any != null ? any.source() : registry.reviveSource(batch.sourceName(e));
             }
         }
     }

@@ -9,7 +9,7 @@ import dev.pulse.protocol.event.EventBatch;
 public interface BatchListener {
     /**
      * @param sources    the source of each event, by event index
-     * @param series     the series of each metric, by metric index in the batch
+     * @param series     the series of each metric, by metric index in the batch; null for a metric a rule ignores
      * @param nowSeconds the receive time given to events without a timestamp
      */
     void applied(EventBatch batch, Source[] sources, Series[] series, double nowSeconds);

@@ -16,8 +16,10 @@ import java.util.Arrays;
  * (the first value and a decrease only prime); every other value is observed as it is.
  *
  * <p>A series is found by its bytes in a per-loop cache, so a known series costs no String and no registry lookup;
- * a new one is named by the contract's mapping ({@link SeriesNaming}) and created within {@code MAX_SOURCES} and
- * {@code MAX_METRICS_PER_SOURCE} (a refusal is {@link Skip#LIMIT}). The cache holds at most
+ * a new one is named by the contract's mapping ({@link SeriesNaming}) and created within {@code MAX_SOURCES},
+ * {@code MAX_METRICS_PER_SOURCE} and {@code MAX_SERIES} (a refusal is {@link Skip#LIMIT}; a metric a rule ignores is
+ * {@link Skip#IGNORED}). A series that expired or was deleted is found anew, in the cache and under its source's
+ * lock, so a sample racing its expiry lands in the live series. The cache holds at most
  * {@code cacheCapacity / 2} entries and is emptied when full.
  *
  * <p>Steady state allocates nothing. Not thread-safe: one instance per event loop.
@@ -41,6 +43,7 @@ public final class LabelledApplier {
     private double[] outValues = new double[256];
     private double[] outTimes = new double[256];
     private int applied;
+    private long nowMillis;                          // receive time of the batch being applied
     private final int[] cacheHash;
     private final byte[][] cacheKey;
     private final Series[] cacheSeries;
@@ -89,6 +92,7 @@ public final class LabelledApplier {
     public Result apply(LabelledBatch batch, long nowMillis) {
         anomalies.clear();
         applied = 0;
+        this.nowMillis = nowMillis;
         for (Skip reason : Skip.values()) {
             skipped[reason.ordinal()] = batch.skipped(reason);
         }
@@ -137,14 +141,23 @@ public final class LabelledApplier {
                 continue;
             }
             Source src = first.source();
+            boolean stale = false;
             synchronized (src) {
                 do {
                     Series x = series[s];
                     if (x != null) {
+                        if (x.retired()) { // expired or deleted since it was resolved: find or make the live one
+                            stale = true;
+                            break;
+                        }
                         observeSeries(batch, s, x);
                     }
                     s++;
                 } while (s < n && (series[s] == null || series[s].source() == src));
+            }
+            if (stale) {
+                Series old = series[s];
+                series[s] = registry.revive(old.source().name(), old.metric());
             }
         }
     }
@@ -153,6 +166,7 @@ public final class LabelledApplier {
     private void observeSeries(LabelledBatch batch, int s, Series series) {
         byte kind = batch.kind(s);
         series.kind(kind == LabelledBatch.VALUE ? Series.VALUE : Series.RATE);
+        series.touch(nowMillis);
         for (int i = batch.sampleStart(s), end = batch.sampleEnd(s); i < end; i++) {
             double ts = batch.time(i) / 1000.0;
             if (!series.isLater(ts)) {
@@ -191,7 +205,14 @@ public final class LabelledApplier {
         int i = h & mask;
         for (byte[] k; (k = cacheKey[i]) != null; i = (i + 1) & mask) {
             if (cacheHash[i] == h && batch.keyEquals(s, k)) {
-                return cacheSeries[i];
+                Series cached = cacheSeries[i];
+                if (cached.retired()) { // expired or deleted: the live series of that name, if it may exist
+                    cached = create(batch, s);
+                    if (cached != null) {
+                        cacheSeries[i] = cached;
+                    }
+                }
+                return cached;
             }
         }
         Series found = create(batch, s);
@@ -226,6 +247,10 @@ public final class LabelledApplier {
         if (found != null) {
             return found;
         }
+        if (src != null && src.ignores(metric)) {
+            lastRefusal = Skip.IGNORED;
+            return null;
+        }
         synchronized (registry.creationLock()) {
             src = registry.find(sourceName);
             if (src == null && registry.sourceCount() >= registry.maxSources()) {
@@ -237,10 +262,23 @@ public final class LabelledApplier {
                 if (found != null) {
                     return found;
                 }
-                if (src.metricCount() >= registry.maxMetricsPerSource()) {
+                if (src.ignores(metric)) {
+                    lastRefusal = Skip.IGNORED;
+                    return null;
+                }
+                if (src.namesHeld() >= registry.maxMetricsPerSource()) {
                     lastRefusal = Skip.LIMIT;
                     return null;
                 }
+            }
+            if (registry.specFor(sourceName, metric) == null) { // a rule ignores it: remembered by the source
+                registry.getOrCreate(registry.getOrCreate(sourceName), metric);
+                lastRefusal = Skip.IGNORED;
+                return null;
+            }
+            if (registry.seriesCount() >= registry.maxSeries()) {
+                lastRefusal = Skip.LIMIT;
+                return null;
             }
             return registry.getOrCreate(registry.getOrCreate(sourceName), metric);
         }

@@ -3,8 +3,18 @@ package dev.pulse.server.analytics;
 /**
  * One (source, metric) series: its rolling window, its detector and what {@code /analyze} reports of it.
  *
+<<<<<<< HEAD
  * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}),
  * which every reader takes: {@code /analyze}, the fleet view, the Redis writer and the exporter.
+=======
+ * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}).
+ * The Prometheus exporter reads {@link #rollingAverage()} and {@link #lastZscore()} without the lock: a gauge may
+ * be a value stale, never torn (64-bit fields on a 64-bit JVM).
+ *
+ * <p>Lifecycle: a series is {@linkplain #retired() retired} once, under its source's lock and the registry's creation
+ * lock, when it expires or is deleted; it is then out of the registry, and whoever writes must check the flag under
+ * the source's lock and find or create the series anew (see {@link BatchApplier}).
+>>>>>>> main
  */
 public final class Series {
     /** Kinds of series, as {@code /analyze} names them: created by {@code /metrics-data} (no kind reported). */
@@ -18,6 +28,7 @@ public final class Series {
     private final String metric;
     private final RollingWindow window;
     private final Detector detector;
+    private final SeriesSpec spec;
 
     // All fields below: guarded by source's lock.
     private long count;            // values ever received
@@ -26,6 +37,9 @@ public final class Series {
     private double lastScore;      // the detector's score of the last value
     private boolean lastAnomaly;   // the detector's decision on the last value
     private long anomaliesTotal;   // values flagged, ever
+    private long lastWriteMs;      // receive time of the last value (or creation); read without the lock by the sweep
+    private volatile boolean retired; // set once under source's lock; the Redis writer reads it without the lock
+    private long keysRefreshedMs;     // owned by the Redis writer thread: when it last set the expiry of the keys
     private double lastTimestamp = Double.NEGATIVE_INFINITY; // epoch seconds of the last value (or counter sample)
     private byte kind;             // PLAIN, VALUE or RATE: how labelled data last asked for it to be judged
     private double counterValue = Double.NaN; // a RATE series' last cumulative value; NaN until primed
@@ -34,11 +48,13 @@ public final class Series {
     private double meanBefore;
     private double stddevBefore;
 
-    Series(Source source, String metric, int windowSize, Detector detector) {
+    Series(Source source, String metric, SeriesSpec spec) {
         this.source = source;
         this.metric = metric;
-        this.window = new RollingWindow(windowSize);
-        this.detector = detector;
+        this.spec = spec;
+        this.window = new RollingWindow(spec.windowSize());
+        this.detector = spec.detectors().get();
+        this.lastWriteMs = System.currentTimeMillis();
     }
 
     public Source source() {
@@ -47,6 +63,11 @@ public final class Series {
 
     public String metric() {
         return metric;
+    }
+
+    /** The settings it was created with, and the rule that chose them. */
+    public SeriesSpec spec() {
+        return spec;
     }
 
     /**
@@ -72,6 +93,35 @@ public final class Series {
             anomaliesTotal++;
         }
         return anomaly;
+    }
+
+    /** Records that a value was received at {@code epochMillis}: all the applying thread pays for expiry. */
+    public void touch(long epochMillis) {
+        lastWriteMs = epochMillis;
+    }
+
+    /** Receive time of the last value, epoch milliseconds. Exact under the lock; without it, possibly a write late. */
+    public long lastWriteMs() {
+        return lastWriteMs;
+    }
+
+    /** Whether the series expired or was deleted: it takes no more values, and is out of the registry. */
+    public boolean retired() {
+        return retired;
+    }
+
+    /** Called under the source's lock and the registry's creation lock. */
+    void retire() {
+        retired = true;
+    }
+
+    /** When the Redis writer last set the expiry of this series' key. Redis writer thread only. */
+    public long keysRefreshedMs() {
+        return keysRefreshedMs;
+    }
+
+    public void keysRefreshedMs(long epochMillis) {
+        keysRefreshedMs = epochMillis;
     }
 
     /**

@@ -5,14 +5,20 @@ package dev.pulse.server.analytics;
  *
  * <p>Threading: the instance itself is the lock guarding its series' state: writers and {@code /analyze}
  * readers hold {@code synchronized (source)}. The series list is copy-on-write: it is replaced, under the
- * registry's creation lock, only when a metric is added, so lookups read it without locking.
+ * registry's creation lock, only when a metric is added or a series removed, so lookups read it without locking.
+ * A source left without series is {@linkplain #retired() retired} and leaves the registry; a new source of the same
+ * name is another object.
  */
 public final class Source {
     private static final Series[] NONE = new Series[0];
+    private static final String[] NO_NAMES = new String[0];
 
     private final String name;
     private final int hash;
-    private volatile Series[] series = NONE; // replaced by the registry's creating thread under its lock
+    private volatile Series[] series = NONE;      // replaced by the registry's creating thread under its lock
+    private volatile String[] ignored = NO_NAMES; // metrics a rule ignores; replaced under the creation lock
+    private volatile boolean retired;             // set once under this lock and the creation lock
+    private long keysRefreshedMs;                 // owned by the Redis writer thread: when it last set the hash's expiry
 
     Source(String name, int hash) {
         this.name = name;
@@ -39,6 +45,16 @@ public final class Source {
         return null;
     }
 
+    /** Whether a rule made this source ignore {@code metric}'s values. Lock-free. */
+    public boolean ignores(String metric) {
+        for (String m : ignored) {
+            if (m == metric || m.equals(metric)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every series, in the order they were created. The array must not be modified. */
     public Series[] series() {
         return series;
@@ -48,14 +64,71 @@ public final class Source {
         return series.length;
     }
 
+    /** Metric names held, series and ignored ones: what {@code MAX_METRICS_PER_SOURCE} bounds. */
+    int namesHeld() {
+        return series.length + ignored.length;
+    }
+
+    /** Whether the source was forgotten (expired or deleted): it is out of the registry and holds no series. */
+    public boolean retired() {
+        return retired;
+    }
+
+    /** When the Redis writer last set the expiry of this source's hash. Redis writer thread only. */
+    public long keysRefreshedMs() {
+        return keysRefreshedMs;
+    }
+
+    public void keysRefreshedMs(long epochMillis) {
+        keysRefreshedMs = epochMillis;
+    }
+
     /** Called under the registry's creation lock. */
-    Series add(String metric, int windowSize, Detector detector) {
-        Series created = new Series(this, metric, windowSize, detector);
+    Series add(String metric, SeriesSpec spec) {
+        Series created = new Series(this, metric, spec);
         Series[] old = series;
         Series[] grown = java.util.Arrays.copyOf(old, old.length + 1);
         grown[old.length] = created;
         series = grown;
         return created;
+    }
+
+    /** Called under the registry's creation lock. */
+    void ignore(String metric) {
+        String[] old = ignored;
+        String[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = metric;
+        ignored = grown;
+    }
+
+    /**
+     * Retires the series {@code doomed} accepts and removes them from the list; returns them. Called under this
+     * lock and the registry's creation lock.
+     */
+    Series[] retireSeries(java.util.function.Predicate<Series> doomed) {
+        Series[] all = series;
+        int kept = 0;
+        Series[] gone = new Series[all.length];
+        Series[] keep = new Series[all.length];
+        int n = 0;
+        for (Series s : all) {
+            if (doomed.test(s)) {
+                s.retire();
+                gone[n++] = s;
+            } else {
+                keep[kept++] = s;
+            }
+        }
+        if (n > 0) {
+            series = kept == 0 ? NONE : java.util.Arrays.copyOf(keep, kept);
+        }
+        return java.util.Arrays.copyOf(gone, n);
+    }
+
+    /** Called under this lock and the registry's creation lock, once the source holds no series. */
+    void retire() {
+        retired = true;
+        ignored = NO_NAMES;
     }
 
     boolean nameEquals(char[] chars, int offset, int length) {

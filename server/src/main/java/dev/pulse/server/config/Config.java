@@ -41,6 +41,9 @@ public record Config(
         long alertResolveMs,
         int alertQueueCapacity,
         String publicUrl,
+        int maxSeries,
+        long seriesTtlMs,
+        String seriesRulesFile,
         Labelled labelled,
         Access access) {
 
@@ -96,6 +99,7 @@ public record Config(
             throw new ConfigException(Setting.MIN_SAMPLES, String.valueOf(minSamples),
                     "must not exceed WINDOW_SIZE (" + windowSize + ")");
         }
+        DetectorKind detector = r.choice(Setting.DETECTOR, DetectorKind.class);
         String addr = r.raw(Setting.REDIS_ADDR).trim();
         String redisHost = null;
         int redisPort = 0;
@@ -124,7 +128,7 @@ public record Config(
                 windowSize,
                 r.decimal(Setting.ZSCORE_THRESHOLD, 0.0, 1000.0),
                 minSamples,
-                r.choice(Setting.DETECTOR, DetectorKind.class),
+                detector,
                 r.integer(Setting.MAX_BODY_BYTES, 64, 1 << 30),
                 r.integer(Setting.MAX_HEADER_BYTES, 256, 1 << 20),
                 r.integer(Setting.MAX_SOURCES, 1, 10_000_000),
@@ -141,9 +145,32 @@ public record Config(
                 r.longValue(Setting.ALERT_RESOLVE_MS, 100, 604_800_000),
                 r.integer(Setting.ALERT_QUEUE_CAPACITY, 1, 10_000_000),
                 r.url(Setting.PUBLIC_URL),
+                maxSeries(r, detector),
+                r.longValue(Setting.SERIES_TTL_MS, 0, 365L * 86_400_000),
+                r.raw(Setting.SERIES_RULES_FILE).trim(),
                 new Labelled(r.names(Setting.SOURCE_LABELS), r.names(Setting.OTLP_SOURCE_ATTRIBUTES),
                         r.integer(Setting.MAX_DECOMPRESSED_BYTES, 1024, 1 << 30)),
                 access(r));
+    }
+
+    /** {@code MAX_SERIES}, where {@code auto} is what the detector's memory per series allows (README). */
+    private static int maxSeries(Reader r, DetectorKind detector) {
+        if (r.raw(Setting.MAX_SERIES).trim().equalsIgnoreCase("auto")) {
+            return defaultMaxSeries(detector);
+        }
+        return r.integer(Setting.MAX_SERIES, 1, 100_000_000);
+    }
+
+    /**
+     * The default bound on all series: what fits in about a third of the container's heap (768 MiB of its 1 GiB)
+     * at the measured memory per series of each detector (README, "Memory per series").
+     */
+    public static int defaultMaxSeries(DetectorKind detector) {
+        return switch (detector) {
+            case ZSCORE -> 300_000;  // about 700 bytes each: 200 MiB
+            case ROBUST -> 32_000;   // about 7,900 bytes each: 240 MiB
+            case PERVALUE -> 24_000; // about 10,100 bytes each: 231 MiB
+        };
     }
 
     private static Access access(Reader r) {

@@ -19,6 +19,7 @@ public enum Route {
     METRICS("/metrics", HttpMethod.GET, false),
     ANOMALIES("/anomalies", HttpMethod.GET, false),
     PAGE("/", HttpMethod.GET, false),
+    SERIES("/series", HttpMethod.DELETE, true),
     OTHER("other", null, false);
 
     private static final Route[] KNOWN = Arrays.stream(values()).filter(r -> r.method != null).toArray(Route[]::new);

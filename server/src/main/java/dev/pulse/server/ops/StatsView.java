@@ -37,6 +37,7 @@ public final class StatsView {
                 .raw(',').key("anomalies_total").number(counters.anomaliesTotal())
                 .raw(',').key("sources").number(registry.sourceCount())
                 .raw(',').key("series").number(registry.seriesCount())
+                .raw(',').key("series_expired").number(registry.expiredTotal())
                 .raw(',').key("active_connections").number(http.activeConnections())
                 .raw(',').key("in_flight").number(http.inFlight())
                 .raw(',').key("latency_ms").raw('{')

@@ -23,6 +23,9 @@ public final class AnalyzeView {
      */
     public boolean write(JsonWriter w, Source source, String metric) {
         synchronized (source) {
+            if (source.retired()) {
+                return false; // forgotten since it was looked up
+            }
             Series only = null;
             if (metric != null) {
                 only = source.find(metric);

@@ -26,6 +26,8 @@ public final class SeriesFamilies implements MetricFamilies {
     public void writeTo(PrometheusTextWriter out) {
         out.single("metrics_sources", "gauge", "Sources held in memory.", registry.sourceCount());
         out.single("metrics_series", "gauge", "Series held in memory.", registry.seriesCount());
+        out.single("series_expired_total", "counter", "Series forgotten after SERIES_TTL_MS without a value.",
+                registry.expiredTotal());
         writeAnomalies(out);
         writeGauge(out, "metrics_rolling_average", "Mean of each series' rolling window.", Series::rollingAverage);
         writeGauge(out, "metrics_zscore", "z-score of each series' last value (NaN when undefined).",

@@ -44,6 +44,7 @@ public final class RedisTier implements RedisStatus {
     private final Config config;
     private final KeySchema keys;
     private final WriteBehindQueue queue;
+    private final ForgetQueue forgets = new ForgetQueue(); // removals of forgotten series, for the writer
     private final ClientResources resources = DefaultClientResources.create(); // I/O threads of both clients
     private final RedisClient client;       // restore and the replica snapshots
     private final RedisClient writerClient; // the writer's connection alone
@@ -106,11 +107,13 @@ public final class RedisTier implements RedisStatus {
     /** As {@link #start(Config, SeriesRegistry)}, also copying {@code anomalyLog} into the stream replicas share. */
     public static RedisTier start(Config config, SeriesRegistry registry, AnomalyLog anomalyLog) {
         RedisTier tier = new RedisTier(config, anomalyLog);
+        registry.addForgetListener(tier.forgets);
         String where = config.redisHost() + ":" + config.redisPort();
         try {
             StatefulRedisConnection<String, String> c = tier.client.connect();
             long t0 = System.nanoTime();
-            tier.restored = HistoryRestorer.restore(c.sync(), tier.keys, registry, config.redisHistory());
+            tier.restored = HistoryRestorer.restore(c.sync(), tier.keys, registry, config.redisHistory(),
+                    config.seriesTtlMs());
             Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
                     + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             tier.startWriter(c);
@@ -154,7 +157,8 @@ public final class RedisTier implements RedisStatus {
             stream = new AnomalyStreamWriter(anomalyLog, config.redisKeyPrefix());
             anomalyReader = new AnomalyStreamReader(c, config.redisKeyPrefix(), anomalyLog.capacity());
         }
-        RedisWriter w = new RedisWriter(queue, w0, keys, config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, stream);
+        RedisWriter w = new RedisWriter(queue, forgets, new KeyExpiry(config.seriesTtlMs()), w0, keys,
+                config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, stream);
         Thread t = new Thread(w, "redis-writer");
         t.setDaemon(true);
         writer = w;

@@ -92,6 +92,9 @@ final class RedisWriter implements Runnable {
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
     private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
     private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index} in a chunk
+    private final ForgetQueue forgets;
+    private final KeyExpiry expiry;
+    private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final List<Series> order = new ArrayList<>();               // writer thread: a chunk's series, first seen first
     private final RoundEntry entries = new RoundEntry();                // writer thread
     private int[] counts = new int[64];                                 // writer thread: values per series in a chunk
@@ -101,11 +104,18 @@ final class RedisWriter implements Runnable {
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
-        this(queue, connection, keys, history, replyTimeoutMs, null);
+        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs, null);
     }
 
-    RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
-                long replyTimeoutMs, AnomalyStreamWriter anomalies) {
+    /**
+     * @param forgets   series forgotten in memory, whose keys each round removes before writing values
+     * @param anomalies the anomaly stream written in the same round, or null
+     */
+    RedisWriter(WriteBehindQueue queue, ForgetQueue forgets, KeyExpiry expiry,
+                StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history, long replyTimeoutMs,
+                AnomalyStreamWriter anomalies) {
+        this.forgets = forgets;
+        this.expiry = expiry;
         this.anomalies = anomalies;
         this.queue = queue;
         this.connection = connection;
@@ -119,14 +129,16 @@ final class RedisWriter implements Runnable {
     public void run() {
         long backoff = 10;
         while (true) {
-            if (chunk.size() == 0) {
+            if (chunk.size() == 0 && removals.isEmpty()) {
                 long linger = lastDrainNanos + LINGER_NANOS - System.nanoTime();
                 if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES) {
                     LockSupport.parkNanos(linger);
                     continue;
                 }
-                if (queue.drainTo(chunk, CHUNK_VALUES) == 0) {
-                    if (dirty.isEmpty()) {
+                int drained = queue.drainTo(chunk, CHUNK_VALUES);
+                forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
+                if (drained == 0) {
+                    if (dirty.isEmpty() && removals.isEmpty()) {
                         if (stopping) {
                             return;
                         }
@@ -161,6 +173,7 @@ final class RedisWriter implements Runnable {
                     batchesWritten.increment();
                     chunk.clear();
                 }
+                removals.clear();
                 backoff = 10;
             } catch (RuntimeException e) {
                 uncertain = true;
@@ -201,12 +214,18 @@ final class RedisWriter implements Runnable {
         slots.clear();
         order.clear();
         Set<Source> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        forgetLocally(removals);
         int size = chunk.size();
         int[] index = new int[size];
         for (int i = 0; i < size; i++) {
             Series s = chunk.series(i);
             int[] slot = slots.get(s);
             if (slot == null) {
+                if (s.retired()) { // expired or deleted since: its keys are being removed, never written again
+                    histories.remove(s);
+                    index[i] = -1;
+                    continue;
+                }
                 slot = new int[] {order.size()};
                 slots.put(s, slot);
                 if (counts.length == order.size()) {
@@ -230,6 +249,9 @@ final class RedisWriter implements Runnable {
         }
         int[] fill = Arrays.copyOf(offsets, order.size());
         for (int i = 0; i < size; i++) {
+            if (index[i] < 0) {
+                continue; // retired
+            }
             int w = fill[index[i]]++;
             groupedTimes[w] = chunk.time(i);
             groupedValues[w] = chunk.value(i);
@@ -242,11 +264,13 @@ final class RedisWriter implements Runnable {
         List<Source> snapshots = dueSnapshots(chunk.size() == 0 || stopping, fresh);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
+        long nowMs = System.currentTimeMillis();
         SeriesHistory[] touched = new SeriesHistory[order.size()];
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
         try {
             redis.multi();
+            ForgetQueue.commands(redis, keys, removals, replies);
             for (int k = 0; k < order.size(); k++) {
                 Series s = order.get(k);
                 SeriesHistory h = histories.computeIfAbsent(s,
@@ -254,6 +278,9 @@ final class RedisWriter implements Runnable {
                 touched[k] = h;
                 replies.add(redis.rpush(h.key, entries.format(groupedTimes, groupedValues, offsets[k], counts[k])));
                 replies.add(redis.ltrim(h.key, -h.keepWith(counts[k]), -1));
+                if (expiry.due(s.keysRefreshedMs(), nowMs)) {
+                    replies.add(redis.pexpire(h.key, expiry.keyTtlMs()));
+                }
             }
             if (!snapshots.isEmpty()) {
                 byte[] now = bytes(Long.toString(System.currentTimeMillis()));
@@ -262,11 +289,20 @@ final class RedisWriter implements Runnable {
                 for (Source source : snapshots) {
                     Map<byte[], byte[]> fields = new HashMap<>();
                     snapshot(source, dirty.get(source), fields);
+                    if (fields.isEmpty()) {
+                        continue; // every series of it retired since: nothing to write back
+                    }
                     fields.put(UPDATED, now);
-                    replies.add(redis.hset(bytes(keys.source(source.name())), fields));
+                    byte[] hash = bytes(keys.source(source.name()));
+                    replies.add(redis.hset(hash, fields));
+                    if (expiry.due(source.keysRefreshedMs(), nowMs)) {
+                        replies.add(redis.pexpire(hash, expiry.keyTtlMs()));
+                    }
                     names[n++] = bytes(source.name());
                 }
-                replies.add(redis.sadd(bytes(keys.sources()), names));
+                if (n > 0) {
+                    replies.add(redis.sadd(bytes(keys.sources()), Arrays.copyOf(names, n)));
+                }
             }
             if (anomalies != null) {
                 anomalies.append(redis, replies);
@@ -296,6 +332,26 @@ final class RedisWriter implements Runnable {
             dirty.remove(source);
             lastSnapshotNanos.put(source, now);
         }
+        expiry.written(order, snapshots, nowMs);
+    }
+
+    /** Drops what this writer keeps of forgotten series and sources, so churn does not grow its maps. */
+    private void forgetLocally(List<ForgetQueue.Forget> forgotten) {
+        for (ForgetQueue.Forget f : forgotten) {
+            Set<Series> touched = dirty.get(f.source());
+            for (Series s : f.series()) {
+                histories.remove(s);
+                if (touched != null) {
+                    touched.remove(s);
+                }
+            }
+            if (f.sourceGone() || touched != null && touched.isEmpty()) {
+                dirty.remove(f.source());
+            }
+            if (f.sourceGone()) {
+                lastSnapshotNanos.remove(f.source());
+            }
+        }
     }
 
     /**
@@ -307,7 +363,13 @@ final class RedisWriter implements Runnable {
     private List<Source> dueSnapshots(boolean all, Set<Source> fresh) {
         List<Source> due = new ArrayList<>();
         long now = System.nanoTime();
-        for (Source source : dirty.keySet()) {
+        for (java.util.Iterator<Source> it = dirty.keySet().iterator(); it.hasNext(); ) {
+            Source source = it.next();
+            if (source.retired()) { // forgotten while its removal was dropped (queue full): let go of it here
+                it.remove();
+                lastSnapshotNanos.remove(source);
+                continue;
+            }
             Long last = lastSnapshotNanos.get(source);
             if (all || last == null || fresh.contains(source) || now - last >= SNAPSHOT_INTERVAL_NANOS) {
                 due.add(source);
@@ -328,6 +390,9 @@ final class RedisWriter implements Runnable {
         JsonWriter w = new JsonWriter().target(buf);
         synchronized (source) {
             for (Series s : series) {
+                if (s.retired()) {
+                    continue;
+                }
                 buf.clear();
                 SeriesJson.write(w, s);
                 byte[] json = new byte[buf.readableBytes()];

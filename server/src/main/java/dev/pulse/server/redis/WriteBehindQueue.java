@@ -105,7 +105,7 @@ public final class WriteBehindQueue implements BatchListener {
                 ts = nowSeconds;
             }
             for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
-                if (k++ < skip) {
+                if (k++ < skip || resolved[m] == null) { // null: a rule ignores the metric
                     continue;
                 }
                 r.series[slot] = resolved[m];

@@ -18,7 +18,7 @@ package dev.pulse.server.analytics.detect;
  *   everyday behaviour, not an anomaly.</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 1.8 KB (the two shapes, floats). Not thread-safe: guarded by the series'
+ * <p>O(1) per value, no allocation; about 1.1 KB (the two shapes, floats). Not thread-safe: guarded by the series'
  * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
  * (EVALUATION.md).
  */
@@ -68,7 +68,7 @@ final class CleanOutlierRule {
     private static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
 
     private final CycleModel day = new CycleModel(DAY_SECONDS, 96, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
-    private final CycleModel week = new CycleModel(WEEK_SECONDS, 336, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
+    private final CycleModel week = new CycleModel(WEEK_SECONDS, 168, SEASON_LEVEL_ALPHA, SHAPE_ALPHA, SCALE_ALPHA);
 
     // All fields below: guarded by the series' lock.
     private long count;                          // values observed

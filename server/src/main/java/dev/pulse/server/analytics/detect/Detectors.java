@@ -2,19 +2,22 @@ package dev.pulse.server.analytics.detect;
 
 import dev.pulse.server.analytics.Detector;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.config.DetectorKind;
 
 import java.util.function.Supplier;
 
-/** Makes each new series' detector as {@code DETECTOR} says. */
+/** Makes each new series' detector as {@code DETECTOR} (or the series' rule) says. */
 public final class Detectors {
     private Detectors() {
     }
 
     public static Supplier<Detector> factory(Config config) {
-        double threshold = config.zscoreThreshold();
-        int minSamples = config.minSamples();
-        int windowSize = config.windowSize();
-        return switch (config.detector()) {
+        return factory(config.detector(), config.zscoreThreshold(), config.minSamples(), config.windowSize());
+    }
+
+    /** Detectors of one kind with the given settings (a rule of {@code SERIES_RULES_FILE} may set each). */
+    public static Supplier<Detector> factory(DetectorKind kind, double threshold, int minSamples, int windowSize) {
+        return switch (kind) {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
             case ROBUST -> () -> new RobustDetector(windowSize, minSamples);
             case PERVALUE -> () -> new PerValueDetector(windowSize, minSamples);
