@@ -3,18 +3,12 @@ package dev.pulse.server.analytics;
 /**
  * One (source, metric) series: its rolling window, its detector and what {@code /analyze} reports of it.
  *
-<<<<<<< HEAD
  * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}),
  * which every reader takes: {@code /analyze}, the fleet view, the Redis writer and the exporter.
-=======
- * <p>Not thread-safe: every field is guarded by the owning {@link Source}'s lock ({@code synchronized (source)}).
- * The Prometheus exporter reads {@link #rollingAverage()} and {@link #lastZscore()} without the lock: a gauge may
- * be a value stale, never torn (64-bit fields on a 64-bit JVM).
  *
  * <p>Lifecycle: a series is {@linkplain #retired() retired} once, under its source's lock and the registry's creation
  * lock, when it expires or is deleted; it is then out of the registry, and whoever writes must check the flag under
  * the source's lock and find or create the series anew (see {@link BatchApplier}).
->>>>>>> main
  */
 public final class Series {
     /** Kinds of series, as {@code /analyze} names them: created by {@code /metrics-data} (no kind reported). */
