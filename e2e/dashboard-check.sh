@@ -5,22 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=server/target/pulse-server.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-for tool in redis-server prometheus promtool python3 curl; do
-  command -v "$tool" >/dev/null || { echo "e2e: $tool is not installed (see .ci/run)"; exit 1; }
-done
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 . perf/scripts/lib.sh
+e2e_prelude redis-server prometheus promtool python3 curl
 
 REDIS_PORT=$(free_port); PULSE_PORT=$(free_port); PROM_PORT=$(free_port)
 

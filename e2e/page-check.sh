@@ -5,24 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=server/target/pulse-server.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-for tool in redis-server chromium python3 curl; do
-  command -v "$tool" >/dev/null || { echo "e2e: $tool is not installed (see .ci/run)"; exit 1; }
-done
-
+. perf/scripts/lib.sh
+e2e_prelude redis-server chromium python3 curl
 OUT=target/e2e
 mkdir -p "$OUT"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-. perf/scripts/lib.sh
 
 REDIS_PORT=$(free_port); PULSE_PORT=$(free_port)
 start_redis "$REDIS_PORT" "$WORK/redis.log"

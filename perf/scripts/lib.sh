@@ -14,3 +14,24 @@ wait_http() {
   for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "$1 did not come up" >&2; return 1
 }
+
+# The start of every end-to-end check: builds the server jar if it is missing (sets JAR), fails unless each program
+# named is installed, makes a scratch folder WORK and, on exit, kills every pid in PIDS and removes WORK.
+e2e_prelude() {
+  JAR=server/target/pulse-server.jar
+  [ -f "$JAR" ] || mvn -B -q package -DskipTests
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "e2e: $tool is not installed (see .ci/run)"; exit 1; }
+  done
+  WORK=$(mktemp -d)
+  PIDS=()
+  trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
