@@ -28,7 +28,7 @@ final class StreamingMedian {
     private static final double ABSOLUTE_STEP = 1e-12;
 
     private final double minGain;
-    private final double[] recent;  // the latest values, a ring: guarded by the series' lock
+    private final double[] recent;  // the latest keepValues values, a ring: guarded by the series' lock
     private final double[] sorted;  // the first exactValues values since a (re)start, sorted; same guard
 
     // All fields below: guarded by the series' lock.
@@ -42,11 +42,20 @@ final class StreamingMedian {
      * @param exactValues values held exactly after a (re)start; also the most a restart can keep
      */
     StreamingMedian(int memory, int exactValues) {
-        if (memory < 2 || exactValues < 1) {
-            throw new IllegalArgumentException("memory=" + memory + " exactValues=" + exactValues);
+        this(memory, exactValues, exactValues);
+    }
+
+    /**
+     * @param keepValues the most a restart can keep (at most exactValues): only that many of the latest values
+     *                   are held, where holding exactValues of them would cost 8 bytes each for nothing
+     */
+    StreamingMedian(int memory, int exactValues, int keepValues) {
+        if (memory < 2 || exactValues < 1 || keepValues < 1 || keepValues > exactValues) {
+            throw new IllegalArgumentException("memory=" + memory + " exactValues=" + exactValues
+                    + " keepValues=" + keepValues);
         }
         this.minGain = 2.0 / memory;
-        this.recent = new double[exactValues];
+        this.recent = new double[keepValues];
         this.sorted = new double[exactValues];
     }
 
@@ -87,7 +96,7 @@ final class StreamingMedian {
         spread = s > 0 ? s : 0.0;
     }
 
-    /** Keeps only the latest {@code keep} values (at most exactValues): the estimates restart exactly from them. */
+    /** Keeps only the latest {@code keep} values (at most keepValues): the estimates restart exactly from them. */
     void keepLatest(int keep) {
         int cap = recent.length;
         int k = (int) Math.min(Math.min(keep, count), cap);
