@@ -33,8 +33,8 @@ import java.util.Arrays;
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
  * <p>Cost per value: O(1). The median and spread are estimated in O(1), two histogram quantiles are followed in
- * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 7 KB per series with the
- * defaults, most of it the two profiles and the histogram. Not thread-safe: guarded by the series' lock. The
+ * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 3.1 KB per series with the
+ * defaults, most of it the two profiles (floats), the histogram (floats) and the median's ring of 64 values. Not thread-safe: guarded by the series' lock. The
  * defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
@@ -168,8 +168,7 @@ public final class RobustDetector implements Detector {
 
     public RobustDetector(Params params) {
         this.p = params;
-        this.baseline = new StreamingMedian(params.baselineValues(), Math.max(EXACT_VALUES, params.restartValues()),
-                params.restartValues());
+        this.baseline = new StreamingMedian(params.baselineValues(), Math.max(EXACT_VALUES, params.restartValues()));
         this.day = new SeasonalProfile(DAY_SECONDS, params.daySlots(), params.slotAlpha());
         this.week = new SeasonalProfile(WEEK_SECONDS, params.weekSlots(), params.slotAlpha());
         this.tail = new DecayingHistogram(params.tailHalfLife(), TAIL_HIGH, TAIL_LOW);
