@@ -169,7 +169,7 @@ public record Config(
         return switch (detector) {
             case ZSCORE -> 300_000;  // about 700 bytes each: 200 MiB
             case ROBUST -> 64_000;   // about 3,800 bytes each: 231 MiB
-            case PERVALUE -> 46_000; // about 5,400 bytes each: 238 MiB
+            case PERVALUE -> 44_000; // about 5,500 bytes each: 231 MiB
         };
     }
 
