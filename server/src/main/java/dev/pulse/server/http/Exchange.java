@@ -100,7 +100,7 @@ public final class Exchange {
 
     /** Replies {@code {"error": message}}. */
     public void error(HttpResponseStatus status, String message) {
-        reply(status, json().raw('{').key("error").string(message).raw('}'));
+        reply(status, json().beginObject().name("error").value(message).endObject());
     }
 
     /** Replies with a response built by the caller (extra headers). */

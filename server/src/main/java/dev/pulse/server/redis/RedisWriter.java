@@ -193,10 +193,6 @@ final class RedisWriter implements Runnable {
         stopping = true;
     }
 
-    boolean idle() {
-        return chunk.size() == 0 && queue.depth() == 0;
-    }
-
     /** Whether the chunk in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
     private boolean alreadyWritten() {
         RedisFuture<byte[]> marker = connection.async().get(markerKey);
@@ -387,14 +383,13 @@ final class RedisWriter implements Runnable {
     /** The /analyze JSON of each series, read under the source's lock. */
     private static void snapshot(Source source, Set<Series> series, Map<byte[], byte[]> out) {
         ByteBuf buf = Unpooled.buffer(256);
-        JsonWriter w = new JsonWriter().target(buf);
+        JsonWriter w = new JsonWriter();
         synchronized (source) {
             for (Series s : series) {
                 if (s.retired()) {
                     continue;
                 }
-                buf.clear();
-                SeriesJson.write(w, s);
+                SeriesJson.write(w.target(buf.clear()), s); // one JSON value per series, not a list
                 byte[] json = new byte[buf.readableBytes()];
                 buf.getBytes(0, json);
                 out.put(bytes(s.metric()), json);
