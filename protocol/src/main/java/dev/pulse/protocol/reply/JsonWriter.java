@@ -161,9 +161,29 @@ public final class JsonWriter {
         }
     }
 
+    /** Names and values are mostly plain ASCII: those chars are set in place after one bounds check. */
     private void quoted(CharSequence s) {
+        int n = s.length();
+        out.ensureWritable(n + 2);
+        int at = out.writerIndex();
+        out.setByte(at++, '"');
+        int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            out.setByte(at++, c);
+        }
+        out.writerIndex(at);
+        if (i < n) {
+            escapedTail(s, i, n);
+        }
         out.writeByte('"');
-        for (int i = 0, n = s.length(); i < n; i++) {
+    }
+
+    private void escapedTail(CharSequence s, int from, int n) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 out.writeByte('\\').writeByte(c);
@@ -180,7 +200,6 @@ public final class JsonWriter {
                 i = end - 1;
             }
         }
-        out.writeByte('"');
     }
 
     private void writeControl(char c) {

@@ -58,8 +58,11 @@ class JsonWriterTest {
 
     @Test
     void escapesNamesAndValues() {
-        w.beginObject().name("q\"b\\").value("line\nfeed\r\ttab\u0001\u001f é 漢 \uD83D\uDE00").endObject();
-        assertEquals("{\"q\\\"b\\\\\":\"line\\nfeed\\r\\ttab\\u0001\\u001f é 漢 \uD83D\uDE00\"}", text());
+        w.beginObject().name("q\"b\\").value("line\nfeed\r\ttab\u0001\u001f é 漢 \uD83D\uDE00")
+                .name("é").value("\"quoted\"").name("").value("")
+                .endObject();
+        assertEquals("{\"q\\\"b\\\\\":\"line\\nfeed\\r\\ttab\\u0001\\u001f é 漢 \uD83D\uDE00\","
+                + "\"é\":\"\\\"quoted\\\"\",\"\":\"\"}", text());
     }
 
     @Test
