@@ -3,6 +3,11 @@ package dev.pulse.server.analytics;
 import dev.pulse.protocol.event.BodyFormat;
 import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.protocol.event.EventDecoder;
+import dev.pulse.protocol.labelled.DecodeResult;
+import dev.pulse.protocol.labelled.LabelledBatch;
+import dev.pulse.protocol.labelled.SeriesNaming;
+import dev.pulse.protocol.remote.RemoteWriteDecoder;
+import dev.pulse.protocol.remote.WriteRequestWriter;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -168,6 +174,7 @@ class SeriesLifecycleTest {
         });
         sweeper.start();
         AtomicLong posted = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] writers = new Thread[2];
         for (int w = 0; w < writers.length; w++) {
             writers[w] = new Thread(() -> {
@@ -178,11 +185,13 @@ class SeriesLifecycleTest {
                     posted.incrementAndGet();
                 }
             });
+            writers[w].setUncaughtExceptionHandler((t, e) -> failure.set(e));
             writers[w].start();
         }
         for (Thread t : writers) {
             t.join();
         }
+        assertNull(failure.get(), () -> "a writer failed: " + failure.get());
         stop.set(true);
         sweeper.join();
 
@@ -195,5 +204,74 @@ class SeriesLifecycleTest {
         }
         assertEquals(posted.get(), retiredValues.get() + inLive);
         assertTrue(registry.sourceCount() <= 1 && registry.seriesCount() <= 1);
+    }
+    /**
+     * The same race through the remote-write path, whose applier caches series by their label bytes: a cached series
+     * retired under it is found again or made anew, and every sample posted is in a retired series, in the live one,
+     * or counted as skipped (two writers interleave timestamps, so some arrive out of order).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void noRemoteWriteSampleIsLostToAConcurrentExpiry() throws Exception {
+        SeriesRegistry registry = registry(10, 10);
+        AtomicLong retiredValues = new AtomicLong();
+        AtomicLong generations = new AtomicLong();
+        registry.addForgetListener((source, series, sourceGone, deleted) -> {
+            for (Series s : series) {
+                synchronized (source) {
+                    retiredValues.addAndGet(s.count());
+                }
+                generations.incrementAndGet();
+            }
+        });
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sweeper = new Thread(() -> {
+            while (!stop.get()) {
+                registry.expireIdle(Long.MAX_VALUE);
+            }
+        });
+        sweeper.start();
+        AtomicLong posted = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong skipped = new AtomicLong();
+        Thread[] writers = new Thread[2];
+        for (int w = 0; w < writers.length; w++) {
+            byte[][] bodies = new byte[1000][];
+            for (int k = 0; k < bodies.length; k++) { // one sample each, later and later
+                bodies[k] = org.xerial.snappy.Snappy.compress(new WriteRequestWriter().series(
+                        new String[]{"__name__", "cpu", "instance", "hot"},
+                        new long[]{1_700_000_000_000L + k * 1_000L + w}, new double[]{1.5}).toByteArray());
+            }
+            writers[w] = new Thread(() -> {
+                RemoteWriteDecoder decoder = new RemoteWriteDecoder(new LabelledBatch(), 1 << 20);
+                LabelledApplier applier = new LabelledApplier(registry, BatchListener.NONE, AnomalySink.NONE,
+                        new SeriesNaming(List.of("instance", "job"), List.of("service.name")), 1 << 10);
+                for (int i = 0; i < 20_000 || generations.get() < 200; i++) { // until expiry raced often
+                    byte[] body = bodies[i % bodies.length];
+                    assertEquals(DecodeResult.OK, decoder.decode(body, 0, body.length));
+                    assertEquals(LabelledApplier.Result.APPLIED, applier.apply(decoder.batch(), System.currentTimeMillis()));
+                    posted.incrementAndGet();
+                    skipped.addAndGet(applier.skippedTotal());
+                }
+            });
+            writers[w].setUncaughtExceptionHandler((t, e) -> failure.set(e));
+            writers[w].start();
+        }
+        for (Thread t : writers) {
+            t.join();
+        }
+        assertNull(failure.get(), () -> "a writer failed: " + failure.get());
+        stop.set(true);
+        sweeper.join();
+
+        Source live = registry.find("hot");
+        long inLive = 0;
+        if (live != null) {
+            synchronized (live) {
+                inLive = live.find("cpu").count();
+            }
+        }
+        assertTrue(generations.get() >= 200, "expiry raced the writers");
+        assertEquals(posted.get(), retiredValues.get() + inLive + skipped.get());
     }
 }
