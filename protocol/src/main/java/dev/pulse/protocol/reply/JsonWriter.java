@@ -59,9 +59,7 @@ public final class JsonWriter {
 
     /** Writes {@code "name":}, escaped; a value must follow. */
     public JsonWriter name(CharSequence name) {
-        separate();
-        quoted(name);
-        out.writeByte(':');
+        quoted(name, comma(), true);
         afterName = true;
         return this;
     }
@@ -70,8 +68,7 @@ public final class JsonWriter {
         if (s == null) {
             return nullValue();
         }
-        separate();
-        quoted(s);
+        quoted(s, comma(), false);
         return this;
     }
 
@@ -147,25 +144,41 @@ public final class JsonWriter {
         return this;
     }
 
-    /** The comma before every element of a container but its first; none between a name and its value. */
     private void separate() {
-        if (afterName) {
-            afterName = false;
-            return;
-        }
-        long bit = 1L << depth;
-        if ((filled & bit) != 0) {
+        if (comma() != 0) {
             out.writeByte(',');
-        } else {
-            filled |= bit;
         }
     }
 
-    /** Names and values are mostly plain ASCII: those chars are set in place after one bounds check. */
-    private void quoted(CharSequence s) {
+    /**
+     * 1 when a comma goes before the next element, else 0 (the first of its container, or the value of a name);
+     * records that the element is there.
+     */
+    private int comma() {
+        if (afterName) {
+            afterName = false;
+            return 0;
+        }
+        long bit = 1L << depth;
+        if ((filled & bit) != 0) {
+            return 1;
+        }
+        filled |= bit;
+        return 0;
+    }
+
+    /**
+     * Writes {@code [,]"s"[:]}. Names and values are mostly plain ASCII: those bytes are set in place after one
+     * bounds check; the rest of a string from its first char that needs escaping or UTF-8 goes the slow way.
+     */
+    private void quoted(CharSequence s, int comma, boolean colon) {
+        ByteBuf out = this.out;
         int n = s.length();
-        out.ensureWritable(n + 2);
+        out.ensureWritable(n + 4);
         int at = out.writerIndex();
+        if (comma != 0) {
+            out.setByte(at++, ',');
+        }
         out.setByte(at++, '"');
         int i = 0;
         for (; i < n; i++) {
@@ -175,11 +188,17 @@ public final class JsonWriter {
             }
             out.setByte(at++, c);
         }
-        out.writerIndex(at);
         if (i < n) {
+            out.writerIndex(at);
             escapedTail(s, i, n);
+            at = out.writerIndex();
+            out.ensureWritable(2);
         }
-        out.writeByte('"');
+        out.setByte(at++, '"');
+        if (colon) {
+            out.setByte(at++, ':');
+        }
+        out.writerIndex(at);
     }
 
     private void escapedTail(CharSequence s, int from, int n) {

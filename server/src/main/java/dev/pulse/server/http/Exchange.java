@@ -90,6 +90,7 @@ public final class Exchange {
 
     /** Replies with the JSON written into {@code w}. */
     public void reply(HttpResponseStatus status, JsonWriter w) {
+        assert w.depth() == 0 : "reply with an object or array left open: depth=" + w.depth();
         reply(status, Replies.JSON, w.buffer());
     }
 
