@@ -69,7 +69,7 @@ final class RedisWriter implements Runnable {
     private final KeySchema keys;
     private final int history;
     private final long replyTimeoutMs;
-    private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_VALUES);
+    private final QueueChunk chunk = new QueueChunk(CHUNK_VALUES);
     private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
     final LongAdder valuesWritten = new LongAdder();
