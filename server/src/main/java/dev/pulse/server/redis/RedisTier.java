@@ -224,10 +224,6 @@ public final class RedisTier implements RedisStatus {
         return left;
     }
 
-    public HistoryRestorer.Restored restored() {
-        return restored;
-    }
-
     @Override
     public Health health() {
         StatefulRedisConnection<byte[], byte[]> c = writerConnection;

@@ -223,6 +223,9 @@ class RedisWriteBehindTest {
                 assertEquals("redis", body.get("from").asText());
                 assertTrue(body.get("age_ms").asLong() >= 0);
                 assertEquals(local, body.get("metrics"));
+                String memory = a.get("/analyze?source=only-on-a&metric=cpu").body();
+                assertEquals(memory.replace("\"from\":\"memory\"", "\"from\":\"redis\",\"age_ms\":" + body.get("age_ms").asLong()),
+                        remote.body(), "the memory answer's bytes but for where it came from and its age");
                 assertEquals(404, b.get("/analyze?source=nowhere").statusCode());
                 Await.until("the fleet view to merge", () -> {
                     JsonNode fleet = JSON.readTree(b.get("/analyze?source=*").body()).get("sources");
