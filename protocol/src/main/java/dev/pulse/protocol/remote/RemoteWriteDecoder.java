@@ -154,6 +154,7 @@ public final class RemoteWriteDecoder {
             labels++;
             rawTo = next;
         }
+        boolean unread = labels > 0; // those labels are checked but not yet in the batch's label arrays
         if (labels == 0) {
             rawFrom = -1;
         }
@@ -165,6 +166,10 @@ public final class RemoteWriteDecoder {
             switch (ProtoReader.field(tag)) {
                 case 1 -> {
                     r.expect(tag, LEN);
+                    if (unread) { // more labels after the usual ones: all of them go into the arrays, in order
+                        b.addWireLabels(rawFrom, rawTo);
+                        unread = false;
+                    }
                     labels++;
                     bad |= !label(s, r.length(), bad || labels > LabelledBatch.MAX_LABELS);
                     if (rawFrom < 0) {
@@ -194,9 +199,13 @@ public final class RemoteWriteDecoder {
         } else if (kept == 0) {
             b.rewind(seriesMark, labelMark, sampleMark, arenaMark);
         } else {
-            b.setSeriesLabels(s, labelMark, b.labelMark());
-            if (rawContiguous && rawFrom >= 0) {
-                b.setRawLabels(s, rawFrom, rawTo);
+            if (unread) {
+                b.setWireLabels(s, rawFrom, rawTo);
+            } else {
+                b.setSeriesLabels(s, labelMark, b.labelMark());
+                if (rawContiguous && rawFrom >= 0) {
+                    b.setRawLabels(s, rawFrom, rawTo);
+                }
             }
             if (isCounterName(b.bytes(), b.nameOffset(s), b.nameLength(s))) {
                 b.setKind(s, LabelledBatch.CUMULATIVE);
@@ -205,8 +214,9 @@ public final class RemoteWriteDecoder {
     }
 
     /**
-     * Reads the label field at {@code p} when it has the usual encoding (a one-byte length, then the name and the
-     * value, each with a one-byte length) and returns where the field ends; else -1, and nothing is read.
+     * Checks the label field at {@code p} has the usual encoding (see {@link LabelledBatch#setWireLabels}), takes the
+     * series' name from it, and returns where the field ends; else -1, and nothing is read. The label itself is left
+     * in the wire bytes: the batch reads it only if the series is new and must be named.
      */
     private int usualLabel(int s, byte[] buf, int p, int limit) {
         if (limit - p < 6 || buf[p] != 0x0a) {
@@ -217,30 +227,33 @@ public final class RemoteWriteDecoder {
             return -1;
         }
         int end = p + 2 + length;
-        return pair(s, buf, p + 2, end) ? end : -1;
+        int valueLen = usualPair(buf, p + 2, end);
+        if (valueLen < 0) {
+            return -1;
+        }
+        nameFrom(s, buf, p + 2, end, valueLen);
+        return end;
     }
 
     /**
-     * Reads a label's name and value in {@code [p, end)} when both have a one-byte length and nothing else is there;
-     * false, with nothing read, otherwise.
+     * The value's length when {@code [p, end)} holds exactly a label's name (not empty) then its value, each with a
+     * one-byte length; else -1.
      */
-    private boolean pair(int s, byte[] buf, int p, int end) {
+    private static int usualPair(byte[] buf, int p, int end) {
         int keyLen = buf[p + 1];
         int v = p + 2 + keyLen;
         if (buf[p] != 0x0a || keyLen <= 0 || v + 2 > end || buf[v] != 0x12) {
-            return false;
+            return -1;
         }
         int valueLen = buf[v + 1];
-        if (valueLen < 0 || v + 2 + valueLen != end) {
-            return false;
+        return valueLen >= 0 && v + 2 + valueLen == end ? valueLen : -1;
+    }
+
+    /** Sets the series' name when the usual pair at {@code p} is {@code __name__} with a value. */
+    private void nameFrom(int s, byte[] buf, int p, int end, int valueLen) {
+        if (valueLen > 0 && buf[p + 1] == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
+            batch.setName(s, end - valueLen, valueLen);
         }
-        if (valueLen > 0) { // an empty label is the same as no label
-            batch.addLabel(p + 2, keyLen, v + 2, valueLen);
-            if (keyLen == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
-                batch.setName(s, v + 2, valueLen);
-            }
-        }
-        return true;
     }
 
     /** Reads one label; returns false when it makes the series unusable. With {@code discard} it is only read. */
@@ -248,8 +261,13 @@ public final class RemoteWriteDecoder {
         ProtoReader r = in;
         byte[] buf = r.buffer();
         int p = r.position();
-        if (!discard && length >= 4 && pair(s, buf, p, p + length)) {
+        int usualValue = discard || length < 4 ? -1 : usualPair(buf, p, p + length);
+        if (usualValue >= 0) {
             r.skipBytes(length);
+            if (usualValue > 0) { // an empty label is the same as no label
+                batch.addLabel(p + 2, buf[p + 1], p + length - usualValue, usualValue);
+                nameFrom(s, buf, p, p + length, usualValue);
+            }
             return true;
         }
         int outer = r.push(length);
