@@ -159,10 +159,6 @@ public final class Series {
         return stddevBefore;
     }
 
-    public RollingWindow window() {
-        return window;
-    }
-
     public long count() {
         return count;
     }
@@ -185,10 +181,6 @@ public final class Series {
 
     public long anomaliesTotal() {
         return anomaliesTotal;
-    }
-
-    public double lastTimestamp() {
-        return lastTimestamp;
     }
 
     public double rollingAverage() {
