@@ -33,14 +33,6 @@ final class FlatEventScanner {
     private static final int CACHE_SIZE = 256;
     private static final int MAX_CACHED_NAME = 256;
     private static final int MAX_DIGITS = 15;
-    /** The least mantissa of more than {@link #MAX_DIGITS} significant digits. */
-    private static final long MAX_MANTISSA = 1_000_000_000_000_000L;
-    /** A mantissa below this takes eight more digits without overflow. */
-    private static final long MAX_BEFORE_WORD = 10_000_000_000L;
-    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
-    /** The mask of a word's {@code n} lowest bytes. */
-    private static final long[] FIRST_BYTES = {0L, 0xFFL, 0xFFFFL, 0xFFFFFFL, 0xFFFFFFFFL, 0xFFFFFFFFFFL,
-            0xFFFFFFFFFFFFL, 0xFFFFFFFFFFFFFFL, -1L};
     private static final boolean[] SOURCE_CHAR = new boolean[256];
 
     static {
@@ -250,109 +242,11 @@ final class FlatEventScanner {
     }
 
     /**
-     * Reads the JSON number at {@code b[i]} into {@link #number}; returns the index after it. The grammar is JSON's
-     * (no leading zero, no bare dot, an exponent with digits) and the value {@link DecimalParser}'s exact rule, so
-     * what this accepts the general path reads as the same double.
-     *
-     * <p>Digits are read eight at a time from a little-endian word: the length of the run of digits and their
-     * value come from a few masks and three multiplications, without a branch per digit. At most 15 significant
-     * digits, the rule's limit, is the mantissa below 10^15 (leading zeros add nothing to it).
+     * Reads the JSON number at {@code b[i]} into {@link #number}; returns the index after it. The digits are counted
+     * and scaled exactly as {@link DecimalParser#parse} does, and the grammar is JSON's (no leading zero, no bare
+     * dot, an exponent with digits), so what this accepts the general path reads as the same double.
      */
     private int number(byte[] b, int i, int end) {
-        int start = i;
-        boolean negative = b[i] == '-';
-        if (negative && ++i >= end) {
-            return NEED_MORE;
-        }
-        int c = b[i];
-        long mantissa = 0;
-        int scale = 0;
-        if (c == '0') {
-            i++;
-        } else if (c >= '1' && c <= '9') {
-            int n;
-            do {
-                if (i + 8 > b.length || mantissa >= MAX_BEFORE_WORD) {
-                    return numberByBytes(b, start, end); // the array's last bytes, or a long number
-                }
-                long word = (long) WORDS.get(b, i);
-                n = digitRun(word);
-                mantissa = mantissa * POWERS_OF_TEN[n] + digitsValue(word, n);
-                i += n;
-            } while (n == 8);
-        } else {
-            return UNUSUAL;
-        }
-        if (i >= end) {
-            return NEED_MORE; // (digits read past the end are not the body's, and end the number there)
-        }
-        c = b[i];
-        if (c == '.') {
-            int from = ++i;
-            int n;
-            do {
-                if (i + 8 > b.length || mantissa >= MAX_BEFORE_WORD) {
-                    return numberByBytes(b, start, end); // the array's last bytes, or a long number
-                }
-                long word = (long) WORDS.get(b, i);
-                n = digitRun(word);
-                mantissa = mantissa * POWERS_OF_TEN[n] + digitsValue(word, n);
-                i += n;
-            } while (n == 8);
-            if (i >= end) {
-                return NEED_MORE;
-            }
-            if (i == from) {
-                return UNUSUAL;
-            }
-            scale = from - i;
-            c = b[i];
-        }
-        if (mantissa >= MAX_MANTISSA) {
-            return UNUSUAL;
-        }
-        if (c == 'e' || c == 'E') {
-            return numberByBytes(b, start, end); // rare in events: the exponent is read a byte at a time
-        }
-        return exactly(mantissa, scale, negative, scale == 0 && b[i - 1] != '.', i);
-    }
-
-    /**
-     * Stores {@code ±mantissa * 10^scale} in {@link #number} and returns {@code next}, or {@link #UNUSUAL} when
-     * the rule cannot give it exactly. Decided from the scale, so nothing waits for the division's result. An
-     * integral {@code -0} is 0, as the general path reads it (an integer), where {@code -0.0} keeps its sign.
-     */
-    private int exactly(long mantissa, int scale, boolean negative, boolean integral, int next) {
-        if (mantissa != 0 && !DecimalParser.hasExactPower(scale)) {
-            return UNUSUAL;
-        }
-        number = DecimalParser.value(mantissa, scale, negative && (mantissa != 0 || !integral));
-        return next;
-    }
-
-    /** How many of the word's bytes, lowest first, are ASCII digits before the first that is not (0-8). */
-    static int digitRun(long word) {
-        // a byte is a digit when its high nibble is 3 both as it is and plus 6; a carry out of a byte that is not a
-        // digit only disturbs the bytes after it
-        long notDigit = ((word & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L)
-                | (((word + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L);
-        return Long.numberOfTrailingZeros(notDigit) >>> 3;
-    }
-
-    /** The value of the word's {@code n} lowest bytes as decimal digits, the lowest byte the leading digit. */
-    static long digitsValue(long word, int n) {
-        // the digits moved to the top, zeros below as leading zeros, then combined pairwise: 2, 4, 8 digits
-        long v = (word & FIRST_BYTES[n] & 0x0F0F0F0F0F0F0F0FL) << ((8 - n) << 3);
-        v = (v * 2561) >>> 8;
-        v = ((v & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
-        return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
-    }
-
-    /**
-     * {@link #number} a byte at a time, for a number in the last bytes of the array, where no word can be read. The
-     * digits are counted and scaled exactly as {@link DecimalParser#parse} does.
-     */
-    private int numberByBytes(byte[] b, int i, int end) {
         boolean negative = b[i] == '-';
         if (negative && ++i >= end) {
             return NEED_MORE;
@@ -434,6 +328,19 @@ final class FlatEventScanner {
             integral = false;
         }
         return exactly(mantissa, scale, negative, integral, i);
+    }
+
+    /**
+     * Stores {@code ±mantissa * 10^scale} in {@link #number} and returns {@code next}, or {@link #UNUSUAL} when
+     * the rule cannot give it exactly. Decided from the scale, so nothing waits for the division's result. An
+     * integral {@code -0} is 0, as the general path reads it (an integer), where {@code -0.0} keeps its sign.
+     */
+    private int exactly(long mantissa, int scale, boolean negative, boolean integral, int next) {
+        if (mantissa != 0 && !DecimalParser.hasExactPower(scale)) {
+            return UNUSUAL;
+        }
+        number = DecimalParser.value(mantissa, scale, negative && (mantissa != 0 || !integral));
+        return next;
     }
 
     /**
