@@ -24,6 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // Netty's pooled allocator would start JFR's event machinery on its first chunk, which held the first request
+        // up by 100-400 ms; -Dio.netty.jfr.enabled=true brings its allocation events back for a profiling run.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         for (Logger l : QUIET) {
             l.setLevel(Level.WARNING);

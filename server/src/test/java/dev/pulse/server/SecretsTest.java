@@ -1,8 +1,10 @@
 package dev.pulse.server;
 
+import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.ServerProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
 
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** REDIS_PASSWORD never appears in the logs, /stats, /health or /metrics: right, wrong, or with Redis gone. */
+@Timeout(120)
 class SecretsTest {
 
     private static void assertNowhere(String secret, ServerProcess server) throws Exception {
@@ -38,8 +41,8 @@ class SecretsTest {
         String wrong = "wrong-horse-battery-staple";
         try (RedisProcess redis = new RedisProcess("the-real-one");
              ServerProcess server = ServerProcess.start(Map.of("REDIS_ADDR", redis.address(), "REDIS_PASSWORD", wrong))) {
-            Thread.sleep(1500); // the background connector retries and logs
-            assertTrue(server.output().contains("unreachable at start-up"), server.output());
+            Await.until("the refusal is logged", () -> server.output().contains("unreachable at start-up"));
+            Thread.sleep(1500); // the background connector retries and logs each attempt meanwhile
             assertNowhere(wrong, server);
         }
     }

@@ -4,6 +4,7 @@ import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RawHttp;
 import dev.pulse.server.support.ServerProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real process: a bad setting stops start-up; SIGTERM answers the request in flight, then exits 0. */
+@Timeout(180)
 class ShutdownTest {
 
     private static void awaitInFlight(int port, int n) throws Exception {

@@ -446,11 +446,6 @@ public final class EventDecoder {
         return errorOffset;
     }
 
-    /** True for a JSON array or NDJSON body, false for a single JSON object. */
-    public boolean isBatchBody() {
-        return batchBody;
-    }
-
     private boolean drain() throws IOException {
         JsonToken token;
         while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {

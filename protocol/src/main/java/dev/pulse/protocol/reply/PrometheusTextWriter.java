@@ -11,9 +11,6 @@ import io.netty.buffer.ByteBufUtil;
  * <p>Not thread-safe: one instance per scrape or per event loop.
  */
 public final class PrometheusTextWriter {
-    /** The Content-Type of this format. */
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
     private final StringBuilder digits = new StringBuilder(32);
     private ByteBuf out; // owned by the calling thread, set per scrape
 

@@ -32,10 +32,6 @@ public final class RollingWindow {
         ring = new double[capacity];
     }
 
-    public int capacity() {
-        return ring.length;
-    }
-
     public int size() {
         return size;
     }

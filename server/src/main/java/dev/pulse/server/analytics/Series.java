@@ -160,10 +160,6 @@ public final class Series {
         return stddevBefore;
     }
 
-    public RollingWindow window() {
-        return window;
-    }
-
     public long count() {
         return count;
     }
@@ -186,10 +182,6 @@ public final class Series {
 
     public long anomaliesTotal() {
         return anomaliesTotal;
-    }
-
-    public double lastTimestamp() {
-        return lastTimestamp;
     }
 
     public double rollingAverage() {

@@ -86,24 +86,13 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
         AnomalyLog.Page page = pages.get();
         log.read(Long.parseLong(since), source, limit, page);
         JsonWriter w = ex.json();
-        w.raw("{\"anomalies\":[");
+        w.beginObject().name("anomalies").beginArray();
         for (int i = 0; i < page.size(); i++) {
             Series s = page.series(i);
-            if (i > 0) {
-                w.raw(',');
-            }
-            w.raw('{').key("time_ms").number(page.timeMs(i))
-                    .raw(',').key("source").string(s.source().name())
-                    .raw(',').key("metric").string(s.metric())
-                    .raw(',').key("value").number(page.value(i))
-                    .raw(',').key("mean").number(page.mean(i))
-                    .raw(',').key("stddev").number(page.stddev(i))
-                    .raw(',').key("zscore").number(page.zscore(i))
-                    .raw(',').key("score").number(page.score(i))
-                    .raw(',').key("detector").string(page.detector(i))
-                    .raw('}');
+            AnomalyJson.write(w, page.timeMs(i), s.source().name(), s.metric(), page.value(i), page.mean(i),
+                    page.stddev(i), page.zscore(i), page.score(i), page.detector(i));
         }
-        w.raw("],\"next\":").number(page.next()).raw('}');
+        w.endArray().name("next").value(page.next()).endObject();
         page.release();
         ex.reply(HttpResponseStatus.OK, w);
     }

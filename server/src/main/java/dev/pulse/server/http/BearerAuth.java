@@ -48,9 +48,9 @@ public final class BearerAuth {
 
     /** The 401 reply, with the challenge; the body says what is missing, never what was expected. */
     static FullHttpResponse refusal(Exchange ex) {
-        FullHttpResponse r = Replies.response(HttpResponseStatus.UNAUTHORIZED, Replies.JSON, ex.json().raw('{')
-                .key("error").string("this route needs Authorization: Bearer <token> with the server's AUTH_TOKEN")
-                .raw('}').buffer());
+        FullHttpResponse r = Replies.response(HttpResponseStatus.UNAUTHORIZED, Replies.JSON, ex.json().beginObject()
+                .name("error").value("this route needs Authorization: Bearer <token> with the server's AUTH_TOKEN")
+                .endObject().buffer());
         r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
         return r;
     }

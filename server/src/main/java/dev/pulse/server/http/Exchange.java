@@ -90,6 +90,7 @@ public final class Exchange {
 
     /** Replies with the JSON written into {@code w}. */
     public void reply(HttpResponseStatus status, JsonWriter w) {
+        assert w.depth() == 0 : "reply with an object or array left open: depth=" + w.depth();
         reply(status, Replies.JSON, w.buffer());
     }
 
@@ -100,7 +101,7 @@ public final class Exchange {
 
     /** Replies {@code {"error": message}}. */
     public void error(HttpResponseStatus status, String message) {
-        reply(status, json().raw('{').key("error").string(message).raw('}'));
+        reply(status, json().beginObject().name("error").value(message).endObject());
     }
 
     /** Replies with a response built by the caller (extra headers). */

@@ -37,9 +37,9 @@ public final class HttpMetrics implements MetricFamilies {
 
     private static final int ROUTES = Route.values().length;
 
-    private final LongAdder[] requests = adders(METHODS.length * ROUTES * (STATUSES.length + 1));
-    private final LongAdder[] buckets = adders(METHODS.length * ROUTES * (BUCKETS.length + 1));
-    private final LongAdder[] durationNanos = adders(METHODS.length * ROUTES);
+    private final LongAdder[] requests = MetricFamilies.adders(METHODS.length * ROUTES * (STATUSES.length + 1));
+    private final LongAdder[] buckets = MetricFamilies.adders(METHODS.length * ROUTES * (BUCKETS.length + 1));
+    private final LongAdder[] durationNanos = MetricFamilies.adders(METHODS.length * ROUTES);
     private final LongAdder total = new LongAdder();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -164,13 +164,5 @@ public final class HttpMetrics implements MetricFamilies {
             }
         }
         return STATUSES.length;
-    }
-
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
     }
 }

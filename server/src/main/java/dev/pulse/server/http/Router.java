@@ -108,8 +108,8 @@ final class Router extends ChannelInboundHandlerAdapter {
         }
         if (!req.method().equals(route.method())) {
             FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, exchange.json()
-                    .raw('{').key("error").string("method " + req.method().name() + " is not allowed on " + route.path())
-                    .raw('}').buffer());
+                    .beginObject().name("error").value("method " + req.method().name() + " is not allowed on " + route.path())
+                    .endObject().buffer());
             r.headers().set(HttpHeaderNames.ALLOW, route.method().name());
             exchange.send(r);
             return;

@@ -33,9 +33,9 @@ public final class IngestCounters implements MetricFamilies {
 
     private final LongAdder events = new LongAdder();
     private final LongAdder anomalies = new LongAdder();
-    private final LongAdder[] decodeRejections = adders(DecodeError.values().length);
-    private final LongAdder[] otherRejections = adders(Rejection.values().length);
-    private final LongAdder[] samplesSkipped = adders(Skip.values().length);
+    private final LongAdder[] decodeRejections = MetricFamilies.adders(DecodeError.values().length);
+    private final LongAdder[] otherRejections = MetricFamilies.adders(Rejection.values().length);
+    private final LongAdder[] samplesSkipped = MetricFamilies.adders(Skip.values().length);
 
     /** Samples of labelled data (remote write, OTLP) not applied, by reason. */
     public void samplesSkipped(Skip reason, long n) {
@@ -105,13 +105,5 @@ public final class IngestCounters implements MetricFamilies {
         for (Skip r : Skip.values()) {
             out.sample("samples_skipped_total").label(true, "reason", r.label()).value(true, samplesSkippedCount(r));
         }
-    }
-
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
     }
 }

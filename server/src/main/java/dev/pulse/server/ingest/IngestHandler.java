@@ -112,11 +112,11 @@ public final class IngestHandler implements RouteHandler {
                 DecodeError reason = decoder.error();
                 counters.rejected(reason);
                 JsonWriter w = ex.json();
-                w.raw('{').key("error").string(decoder.message()).raw(',').key("index").number(decoder.errorIndex());
+                w.beginObject().name("error").value(decoder.message()).name("index").value(decoder.errorIndex());
                 if (decoder.errorOffset() >= 0) {
-                    w.raw(',').key("offset").number(decoder.errorOffset());
+                    w.name("offset").value(decoder.errorOffset());
                 }
-                ex.reply(HttpResponseStatus.BAD_REQUEST, w.raw('}'));
+                ex.reply(HttpResponseStatus.BAD_REQUEST, w.endObject());
                 return;
             }
             BatchApplier applier = appliers.get();
@@ -129,9 +129,9 @@ public final class IngestHandler implements RouteHandler {
             }
             if (result == BatchApplier.Result.LIMIT_EXCEEDED) {
                 counters.rejected(Rejection.LIMIT);
-                ex.reply(HttpResponseStatus.UNPROCESSABLE_ENTITY, ex.json().raw('{')
-                        .key("error").string(applier.limitMessage())
-                        .raw(',').key("index").number(applier.limitIndex()).raw('}'));
+                ex.reply(HttpResponseStatus.UNPROCESSABLE_ENTITY, ex.json().beginObject()
+                        .name("error").value(applier.limitMessage())
+                        .name("index").value(applier.limitIndex()).endObject());
                 return;
             }
             Anomalies a = applier.anomalies();
@@ -144,23 +144,20 @@ public final class IngestHandler implements RouteHandler {
 
     /** {@code {"accepted":N,"anomalies":[...]}}: the events applied and those flagged. */
     private static JsonWriter accepted(JsonWriter w, int accepted, Anomalies a) {
-        w.raw('{').key("accepted").number(accepted).raw(',').key("anomalies").raw('[');
+        w.beginObject().name("accepted").value(accepted).name("anomalies").beginArray();
         for (int i = 0; i < a.size(); i++) {
             Series s = a.series(i);
-            if (i > 0) {
-                w.raw(',');
-            }
-            w.raw('{').key("index").number(a.eventIndex(i))
-                    .raw(',').key("source").string(s.source().name())
-                    .raw(',').key("metric").string(s.metric())
-                    .raw(',').key("value").number(a.value(i))
-                    .raw(',').key("mean").number(a.mean(i))
-                    .raw(',').key("stddev").number(a.stddev(i))
-                    .raw(',').key("zscore").number(a.zscore(i))
-                    .raw(',').key("score").number(a.score(i))
-                    .raw('}');
+            w.beginObject().name("index").value(a.eventIndex(i))
+                    .name("source").value(s.source().name())
+                    .name("metric").value(s.metric())
+                    .name("value").value(a.value(i))
+                    .name("mean").value(a.mean(i))
+                    .name("stddev").value(a.stddev(i))
+                    .name("zscore").value(a.zscore(i))
+                    .name("score").value(a.score(i))
+                    .endObject();
         }
-        return w.raw(']').raw('}');
+        return w.endArray().endObject();
     }
 
     private void tooLarge(Exchange ex) {

@@ -29,13 +29,13 @@ public final class OpsRoutes {
                 RedisStatus.Health h = redis.health();
                 String status = h == RedisStatus.Health.DOWN ? "DEGRADED" : "UP";
                 JsonWriter w = ex.json();
-                w.raw('{').key("status").string(status).raw(',').key("redis").string(h.name()).raw('}');
+                w.beginObject().name("status").value(status).name("redis").value(h.name()).endObject();
                 ex.reply(HttpResponseStatus.OK, w);
             }
 
             @Override
             public void draining(Exchange ex) {
-                ex.reply(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.json().raw("{\"status\":\"DOWN\"}"));
+                ex.reply(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.json().beginObject().name("status").value("DOWN").endObject());
             }
         };
     }

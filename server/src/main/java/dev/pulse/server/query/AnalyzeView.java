@@ -33,32 +33,22 @@ public final class AnalyzeView {
                     return false;
                 }
             }
-            w.raw('{').key("source").string(source.name())
-                    .raw(',').key("from").string("memory")
-                    .raw(',').key("window").number(window)
-                    .raw(',').key("threshold").number(threshold)
-                    .raw(',').key("metrics");
+            AnalyzeJson.openMemory(w, source.name(), window, threshold);
             writeMetrics(w, source, only);
-            w.raw('}');
+            w.endObject();
             return true;
         }
     }
 
     /** {@code {"cpu": {...}, ...}} for every series of the source (or only {@code only}). Holds the lock. */
     static void writeMetrics(JsonWriter w, Source source, Series only) {
-        w.raw('{');
-        boolean first = true;
+        w.beginObject();
         for (Series s : source.series()) {
-            if (only != null && s != only) {
-                continue;
+            if (only == null || s == only) {
+                w.name(s.metric());
+                SeriesJson.write(w, s);
             }
-            if (!first) {
-                w.raw(',');
-            }
-            first = false;
-            w.string(s.metric()).raw(':');
-            SeriesJson.write(w, s);
         }
-        w.raw('}');
+        w.endObject();
     }
 }

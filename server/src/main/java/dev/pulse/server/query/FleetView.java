@@ -50,12 +50,11 @@ public final class FleetView implements MetricFamilies {
             s = render(now);
             snapshot = s;
         }
-        w.raw('{').key("window").number(window)
-                .raw(',').key("threshold").number(threshold)
-                .raw(',').key("age_ms").number((now - s.builtNanos) / 1_000_000L)
-                .raw(',').key("sources");
-        w.buffer().writeBytes(s.sources);
-        w.raw('}');
+        w.beginObject().name("window").value(window)
+                .name("threshold").value(threshold)
+                .name("age_ms").value((now - s.builtNanos) / 1_000_000L)
+                .name("sources").rawValue(s.sources)
+                .endObject();
     }
 
     public long hits() {
@@ -75,35 +74,24 @@ public final class FleetView implements MetricFamilies {
     private Snapshot render(long now) {
         ByteBuf buf = Unpooled.buffer(4096);
         JsonWriter w = new JsonWriter().target(buf);
-        w.raw('{');
-        boolean[] first = {true};
+        w.beginObject();
         registry.forEachSource(source -> {
             synchronized (source) {
-                if (source.metricCount() == 0) {
-                    return true;
+                if (source.metricCount() > 0) {
+                    AnalyzeJson.openMemoryEntry(w.name(source.name()));
+                    AnalyzeView.writeMetrics(w, source, null);
+                    w.endObject();
                 }
-                if (!first[0]) {
-                    w.raw(',');
-                }
-                first[0] = false;
-                w.string(source.name()).raw(':').raw('{').key("from").string("memory").raw(',').key("metrics");
-                AnalyzeView.writeMetrics(w, source, null);
-                w.raw('}');
             }
             return true;
         });
         for (java.util.Map.Entry<String, String> e : remote.get().entrySet()) {
             dev.pulse.server.analytics.Source local = registry.find(e.getKey());
-            if (local != null && local.metricCount() > 0) {
-                continue;
+            if (local == null || local.metricCount() == 0) {
+                w.name(e.getKey()).rawValue(e.getValue());
             }
-            if (!first[0]) {
-                w.raw(',');
-            }
-            first[0] = false;
-            w.string(e.getKey()).raw(':').raw(e.getValue());
         }
-        w.raw('}');
+        w.endObject();
         byte[] bytes = new byte[buf.readableBytes()];
         buf.readBytes(bytes);
         return new Snapshot(bytes, now);

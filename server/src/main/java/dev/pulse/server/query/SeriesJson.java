@@ -10,25 +10,26 @@ public final class SeriesJson {
     }
 
     public static void write(JsonWriter w, Series s) {
-        w.raw('{').key("count").number(s.count())
-                .raw(',').key("last").number(s.last())
-                .raw(',').key("rolling_avg").number(s.rollingAverage())
-                .raw(',').key("stddev").number(s.stddev())
-                .raw(',').key("zscore").number(s.lastZscore())
-                .raw(',').key("score").number(s.lastScore())
-                .raw(',').key("anomaly").bool(s.lastAnomaly())
-                .raw(',').key("anomalies_total").number(s.anomaliesTotal());
+        w.beginObject()
+                .name("count").value(s.count())
+                .name("last").value(s.last())
+                .name("rolling_avg").value(s.rollingAverage())
+                .name("stddev").value(s.stddev())
+                .name("zscore").value(s.lastZscore())
+                .name("score").value(s.lastScore())
+                .name("anomaly").value(s.lastAnomaly())
+                .name("anomalies_total").value(s.anomaliesTotal());
         SeriesSpec spec = s.spec();
         if (spec.rule() != null) { // a rule of SERIES_RULES_FILE chose its settings: which, and what they are
-            w.raw(',').key("rule").string(spec.rule())
-                    .raw(',').key("detector").string(spec.detector())
-                    .raw(',').key("window").number(spec.windowSize())
-                    .raw(',').key("threshold").number(spec.threshold())
-                    .raw(',').key("min_samples").number(spec.minSamples());
+            w.name("rule").value(spec.rule())
+                    .name("detector").value(spec.detector())
+                    .name("window").value(spec.windowSize())
+                    .name("threshold").value(spec.threshold())
+                    .name("min_samples").value(spec.minSamples());
         }
         if (s.kind() != Series.PLAIN) {
-            w.raw(',').key("kind").string(s.kind() == Series.RATE ? "rate" : "value");
+            w.name("kind").value(s.kind() == Series.RATE ? "rate" : "value");
         }
-        w.raw('}');
+        w.endObject();
     }
 }

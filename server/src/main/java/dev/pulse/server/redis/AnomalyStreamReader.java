@@ -1,6 +1,7 @@
 package dev.pulse.server.redis;
 
 import dev.pulse.protocol.reply.JsonWriter;
+import dev.pulse.server.anomaly.AnomalyJson;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -74,7 +75,7 @@ final class AnomalyStreamReader {
             this.source = source;
             this.limit = limit;
             this.next = since;
-            w.raw("{\"anomalies\":[");
+            w.beginObject().name("anomalies").beginArray();
         }
 
         /** Adds the matching messages; false once {@code limit} are found. */
@@ -86,20 +87,12 @@ final class AnomalyStreamReader {
                 if (source != null && !source.equals(f.get(AnomalyStreamWriter.SOURCE))) {
                     continue;
                 }
-                if (found++ > 0) {
-                    w.raw(',');
-                }
-                w.raw('{').key("time_ms").number(parseLong(f.get(AnomalyStreamWriter.TIME)))
-                        .raw(',').key("source").string(nonNull(f.get(AnomalyStreamWriter.SOURCE)))
-                        .raw(',').key("metric").string(nonNull(f.get(AnomalyStreamWriter.METRIC)))
-                        .raw(',').key("value").number(parse(f.get(AnomalyStreamWriter.VALUE)))
-                        .raw(',').key("mean").number(parse(f.get(AnomalyStreamWriter.MEAN)))
-                        .raw(',').key("stddev").number(parse(f.get(AnomalyStreamWriter.STDDEV)))
-                        .raw(',').key("zscore").number(parse(f.get(AnomalyStreamWriter.ZSCORE)))
-                        .raw(',').key("score").number(parse(f.get(AnomalyStreamWriter.SCORE)))
-                        .raw(',').key("detector").string(nonNull(f.get(AnomalyStreamWriter.DETECTOR)))
-                        .raw('}');
-                if (found == limit) {
+                AnomalyJson.write(w, parseLong(f.get(AnomalyStreamWriter.TIME)),
+                        nonNull(f.get(AnomalyStreamWriter.SOURCE)), nonNull(f.get(AnomalyStreamWriter.METRIC)),
+                        parse(f.get(AnomalyStreamWriter.VALUE)), parse(f.get(AnomalyStreamWriter.MEAN)),
+                        parse(f.get(AnomalyStreamWriter.STDDEV)), parse(f.get(AnomalyStreamWriter.ZSCORE)),
+                        parse(f.get(AnomalyStreamWriter.SCORE)), nonNull(f.get(AnomalyStreamWriter.DETECTOR)));
+                if (++found == limit) {
                     return false;
                 }
             }
@@ -107,7 +100,7 @@ final class AnomalyStreamReader {
         }
 
         String finish() {
-            w.raw("],\"next\":").string(next).raw('}');
+            w.endArray().name("next").value(next).endObject();
             String body = buf.toString(StandardCharsets.UTF_8);
             buf.release();
             return body;

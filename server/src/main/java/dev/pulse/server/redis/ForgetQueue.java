@@ -9,6 +9,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,24 +64,34 @@ final class ForgetQueue implements ForgetListener {
 
     /**
      * Queues, inside the writer's transaction, the commands removing what {@code forgets} name: each series' list
-     * and its field of the source hash, or the whole hash and the set member when the source went.
+     * and its field of the source hash, or the whole hash and the set member when the source went. One variadic
+     * {@code DEL} and one {@code SREM} carry a whole round's removals: with churning sources, a command per key
+     * would be most of what the writer sends.
      */
     static void commands(RedisAsyncCommands<byte[], byte[]> redis, KeySchema keys, List<Forget> forgets,
                          List<RedisFuture<?>> replies) {
+        List<byte[]> gone = new ArrayList<>();    // series lists, and the hashes of sources that went
+        List<byte[]> members = new ArrayList<>(); // the sources that went, for the set of sources
         for (Forget f : forgets) {
             String source = f.source().name();
             byte[][] fields = new byte[f.series().length][];
             for (int i = 0; i < fields.length; i++) {
                 Series s = f.series()[i];
-                replies.add(redis.del(bytes(keys.series(source, s.metric()))));
+                gone.add(bytes(keys.series(source, s.metric())));
                 fields[i] = bytes(s.metric());
             }
             if (f.sourceGone()) {
-                replies.add(redis.del(bytes(keys.source(source))));
-                replies.add(redis.srem(bytes(keys.sources()), bytes(source)));
+                gone.add(bytes(keys.source(source)));
+                members.add(bytes(source));
             } else if (fields.length > 0) {
                 replies.add(redis.hdel(bytes(keys.source(source)), fields));
             }
+        }
+        if (!gone.isEmpty()) {
+            replies.add(redis.del(gone.toArray(new byte[0][])));
+        }
+        if (!members.isEmpty()) {
+            replies.add(redis.srem(bytes(keys.sources()), members.toArray(new byte[0][])));
         }
     }
 

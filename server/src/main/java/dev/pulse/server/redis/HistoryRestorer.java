@@ -3,10 +3,20 @@ package dev.pulse.server.redis;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,10 +24,16 @@ import java.util.regex.Pattern;
  * Warm restart: rebuilds every series from Redis before the server listens, by replaying its stored history (the last
  * {@code REDIS_HISTORY} values, oldest first) through {@link Series#observe}, so its window, z-score and detector
  * state are what they were; counters come from the stored snapshot. The limits of the registry apply; an expired or
- * deleted series never comes back (see {@link #restore}). Runs once, on
- * the start-up thread; nothing it replays is queued for writing again.
+ * deleted series never comes back (see {@link #restore}). Runs once, on the start-up thread; nothing it replays is
+ * queued for writing again.
+ *
+ * <p>Reads are pipelined, {@value #SOURCES_PER_ROUND} sources at a time: one round trip for their snapshots, one for
+ * their series' lists, so a restart with thousands of series costs a few round trips, not one per key, and holds
+ * no more than one chunk's replies.
  */
 final class HistoryRestorer {
+    static final int SOURCES_PER_ROUND = 256;
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
     private static final Pattern ANOMALIES = Pattern.compile("\"anomalies_total\":(\\d+)");
 
@@ -25,78 +41,147 @@ final class HistoryRestorer {
     record Restored(int sources, int series, long values) {
     }
 
+    private final RedisAsyncCommands<String, String> redis;
+    private final KeySchema keys;
+    private final SeriesRegistry registry;
+    private final int history;
+    private final long ttlMillis;
+    private final long now = System.currentTimeMillis();
+    // all owned by the start-up thread, the only one a restorer lives on
+    private final List<RedisFuture<?>> removals = new ArrayList<>(); // cleanup sent along, awaited at the end
+    private int sources;
+    private int seriesCount;
+    private long values;
+
+    private HistoryRestorer(RedisAsyncCommands<String, String> redis, KeySchema keys, SeriesRegistry registry,
+                            int history, long ttlMillis) {
+        this.redis = redis;
+        this.keys = keys;
+        this.registry = registry;
+        this.history = history;
+        this.ttlMillis = ttlMillis;
+    }
+
     /**
      * @param ttlMillis {@code SERIES_TTL_MS}: a source whose snapshot is older, and a series whose list is gone
      *                  (expired or deleted), are not brought back, and what is left of them is removed; 0: no expiry
      */
-    static Restored restore(RedisCommands<String, String> redis, KeySchema keys, SeriesRegistry registry, int history,
-                            long ttlMillis) {
-        int sources = 0;
-        int seriesCount = 0;
-        long values = 0;
-        long now = System.currentTimeMillis();
-        for (String source : redis.smembers(keys.sources())) {
-            Map<String, String> snapshot = redis.hgetall(keys.source(source));
+    static Restored restore(RedisAsyncCommands<String, String> redis, KeySchema keys, SeriesRegistry registry,
+                            int history, long ttlMillis) {
+        HistoryRestorer r = new HistoryRestorer(redis, keys, registry, history, ttlMillis);
+        List<String> all = new ArrayList<>(await(redis.smembers(keys.sources())));
+        for (int from = 0; from < all.size(); from += SOURCES_PER_ROUND) {
+            r.restoreChunk(all.subList(from, Math.min(all.size(), from + SOURCES_PER_ROUND)));
+        }
+        r.removals.forEach(HistoryRestorer::await);
+        return new Restored(r.sources, r.seriesCount, r.values);
+    }
+
+    private void restoreChunk(List<String> chunk) {
+        List<RedisFuture<Map<String, String>>> snapshotReplies = new ArrayList<>(chunk.size());
+        for (String source : chunk) {
+            snapshotReplies.add(redis.hgetall(keys.source(source)));
+        }
+        List<Map<String, String>> snapshots = new ArrayList<>(chunk.size());
+        Map<String, RedisFuture<List<String>>> lists = new LinkedHashMap<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            String source = chunk.get(i);
+            Map<String, String> snapshot = await(snapshotReplies.get(i));
             long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
             if (snapshot.isEmpty() || ttlMillis > 0 && now - updated >= ttlMillis) {
-                forget(redis, keys, source, snapshot);
+                forget(source, snapshot);
+                snapshots.add(null);
                 continue;
             }
-            boolean any = false;
-            for (Map.Entry<String, String> field : snapshot.entrySet()) {
-                if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
-                    continue;
+            snapshots.add(snapshot);
+            for (String metric : snapshot.keySet()) {
+                if (!metric.equals(KeySchema.UPDATED_FIELD)) {
+                    String key = keys.series(source, metric);
+                    lists.put(key, redis.lrange(key, -history, -1));
                 }
-                List<String> entries = redis.lrange(keys.series(source, field.getKey()), -history, -1);
-                if (entries.isEmpty()) { // its list expired or was deleted: the series is gone, its field too
-                    redis.hdel(keys.source(source), field.getKey());
-                    continue;
-                }
-                Series s = registry.restore(source, field.getKey());
-                if (s == null) {
-                    Log.warn("restore skipped " + source + "/" + field.getKey() + ": a limit, a rule or a naming rule refused it");
-                    continue;
-                }
-                // an entry holds at least one value: the last `history` entries hold the last `history` values
-                long stored = 0;
-                for (String entry : entries) {
-                    stored += RoundEntry.count(entry);
-                }
-                long skip = Math.max(0, stored - history);
-                long[] seen = {0};
-                synchronized (s.source()) {
-                    for (String entry : entries) {
-                        RoundEntry.parse(entry, (time, value) -> {
-                            if (seen[0]++ >= skip) {
-                                s.observe(value, time);
-                            }
-                        });
-                    }
-                    s.restoreCounters(number(COUNT, field.getValue()), number(ANOMALIES, field.getValue()));
-                    s.touch(Math.min(updated, now)); // idle since its last snapshot, as far as Redis knows
-                }
-                values += stored - skip;
-                seriesCount++;
-                any = true;
-            }
-            if (any) {
-                sources++;
-            } else {
-                forget(redis, keys, source, Map.of());
             }
         }
-        return new Restored(sources, seriesCount, values);
+        for (int i = 0; i < chunk.size(); i++) {
+            if (snapshots.get(i) != null) {
+                restoreSource(chunk.get(i), snapshots.get(i), lists);
+            }
+        }
+    }
+
+    private void restoreSource(String source, Map<String, String> snapshot, Map<String, RedisFuture<List<String>>> lists) {
+        long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
+        boolean any = false;
+        for (Map.Entry<String, String> field : snapshot.entrySet()) {
+            if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
+                continue;
+            }
+            List<String> entries = await(lists.get(keys.series(source, field.getKey())));
+            if (entries.isEmpty()) { // its list expired or was deleted: the series is gone, its field too
+                removals.add(redis.hdel(keys.source(source), field.getKey()));
+                continue;
+            }
+            Series s = registry.restore(source, field.getKey());
+            if (s == null) {
+                Log.warn("restore skipped " + source + "/" + field.getKey() + ": a limit, a rule or a naming rule refused it");
+                continue;
+            }
+            values += replay(s, entries, updated, field.getValue());
+            seriesCount++;
+            any = true;
+        }
+        if (any) {
+            sources++;
+        } else {
+            forget(source, Map.of());
+        }
+    }
+
+    /** Replays the last {@code history} values of {@code entries} into {@code s}; returns how many. */
+    private long replay(Series s, List<String> entries, long updated, String snapshotJson) {
+        // an entry holds at least one value: the last `history` entries hold the last `history` values
+        long stored = 0;
+        for (String entry : entries) {
+            stored += RoundEntry.count(entry);
+        }
+        long skip = Math.max(0, stored - history);
+        long[] seen = {0};
+        synchronized (s.source()) {
+            for (String entry : entries) {
+                RoundEntry.parse(entry, (time, value) -> {
+                    if (seen[0]++ >= skip) {
+                        s.observe(value, time);
+                    }
+                });
+            }
+            s.restoreCounters(number(COUNT, snapshotJson), number(ANOMALIES, snapshotJson));
+            s.touch(Math.min(updated, now)); // idle since its last snapshot, as far as Redis knows
+        }
+        return stored - skip;
     }
 
     /** Removes a source that is not coming back: its series' lists, its hash, its set member. */
-    private static void forget(RedisCommands<String, String> redis, KeySchema keys, String source, Map<String, String> snapshot) {
+    private void forget(String source, Map<String, String> snapshot) {
         for (String metric : snapshot.keySet()) {
             if (!metric.equals(KeySchema.UPDATED_FIELD)) {
-                redis.del(keys.series(source, metric));
+                removals.add(redis.del(keys.series(source, metric)));
             }
         }
-        redis.del(keys.source(source));
-        redis.srem(keys.sources(), source);
+        removals.add(redis.del(keys.source(source)));
+        removals.add(redis.srem(keys.sources(), source));
+    }
+
+    /** The reply, or the failure as the runtime exception the caller handles (Redis unreachable at start-up). */
+    private static <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RedisException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RedisCommandTimeoutException("no reply within " + WAIT.toSeconds() + " s");
+        }
     }
 
     private static long number(String text) {

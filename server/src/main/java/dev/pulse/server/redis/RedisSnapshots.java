@@ -1,7 +1,12 @@
 package dev.pulse.server.redis;
 
+import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.config.Config;
+import dev.pulse.server.query.AnalyzeJson;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -37,13 +42,13 @@ final class RedisSnapshots {
             return CompletableFuture.completedFuture(null);
         }
         return connection.async().hgetall(keys.source(source)).thenApply(fields -> {
-            String metrics = metricsJson(fields, metric);
+            Map<String, String> metrics = metrics(fields, metric);
             if (metrics == null) {
                 return null;
             }
-            return "{\"source\":" + quote(source) + ",\"from\":\"redis\",\"age_ms\":" + age(fields)
-                    + ",\"window\":" + config.windowSize() + ",\"threshold\":" + config.zscoreThreshold()
-                    + ",\"metrics\":" + metrics + "}";
+            JsonWriter w = writer();
+            AnalyzeJson.openRedis(w, source, age(fields), config.windowSize(), config.zscoreThreshold());
+            return finish(writeMetrics(w, metrics).endObject());
         }).exceptionally(e -> null);
     }
 
@@ -66,9 +71,11 @@ final class RedisSnapshots {
                         break;
                     }
                     Map<String, String> fields = connection.sync().hgetall(keys.source(source));
-                    String metrics = metricsJson(fields, null);
+                    Map<String, String> metrics = metrics(fields, null);
                     if (metrics != null) {
-                        next.put(source, "{\"from\":\"redis\",\"age_ms\":" + age(fields) + ",\"metrics\":" + metrics + "}");
+                        JsonWriter w = writer();
+                        AnalyzeJson.openRedisEntry(w, age(fields));
+                        next.put(source, finish(writeMetrics(w, metrics).endObject()));
                     }
                 }
                 fleet = next;
@@ -83,20 +90,33 @@ final class RedisSnapshots {
         }
     }
 
-    /** {"cpu": {...}, ...} from a source hash (only {@code metric} when given), or null when there is nothing. */
-    private static String metricsJson(Map<String, String> fields, String metric) {
+    /** The series of a source hash, by name (only {@code metric} when given), or null when there is none. */
+    private static Map<String, String> metrics(Map<String, String> fields, String metric) {
         Map<String, String> sorted = new TreeMap<>(fields);
         sorted.remove(KeySchema.UPDATED_FIELD);
         if (metric != null) {
             String one = sorted.get(metric);
-            return one == null ? null : "{" + quote(metric) + ":" + one + "}";
+            return one == null ? null : Map.of(metric, one);
         }
-        if (sorted.isEmpty()) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder("{");
-        sorted.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(quote(k)).append(':').append(v));
-        return b.append('}').toString();
+        return sorted.isEmpty() ? null : sorted;
+    }
+
+    /** {@code {"cpu": {...}, ...}}: each value is the series' JSON as {@code SeriesJson} wrote it to Redis. */
+    private static JsonWriter writeMetrics(JsonWriter w, Map<String, String> metrics) {
+        w.beginObject();
+        metrics.forEach((name, json) -> w.name(name).rawValue(json));
+        return w.endObject();
+    }
+
+    /** Off the event loops, so a heap buffer and a writer per answer. */
+    private static JsonWriter writer() {
+        return new JsonWriter().target(Unpooled.buffer(512));
+    }
+
+    private static String finish(JsonWriter w) {
+        String json = w.buffer().toString(StandardCharsets.UTF_8);
+        w.buffer().release();
+        return json;
     }
 
     private static long age(Map<String, String> fields) {
@@ -106,22 +126,5 @@ final class RedisSnapshots {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** A JSON string: source names need no escaping, labelled metric names may hold {@code "} and {@code \\}. */
-    private static String quote(String name) {
-        StringBuilder b = new StringBuilder(name.length() + 2).append('"');
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\');
-            }
-            if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -112,7 +112,7 @@ public final class RedisTier implements RedisStatus {
         try {
             StatefulRedisConnection<String, String> c = tier.client.connect();
             long t0 = System.nanoTime();
-            tier.restored = HistoryRestorer.restore(c.sync(), tier.keys, registry, config.redisHistory(),
+            tier.restored = HistoryRestorer.restore(c.async(), tier.keys, registry, config.redisHistory(),
                     config.seriesTtlMs());
             Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
                     + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -222,10 +222,6 @@ public final class RedisTier implements RedisStatus {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         resources.shutdown(0, 1, TimeUnit.SECONDS);
         return left;
-    }
-
-    public HistoryRestorer.Restored restored() {
-        return restored;
     }
 
     @Override

@@ -69,7 +69,7 @@ final class RedisWriter implements Runnable {
     private final KeySchema keys;
     private final int history;
     private final long replyTimeoutMs;
-    private final WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(CHUNK_VALUES);
+    private final QueueChunk chunk = new QueueChunk(CHUNK_VALUES);
     private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
     final LongAdder valuesWritten = new LongAdder();
@@ -191,10 +191,6 @@ final class RedisWriter implements Runnable {
     void stop(long deadlineNanos) {
         stopDeadlineNanos = deadlineNanos;
         stopping = true;
-    }
-
-    boolean idle() {
-        return chunk.size() == 0 && queue.depth() == 0;
     }
 
     /** Whether the chunk in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
@@ -387,14 +383,13 @@ final class RedisWriter implements Runnable {
     /** The /analyze JSON of each series, read under the source's lock. */
     private static void snapshot(Source source, Set<Series> series, Map<byte[], byte[]> out) {
         ByteBuf buf = Unpooled.buffer(256);
-        JsonWriter w = new JsonWriter().target(buf);
+        JsonWriter w = new JsonWriter();
         synchronized (source) {
             for (Series s : series) {
                 if (s.retired()) {
                     continue;
                 }
-                buf.clear();
-                SeriesJson.write(w, s);
+                SeriesJson.write(w.target(buf.clear()), s); // one JSON value per series, not a list
                 byte[] json = new byte[buf.readableBytes()];
                 buf.getBytes(0, json);
                 out.put(bytes(s.metric()), json);

@@ -152,7 +152,7 @@ public final class WriteBehindQueue implements BatchListener {
      * Moves up to {@code max} of the oldest entries, merged across the rings by enqueue time, into {@code out};
      * returns how many. Writer thread only.
      */
-    public int drainTo(Chunk out, int max) {
+    public int drainTo(QueueChunk out, int max) {
         out.clear();
         Ring[] rs = rings;
         int n = rs.length;
@@ -260,92 +260,6 @@ public final class WriteBehindQueue implements BatchListener {
 
         void dropped(long n) {
             dropped = dropped + n; // one writer: the producer
-        }
-    }
-
-    /** A batch of entries taken from the queue, owned by the writer thread and reused. */
-    public static final class Chunk {
-        private Series[] series;
-        private double[] values;
-        private double[] times;
-        private int[] rings;      // which ring each entry came from, and its sequence there: for discards
-        private long[] sequences;
-        private int size;         // owned by the writer thread
-        private long[] from = new long[0];
-        private long[] next = new long[0];
-        private long[] end = new long[0];
-        private int[] slots = new int[0];
-
-        public Chunk(int capacity) {
-            series = new Series[capacity];
-            values = new double[capacity];
-            times = new double[capacity];
-            rings = new int[capacity];
-            sequences = new long[capacity];
-        }
-
-        void clear() {
-            Arrays.fill(series, 0, size, null);
-            size = 0;
-        }
-
-        void add(Series s, double value, double ts, int ring, long sequence) {
-            series[size] = s;
-            values[size] = value;
-            times[size] = ts;
-            rings[size] = ring;
-            sequences[size] = sequence;
-            size++;
-        }
-
-        /** Removes the entries of {@code ring} before {@code sequence}, keeping the order of the rest. */
-        void discard(int ring, long sequence) {
-            int w = 0;
-            for (int i = 0; i < size; i++) {
-                if (rings[i] == ring && sequences[i] < sequence) {
-                    continue;
-                }
-                series[w] = series[i];
-                values[w] = values[i];
-                times[w] = times[i];
-                rings[w] = rings[i];
-                sequences[w] = sequences[i];
-                w++;
-            }
-            Arrays.fill(series, w, size, null);
-            size = w;
-        }
-
-        private long[] from(int n) {
-            return from.length >= n ? from : (from = new long[n]);
-        }
-
-        private long[] next(int n) {
-            return next.length >= n ? next : (next = new long[n]);
-        }
-
-        private long[] end(int n) {
-            return end.length >= n ? end : (end = new long[n]);
-        }
-
-        private int[] slots(int n) {
-            return slots.length >= n ? slots : (slots = new int[n]);
-        }
-
-        public int size() {
-            return size;
-        }
-
-        public Series series(int i) {
-            return series[i];
-        }
-
-        public double value(int i) {
-            return values[i];
-        }
-
-        public double time(int i) {
-            return times[i];
         }
     }
 }

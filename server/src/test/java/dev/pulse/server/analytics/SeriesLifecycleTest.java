@@ -3,6 +3,11 @@ package dev.pulse.server.analytics;
 import dev.pulse.protocol.event.BodyFormat;
 import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.protocol.event.EventDecoder;
+import dev.pulse.protocol.labelled.DecodeResult;
+import dev.pulse.protocol.labelled.LabelledBatch;
+import dev.pulse.protocol.labelled.SeriesNaming;
+import dev.pulse.protocol.remote.RemoteWriteDecoder;
+import dev.pulse.protocol.remote.WriteRequestWriter;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import org.junit.jupiter.api.Test;
@@ -12,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -150,12 +157,67 @@ class SeriesLifecycleTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noValueIsLostToAConcurrentExpiry() throws Exception {
         SeriesRegistry registry = registry(10, 10);
-        AtomicLong retiredValues = new AtomicLong();
+        Race race = raceExpiry(registry, w -> {
+            BatchApplier applier = new BatchApplier(registry, BatchListener.NONE);
+            EventBatch one = batch("{\"source\":\"hot\",\"cpu\":1.5}\n");
+            return i -> {
+                assertEquals(BatchApplier.Result.APPLIED, applier.apply(one, 0));
+                return 1;
+            };
+        });
+        assertEquals(race.kept(), race.retired() + race.live());
+        assertTrue(registry.sourceCount() <= 1 && registry.seriesCount() <= 1);
+    }
+
+    /**
+     * The same race through the remote-write path, whose applier caches series by their label bytes: a cached series
+     * retired under it is found again or made anew, and every sample posted is in a retired series, in the live one,
+     * or counted as skipped (two writers interleave timestamps, so some arrive out of order).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void noRemoteWriteSampleIsLostToAConcurrentExpiry() throws Exception {
+        SeriesRegistry registry = registry(10, 10);
+        Race race = raceExpiry(registry, w -> {
+            byte[][] bodies = new byte[1000][];
+            for (int k = 0; k < bodies.length; k++) { // one sample each, later and later
+                bodies[k] = org.xerial.snappy.Snappy.compress(new WriteRequestWriter().series(
+                        new String[]{"__name__", "cpu", "instance", "hot"},
+                        new long[]{1_700_000_000_000L + k * 1_000L + w}, new double[]{1.5}).toByteArray());
+            }
+            RemoteWriteDecoder decoder = new RemoteWriteDecoder(new LabelledBatch(), 1 << 20);
+            LabelledApplier applier = new LabelledApplier(registry, BatchListener.NONE, AnomalySink.NONE,
+                    new SeriesNaming(List.of("instance", "job"), List.of("service.name")), 1 << 10);
+            return i -> {
+                byte[] body = bodies[i % bodies.length];
+                assertEquals(DecodeResult.OK, decoder.decode(body, 0, body.length));
+                assertEquals(LabelledApplier.Result.APPLIED, applier.apply(decoder.batch(), System.currentTimeMillis()));
+                return 1 - applier.skippedTotal();
+            };
+        });
+        assertEquals(race.kept(), race.retired() + race.live());
+    }
+
+    /** What a race ended with: values the writers' steps said must be kept, and where they were found. */
+    private record Race(long kept, long retired, long live) {
+    }
+
+    /** A writer: made on its own thread from its number, then called with 0, 1, 2...; returns the values to find. */
+    private interface RaceWriter {
+        IntToLongFunction make(int writer) throws Exception;
+    }
+
+    /**
+     * Two writers against a sweeper that expires every idle series over and over, until expiry has raced them at
+     * least 200 times; a writer's failure fails the test.
+     */
+    private static Race raceExpiry(SeriesRegistry registry, RaceWriter writer) throws Exception {
+        AtomicLong retired = new AtomicLong();
         AtomicLong generations = new AtomicLong();
         registry.addForgetListener((source, series, sourceGone, deleted) -> {
             for (Series s : series) {
                 synchronized (source) { // no value can enter it from now on: count what it holds
-                    retiredValues.addAndGet(s.count());
+                    retired.addAndGet(s.count());
                 }
                 generations.incrementAndGet();
             }
@@ -167,15 +229,19 @@ class SeriesLifecycleTest {
             }
         });
         sweeper.start();
-        AtomicLong posted = new AtomicLong();
+        AtomicLong kept = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] writers = new Thread[2];
         for (int w = 0; w < writers.length; w++) {
+            int id = w;
             writers[w] = new Thread(() -> {
-                BatchApplier applier = new BatchApplier(registry, BatchListener.NONE);
-                EventBatch one = batch("{\"source\":\"hot\",\"cpu\":1.5}\n");
-                for (int i = 0; i < 20_000 || generations.get() < 200; i++) { // until expiry raced often
-                    assertEquals(BatchApplier.Result.APPLIED, applier.apply(one, 0));
-                    posted.incrementAndGet();
+                try {
+                    IntToLongFunction step = writer.make(id);
+                    for (int i = 0; i < 20_000 || generations.get() < 200; i++) { // until expiry raced often
+                        kept.addAndGet(step.applyAsLong(i));
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
                 }
             });
             writers[w].start();
@@ -185,7 +251,8 @@ class SeriesLifecycleTest {
         }
         stop.set(true);
         sweeper.join();
-
+        assertNull(failure.get(), () -> "a writer failed: " + failure.get());
+        assertTrue(generations.get() >= 200, "expiry raced the writers");
         Source live = registry.find("hot");
         long inLive = 0;
         if (live != null) {
@@ -193,7 +260,6 @@ class SeriesLifecycleTest {
                 inLive = live.find("cpu").count();
             }
         }
-        assertEquals(posted.get(), retiredValues.get() + inLive);
-        assertTrue(registry.sourceCount() <= 1 && registry.seriesCount() <= 1);
+        return new Race(kept.get(), retired.get(), inLive);
     }
 }

@@ -5,6 +5,7 @@ import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.Socket;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Clients that misbehave on purpose are refused cleanly, and everybody else is still served. */
+@Timeout(180)
 class AbuseTest {
     private static TestServer server;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Many clients POST to one source at once. Each client also owns a metric of its own, whose order is therefore
  * known: its final window must match a sequential computation exactly. The shared metric must have lost nothing.
  */
+@Timeout(120)
 class ConcurrentIngestTest {
     private static final int CLIENTS = 8;
     private static final int EVENTS = 300;

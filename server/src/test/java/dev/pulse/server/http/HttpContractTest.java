@@ -7,6 +7,7 @@ import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every endpoint and status code of the contract, over real sockets. */
+@Timeout(120)
 class HttpContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestServer server;

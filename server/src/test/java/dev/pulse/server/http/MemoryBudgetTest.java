@@ -3,6 +3,7 @@ package dev.pulse.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A flood of new source and metric names fills the configured limits and then costs nothing more: the heap
  * retained after the limits are reached does not grow with what is refused.
  */
+@Timeout(120)
 class MemoryBudgetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -3,6 +3,7 @@ package dev.pulse.server.metrics;
 import dev.pulse.server.support.Tools;
 import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real scrape of /metrics: the contract's families are there, bounded, and promtool accepts the text. */
+@Timeout(120)
 class MetricsExpositionTest {
 
     @Test

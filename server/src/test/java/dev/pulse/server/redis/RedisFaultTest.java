@@ -7,6 +7,7 @@ import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Faults of the Redis tier, each with exact accounting: a queue that sheds instead of dropping, a Redis that refuses
  * writes, and a service killed with SIGKILL and started again. A real redis-server; the last test a real process.
  */
+@Timeout(180)
 class RedisFaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -39,7 +39,7 @@ class WriteBehindQueueTest {
         WriteBehindQueue queue = new WriteBehindQueue(10_000, QueueFullPolicy.DROP);
         int total = 3 * 1024 + 17;
         apply(queue, 0, total);
-        WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(total);
+        QueueChunk chunk = new QueueChunk(total);
 
         int max = 2 * 1024 + 5;
         assertEquals(max, queue.drainTo(chunk, max));
@@ -62,7 +62,7 @@ class WriteBehindQueueTest {
         WriteBehindQueue queue = new WriteBehindQueue(1_500, QueueFullPolicy.DROP);
         apply(queue, 0, 2_000);
         assertEquals(500, queue.dropped());
-        WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(2_000);
+        QueueChunk chunk = new QueueChunk(2_000);
         assertEquals(1_500, queue.drainTo(chunk, 2_000));
         for (int i = 0; i < 1_500; i++) {
             assertEquals(500 + i, chunk.value(i), 0.0);
@@ -96,7 +96,7 @@ class WriteBehindQueueTest {
             producers.add(t);
         }
         java.util.Map<String, java.util.List<Double>> taken = new java.util.HashMap<>();
-        WriteBehindQueue.Chunk chunk = new WriteBehindQueue.Chunk(100);
+        QueueChunk chunk = new QueueChunk(100);
         producers.forEach(Thread::start);
         while (producers.stream().anyMatch(Thread::isAlive) || queue.depth() > 0) {
             queue.drainTo(chunk, 100);

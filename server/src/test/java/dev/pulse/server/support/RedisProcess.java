@@ -3,6 +3,7 @@ package dev.pulse.server.support;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,12 +17,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server process on a free loopback port, which a test can stop and start again on the same port.
- * The binary is the one shipped in the embedded-redis artifact (Linux x86-64), or {@code redis-server} on PATH.
+ * The binary is the one shipped in the embedded-redis artifact (Linux x86-64), else {@code redis-server} on PATH.
+ *
+ * <p>Where neither runs (macOS, arm64 without redis-server), {@code REDIS_ADDR=host:port} names a Redis the tests
+ * may use: it is flushed by every test, so give a scratch instance. A test that needs to stop, restart or
+ * password-protect Redis cannot do that to an external one and is skipped; with neither, every Redis test is
+ * skipped with the reason (CI sets {@code REQUIRE_TOOLS=1}, which turns the skip into a failure).
  */
 public final class RedisProcess implements AutoCloseable {
     private static final String BUNDLED = "/redis-server-6.2.6-v5-linux-amd64";
 
-    private final String binary;
+    private final String binary; // null: the external Redis of REDIS_ADDR
+    private final String host;
     private final int port;
     private final String password;
     private final File dir;
@@ -30,10 +37,26 @@ public final class RedisProcess implements AutoCloseable {
     private StatefulRedisConnection<String, String> connection;
 
     public RedisProcess(String password) throws IOException, InterruptedException {
-        this.binary = binary();
         this.password = password;
         this.dir = Files.createTempDirectory("redis-data").toFile();
         dir.deleteOnExit();
+        String external = System.getenv("REDIS_ADDR");
+        String bin = binary();
+        if (bin == null && external != null && !external.isBlank() && !external.equals("none")) {
+            if (password != null) {
+                skip("this test sets a Redis password, which it cannot do to the external REDIS_ADDR");
+            }
+            binary = null;
+            host = external.substring(0, external.lastIndexOf(':'));
+            port = Integer.parseInt(external.substring(external.lastIndexOf(':') + 1));
+            commands().flushall();
+            return;
+        }
+        if (bin == null) {
+            skip("no redis-server runs here: install one on PATH or set REDIS_ADDR to a scratch Redis");
+        }
+        binary = bin;
+        host = "127.0.0.1";
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -46,10 +69,11 @@ public final class RedisProcess implements AutoCloseable {
 
     /** {@code host:port} for REDIS_ADDR. */
     public String address() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     public void start() throws IOException, InterruptedException {
+        requireOwnProcess();
         List<String> cmd = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.getPath()));
         if (password != null) {
@@ -68,6 +92,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Stops the server (SIGTERM: its append-only file keeps the data for the next start) and waits. */
     public void stop() throws InterruptedException {
+        requireOwnProcess();
         closeClient();
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -75,6 +100,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Kills the server (SIGKILL) and waits until it is gone. */
     public void kill() throws InterruptedException {
+        requireOwnProcess();
         closeClient();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -100,9 +126,27 @@ public final class RedisProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        kill();
+        closeClient();
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
+    private void requireOwnProcess() {
+        if (binary == null) {
+            skip("this test stops and starts Redis, which it cannot do to the external REDIS_ADDR");
+        }
+    }
+
+    private static void skip(String why) {
+        if ("1".equals(System.getenv("REQUIRE_TOOLS"))) {
+            throw new AssertionError(why);
+        }
+        Assumptions.abort(why);
+    }
+
+    /** The bundled binary where it runs, else redis-server on PATH, else null. */
     private static String binary() throws IOException {
         String os = System.getProperty("os.name").toLowerCase();
         String arch = System.getProperty("os.arch");
@@ -118,6 +162,13 @@ public final class RedisProcess implements AutoCloseable {
                 }
             }
         }
-        return "redis-server";
+        String path = System.getenv("PATH");
+        for (String d : path == null ? new String[0] : path.split(File.pathSeparator)) {
+            File f = new File(d, "redis-server");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
     }
 }
