@@ -1,27 +1,21 @@
 package dev.pulse.server.redis;
 
-import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.Source;
-import dev.pulse.server.query.SeriesJson;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Recorder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,9 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  * an LTRIM that keeps at least {@code REDIS_HISTORY} values ({@link SeriesHistory}), and an HSET of the snapshots of
  * the sources that are due one, with one SADD. A source's snapshot is due at most every 100 ms while values keep
  * coming, at once when one of its series is new (a restart finds series by their hash field), and for every touched
- * source when the queue is found empty or the writer stops, so formatting snapshots costs per source and interval,
- * not per value. Per series the values keep their order. A chunk is one MULTI/EXEC transaction, so a connection lost
- * mid-chunk leaves nothing half-written, and a failed chunk is kept and retried with backoff, never dropped.
+ * source when the queue is found empty or the writer stops ({@link SnapshotSchedule}), so formatting snapshots
+ * costs per source and interval, not per value. Per series the values keep their order ({@link ChunkBySeries}). A
+ * chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk leaves nothing half-written, and a failed
+ * chunk is kept and retried with backoff, never dropped.
  *
  * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
  * before the reply, or a reply slower than the timeout). Each transaction therefore also sets this writer's marker
@@ -86,21 +81,13 @@ final class RedisWriter implements Runnable {
     private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
-    /** While values keep coming a source's snapshot is rewritten at most this often; values are written every chunk. */
-    private static final long SNAPSHOT_INTERVAL_NANOS = 100_000_000L;
-    private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // writer thread: touched since their snapshot
-    private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // writer thread; bounded by MAX_SOURCES
+    private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
     private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
-    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // writer thread: series -> {index} in a chunk
     private final ForgetQueue forgets;
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
-    private final List<Series> order = new ArrayList<>();               // writer thread: a chunk's series, first seen first
     private final RoundEntry entries = new RoundEntry();                // writer thread
-    private int[] counts = new int[64];                                 // writer thread: values per series in a chunk
-    private int[] offsets = new int[64];                                // writer thread: where they start in the arrays below
-    private final double[] groupedTimes = new double[CHUNK_VALUES];     // writer thread: the chunk grouped by series
-    private final double[] groupedValues = new double[CHUNK_VALUES];    // writer thread
+    private final ChunkBySeries grouped = new ChunkBySeries(CHUNK_VALUES); // writer thread: the chunk in hand by series
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -138,7 +125,7 @@ final class RedisWriter implements Runnable {
                 int drained = queue.drainTo(chunk, CHUNK_VALUES);
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 if (drained == 0) {
-                    if (dirty.isEmpty() && removals.isEmpty()) {
+                    if (snapshotsDue.isEmpty() && removals.isEmpty()) {
                         if (stopping) {
                             return;
                         }
@@ -203,62 +190,31 @@ final class RedisWriter implements Runnable {
         return value != null && Long.toString(chunkSequence).equals(new String(value, StandardCharsets.US_ASCII));
     }
 
-    /** Groups the chunk's values by series, in order, into the grouped arrays; fills {@link #order} and counts. */
+    /**
+     * Groups the chunk in hand by series, lets go of what it kept of retired series, and returns the sources with a
+     * series new to this writer (their snapshot is due now: a restart finds a series by its hash field).
+     */
     private Set<Source> group() {
-        Map<Series, int[]> slots = this.slots;
-        List<Series> order = this.order;
-        slots.clear();
-        order.clear();
-        Set<Source> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
         forgetLocally(removals);
-        int size = chunk.size();
-        int[] index = new int[size];
-        for (int i = 0; i < size; i++) {
-            Series s = chunk.series(i);
-            int[] slot = slots.get(s);
-            if (slot == null) {
-                if (s.retired()) { // expired or deleted since: its keys are being removed, never written again
-                    histories.remove(s);
-                    index[i] = -1;
-                    continue;
-                }
-                slot = new int[] {order.size()};
-                slots.put(s, slot);
-                if (counts.length == order.size()) {
-                    counts = Arrays.copyOf(counts, counts.length * 2);
-                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
-                }
-                counts[order.size()] = 0;
-                order.add(s);
-                dirty.computeIfAbsent(s.source(), k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(s);
-                if (!histories.containsKey(s)) {
-                    fresh.add(s.source());
-                }
-            }
-            index[i] = slot[0];
-            counts[slot[0]]++;
+        grouped.group(chunk);
+        for (Series s : grouped.retired()) { // expired or deleted since: its keys are being removed, never written again
+            histories.remove(s);
         }
-        int at = 0;
-        for (int k = 0; k < order.size(); k++) {
-            offsets[k] = at;
-            at += counts[k];
-        }
-        int[] fill = Arrays.copyOf(offsets, order.size());
-        for (int i = 0; i < size; i++) {
-            if (index[i] < 0) {
-                continue; // retired
+        Set<Source> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Series s : grouped.series()) {
+            snapshotsDue.touched(s);
+            if (!histories.containsKey(s)) {
+                fresh.add(s.source());
             }
-            int w = fill[index[i]]++;
-            groupedTimes[w] = chunk.time(i);
-            groupedValues[w] = chunk.value(i);
         }
         return fresh;
     }
 
     private void write() {
         Set<Source> fresh = group();
-        List<Source> snapshots = dueSnapshots(chunk.size() == 0 || stopping, fresh);
+        List<Source> snapshots = snapshotsDue.due(chunk.size() == 0 || stopping, fresh);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
+        List<Series> order = grouped.series();
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
         long nowMs = System.currentTimeMillis();
         SeriesHistory[] touched = new SeriesHistory[order.size()];
@@ -272,8 +228,9 @@ final class RedisWriter implements Runnable {
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
-                replies.add(redis.rpush(h.key, entries.format(groupedTimes, groupedValues, offsets[k], counts[k])));
-                replies.add(redis.ltrim(h.key, -h.keepWith(counts[k]), -1));
+                replies.add(redis.rpush(h.key,
+                        entries.format(grouped.times(), grouped.values(), grouped.offset(k), grouped.count(k))));
+                replies.add(redis.ltrim(h.key, -h.keepWith(grouped.count(k)), -1));
                 if (expiry.due(s.keysRefreshedMs(), nowMs)) {
                     replies.add(redis.pexpire(h.key, expiry.keyTtlMs()));
                 }
@@ -283,8 +240,7 @@ final class RedisWriter implements Runnable {
                 byte[][] names = new byte[snapshots.size()][];
                 int n = 0;
                 for (Source source : snapshots) {
-                    Map<byte[], byte[]> fields = new HashMap<>();
-                    snapshot(source, dirty.get(source), fields);
+                    Map<byte[], byte[]> fields = snapshotsDue.fields(source);
                     if (fields.isEmpty()) {
                         continue; // every series of it retired since: nothing to write back
                     }
@@ -321,79 +277,25 @@ final class RedisWriter implements Runnable {
             }
         }
         for (int k = 0; k < order.size(); k++) {
-            touched[k].pushed(counts[k]);
+            touched[k].pushed(grouped.count(k));
         }
-        long now = System.nanoTime();
-        for (Source source : snapshots) {
-            dirty.remove(source);
-            lastSnapshotNanos.put(source, now);
-        }
+        snapshotsDue.written(snapshots);
         expiry.written(order, snapshots, nowMs);
     }
 
     /** Drops what this writer keeps of forgotten series and sources, so churn does not grow its maps. */
     private void forgetLocally(List<ForgetQueue.Forget> forgotten) {
         for (ForgetQueue.Forget f : forgotten) {
-            Set<Series> touched = dirty.get(f.source());
             for (Series s : f.series()) {
                 histories.remove(s);
-                if (touched != null) {
-                    touched.remove(s);
-                }
             }
-            if (f.sourceGone() || touched != null && touched.isEmpty()) {
-                dirty.remove(f.source());
-            }
-            if (f.sourceGone()) {
-                lastSnapshotNanos.remove(f.source());
-            }
+            snapshotsDue.forget(f);
         }
-    }
-
-    /**
-     * The sources whose snapshot hash this round rewrites: every source touched since its last snapshot when
-     * {@code all} (nothing more is queued, or the writer stops), else those with a series new to this writer (its
-     * hash field is what a restart finds it by) and those whose last snapshot is older than
-     * {@link #SNAPSHOT_INTERVAL_NANOS}.
-     */
-    private List<Source> dueSnapshots(boolean all, Set<Source> fresh) {
-        List<Source> due = new ArrayList<>();
-        long now = System.nanoTime();
-        for (java.util.Iterator<Source> it = dirty.keySet().iterator(); it.hasNext(); ) {
-            Source source = it.next();
-            if (source.retired()) { // forgotten while its removal was dropped (queue full): let go of it here
-                it.remove();
-                lastSnapshotNanos.remove(source);
-                continue;
-            }
-            Long last = lastSnapshotNanos.get(source);
-            if (all || last == null || fresh.contains(source) || now - last >= SNAPSHOT_INTERVAL_NANOS) {
-                due.add(source);
-            }
-        }
-        return due;
     }
 
     private static final byte[] UPDATED = bytes(KeySchema.UPDATED_FIELD);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The /analyze JSON of each series, read under the source's lock. */
-    private static void snapshot(Source source, Set<Series> series, Map<byte[], byte[]> out) {
-        ByteBuf buf = Unpooled.buffer(256);
-        JsonWriter w = new JsonWriter();
-        synchronized (source) {
-            for (Series s : series) {
-                if (s.retired()) {
-                    continue;
-                }
-                SeriesJson.write(w.target(buf.clear()), s); // one JSON value per series, not a list
-                byte[] json = new byte[buf.readableBytes()];
-                buf.getBytes(0, json);
-                out.put(bytes(s.metric()), json);
-            }
-        }
     }
 }

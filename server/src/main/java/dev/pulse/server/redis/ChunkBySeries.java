@@ -1,0 +1,101 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.server.analytics.Series;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one entry:
+ * the series in the order they first appear, each one's values contiguous and in queue order. Values of a series
+ * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
+ * Reused round after round; every field is the writer thread's.
+ */
+final class ChunkBySeries {
+    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // series -> {its index in order}
+    private final List<Series> order = new ArrayList<>();
+    private final List<Series> retired = new ArrayList<>();
+    private int[] counts = new int[64];  // values per series
+    private int[] offsets = new int[64]; // where they start in times and values
+    private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
+    private final double[] times;
+    private final double[] values;
+
+    ChunkBySeries(int capacity) {
+        times = new double[capacity];
+        values = new double[capacity];
+    }
+
+    void group(QueueChunk chunk) {
+        slots.clear();
+        order.clear();
+        retired.clear();
+        int size = chunk.size();
+        if (index.length < size) {
+            index = new int[size];
+        }
+        for (int i = 0; i < size; i++) {
+            Series s = chunk.series(i);
+            int[] slot = slots.get(s);
+            if (slot == null) {
+                if (s.retired()) {
+                    retired.add(s);
+                    index[i] = -1;
+                    continue;
+                }
+                slot = new int[] {order.size()};
+                slots.put(s, slot);
+                if (counts.length == order.size()) {
+                    counts = Arrays.copyOf(counts, counts.length * 2);
+                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
+                }
+                counts[order.size()] = 0;
+                order.add(s);
+            }
+            index[i] = slot[0];
+            counts[slot[0]]++;
+        }
+        int at = 0;
+        for (int k = 0; k < order.size(); k++) {
+            offsets[k] = at;
+            at += counts[k];
+        }
+        int[] fill = Arrays.copyOf(offsets, order.size());
+        for (int i = 0; i < size; i++) {
+            if (index[i] >= 0) {
+                int w = fill[index[i]]++;
+                times[w] = chunk.time(i);
+                values[w] = chunk.value(i);
+            }
+        }
+    }
+
+    /** The series of the round, first seen first. */
+    List<Series> series() {
+        return order;
+    }
+
+    /** Series whose values were left out: retired since they were queued. */
+    List<Series> retired() {
+        return retired;
+    }
+
+    int count(int k) {
+        return counts[k];
+    }
+
+    int offset(int k) {
+        return offsets[k];
+    }
+
+    double[] times() {
+        return times;
+    }
+
+    double[] values() {
+        return values;
+    }
+}
