@@ -22,7 +22,7 @@ public enum Setting {
     MAX_HEADER_BYTES("8192", "largest request line plus headers; larger ones get 431"),
     MAX_SOURCES("10000", "distinct sources held; a request that would pass it gets 422"),
     MAX_METRICS_PER_SOURCE("32", "distinct metrics per source; a request that would pass it gets 422"),
-    MAX_SERIES("auto", "series held across all sources; a request that would pass it gets 422; auto: 300000 with the zscore detector, 32000 with robust, 24000 with pervalue (what each costs: README)"),
+    MAX_SERIES("auto", "series held across all sources; a request that would pass it gets 422; auto: 300000 with the zscore detector, 64000 with robust, 44000 with pervalue (what each costs: README)"),
     SERIES_TTL_MS("86400000", "a series that received no value for this long is forgotten, in memory and in Redis; 0: never"),
     SERIES_RULES_FILE("", "a JSON file of per-metric settings (detector, threshold, MIN_SAMPLES, window, or ignore); empty: none"),
     MAX_EXPORTED_SERIES("1000", "per-series gauges written by /metrics"),

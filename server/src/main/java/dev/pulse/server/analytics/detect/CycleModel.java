@@ -16,8 +16,6 @@ final class CycleModel {
     private final double slotsPerSecond;
     private final double slotsInverse;
     private final double levelAlpha;
-    private final double shapeAlpha;
-    private final double errorAlpha;
 
     // All fields below: guarded by the series' lock.
     private long learnt;        // values learnt
@@ -37,13 +35,11 @@ final class CycleModel {
      * @param periodSeconds the cycle's period; 0 for a level only
      * @param slots         slots per period
      */
-    CycleModel(long periodSeconds, int slots, double levelAlpha, double shapeAlpha, double errorAlpha) {
+    CycleModel(long periodSeconds, int slots, double levelAlpha) {
         this.shape = periodSeconds > 0 ? new float[slots] : null;
         this.slotsInverse = periodSeconds > 0 ? 1.0 / slots : 0;
         this.slotsPerSecond = periodSeconds > 0 ? (double) slots / periodSeconds : 0;
         this.levelAlpha = levelAlpha;
-        this.shapeAlpha = shapeAlpha;
-        this.errorAlpha = errorAlpha;
     }
 
     void start(double x, double mae) {
@@ -123,11 +119,11 @@ final class CycleModel {
         long n = ++learnt;
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
         double gain = 1.0 / n;
-        mae += Math.max(gain, errorAlpha) * (Math.abs(ce) - mae);
+        mae += Math.max(gain, CleanOutlierRule.SCALE_ALPHA) * (Math.abs(ce) - mae);
         level += Math.max(gain, levelAlpha) * ce;
         float[] s = shape;
         if (s != null) {
-            double step = shapeAlpha * ce;
+            double step = CleanOutlierRule.SHAPE_ALPHA * ce;
             double lo = step * (1.0 - frac);
             double hi = step * frac;
             s[lower] += (float) lo;

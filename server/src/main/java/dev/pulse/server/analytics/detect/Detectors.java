@@ -17,10 +17,12 @@ public final class Detectors {
 
     /** Detectors of one kind with the given settings (a rule of {@code SERIES_RULES_FILE} may set each). */
     public static Supplier<Detector> factory(DetectorKind kind, double threshold, int minSamples, int windowSize) {
+        // One parameter record for all the series: per series it would cost about 180 bytes.
+        RobustDetector.Params params = RobustDetector.Params.DEFAULTS.withWindow(windowSize, minSamples);
         return switch (kind) {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
-            case ROBUST -> () -> new RobustDetector(windowSize, minSamples);
-            case PERVALUE -> () -> new PerValueDetector(windowSize, minSamples);
+            case ROBUST -> () -> new RobustDetector(params);
+            case PERVALUE -> () -> new PerValueDetector(params);
         };
     }
 }

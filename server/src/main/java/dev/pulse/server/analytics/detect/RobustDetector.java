@@ -33,8 +33,8 @@ import java.util.Arrays;
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
  * <p>Cost per value: O(1). The median and spread are estimated in O(1), two histogram quantiles are followed in
- * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 7 KB per series with the
- * defaults, most of it the two profiles and the histogram. Not thread-safe: guarded by the series' lock. The
+ * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 3.1 KB per series with the
+ * defaults, most of it the two profiles (floats), the histogram (floats) and the median's ring of 64 values. Not thread-safe: guarded by the series' lock. The
  * defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
@@ -127,9 +127,10 @@ public final class RobustDetector implements Detector {
     private final SeasonalProfile day;
     private final SeasonalProfile week;
     private final DecayingHistogram tail;
-    private final double[] shortRing;
-    private final double[] dayError;
-    private final double[] weekError;
+    // The rings hold floats: capped residuals and errors averaged at most 30 at a time need no more digits.
+    private final float[] shortRing; // the last shortValues capped residuals; guarded by the series' lock
+    private final float[] dayError;  // the daily profile's last restartValues signed errors; same guard
+    private final float[] weekError; // ... the weekly profile's
     private final double longAlpha;
     private final double errorAlpha;
     private final double rangeDecay;
@@ -171,9 +172,9 @@ public final class RobustDetector implements Detector {
         this.day = new SeasonalProfile(DAY_SECONDS, params.daySlots(), params.slotAlpha());
         this.week = new SeasonalProfile(WEEK_SECONDS, params.weekSlots(), params.slotAlpha());
         this.tail = new DecayingHistogram(params.tailHalfLife(), TAIL_HIGH, TAIL_LOW);
-        this.shortRing = new double[params.shortValues()];
-        this.dayError = new double[params.restartValues()];
-        this.weekError = new double[params.restartValues()];
+        this.shortRing = new float[params.shortValues()];
+        this.dayError = new float[params.restartValues()];
+        this.weekError = new float[params.restartValues()];
         this.longAlpha = decay(params.longHalfLife());
         this.errorAlpha = decay(params.errorHalfLife());
         this.rangeDecay = decay(params.rangeHalfLife());
@@ -234,14 +235,15 @@ public final class RobustDetector implements Detector {
         }
 
         // Sustained rule: the short mean includes this value.
-        double[] ring = shortRing;
+        float[] ring = shortRing;
         if (shortCount == ring.length) {
             shortSum -= ring[shortHead];
         } else {
             shortCount++;
         }
-        ring[shortHead] = capped;
-        shortSum += capped;
+        float held = (float) capped;
+        ring[shortHead] = held;
+        shortSum += held;
         shortHead = shortHead + 1 == ring.length ? 0 : shortHead + 1;
         if (shortHead == 0) {
             shortSum = exactSum(ring, shortCount); // wipes rounding drift once per lap
@@ -332,8 +334,8 @@ public final class RobustDetector implements Detector {
             maeDay += errorAlpha * (aDay - maeDay);
             maeWeek += errorAlpha * (aWeek - maeWeek);
         }
-        dayError[errorHead] = dayReady ? eDay : 0.0;
-        weekError[errorHead] = weekReady ? eWeek : 0.0;
+        dayError[errorHead] = dayReady ? (float) eDay : 0f;
+        weekError[errorHead] = weekReady ? (float) eWeek : 0f;
         errorHead = errorHead + 1 == dayError.length ? 0 : errorHead + 1;
         errorCount = Math.min(errorCount + 1, dayError.length);
         if (restart) {
@@ -344,8 +346,9 @@ public final class RobustDetector implements Detector {
             long sinceAlarm = n - lastAlarm;
             baseline.keepLatest(sinceAlarm < p.restartValues() ? (int) sinceAlarm : p.restartValues() - 1);
             // The sustained rule's memory of the old level is spent: it restarts neutral.
-            Arrays.fill(shortRing, longMean);
-            shortSum = longMean * shortCount;
+            float neutral = (float) longMean;
+            Arrays.fill(shortRing, neutral);
+            shortSum = (double) neutral * shortCount;
         }
         if (n == 0) {
             dayLevel = x;
@@ -371,7 +374,7 @@ public final class RobustDetector implements Detector {
         count = n + 1;
     }
 
-    private static double exactSum(double[] a, int n) {
+    private static double exactSum(float[] a, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
             s += a[i];

@@ -6,15 +6,23 @@ package dev.pulse.server.analytics.detect;
  * updated by linear interpolation between the two slots nearest to a timestamp, so a profile coarser than the
  * sampling still follows a smooth cycle. The level is kept by the caller, so a level shift leaves the shape intact.
  *
- * <p>Costs O(1) per value; not thread-safe: owned by one detector, guarded by its series' lock.
+ * <p>Costs O(1) per value. Memory, per slot: a float (the deviation needs a float's 7 digits, not a double's 16,
+ * relative to itself) and a two-bit count of the values seen, saturating at {@value #MAX_SEEN} (only "none" and
+ * "enough" matter): 4.25 bytes where a double and an int took 12. Not thread-safe: owned by one detector, guarded
+ * by its series' lock.
  */
 final class SeasonalProfile {
     /** Whole numbers below this are exact both as a long and as a double. */
     private static final long EXACT_LONG = 1L << 53;
 
     private final long periodSeconds;
-    private final double[] mean;   // each slot's expected deviation; guarded by the series' lock
-    private final int[] seen;      // values each slot has learnt from; guarded by the series' lock
+    /** The most {@link #seen} counts to; {@link #ready} asks for at most this many. */
+    static final int MAX_SEEN = 3;
+    private static final int SEEN_BITS = 2;
+    private static final int SEEN_PER_LONG = Long.SIZE / SEEN_BITS;
+
+    private final float[] mean;    // each slot's expected deviation; guarded by the series' lock
+    private final long[] seen;     // values each slot has learnt from, 2 bits a slot; guarded by the series' lock
     private final double alpha;
     private final double slotsPerSecond;
 
@@ -30,8 +38,8 @@ final class SeasonalProfile {
      */
     SeasonalProfile(long periodSeconds, int slots, double alpha) {
         this.periodSeconds = periodSeconds;
-        this.mean = new double[slots];
-        this.seen = new int[slots];
+        this.mean = new float[slots];
+        this.seen = new long[(slots + SEEN_PER_LONG - 1) / SEEN_PER_LONG];
         this.alpha = alpha;
         this.slotsPerSecond = (double) slots / periodSeconds;
     }
@@ -58,9 +66,20 @@ final class SeasonalProfile {
         return (epochSeconds % periodSeconds + periodSeconds) % periodSeconds;
     }
 
-    /** True when both slots around the located time have seen at least {@code minSeen} values. */
+    /** True when both slots around the located time have seen at least {@code minSeen} values (at most 3). */
     boolean ready(int minSeen) {
-        return seen[lower] >= minSeen && seen[upper] >= minSeen;
+        return seen(lower) >= minSeen && seen(upper) >= minSeen;
+    }
+
+    /** Values slot {@code i} has learnt from, up to {@link #MAX_SEEN}. */
+    private int seen(int i) {
+        return (int) (seen[i / SEEN_PER_LONG] >>> (i % SEEN_PER_LONG * SEEN_BITS)) & MAX_SEEN;
+    }
+
+    private void countSeen(int i) {
+        if (seen(i) < MAX_SEEN) {
+            seen[i / SEEN_PER_LONG] += 1L << (i % SEEN_PER_LONG * SEEN_BITS);
+        }
     }
 
     double expected() {
@@ -73,9 +92,9 @@ final class SeasonalProfile {
         int hi = upper;
         double f = frac;
         double err = x - expected();
-        mean[lo] = seen[lo] == 0 ? x : mean[lo] + alpha * (1.0 - f) * err;
-        mean[hi] = seen[hi] == 0 ? x : mean[hi] + alpha * f * err;
-        seen[lo]++;
-        seen[hi]++;
+        mean[lo] = (float) (seen(lo) == 0 ? x : mean[lo] + alpha * (1.0 - f) * err);
+        mean[hi] = (float) (seen(hi) == 0 ? x : mean[hi] + alpha * f * err);
+        countSeen(lo);
+        countSeen(hi);
     }
 }

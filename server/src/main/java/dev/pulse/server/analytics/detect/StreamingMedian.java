@@ -3,10 +3,11 @@ package dev.pulse.server.analytics.detect;
 import java.util.Arrays;
 
 /**
- * The median of a series' recent values and their spread around it, in O(1) per value and about a kilobyte.
+ * The median of a series' recent values and their spread around it, in O(1) per value and half a kilobyte.
  *
  * <p>While it holds fewer than {@code exactValues} values (after the start and after each restart) both are exact:
- * the median, and half the interquartile range, of a small sorted copy. From then on each is a stochastic
+ * the median, and half the interquartile range, of a sorted copy (O(n log n) for each of those few values, in a
+ * per-thread scratch array, so only the ring of latest values is held per series). From then on each is a stochastic
  * approximation (Robbins and Monro): the median steps up when a value lies above it and down when below, and the
  * spread is the same estimate applied to the distance from the median, so it converges to the median absolute
  * deviation (half the interquartile range again for symmetric data). Steps are scaled by the spread and by a gain
@@ -27,9 +28,14 @@ final class StreamingMedian {
     private static final double FLAT_STEP = 1e-9;
     private static final double ABSOLUTE_STEP = 1e-12;
 
+    /**
+     * A sorted copy of the values of the exact phase, one per thread: it is needed only for the first values after a
+     * (re)start, so holding it in every series (8 bytes a value) would be waste.
+     */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
     private final double minGain;
     private final double[] recent;  // the latest values, a ring: guarded by the series' lock
-    private final double[] sorted;  // the first exactValues values since a (re)start, sorted; same guard
 
     // All fields below: guarded by the series' lock.
     private int head;               // slot of recent the next value goes to
@@ -47,7 +53,6 @@ final class StreamingMedian {
         }
         this.minGain = 2.0 / memory;
         this.recent = new double[exactValues];
-        this.sorted = new double[exactValues];
     }
 
     /** Values seen since the start or the last restart. */
@@ -70,8 +75,8 @@ final class StreamingMedian {
         r[head] = x;
         head = head + 1 == r.length ? 0 : head + 1;
         long n = ++count;
-        if (n <= sorted.length) {
-            insert(x, (int) n);
+        if (n <= r.length) {
+            // Every value since the (re)start is in recent[0, n): the ring has not wrapped yet.
             estimateExactly((int) n);
             return;
         }
@@ -95,37 +100,40 @@ final class StreamingMedian {
         if (start < 0) {
             start += cap;
         }
+        double[] latest = scratch(cap);
         for (int i = 0; i < k; i++) {
             int from = start + i;
-            sorted[i] = recent[from >= cap ? from - cap : from];
+            latest[i] = recent[from >= cap ? from - cap : from];
         }
-        System.arraycopy(sorted, 0, recent, 0, k);
+        System.arraycopy(latest, 0, recent, 0, k);
         head = k == cap ? 0 : k;
         count = k;
-        Arrays.sort(sorted, 0, k);
         if (k > 0) {
             estimateExactly(k);
         }
     }
 
-    /** Inserts {@code x} into the first {@code n - 1} sorted values. */
-    private void insert(double x, int n) {
-        double[] s = sorted;
-        int j = n - 1;
-        while (j > 0 && s[j - 1] > x) {
-            s[j] = s[j - 1];
-            j--;
-        }
-        s[j] = x;
-    }
-
+    /** The median and half the interquartile range of {@code recent[0, n)}, from a sorted copy. */
     private void estimateExactly(int n) {
-        median = quantile(0.5, n);
-        spread = (quantile(0.75, n) - quantile(0.25, n)) * 0.5;
+        double[] sorted = scratch(recent.length);
+        System.arraycopy(recent, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        median = quantile(sorted, 0.5, n);
+        spread = (quantile(sorted, 0.75, n) - quantile(sorted, 0.25, n)) * 0.5;
     }
 
-    /** The {@code p}-quantile of the first {@code n} sorted values, interpolated between neighbours. */
-    private double quantile(double p, int n) {
+    /** This thread's scratch array, grown once to at least {@code size}. */
+    private static double[] scratch(int size) {
+        double[] s = SCRATCH.get();
+        if (s.length < size) {
+            s = new double[size];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    /** The {@code p}-quantile of the first {@code n} values of {@code sorted}, interpolated between neighbours. */
+    private static double quantile(double[] sorted, double p, int n) {
         double pos = p * (n - 1);
         int i = (int) pos;
         double f = pos - i;

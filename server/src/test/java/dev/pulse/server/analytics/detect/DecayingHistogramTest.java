@@ -58,7 +58,7 @@ class DecayingHistogramTest {
 
     @Test
     void aValueFallsInTheEighthOfAnOctaveItLiesIn() {
-        for (int octave = 0; octave < 24; octave++) {
+        for (int octave = 0; octave < DecayingHistogram.BINS / 8; octave++) {
             for (int k = 0; k < 8; k++) {
                 // Where bin 8 * octave + k starts, exactly at powers of two and within an ulp elsewhere.
                 double start = DecayingHistogram.MIN_VALUE * Math.pow(2.0, octave + k / 8.0);
