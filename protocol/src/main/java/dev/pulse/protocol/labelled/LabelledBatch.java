@@ -144,10 +144,16 @@ public final class LabelledBatch {
     }
 
     public int labelStart(int s) {
+        if (labelStart[s] == UNREAD) {
+            readWireLabels(s);
+        }
         return labelStart[s];
     }
 
     public int labelEnd(int s) {
+        if (labelStart[s] == UNREAD) {
+            readWireLabels(s);
+        }
         return labelEnd[s];
     }
 
@@ -283,6 +289,8 @@ public final class LabelledBatch {
         return equalLabels(key, p + 2, labelStart[s], labelEnd[s]) >= 0;
     }
 
+    /** {@link #labelStart} of a series whose labels are still only wire bytes: {@link #setWireLabels}. */
+    private static final int UNREAD = -1;
     /** A structured key's second byte is the high byte of its group label count, at most {@link #MAX_LABELS}. */
     private static final byte RAW_KEY = (byte) 0xff;
     private static final java.lang.invoke.VarHandle LONGS =
@@ -514,6 +522,39 @@ public final class LabelledBatch {
     public void setRawLabels(int s, int from, int to) {
         rawStart[s] = from;
         rawEnd[s] = to;
+    }
+
+    /**
+     * Says that series {@code s}'s labels are the arena's bytes {@code [from, to)}: remote-write label fields, each in
+     * the usual encoding the decoder checked (0x0a, length, 0x0a, name length, name, 0x12, value length, value; every
+     * length one byte, the name not empty). They go into the label arrays only when {@link #labelStart} or
+     * {@link #labelEnd} asks, as for a new series being named: a known series is found by {@link #keyHash} and
+     * {@link #keyEquals} over those bytes, so most series never need them one by one.
+     */
+    public void setWireLabels(int s, int from, int to) {
+        setRawLabels(s, from, to);
+        labelStart[s] = UNREAD;
+        labelEnd[s] = UNREAD;
+    }
+
+    /** Adds the labels of wire-encoded fields {@code [from, to)} (see {@link #setWireLabels}); empty values are none. */
+    public void addWireLabels(int from, int to) {
+        byte[] b = bytes;
+        for (int p = from; p < to; p += 2 + b[p + 1]) {
+            int keyLen = b[p + 3];
+            int v = p + 4 + keyLen;
+            int valueLen = b[v + 1];
+            if (valueLen > 0) {
+                addLabel(p + 4, keyLen, v + 2, valueLen);
+            }
+        }
+    }
+
+    private void readWireLabels(int s) {
+        int from = labels;
+        addWireLabels(rawStart[s], rawEnd[s]);
+        labelStart[s] = from;
+        labelEnd[s] = labels;
     }
 
     public void setName(int s, int offset, int length) {

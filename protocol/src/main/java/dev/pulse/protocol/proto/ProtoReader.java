@@ -52,6 +52,11 @@ public final class ProtoReader {
         return pos;
     }
 
+    /** The end of the message being read: a caller reading directly from {@link #buffer()} stops here. */
+    public int limit() {
+        return limit;
+    }
+
     /** Moves back (or on) to {@code position} within the current message, for a second pass over it. */
     public void seek(int position) {
         pos = position;

@@ -5,6 +5,10 @@ import dev.pulse.protocol.labelled.LabelledBatch;
 import dev.pulse.protocol.labelled.Skip;
 import dev.pulse.protocol.proto.ProtoReader;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import static dev.pulse.protocol.proto.ProtoReader.LEN;
 import static dev.pulse.protocol.proto.ProtoReader.I64;
 import static dev.pulse.protocol.proto.ProtoReader.VARINT;
@@ -38,6 +42,9 @@ public final class RemoteWriteDecoder {
             "_sum".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             "_bucket".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
     private static final int METRIC_TYPE_COUNTER = 1;
+    private static final long EXPONENT_BITS = 0x7ff0000000000000L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NAME_LABEL_WORD = (long) LONGS.get(NAME_LABEL, 0);
 
     private final LabelledBatch batch;
     private final ProtoReader in = new ProtoReader();
@@ -137,9 +144,21 @@ public final class RemoteWriteDecoder {
         int arenaMark = b.arenaEnd();
         int s = b.beginSeries(LabelledBatch.NO_GROUP);
         boolean bad = false;
+        // Prometheus writes the labels first, each in the usual encoding: those are read directly, the rest below
+        byte[] buf = r.buffer();
+        int limit = r.limit();
         int labels = 0;
-        int rawFrom = -1;     // the label fields' bytes, while they come one after another
-        int rawTo = -1;
+        int rawFrom = r.position(); // the label fields' bytes, while they come one after another
+        int rawTo = rawFrom;
+        for (int next; labels < LabelledBatch.MAX_LABELS && (next = usualLabel(s, buf, rawTo, limit)) >= 0; ) {
+            labels++;
+            rawTo = next;
+        }
+        boolean unread = labels > 0; // those labels are checked but not yet in the batch's label arrays
+        if (labels == 0) {
+            rawFrom = -1;
+        }
+        r.seek(rawTo);
         boolean rawContiguous = true;
         while (r.more()) {
             int fieldStart = r.position();
@@ -147,6 +166,10 @@ public final class RemoteWriteDecoder {
             switch (ProtoReader.field(tag)) {
                 case 1 -> {
                     r.expect(tag, LEN);
+                    if (unread) { // more labels after the usual ones: all of them go into the arrays, in order
+                        b.addWireLabels(rawFrom, rawTo);
+                        unread = false;
+                    }
                     labels++;
                     bad |= !label(s, r.length(), bad || labels > LabelledBatch.MAX_LABELS);
                     if (rawFrom < 0) {
@@ -176,13 +199,60 @@ public final class RemoteWriteDecoder {
         } else if (kept == 0) {
             b.rewind(seriesMark, labelMark, sampleMark, arenaMark);
         } else {
-            b.setSeriesLabels(s, labelMark, b.labelMark());
-            if (rawContiguous && rawFrom >= 0) {
-                b.setRawLabels(s, rawFrom, rawTo);
+            if (unread) {
+                b.setWireLabels(s, rawFrom, rawTo);
+            } else {
+                b.setSeriesLabels(s, labelMark, b.labelMark());
+                if (rawContiguous && rawFrom >= 0) {
+                    b.setRawLabels(s, rawFrom, rawTo);
+                }
             }
             if (isCounterName(b.bytes(), b.nameOffset(s), b.nameLength(s))) {
                 b.setKind(s, LabelledBatch.CUMULATIVE);
             }
+        }
+    }
+
+    /**
+     * Checks the label field at {@code p} has the usual encoding (see {@link LabelledBatch#setWireLabels}), takes the
+     * series' name from it, and returns where the field ends; else -1, and nothing is read. The label itself is left
+     * in the wire bytes: the batch reads it only if the series is new and must be named.
+     */
+    private int usualLabel(int s, byte[] buf, int p, int limit) {
+        if (limit - p < 6 || buf[p] != 0x0a) {
+            return -1;
+        }
+        int length = buf[p + 1];
+        if (length < 4 || length > limit - p - 2) {
+            return -1;
+        }
+        int end = p + 2 + length;
+        int valueLen = usualPair(buf, p + 2, end);
+        if (valueLen < 0) {
+            return -1;
+        }
+        nameFrom(s, buf, p + 2, end, valueLen);
+        return end;
+    }
+
+    /**
+     * The value's length when {@code [p, end)} holds exactly a label's name (not empty) then its value, each with a
+     * one-byte length; else -1.
+     */
+    private static int usualPair(byte[] buf, int p, int end) {
+        int keyLen = buf[p + 1];
+        int v = p + 2 + keyLen;
+        if (buf[p] != 0x0a || keyLen <= 0 || v + 2 > end || buf[v] != 0x12) {
+            return -1;
+        }
+        int valueLen = buf[v + 1];
+        return valueLen >= 0 && v + 2 + valueLen == end ? valueLen : -1;
+    }
+
+    /** Sets the series' name when the usual pair at {@code p} is {@code __name__} with a value. */
+    private void nameFrom(int s, byte[] buf, int p, int end, int valueLen) {
+        if (valueLen > 0 && buf[p + 1] == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
+            batch.setName(s, end - valueLen, valueLen);
         }
     }
 
@@ -191,23 +261,14 @@ public final class RemoteWriteDecoder {
         ProtoReader r = in;
         byte[] buf = r.buffer();
         int p = r.position();
-        // the usual encoding, name then value with one-byte lengths, is read directly; anything else field by field
-        if (!discard && length >= 4 && buf[p] == 0x0a) {
-            int keyLen = buf[p + 1];
-            int v = p + 2 + keyLen;
-            if (keyLen > 0 && v + 2 <= p + length && buf[v] == 0x12) {
-                int valueLen = buf[v + 1];
-                if (valueLen >= 0 && v + 2 + valueLen == p + length) {
-                    r.skipBytes(length);
-                    if (valueLen > 0) {
-                        batch.addLabel(p + 2, keyLen, v + 2, valueLen);
-                        if (keyLen == NAME_LABEL.length && isNameLabel(buf, p + 2)) {
-                            batch.setName(s, v + 2, valueLen);
-                        }
-                    }
-                    return true;
-                }
+        int usualValue = discard || length < 4 ? -1 : usualPair(buf, p, p + length);
+        if (usualValue >= 0) {
+            r.skipBytes(length);
+            if (usualValue > 0) { // an empty label is the same as no label
+                batch.addLabel(p + 2, buf[p + 1], p + length - usualValue, usualValue);
+                nameFrom(s, buf, p, p + length, usualValue);
             }
+            return true;
         }
         int outer = r.push(length);
         int keyAt = -1;
@@ -252,30 +313,36 @@ public final class RemoteWriteDecoder {
 
     private void sample(int length) {
         ProtoReader r = in;
-        long bits = 0;
-        long time = 0;
         byte[] buf = r.buffer();
         int p = r.position();
         // the usual encoding, value then a timestamp of six bytes, is read directly; anything else field by field
-        if (length == 16 && buf[p] == 0x09 && buf[p + 9] == 0x10 && buf[p + 15] >= 0) {
-            bits = (buf[p + 1] & 0xffL) | (buf[p + 2] & 0xffL) << 8 | (buf[p + 3] & 0xffL) << 16
-                    | (buf[p + 4] & 0xffL) << 24 | (buf[p + 5] & 0xffL) << 32 | (buf[p + 6] & 0xffL) << 40
-                    | (buf[p + 7] & 0xffL) << 48 | (buf[p + 8] & 0xffL) << 56;
-            for (int i = 0; i < 6; i++) {
-                time |= (long) (buf[p + 10 + i] & 0x7f) << (7 * i);
-            }
-            boolean continued = true;
-            for (int i = 0; i < 5; i++) {
-                continued &= buf[p + 10 + i] < 0;
-            }
-            if (continued) {
-                r.skipBytes(length);
-                accept(bits, time);
-                return;
-            }
-            time = 0;
-            bits = 0;
+        if (length == 16 && isUsualSample(buf, p)) {
+            r.skipBytes(length);
+            accept((long) LONGS.get(buf, p + 1), sixByteVarint(buf, p + 10));
+            return;
         }
+        sampleFields(length);
+    }
+
+    /** A double (tag 0x09) then a timestamp (tag 0x10) whose varint takes six bytes, as for any time since 1970. */
+    private static boolean isUsualSample(byte[] buf, int p) {
+        long word = (long) LONGS.get(buf, p + 8); // bytes p+8 to p+15: the double's last byte, tag, varint
+        return buf[p] == 0x09 && (word & 0xff00L) == 0x1000L
+                && (word & 0x8080_8080_8080_0000L) == 0x0080_8080_8080_0000L;
+    }
+
+    private static long sixByteVarint(byte[] buf, int p) {
+        long time = 0;
+        for (int i = 0; i < 6; i++) {
+            time |= (long) (buf[p + i] & 0x7f) << (7 * i);
+        }
+        return time;
+    }
+
+    private void sampleFields(int length) {
+        ProtoReader r = in;
+        long bits = 0;
+        long time = 0;
         int outer = r.push(length);
         while (r.more()) {
             int tag = r.tag();
@@ -296,13 +363,12 @@ public final class RemoteWriteDecoder {
     }
 
     private void accept(long bits, long time) {
-        double value = Double.longBitsToDouble(bits);
-        if (bits == STALE_NAN_BITS) {
+        if ((bits & EXPONENT_BITS) != EXPONENT_BITS) { // finite
+            batch.addSample(time, Double.longBitsToDouble(bits));
+        } else if (bits == STALE_NAN_BITS) {
             batch.skip(Skip.STALE, 1);
-        } else if (Double.isNaN(value) || Double.isInfinite(value)) {
-            batch.skip(Skip.NAN, 1);
         } else {
-            batch.addSample(time, value);
+            batch.skip(Skip.NAN, 1); // NaN or infinite
         }
     }
 
@@ -365,13 +431,9 @@ public final class RemoteWriteDecoder {
         }
     }
 
+    /** Whether the eight bytes at {@code at} spell {@code __name__}: one comparison of words. */
     private static boolean isNameLabel(byte[] b, int at) {
-        for (int i = 0; i < NAME_LABEL.length; i++) {
-            if (b[at + i] != NAME_LABEL[i]) {
-                return false;
-            }
-        }
-        return true;
+        return (long) LONGS.get(b, at) == NAME_LABEL_WORD;
     }
 
     static boolean isCounterName(byte[] b, int off, int len) {

@@ -40,6 +40,54 @@ class RemoteWriteDecoderTest {
                 + "cumulative http_requests_total{__name__=http_requests_total,code=200,job=api} 1500=42.0", decode(m));
     }
 
+    /** The fields of one TimeSeries as WriteRequestWriter encodes them (its one-byte length header dropped). */
+    private static byte[] seriesFields(String[] labels, long[] times, double[] values) {
+        byte[] m = new WriteRequestWriter().series(labels, times, values).toByteArray();
+        assertTrue(m.length < 130, "a one-byte length");
+        return Arrays.copyOfRange(m, 2, m.length);
+    }
+
+    private static byte[] timeSeries(byte[]... parts) {
+        byte[] fields = concat(parts);
+        byte[] m = new byte[2 + fields.length];
+        m[0] = 0x0a;
+        m[1] = (byte) fields.length;
+        System.arraycopy(fields, 0, m, 2, fields.length);
+        return m;
+    }
+
+    @Test
+    void readsLabelsLeftInTheWireBytesOnlyWhenAskedInTheirOrder() throws IOException {
+        byte[] usual = seriesFields(labels("__name__", "a", "job", "x", "empty", ""), new long[0], new double[0]);
+        byte[] sample = seriesFields(labels(), new long[]{1_700_000_000_000L}, new double[]{2});
+        byte[] late = seriesFields(labels("zone", "b"), new long[0], new double[0]);
+        byte[] message = concat(timeSeries(usual, sample), timeSeries(usual, sample, late), timeSeries(usual, sample));
+        assertEquals("value a{__name__=a,job=x} 1700000000000=2.0; value a{__name__=a,job=x,zone=b} 1700000000000=2.0; "
+                + "value a{__name__=a,job=x} 1700000000000=2.0", decode(message));
+        LabelledBatch b = decoder.batch();
+        assertTrue(b.keyEquals(2, b.key(0)), "the same wire labels name the same series");
+        assertTrue(!b.keyEquals(1, b.key(0)), "a label after the samples makes another series");
+
+        byte[] changed = usual.clone();
+        for (int i = 0; i < changed.length; i++) {
+            if (changed[i] == 'x') {
+                changed[i] = 'y'; // the job's value, the only x
+            }
+        }
+        decode(concat(timeSeries(usual, sample), timeSeries(changed, sample)));
+        assertEquals("value a{__name__=a,job=x} 1700000000000=2.0; value a{__name__=a,job=y} 1700000000000=2.0",
+                Batches.describe(b));
+        assertTrue(!b.keyEquals(1, b.key(0)), "one changed byte is another series");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void judgesCounterSuffixesAndCounterMetadataAsCumulative() throws IOException {
         WriteRequestWriter w = new WriteRequestWriter();

@@ -44,6 +44,38 @@ class SnappyTest {
     }
 
     @Test
+    void copiesEveryShortLengthAtEveryOffsetAndLeavesTheRestOfTheArrayAlone() {
+        for (int literal = 1; literal <= 60; literal++) {
+            for (int offset = 1; offset <= literal; offset++) {
+                for (int n = 1; n <= 64; n++) {
+                    byte[] expected = new byte[literal + n];
+                    for (int i = 0; i < literal; i++) {
+                        expected[i] = (byte) (i * 31 + 7);
+                    }
+                    for (int i = literal; i < expected.length; i++) {
+                        expected[i] = expected[i - offset];
+                    }
+                    // a literal, then a copy with a two-byte offset: [length, tag, literal..., tag, offset lo, hi]
+                    byte[] block = new byte[1 + 1 + literal + 3];
+                    block[0] = (byte) expected.length;
+                    block[1] = (byte) ((literal - 1) << 2);
+                    System.arraycopy(expected, 0, block, 2, literal);
+                    block[2 + literal] = (byte) (2 | ((n - 1) << 2));
+                    block[3 + literal] = (byte) offset;
+                    byte[] out = new byte[expected.length + 16];
+                    Arrays.fill(out, (byte) 0x55);
+                    assertNull(Snappy.decompress(block, 0, block.length, out, expected.length));
+                    String what = "literal " + literal + ", offset " + offset + ", copy " + n;
+                    assertArrayEquals(expected, Arrays.copyOf(out, expected.length), what);
+                    for (int i = expected.length; i < out.length; i++) {
+                        assertEquals((byte) 0x55, out[i], what + ": byte " + i + " past the declared length");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesBlocksThatLie() {
         byte[] out = new byte[64];
         // declares 10, then a literal of 2: shorter than declared
