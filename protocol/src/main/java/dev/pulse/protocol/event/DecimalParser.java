@@ -72,6 +72,11 @@ final class DecimalParser {
         return value(mantissa, scale, negative);
     }
 
+    /** Whether 10^|scale| is an exact double, so that {@link #value} gives a nonzero mantissa's value. */
+    static boolean hasExactPower(int scale) {
+        return scale < POWERS.length && -scale < POWERS.length;
+    }
+
     /**
      * {@code ±mantissa * 10^scale} when one correctly rounded operation gives it (a mantissa of at most 15 digits, a
      * power of at most 22), else NaN: the rule both {@link #parse} and the byte scanner use, so they agree bit for bit.

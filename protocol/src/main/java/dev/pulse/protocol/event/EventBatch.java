@@ -184,16 +184,6 @@ public final class EventBatch {
         return false;
     }
 
-    /** {@link #hasMetric} for names that are all interned, so that equal names are one instance. */
-    boolean hasMetricInstance(String name) {
-        for (int m = metricStarts[events]; m < metrics; m++) {
-            if (metricNames[m] == name) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     int currentMetricCount() {
         return metrics - metricStarts[events];
     }

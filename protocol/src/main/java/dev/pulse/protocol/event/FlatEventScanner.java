@@ -1,6 +1,10 @@
 package dev.pulse.protocol.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The decoder's fast path: parses one event of the shape clients send, a flat JSON object of plain ASCII names, a
@@ -11,8 +15,10 @@ import java.nio.charset.StandardCharsets;
  * event to the general path, which decides it. So this path never refuses input, it only accepts what the general
  * path would accept, with the same result.
  *
- * <p>Metric names come from a small per-decoder cache keyed by their bytes, so a steady stream allocates no names.
- * Not thread-safe: one per decoder.
+ * <p>Names come from a small per-decoder cache keyed by their bytes, so a steady stream allocates no names; each
+ * cached name remembers the one that followed it, and since clients send their fields in the same order event after
+ * event, that guess is tried first and checked with two word compares, without hashing or copying the name. A
+ * duplicate is seen by a stamp on the cached name. Not thread-safe: one per decoder.
  */
 final class FlatEventScanner {
     /** The bytes ended inside the event: give more, or the general path at the end of the body. */
@@ -36,11 +42,14 @@ final class FlatEventScanner {
         }
     }
 
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final EventBatch batch;
-    private final byte[][] cachedBytes = new byte[CACHE_SIZE][]; // owned by the decoder's thread
-    private final String[] cachedNames = new String[CACHE_SIZE];
-    private final byte[] cachedKinds = new byte[CACHE_SIZE];
-    private String name;   // the name the last kind() looked up
+    private final Name[] cache = new Name[CACHE_SIZE]; // by a hash of the bytes; owned by the decoder's thread
+
+    // All fields below: owned by the decoder's thread.
+    private Name first;    // the first name of the last event: the guess for the next event's first field
+    private int serial;    // counts event attempts, for the duplicate check (Name.seenIn)
     private double number; // the value the last number() read
 
     FlatEventScanner(EventBatch batch) {
@@ -63,9 +72,10 @@ final class FlatEventScanner {
     }
 
     private int fields(byte[] b, int i, int end) {
-        boolean sawTimestamp = false;
-        boolean sawSource = false;
+        int attempt = nextSerial();
         int fields = 0;
+        Name guess = first;
+        Name previous = null;
         i = skipSpace(b, i, end);
         if (i >= end) {
             return NEED_MORE;
@@ -77,93 +87,57 @@ final class FlatEventScanner {
             if (b[i] != '"') {
                 return UNUSUAL;
             }
-            int start = ++i;
-            int h = 0;
-            while (true) {
-                if (i >= end) {
-                    return NEED_MORE;
+            i++;
+            Name n;
+            if (guess != null && guess.matches(b, i, end)) {
+                n = guess;
+                i += n.length + 1;
+            } else {
+                int close = nameEnd(b, i, end);
+                if (close < 0) {
+                    return close;
                 }
-                int c = b[i];
-                if (c == '"') {
-                    break;
-                }
-                if (c < 0x20 || c == '\\') { // control, escape, or a byte of a multi-byte character (negative)
+                n = lookup(b, i, close - i);
+                if (n == null) {
                     return UNUSUAL;
                 }
-                h = 31 * h + c;
-                i++;
+                if (previous == null) {
+                    first = n;
+                } else {
+                    previous.next = n;
+                }
+                i = close + 1;
             }
-            int length = i - start;
-            i = skipSpace(b, i + 1, end);
-            if (i >= end) {
-                return NEED_MORE;
+            if (n.seenIn == attempt || ++fields > EventDecoder.MAX_FIELDS_PER_EVENT) {
+                return UNUSUAL; // a name twice, or too many: the general path words it
             }
-            if (b[i] != ':' || ++fields > EventDecoder.MAX_FIELDS_PER_EVENT) {
-                return UNUSUAL;
+            n.seenIn = attempt;
+            i = valueStart(b, i, end);
+            if (i < 0) {
+                return i;
             }
-            i = skipSpace(b, i + 1, end);
-            if (i >= end) {
-                return NEED_MORE;
-            }
-            byte kind = kind(b, start, length, h);
+            byte kind = n.kind;
             if (kind == KIND_METRIC) {
-                String metric = name;
-                if (batch.hasMetricInstance(metric)) { // names here are interned: the same name is the same instance
-                    return UNUSUAL;
-                }
                 i = number(b, i, end);
                 if (i < 0) {
                     return i;
                 }
-                batch.addMetric(metric, number);
+                batch.addMetric(n.string, number);
             } else if (kind == KIND_TIMESTAMP) {
-                if (sawTimestamp) {
-                    return UNUSUAL;
-                }
-                sawTimestamp = true;
-                if (b[i] == 'n') {
-                    if (end - i < 4) {
-                        return NEED_MORE;
-                    }
-                    if (b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
-                        return UNUSUAL;
-                    }
-                    i += 4;
-                } else {
-                    i = number(b, i, end);
-                    if (i < 0) {
-                        return i;
-                    }
-                    batch.setTimestamp(number);
+                i = timestamp(b, i, end);
+                if (i < 0) {
+                    return i;
                 }
             } else if (kind == KIND_SOURCE) {
-                if (sawSource || b[i] != '"') {
-                    return UNUSUAL;
+                i = source(b, i, end);
+                if (i < 0) {
+                    return i;
                 }
-                sawSource = true;
-                int from = ++i;
-                while (true) {
-                    if (i >= end) {
-                        return NEED_MORE;
-                    }
-                    int c = b[i];
-                    if (c == '"') {
-                        break;
-                    }
-                    if (!SOURCE_CHAR[c & 0xff]) {
-                        return UNUSUAL;
-                    }
-                    i++;
-                }
-                int n = i - from;
-                if (n < 1 || n > Names.MAX_SOURCE_LENGTH) {
-                    return UNUSUAL;
-                }
-                batch.setSource(b, from, n);
-                i++;
             } else {
                 return UNUSUAL;
             }
+            previous = n;
+            guess = n.next;
             i = skipSpace(b, i, end);
             if (i >= end) {
                 return NEED_MORE;
@@ -180,6 +154,91 @@ final class FlatEventScanner {
                 return NEED_MORE;
             }
         }
+    }
+
+    /** The serial of a new event attempt; at a wrap-around the cached names' stamps are cleared (evicted ones are never used). */
+    private int nextSerial() {
+        if (++serial == 0) {
+            for (Name n : cache) {
+                if (n != null) {
+                    n.seenIn = 0;
+                }
+            }
+            serial = 1;
+        }
+        return serial;
+    }
+
+    /**
+     * The index of the closing quote of the name starting at {@code b[i]}, or {@link #NEED_MORE}, or
+     * {@link #UNUSUAL} for a control character, an escape or a byte of a multi-byte character.
+     */
+    private static int nameEnd(byte[] b, int i, int end) {
+        for (; i < end; i++) {
+            int c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20 || c == '\\') { // a byte of a multi-byte character is negative
+                return UNUSUAL;
+            }
+        }
+        return NEED_MORE;
+    }
+
+    /** Past the {@code ':'} after a name (at {@code b[i]}, maybe after spaces) and the spaces after it. */
+    private static int valueStart(byte[] b, int i, int end) {
+        i = skipSpace(b, i, end);
+        if (i >= end) {
+            return NEED_MORE;
+        }
+        if (b[i] != ':') {
+            return UNUSUAL;
+        }
+        i = skipSpace(b, i + 1, end);
+        return i < end ? i : NEED_MORE;
+    }
+
+    /** A timestamp at {@code b[i]}: a number (into the batch) or null. Returns the index after it. */
+    private int timestamp(byte[] b, int i, int end) {
+        if (b[i] == 'n') {
+            if (end - i < 4) {
+                return NEED_MORE;
+            }
+            return b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l' ? i + 4 : UNUSUAL;
+        }
+        i = number(b, i, end);
+        if (i >= 0) {
+            batch.setTimestamp(number);
+        }
+        return i;
+    }
+
+    /** A source string of the source alphabet at {@code b[i]}, into the batch. Returns the index after it. */
+    private int source(byte[] b, int i, int end) {
+        if (b[i] != '"') {
+            return UNUSUAL;
+        }
+        int from = ++i;
+        while (true) {
+            if (i >= end) {
+                return NEED_MORE;
+            }
+            int c = b[i];
+            if (c == '"') {
+                break;
+            }
+            if (!SOURCE_CHAR[c & 0xff]) {
+                return UNUSUAL;
+            }
+            i++;
+        }
+        int n = i - from;
+        if (n < 1 || n > Names.MAX_SOURCE_LENGTH) {
+            return UNUSUAL;
+        }
+        batch.setSource(b, from, n);
+        return i + 1;
     }
 
     /**
@@ -216,6 +275,7 @@ final class FlatEventScanner {
             return NEED_MORE;
         }
         c = b[i];
+        boolean integral = c != '.';
         if (c == '.') {
             int start = ++i;
             while (true) {
@@ -265,56 +325,111 @@ final class FlatEventScanner {
                 return UNUSUAL;
             }
             scale += negativeExponent ? -exponent : exponent;
+            integral = false;
         }
-        double v = DecimalParser.value(mantissa, scale, negative);
-        if (v != v) {
-            return UNUSUAL;
-        }
-        number = v;
-        return i;
+        return exactly(mantissa, scale, negative, integral, i);
     }
 
-    /** The kind of the name {@code b[start, start+length)}, its String left in {@link #name}. */
-    private byte kind(byte[] b, int start, int length, int h) {
-        int slot = (h ^ (h >>> 8)) & (CACHE_SIZE - 1);
-        byte[] cached = cachedBytes[slot];
-        if (cached != null && cached.length == length && same(cached, b, start, length)) {
-            name = cachedNames[slot];
-            return cachedKinds[slot];
+    /**
+     * Stores {@code ±mantissa * 10^scale} in {@link #number} and returns {@code next}, or {@link #UNUSUAL} when
+     * the rule cannot give it exactly. Decided from the scale, so nothing waits for the division's result. An
+     * integral {@code -0} is 0, as the general path reads it (an integer), where {@code -0.0} keeps its sign.
+     */
+    private int exactly(long mantissa, int scale, boolean negative, boolean integral, int next) {
+        if (mantissa != 0 && !DecimalParser.hasExactPower(scale)) {
+            return UNUSUAL;
         }
+        number = DecimalParser.value(mantissa, scale, negative && (mantissa != 0 || !integral));
+        return next;
+    }
+
+    /**
+     * The name {@code b[start, start+length)} from the cache, added when new (evicting what held its slot); null
+     * when too long to cache.
+     */
+    private Name lookup(byte[] b, int start, int length) {
         if (length > MAX_CACHED_NAME) {
-            return KIND_OTHER;
+            return null;
         }
-        String s = new String(b, start, length, StandardCharsets.ISO_8859_1); // ASCII: checked by the caller
+        int h = 0;
+        for (int k = start, end = start + length; k < end; k++) {
+            h = 31 * h + b[k];
+        }
+        int slot = (h ^ (h >>> 8)) & (CACHE_SIZE - 1);
+        Name cached = cache[slot];
+        if (cached != null && cached.length == length && Arrays.equals(cached.bytes, 0, length, b, start, start + length)) {
+            return cached;
+        }
+        String s = new String(b, start, length, StandardCharsets.ISO_8859_1); // ASCII: checked by nameEnd
         byte kind = s.equals("timestamp") ? KIND_TIMESTAMP
                 : s.equals("source") ? KIND_SOURCE
                 : Names.isValidMetric(s) ? KIND_METRIC : KIND_OTHER;
         if (kind == KIND_METRIC) {
             // interned (once per name and connection): the series is named by this very instance, so lookups
-            // and the duplicate check compare references
+            // compare references
             s = s.intern();
         }
-        cachedBytes[slot] = java.util.Arrays.copyOfRange(b, start, start + length);
-        cachedNames[slot] = s;
-        cachedKinds[slot] = kind;
-        name = s;
-        return kind;
+        if (cached != null) {
+            cached.evicted = true; // still linked as a guess from other names: a live one is the only one of its name
+        }
+        Name n = new Name(Arrays.copyOfRange(b, start, start + length), s, kind);
+        cache[slot] = n;
+        return n;
     }
 
-    private static boolean same(byte[] cached, byte[] b, int start, int length) {
-        for (int k = 0; k < length; k++) {
-            if (cached[k] != b[start + k]) {
+    /**
+     * A field name met on this connection: its bytes (also as two masked little-endian words, so that a guess is
+     * checked in two compares), what it is, and the name that followed it last time.
+     */
+    private static final class Name {
+        final byte[] bytes;
+        final int length;
+        final long head;      // bytes 0-7, zero past the name
+        final long headMask;
+        final long tail;      // bytes 8-15, zero past the name
+        final long tailMask;
+        final String string;
+        final byte kind;
+        // Owned by the decoder's thread, as the scanner.
+        Name next;            // the name after this one in the last event that had it: the guess for the next field
+        int seenIn;           // serial of the last event attempt that had this name: the duplicate check
+        boolean evicted;      // out of the cache: never a guess again, so one name never has two stamps
+
+        Name(byte[] bytes, String string, byte kind) {
+            this.bytes = bytes;
+            this.length = bytes.length;
+            this.string = string;
+            this.kind = kind;
+            this.headMask = mask(length);
+            this.tailMask = mask(length - 8);
+            byte[] padded = Arrays.copyOf(bytes, 16);
+            this.head = (long) WORDS.get(padded, 0) & headMask;
+            this.tail = (long) WORDS.get(padded, 8) & tailMask;
+        }
+
+        /** The mask of the first {@code n} bytes of a word (none for n <= 0, all for n >= 8). */
+        private static long mask(int n) {
+            return n <= 0 ? 0L : n >= 8 ? -1L : (1L << (8 * n)) - 1;
+        }
+
+        /** Whether {@code b[i, end)} starts with this name and its closing quote. */
+        boolean matches(byte[] b, int i, int end) {
+            int close = i + length;
+            if (close >= end || b[close] != '"' || evicted) {
                 return false;
             }
+            if (length <= 16 && i + 16 <= b.length) {
+                return ((long) WORDS.get(b, i) & headMask) == head && ((long) WORDS.get(b, i + 8) & tailMask) == tail;
+            }
+            return Arrays.equals(bytes, 0, length, b, i, close);
         }
-        return true;
     }
 
     /** The index of the first byte at or after {@code i} that is not JSON whitespace, or {@code end}. */
     static int skipSpace(byte[] b, int i, int end) {
         while (i < end) {
             int c = b[i];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            if (c > ' ' || c != ' ' && c != '\n' && c != '\r' && c != '\t') { // most bytes pass the first test
                 return i;
             }
             i++;

@@ -285,6 +285,82 @@ class EventDecoderTest {
         assertFalse(d.finish());
     }
 
+    /**
+     * One fast decoder kept across many bodies whose events change their field order, drop fields, repeat a name
+     * or bring more names than its cache holds: its guesses of the next name and its duplicate stamps carry over from
+     * event to event and body to body, and never change a verdict.
+     */
+    @Test
+    void aDecoderKeptAcrossBodiesAgreesWithJacksonAloneWhateverTheFieldOrder() {
+        java.util.Random random = new java.util.Random(20);
+        String[] names = {"timestamp", "source", "cpu", "rps", "memory", "latency", "memory_used_bytes_total",
+                "a", "b", "c0", "c1"};
+        EventDecoder kept = new EventDecoder(new EventBatch());
+        for (int body = 0; body < 2000; body++) {
+            StringBuilder json = new StringBuilder("[");
+            int events = 1 + random.nextInt(4);
+            for (int e = 0; e < events; e++) {
+                json.append(e == 0 ? "{" : ",{");
+                int fields = 1 + random.nextInt(6);
+                for (int f = 0; f < fields; f++) {
+                    // mostly the names in one order, now and then another name, a repeat or one of many fresh names
+                    int pick = random.nextInt(10) < 7 ? Math.min(f, names.length - 1) : random.nextInt(names.length);
+                    String name = random.nextInt(50) == 0 ? "m" + random.nextInt(1000) : names[pick];
+                    String value = name.equals("source") ? "\"s" + random.nextInt(3) + "\""
+                            : name.equals("timestamp") && random.nextBoolean() ? "null" : String.valueOf(random.nextInt(100));
+                    json.append(f == 0 ? "" : ",").append('"').append(name).append("\":").append(value);
+                }
+                json.append('}');
+            }
+            byte[] bytes = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+            assertSameVerdict(reference(BodyFormat.JSON, bytes), decode(kept, BodyFormat.JSON, bytes), json.toString());
+        }
+    }
+
+    /**
+     * Numbers of every shape and length (leading zeros in fractions, 15 and 16 significant digits, exponents, a
+     * chunk's end inside them, the array's last bytes) read as jackson alone reads them, and an accepted one is
+     * {@code Double.parseDouble}'s double (an integer -0 being the integer 0).
+     */
+    @Test
+    void numbersOfEveryLengthAreReadAsJacksonAloneReadsThem() {
+        java.util.Random random = new java.util.Random(15);
+        EventDecoder kept = new EventDecoder(new EventBatch());
+        for (int k = 0; k < 20000; k++) {
+            StringBuilder number = new StringBuilder(random.nextInt(4) == 0 ? "-" : "");
+            int intDigits = random.nextInt(4) == 0 ? 1 + random.nextInt(20) : 1 + random.nextInt(4);
+            for (int d = 0; d < intDigits; d++) {
+                number.append((char) ('0' + (d == 0 && random.nextInt(8) != 0 ? 1 + random.nextInt(9) : random.nextInt(10))));
+            }
+            if (random.nextBoolean()) {
+                number.append('.');
+                int zeros = random.nextInt(3) == 0 ? random.nextInt(12) : 0;
+                int fracDigits = random.nextInt(10) == 0 ? random.nextInt(3) : 1 + random.nextInt(random.nextBoolean() ? 3 : 18);
+                number.append("0".repeat(zeros));
+                for (int d = 0; d < fracDigits; d++) {
+                    number.append((char) ('0' + random.nextInt(10)));
+                }
+            }
+            if (random.nextInt(10) == 0) {
+                number.append(random.nextBoolean() ? 'e' : 'E').append(random.nextBoolean() ? "-" : "")
+                        .append(random.nextInt(30));
+            }
+            String json = "{\"cpu\":" + number + (random.nextBoolean() ? "}" : ",\"rps\":1}");
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            Outcome reference = reference(BodyFormat.JSON, body);
+            assertSameVerdict(reference, decode(kept, BodyFormat.JSON, body), json);
+            assertSameVerdict(reference, decode(kept, BodyFormat.JSON, body, 7 + random.nextInt(number.length())), json + " split");
+            if (reference.ok()) {
+                double value = Double.parseDouble(number.toString());
+                if (number.indexOf(".") < 0 && number.indexOf("e") < 0 && number.indexOf("E") < 0) {
+                    value += 0.0; // an integer -0 is read as the integer 0
+                }
+                String expected = "default@NaN{cpu=" + value + ";";
+                assertTrue(reference.events().startsWith(expected), json + ": " + reference.events());
+            }
+        }
+    }
+
     private static void assertRefused(Outcome o, DecodeError reason, int index) {
         assertFalse(o.ok(), "expected a refusal");
         assertEquals(reason, o.error());

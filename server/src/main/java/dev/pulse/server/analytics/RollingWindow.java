@@ -55,13 +55,17 @@ public final class RollingWindow {
      * mean of a constant window, NaN (reported as null) for any other x against a constant window.
      */
     public double zscore(double x) {
+        return zscore(x, stddev());
+    }
+
+    /** {@link #zscore(double)} given {@code sd}, the {@link #stddev()} the caller already has. */
+    public double zscore(double x, double sd) {
         if (size == 0) {
             return 0.0;
         }
         if (isConstant()) {
             return x == pivot ? 0.0 : Double.NaN;
         }
-        double sd = stddev();
         double d = (x - pivot) - meanY;
         return sd == 0.0 ? (d == 0.0 ? 0.0 : Double.NaN) : d / sd;
     }

@@ -71,9 +71,10 @@ public final class Series {
     public boolean observe(double x, double epochSeconds) {
         RollingWindow w = window;
         int n = w.size();
+        double sd = w.stddev(); // one square root per value, shared by the z-score
         meanBefore = w.mean();
-        stddevBefore = w.stddev();
-        double z = w.zscore(x);
+        stddevBefore = sd;
+        double z = w.zscore(x, sd);
         double score = detector.observe(x, epochSeconds, z, n);
         boolean anomaly = detector.lastAnomaly();
         w.add(x);

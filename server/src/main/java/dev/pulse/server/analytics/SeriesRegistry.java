@@ -1,18 +1,14 @@
 package dev.pulse.server.analytics;
 
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Every source and series the server holds, looked up by name without locking and without allocating.
  *
- * <p>Sources live in an open-addressing table keyed by their name's characters, so a decoded source name (a
- * range of a char array) is found without building a String. Creation and removal are rare and serialised by the
- * creation lock; a new entry is published with a volatile store, so readers never see a half-built source. A removed
- * source leaves a tombstone (a probe goes on past it, so lock-free readers never miss an entry behind it), and the
- * table is rebuilt, tombstones dropped, when live entries and tombstones fill half of it.
+ * <p>Sources are found in a {@link SourceTable} by their name's characters, so a decoded source name (a range of a
+ * char array) is found without building a String. Creation and removal are rare and serialised by the creation lock.
  *
  * <p>Forgetting: {@link #expireIdle} (the sweeper thread) and {@link #delete} retire series under the creation lock
  * and their source's lock, then take them out; a source left without series goes too, and its place under
@@ -23,18 +19,13 @@ public final class SeriesRegistry {
     /** Name of the source of events that carry none. */
     public static final String DEFAULT_SOURCE = "default";
 
-    /** Marks a removed slot of the table; no name equals it. */
-    private static final Source TOMBSTONE = new Source("", 0);
-
     private final int maxSources;
     private final int maxMetricsPerSource;
     private final int maxSeries;
-    private final int seed = (int) System.nanoTime() | 1; // per process, so colliding names cannot be precomputed
+    private final SourceTable table = new SourceTable();
     private final CopyOnWriteArrayList<ForgetListener> forgetListeners = new CopyOnWriteArrayList<>();
 
     private volatile SeriesPolicy policy;                 // replaced under the creation lock (rules reloaded)
-    private volatile AtomicReferenceArray<Source> table;  // replaced on rebuild by the creating thread, under lock
-    private int tombstones;                               // guarded by the creation lock
     private volatile Source[] ordered = new Source[16];   // creation order, null after the last; replaced under lock
     private int orderedSize;                              // slots of ordered in use; guarded by the creation lock
     private volatile int sourceCount;                     // written under lock
@@ -46,7 +37,6 @@ public final class SeriesRegistry {
         this.maxMetricsPerSource = maxMetricsPerSource;
         this.maxSeries = maxSeries;
         this.policy = policy;
-        this.table = new AtomicReferenceArray<>(64);
     }
 
     /** Every series with the same window and detector, no bound on the total of series. */
@@ -98,18 +88,7 @@ public final class SeriesRegistry {
 
     /** The source named by {@code chars[offset, offset+length)}, or null. Lock-free, allocation-free. */
     public Source find(char[] chars, int offset, int length) {
-        int h = hash(chars, offset, length);
-        AtomicReferenceArray<Source> t = table;
-        int mask = t.length() - 1;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            Source s = t.get(i);
-            if (s == null) {
-                return null;
-            }
-            if (s.hash() == h && s != TOMBSTONE && s.nameEquals(chars, offset, length)) {
-                return s;
-            }
-        }
+        return table.find(chars, offset, length);
     }
 
     public Source find(String name) {
@@ -182,7 +161,7 @@ public final class SeriesRegistry {
         if (s != null) {
             return s;
         }
-        s = new Source(name, hash(chars, 0, chars.length));
+        s = new Source(name, table.hash(chars, 0, chars.length));
         insert(s);
         return s;
     }
@@ -316,14 +295,8 @@ public final class SeriesRegistry {
     }
 
     private void insert(Source s) {
-        AtomicReferenceArray<Source> t = table;
         int live = sourceCount;
-        if ((live + tombstones + 1) * 2 > t.length()) {
-            t = rebuild(t, capacityFor(live + 1));
-            table = t;
-            tombstones = 0;
-        }
-        put(t, s);
+        table.add(s, live);
         Source[] all = ordered;
         int n = orderedSize;
         if (n == all.length) {
@@ -337,19 +310,10 @@ public final class SeriesRegistry {
         sourceCount = live + 1;
     }
 
-    /** Replaces the source's entry by a tombstone. Holds the creation lock. */
+    /** Takes a source out of the table. Holds the creation lock. */
     private void unlink(Source s) {
-        AtomicReferenceArray<Source> t = table;
-        int mask = t.length() - 1;
-        for (int i = s.hash() & mask; t.get(i) != null; i = (i + 1) & mask) {
-            if (t.get(i) == s) {
-                t.set(i, TOMBSTONE);
-                tombstones++;
-                sourceCount = sourceCount - 1;
-                return;
-            }
-        }
-        throw new IllegalStateException("source " + s.name() + " is not in the table");
+        table.remove(s);
+        sourceCount = sourceCount - 1;
     }
 
     /** Publishes a creation-order array without the retired sources. Holds the creation lock. */
@@ -364,42 +328,5 @@ public final class SeriesRegistry {
         }
         orderedSize = n;
         ordered = kept;
-    }
-
-    /** A power of two at least three times {@code live} (and 64): a third full or less after a rebuild. */
-    private static int capacityFor(int live) {
-        int c = 64;
-        while (c < live * 3) {
-            c <<= 1;
-        }
-        return c;
-    }
-
-    private static AtomicReferenceArray<Source> rebuild(AtomicReferenceArray<Source> old, int capacity) {
-        AtomicReferenceArray<Source> t = new AtomicReferenceArray<>(capacity);
-        for (int i = 0; i < old.length(); i++) {
-            Source s = old.get(i);
-            if (s != null && s != TOMBSTONE) {
-                put(t, s);
-            }
-        }
-        return t;
-    }
-
-    private static void put(AtomicReferenceArray<Source> t, Source s) {
-        int mask = t.length() - 1;
-        int i = s.hash() & mask;
-        while (t.get(i) != null) {
-            i = (i + 1) & mask;
-        }
-        t.set(i, s);
-    }
-
-    private int hash(char[] chars, int offset, int length) {
-        int h = seed;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = (h ^ chars[i]) * 0x9E3779B1;
-        }
-        return h ^ (h >>> 16);
     }
 }

@@ -36,9 +36,13 @@ public final class Source {
     /** The series of {@code metric}, or null. Lock-free. */
     public Series find(String metric) {
         Series[] all = series;
+        for (Series s : all) { // the decoder's names are interned: most lookups end here, without comparing text
+            if (s.metric() == metric) {
+                return s;
+            }
+        }
         for (Series s : all) {
-            String m = s.metric();
-            if (m == metric || m.equals(metric)) {
+            if (s.metric().equals(metric)) {
                 return s;
             }
         }
