@@ -6,25 +6,16 @@ import dev.pulse.server.anomaly.AnomalyLog;
 import dev.pulse.server.anomaly.SharedAnomalies;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.query.RemoteSnapshots;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import org.HdrHistogram.Histogram;
 
-import java.net.SocketAddress;
-import java.time.Duration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -38,17 +29,15 @@ import java.util.function.BiConsumer;
  * retries its chunk itself, after checking its marker, so no transaction is sent twice.
  */
 public final class RedisTier implements RedisStatus {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final long CONNECT_RETRY_MS = 1_000;
 
     private final Config config;
     private final KeySchema keys;
     private final WriteBehindQueue queue;
     private final ForgetQueue forgets = new ForgetQueue(); // removals of forgotten series, for the writer
-    private final ClientResources resources = DefaultClientResources.create(); // I/O threads of both clients
-    private final RedisClient client;       // restore and the replica snapshots
-    private final RedisClient writerClient; // the writer's connection alone
     private final AtomicLong connects = new AtomicLong();
+    private final Object clientsLock = new Object();                            // not this: a scrape takes this
+    private RedisClients clients;                                               // guarded by clientsLock, made once
     private volatile StatefulRedisConnection<byte[], byte[]> writerConnection; // set once by the connecting thread
     private volatile RedisWriter writer;                                        // set once by the connecting thread
     private volatile Thread writerThread;                                       // set once by the connecting thread
@@ -66,35 +55,16 @@ public final class RedisTier implements RedisStatus {
         this.keys = new KeySchema(config.redisKeyPrefix());
         this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull(),
                 config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors());
-        RedisURI.Builder uri = RedisURI.builder().withHost(config.redisHost()).withPort(config.redisPort())
-                .withTimeout(COMMAND_TIMEOUT);
-        if (!config.redisPassword().isEmpty()) {
-            uri.withPassword(config.redisPassword().toCharArray());
-        }
-        this.client = RedisClient.create(resources, uri.build());
-        this.writerClient = RedisClient.create(resources, uri.build());
-        client.setOptions(options().build());
-        writerClient.setOptions(options()
-                .replayFilter(command -> true) // no replay after a reconnect: a replayed EXEC could apply a chunk twice
-                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()) // the writer times its replies
-                .build());
-        RedisConnectionStateListener connected = new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                connects.incrementAndGet();
-            }
-        };
-        client.addListener(connected);
-        writerClient.addListener(connected);
     }
 
-    /** Reconnect by itself, but reject commands while disconnected: callers retry, nothing piles up unseen. */
-    private static ClientOptions.Builder options() {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(1_000_000)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build());
+    /** The Lettuce clients, made by the first thread that connects; null once closed. */
+    private RedisClients clients() {
+        synchronized (clientsLock) {
+            if (clients == null && !closed) {
+                clients = new RedisClients(config, connects);
+            }
+            return clients;
+        }
     }
 
     /**
@@ -104,20 +74,25 @@ public final class RedisTier implements RedisStatus {
         return start(config, registry, null);
     }
 
-    /** As {@link #start(Config, SeriesRegistry)}, also copying {@code anomalyLog} into the stream replicas share. */
+    /**
+     * As {@link #start(Config, SeriesRegistry)}, also copying {@code anomalyLog} into the stream replicas share.
+     * Whether Redis is reachable is first asked with a plain TCP connect: when it is not, the service starts at once
+     * and the clients are started by the background connector, so an absent Redis costs start-up nothing.
+     */
     public static RedisTier start(Config config, SeriesRegistry registry, AnomalyLog anomalyLog) {
         RedisTier tier = new RedisTier(config, anomalyLog);
         registry.addForgetListener(tier.forgets);
         String where = config.redisHost() + ":" + config.redisPort();
         try {
-            StatefulRedisConnection<String, String> c = tier.client.connect();
+            probe(config);
+            StatefulRedisConnection<String, String> c = tier.clients().client.connect();
             long t0 = System.nanoTime();
             tier.restored = HistoryRestorer.restore(c.async(), tier.keys, registry, config.redisHistory(),
                     config.seriesTtlMs());
             Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
                     + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             tier.startWriter(c);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             Log.warn("redis " + where + " unreachable at start-up (" + e.getMessage()
                     + "): starting empty; queued writes go out when it answers");
             Thread connector = new Thread(tier::connectInBackground, "redis-connect");
@@ -127,18 +102,33 @@ public final class RedisTier implements RedisStatus {
         return tier;
     }
 
+    /** Throws unless a TCP connection to Redis opens within the clients' connect timeout. */
+    private static void probe(Config config) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(config.redisHost(), config.redisPort()),
+                    (int) RedisClients.CONNECT_TIMEOUT.toMillis());
+        }
+    }
+
+    /**
+     * Retries every {@link #CONNECT_RETRY_MS}, the first time after one pause too: Redis was just found unreachable,
+     * and starting the clients (CPU the service's own start-up needs) can wait until it listens.
+     */
     private void connectInBackground() {
         while (!closed) {
             try {
-                startWriter(client.connect());
+                Thread.sleep(CONNECT_RETRY_MS);
+                RedisClients c = clients();
+                if (c == null) {
+                    return; // closed meanwhile
+                }
+                startWriter(c.client.connect());
                 Log.info("redis connected; writing the queued events");
                 return;
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
-                try {
-                    Thread.sleep(CONNECT_RETRY_MS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
+                // unreachable still: try again after the pause
             }
         }
     }
@@ -149,7 +139,7 @@ public final class RedisTier implements RedisStatus {
      * scrape ({@link #writeHistograms}, on an event loop) never waits on the network.
      */
     private void startWriter(StatefulRedisConnection<String, String> c) {
-        StatefulRedisConnection<byte[], byte[]> w0 = writerClient.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> w0 = clients().writerClient.connect(ByteArrayCodec.INSTANCE);
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
         AnomalyStreamWriter stream = null;
@@ -202,7 +192,11 @@ public final class RedisTier implements RedisStatus {
      * left unwritten.
      */
     public long close(long deadlineNanos) {
-        closed = true;
+        RedisClients c;
+        synchronized (clientsLock) {
+            closed = true;
+            c = clients;
+        }
         RedisWriter w = writer;
         Thread t = writerThread;
         if (w != null && t != null) {
@@ -218,9 +212,9 @@ public final class RedisTier implements RedisStatus {
         if (s != null) {
             s.close();
         }
-        writerClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        resources.shutdown(0, 1, TimeUnit.SECONDS);
+        if (c != null) {
+            c.shutdown();
+        }
         return left;
     }
 
