@@ -8,6 +8,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,16 +46,12 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Application app;
-        try {
-            app = Application.start(config, rules);
-        } catch (IllegalArgumentException e) { // a TLS certificate or key that cannot be loaded
-            System.err.println("pulse: invalid configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        // The signals are handled before the server listens: a client may send one as soon as it can connect, and
+        // the JVM's own handlers would end the process. What they do waits until the application is up.
+        CompletableFuture<Application> started = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutdown = () -> {
+            Application app = started.join();
             Log.info("shutting down: draining requests");
             app.stop(System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000L);
             Log.info("stopped");
@@ -62,7 +59,17 @@ public final class Main {
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(shutdown, "shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(shutdown, "shutdown").start());
-        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> reload(app, config), "reload-rules").start());
+        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> reload(started.join(), config), "reload-rules").start());
+        try {
+            started.complete(Application.start(config, rules));
+        } catch (IllegalArgumentException e) { // a TLS certificate or key that cannot be loaded
+            System.err.println("pulse: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException | Error | InterruptedException e) {
+            started.completeExceptionally(e); // a signal's thread waiting for the start ends too
+            throw e;
+        }
         stopped.await();
         System.exit(0);
     }
