@@ -6,17 +6,11 @@
 # PODMAN (default podman) may carry global options. Host network, so the port is the server's own.
 set -euo pipefail
 image=$1 name=$2 port=$3
+. "$(dirname "$0")/lib.sh"
 ${PODMAN:-podman} run -d --name "$name" --network host --ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
   -e SERVER_PORT="$port" "$image" >/dev/null
-healthy() {
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
-  printf 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
-  local status; read -r _ status _ <&3 || true
-  exec 3<&-
-  [ "$status" = 200 ]
-}
 for _ in $(seq 1 30000); do
-  healthy && exit 0
+  health_200 "$port" && exit 0
   sleep 0.002
 done
 echo "no 200 from /health" >&2

@@ -6,19 +6,13 @@
 # (REDIS_ADDR etc.) is passed on. /health is polled every 2 ms with bash's /dev/tcp, so no curl start is counted.
 set -euo pipefail
 port=$1; shift
+. "$(dirname "$0")/lib.sh"
 JAVA=${JAVA:-java}
 JAR=${JAR:-server/target/pulse-server.jar}
 SERVER_PORT=$port "$JAVA" "$@" -jar "$JAR" >/dev/null 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-healthy() {
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
-  printf 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
-  local status; read -r _ status _ <&3 || true
-  exec 3<&-
-  [ "$status" = 200 ]
-}
-until healthy; do
+until health_200 "$port"; do
   kill -0 $pid 2>/dev/null || { echo "server exited" >&2; exit 1; }
   sleep 0.002
 done

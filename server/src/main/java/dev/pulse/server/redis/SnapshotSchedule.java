@@ -30,6 +30,8 @@ final class SnapshotSchedule {
 
     private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // touched since their snapshot
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // bounded by MAX_SOURCES
+    private final ByteBuf json = Unpooled.buffer(256);                           // reused for every series' JSON
+    private final JsonWriter writer = new JsonWriter();
 
     /** Whether no source waits for a snapshot. */
     boolean isEmpty() {
@@ -83,17 +85,15 @@ final class SnapshotSchedule {
     /** The hash fields of {@code source}: the /analyze JSON of each series touched, read under the source's lock. */
     Map<byte[], byte[]> fields(Source source) {
         Map<byte[], byte[]> out = new HashMap<>();
-        ByteBuf buf = Unpooled.buffer(256);
-        JsonWriter w = new JsonWriter();
         synchronized (source) {
             for (Series s : dirty.get(source)) {
                 if (s.retired()) {
                     continue;
                 }
-                SeriesJson.write(w.target(buf.clear()), s); // one JSON value per series, not a list
-                byte[] json = new byte[buf.readableBytes()];
-                buf.getBytes(0, json);
-                out.put(s.metric().getBytes(StandardCharsets.UTF_8), json);
+                SeriesJson.write(writer.target(json.clear()), s); // one JSON value per series, not a list
+                byte[] bytes = new byte[json.readableBytes()];
+                json.getBytes(0, bytes);
+                out.put(s.metric().getBytes(StandardCharsets.UTF_8), bytes);
             }
         }
         return out;

@@ -7,11 +7,6 @@ import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.TestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -165,11 +160,7 @@ class RedisWriteBehindTest {
             server.post("{\"source\":\"warm\",\"cpu\":1}");
             RedisClient client = RedisClient.create("redis://" + redis.address());
             try (StatefulRedisConnection<String, String> c = client.connect()) {
-                CompletableFuture<String> sleeping = c.async().dispatch(CommandType.DEBUG,
-                        new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(3))
-                        .toCompletableFuture();
-                Thread.sleep(100);
-                Assumptions.assumeFalse(sleeping.isCompletedExceptionally(), "this Redis refuses DEBUG SLEEP (enable-debug-command)");
+                CompletableFuture<String> sleeping = RedisProcess.debugSleep(c, 3);
                 for (int i = 0; i < 100; i++) {
                     assertEquals(200, server.post("{\"source\":\"busy\",\"cpu\":" + i + "}").statusCode());
                 }

@@ -13,11 +13,6 @@ import dev.pulse.server.support.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,11 +46,7 @@ class RedisWriterTest {
             try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
                  StatefulRedisConnection<String, String> sleeper = client.connect()) {
                 // Redis sleeps 1 s; the writer waits 200 ms for its reply, then gives up, though Redis applies it later
-                CompletableFuture<String> asleep = sleeper.async().dispatch(CommandType.DEBUG,
-                        new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(1))
-                        .toCompletableFuture();
-                Thread.sleep(50);
-                Assumptions.assumeFalse(asleep.isCompletedExceptionally(), "this Redis refuses DEBUG SLEEP (enable-debug-command)");
+                CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 1);
                 RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 1000, 200);
                 Thread thread = new Thread(writer, "redis-writer");
                 thread.start();

@@ -3,6 +3,10 @@ package dev.pulse.server.support;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
@@ -13,6 +17,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,6 +117,19 @@ public final class RedisProcess implements AutoCloseable {
             client.shutdown();
             connection = null;
         }
+    }
+
+    /**
+     * Sends {@code DEBUG SLEEP seconds} on {@code c} and returns once Redis is asleep (a tenth of a second later),
+     * with the reply to come; skips the test on a Redis that refuses DEBUG ({@code enable-debug-command no}).
+     */
+    public static CompletableFuture<String> debugSleep(StatefulRedisConnection<String, String> c, int seconds)
+            throws InterruptedException {
+        CompletableFuture<String> asleep = c.async().dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(seconds)).toCompletableFuture();
+        Thread.sleep(100);
+        Assumptions.assumeFalse(asleep.isCompletedExceptionally(), "this Redis refuses DEBUG SLEEP (enable-debug-command)");
+        return asleep;
     }
 
     /** A synchronous client for assertions. */
