@@ -11,57 +11,26 @@ final class EntryFormat {
     private static final int MAX_FRACTION_DIGITS = 4;
     private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
 
-    /** Room for {@code $<length>\r\n} before a bulk entry: the length has at most two digits. */
-    private static final int BULK_HEADER = 5;
 
     private final byte[] buf = new byte[80]; // owned by the formatting thread
-    private int bulkStart;                   // owned by the formatting thread
     private final byte[] timeText = new byte[24]; // the last timestamp formatted; owned by the formatting thread
     private int timeLength;                          // its length; owned by the formatting thread
     private long lastTime = Double.doubleToRawLongBits(Double.NaN); // its bits (no timestamp is NaN); ditto
 
     /** Formats the entry into {@link #buffer()}; returns its length. */
     int format(double epochSeconds, double value) {
-        int n = append(epochSeconds, 0);
-        buf[n++] = ' ';
-        return append(value, n);
-    }
-
-    /**
-     * Formats the entry as a RESP bulk string ({@code $<length>\r\n<entry>\r\n}) into {@link #buffer()}, ending at
-     * the returned offset and starting at {@link #bulkStart()}, so it goes out in one copy.
-     */
-    int formatBulk(double epochSeconds, double value) {
-        int end;
+        int n;
         if (Double.doubleToRawLongBits(epochSeconds) == lastTime) { // a batch's values mostly share their timestamps
-            System.arraycopy(timeText, 0, buf, BULK_HEADER, timeLength);
-            end = BULK_HEADER + timeLength;
+            System.arraycopy(timeText, 0, buf, 0, timeLength);
+            n = timeLength;
         } else {
-            end = append(epochSeconds, BULK_HEADER);
-            timeLength = end - BULK_HEADER;
-            System.arraycopy(buf, BULK_HEADER, timeText, 0, timeLength);
+            n = append(epochSeconds, 0);
+            timeLength = n;
+            System.arraycopy(buf, 0, timeText, 0, n);
             lastTime = Double.doubleToRawLongBits(epochSeconds);
         }
-        buf[end++] = ' ';
-        end = append(value, end);
-        int length = end - BULK_HEADER; // at most 49 bytes: two numbers of at most 24 characters and a space
-        buf[BULK_HEADER - 2] = '\r';
-        buf[BULK_HEADER - 1] = '\n';
-        int at = BULK_HEADER - 2;
-        do {
-            buf[--at] = (byte) ('0' + length % 10);
-            length /= 10;
-        } while (length != 0);
-        buf[--at] = '$';
-        bulkStart = at;
-        buf[end++] = '\r';
-        buf[end++] = '\n';
-        return end;
-    }
-
-    /** Where the last {@link #formatBulk} began in {@link #buffer()}. */
-    int bulkStart() {
-        return bulkStart;
+        buf[n++] = ' ';
+        return append(value, n);
     }
 
     /** The bytes of the last {@link #format}; overwritten by the next. */
