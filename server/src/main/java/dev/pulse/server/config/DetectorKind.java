@@ -7,5 +7,7 @@ public enum DetectorKind {
     /** A streaming detector tuned on labelled data; see EVALUATION.md. */
     ROBUST,
     /** The robust detector's rules plus a per-value outlier rule that never learns spikes; see EVALUATION.md. */
-    PERVALUE
+    PERVALUE,
+    /** The robust detector's rules plus an alarm on a run of recent shapes the series never drew; see EVALUATION.md. */
+    NOVELTY
 }

@@ -23,6 +23,7 @@ public final class Detectors {
             case ZSCORE -> () -> new ZScoreDetector(threshold, minSamples);
             case ROBUST -> () -> new RobustDetector(params);
             case PERVALUE -> () -> new PerValueDetector(params);
+            case NOVELTY -> () -> new NoveltyDetector(new PerValueDetector(params), NoveltyDetector.Params.DEFAULTS);
         };
     }
 }

@@ -1,0 +1,100 @@
+package dev.pulse.server.analytics.detect;
+
+import java.util.Arrays;
+
+/**
+ * Remembers the shapes a series has drawn and tells whether the latest one is new. A shape is the last
+ * {@link Params#length} values, each quantised into one of {@link Params#levels} bands of the series' own range
+ * (slowly forgotten, as the robust detector's range rule forgets it). Shapes are remembered as bits of a hash set
+ * in two generations: a shape is known when its bit is set in either; every {@link Params#generationValues} values
+ * the older generation is dropped, so the memory is bounded and a shape not seen for two generations is new again.
+ *
+ * <p>On a series whose shapes never repeat (noise) the bits fill up, and a new shape may find its bit set by others:
+ * the memory stays bounded and the rule using it is silent there anyway (a new shape is news only where shapes
+ * repeat). The defaults (12 bands, 6 values, 2,048 bits, 4,000 values a generation) were chosen on the NAB tuning
+ * split (EVALUATION.md).
+ *
+ * <p>O(1) per value, no allocation; {@code 2 x memoryBits / 8} bytes of bits plus a few scalars. Not thread-safe:
+ * guarded by the series' lock.
+ */
+public final class ShapeNovelty {
+
+    /**
+     * @param levels           bands the range is cut into (at most 16)
+     * @param length           values in a shape (at most 15)
+     * @param memoryBits       bits of each generation's hash set (a power of two, at least 64)
+     * @param generationValues values after which the older generation is dropped
+     * @param rangeHalfLife    values after which the extremes have moved half-way back to the mean
+     */
+    public record Params(int levels, int length, int memoryBits, int generationValues, double rangeHalfLife) {
+        public static final Params DEFAULTS = new Params(12, 6, 2048, 4000, 100_000);
+
+        public Params {
+            if (levels < 2 || levels > 16 || length < 1 || length > 15 || memoryBits < 64
+                    || Integer.bitCount(memoryBits) != 1 || generationValues < 1 || !(rangeHalfLife > 0)) {
+                throw new IllegalArgumentException("levels=" + levels + " length=" + length + " memoryBits="
+                        + memoryBits + " generationValues=" + generationValues + " rangeHalfLife=" + rangeHalfLife);
+            }
+        }
+    }
+
+    /** Weight of a new value in the mean the extremes are forgotten towards. */
+    private static final double MEAN_ALPHA = 0.001;
+
+    private final int levels;
+    private final long mask;       // the bits of `length` symbols of 4 bits
+    private final int indexMask;
+    private final int generationValues;
+    private final double rangeDecay;
+    private long[] current;        // this generation's bits; guarded by the series' lock
+    private long[] previous;       // the last generation's; same guard
+    // All fields below: guarded by the series' lock.
+    private long shape;            // the last `length` symbols, 4 bits each, newest lowest
+    private long count;            // values observed
+    private int sinceGeneration;   // values since the generations last turned
+    private double low;            // slowly forgotten minimum
+    private double high;           // slowly forgotten maximum
+    private double mean;           // slow mean the extremes are forgotten towards
+
+    public ShapeNovelty(Params p) {
+        this.levels = p.levels();
+        this.mask = (1L << (4 * p.length())) - 1;
+        this.indexMask = p.memoryBits() - 1;
+        this.generationValues = p.generationValues();
+        this.rangeDecay = 1.0 - Math.pow(0.5, 1.0 / p.rangeHalfLife());
+        this.current = new long[p.memoryBits() / 64];
+        this.previous = new long[p.memoryBits() / 64];
+    }
+
+    /** Learns {@code x}; true when the shape ending at it was not in memory (always true for the first values). */
+    public boolean observe(double x) {
+        long n = count++;
+        if (n == 0) {
+            low = x;
+            high = x;
+            mean = x;
+        } else {
+            mean += MEAN_ALPHA * (x - mean);
+            high = Math.max(x, high - rangeDecay * (high - mean));
+            low = Math.min(x, low + rangeDecay * (mean - low));
+        }
+        double width = high - low;
+        int symbol = width > 0 ? (int) ((x - low) / width * levels) : 0;
+        symbol = Math.min(levels - 1, Math.max(0, symbol));
+        shape = ((shape << 4) | symbol) & mask;
+        long h = shape * 0x9E3779B97F4A7C15L;
+        int bit = (int) (h >>> 40) & indexMask;
+        int word = bit >>> 6;
+        long b = 1L << bit;
+        boolean known = ((current[word] | previous[word]) & b) != 0;
+        current[word] |= b;
+        if (++sinceGeneration == generationValues) {
+            long[] t = previous;
+            previous = current;
+            Arrays.fill(t, 0L);
+            current = t;
+            sinceGeneration = 0;
+        }
+        return !known;
+    }
+}

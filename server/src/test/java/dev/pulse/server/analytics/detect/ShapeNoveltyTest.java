@@ -1,0 +1,64 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShapeNoveltyTest {
+
+    private static double wave(int i) {
+        return 100 + 10 * Math.sin(2 * Math.PI * i / 24);
+    }
+
+    @Test
+    void aRepeatedShapeStopsBeingNewAndAnUnseenOneIsNew() {
+        ShapeNovelty s = new ShapeNovelty(ShapeNovelty.Params.DEFAULTS);
+        int i = 0;
+        for (; i < 24 * 10; i++) {
+            s.observe(wave(i));
+        }
+        for (int end = i + 24 * 20; i < end; i++) {
+            assertFalse(s.observe(wave(i)), "a shape the wave drew every 24 values is new at " + i);
+        }
+        // A flat stretch in the middle of the range: shapes the wave never drew.
+        int fresh = 0;
+        for (int k = 0; k < 10; k++) {
+            fresh += s.observe(100.0) ? 1 : 0;
+        }
+        assertTrue(fresh >= 3, "only " + fresh + " of the flat stretch's first 10 shapes are new");
+        // Seen once, known the next time.
+        for (int k = 0; k < 24 * 3; k++, i++) {
+            s.observe(wave(i));
+        }
+        int again = 0;
+        for (int k = 0; k < 10; k++) {
+            again += s.observe(100.0) ? 1 : 0;
+        }
+        assertTrue(again <= 1, again + " shapes of the second flat stretch are new");
+    }
+
+    @Test
+    void aShapeNotSeenForTwoGenerationsIsForgotten() {
+        ShapeNovelty.Params p = new ShapeNovelty.Params(12, 6, 2048, 500, 100_000);
+        ShapeNovelty s = new ShapeNovelty(p);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int k = 0; k < 200; k++) {
+            s.observe(r.nextDouble() * 100); // sets the range
+        }
+        for (int k = 0; k < 6; k++) {
+            s.observe(50.0);
+        }
+        assertFalse(s.observe(50.0), "a constant shape just drawn is new");
+        // Noise for more than two generations, never drawing seven equal values in a row.
+        for (int k = 0; k < 1_100; k++) {
+            s.observe(r.nextDouble() * 100);
+        }
+        for (int k = 0; k < 5; k++) {
+            s.observe(50.0);
+        }
+        assertTrue(s.observe(50.0), "the constant shape is still remembered after two generations of others");
+    }
+}
