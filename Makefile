@@ -25,10 +25,10 @@ bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
 	$(JAVA) -jar $(PERF_JAR) $(BENCH_ARGS)
 
 eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores, synthetic check and labelled stream families of each DETECTOR; writes results/nab/
-	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.NabEval --detectors zscore,robust,pervalue --via both --server-jar $(SERVER_JAR) --out results/nab $(EVAL_ARGS)
-	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.SyntheticCheck --detectors zscore,robust,pervalue > results/nab/synthetic.md
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.NabEval --detectors zscore,robust,pervalue,novelty --via both --server-jar $(SERVER_JAR) --out results/nab $(EVAL_ARGS)
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.nab.SyntheticCheck --detectors zscore,robust,pervalue,novelty > results/nab/synthetic.md
 	cat results/nab/synthetic.md
-	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.stream.FamilyCheck --detectors zscore,robust,pervalue > results/nab/families.md
+	$(JAVA) -cp $(PERF_JAR) dev.pulse.perf.stream.FamilyCheck --detectors zscore,robust,pervalue,novelty > results/nab/families.md
 	grep 'families meet' results/nab/families.md
 
 clean:

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /** One value into one series: the window's z-score and update alone, and with the detector (ns/op). */
 @State(Scope.Thread)
 public class SeriesBenchmark extends BenchmarkDefaults {
-    @Param({"zscore", "robust", "pervalue"})
+    @Param({"zscore", "robust", "pervalue", "novelty"})
     public String detector;
 
     /** The values the robust detector's median baseline averages over (tuned default 384); ignored by zscore. */

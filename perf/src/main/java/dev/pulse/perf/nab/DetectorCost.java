@@ -18,7 +18,7 @@ import java.util.Random;
  * inflate it less than they inflate JMH's wall-clock figures. The same values as {@code SeriesBenchmark}; the
  * detectors take turns, round after round.
  *
- * <pre>DetectorCost [--detectors zscore,robust,pervalue] [--values 5000000] [--rounds 5]</pre>
+ * <pre>DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000] [--rounds 5]</pre>
  */
 public final class DetectorCost {
     private DetectorCost() {
@@ -29,7 +29,7 @@ public final class DetectorCost {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        String[] names = opt.getOrDefault("detectors", "zscore,robust,pervalue").split(",");
+        String[] names = opt.getOrDefault("detectors", "zscore,robust,pervalue,novelty").split(",");
         int values = Integer.parseInt(opt.getOrDefault("values", "5000000"));
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
         double[] xs = new double[4096];

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * The heap a detector holds per series: builds many detectors as the server would for {@code DETECTOR}, feeds
  * each a few values (so lazily filled state is filled), and divides the growth of the heap after a collection.
  *
- * <pre>DetectorFootprint [--detectors zscore,robust,pervalue] [--count 20000]</pre>
+ * <pre>DetectorFootprint [--detectors zscore,robust,pervalue,novelty] [--count 20000]</pre>
  */
 public final class DetectorFootprint {
     private DetectorFootprint() {
@@ -25,7 +25,7 @@ public final class DetectorFootprint {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int count = Integer.parseInt(opt.getOrDefault("count", "20000"));
-        for (String d : opt.getOrDefault("detectors", "zscore,robust,pervalue").split(",")) {
+        for (String d : opt.getOrDefault("detectors", "zscore,robust,pervalue,novelty").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             Supplier<Detector> factory = Detectors.factory(Config.from(env));

@@ -170,7 +170,7 @@ public record Config(
             case ZSCORE -> 300_000;  // about 700 bytes each: 200 MiB
             case ROBUST -> 60_000;   // about 4,000 bytes each: 227 MiB
             case PERVALUE -> 44_000; // about 5,600 bytes each: 235 MiB
-            case NOVELTY -> 52_000;  // about 4,600 bytes each: 228 MiB
+            case NOVELTY -> 40_000;  // about 6,400 bytes each: 244 MiB
         };
     }
 
