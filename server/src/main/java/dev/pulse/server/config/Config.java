@@ -168,9 +168,9 @@ public record Config(
     public static int defaultMaxSeries(DetectorKind detector) {
         return switch (detector) {
             case ZSCORE -> 300_000;  // about 700 bytes each: 200 MiB
-            case ROBUST -> 60_000;   // about 4,000 bytes each: 227 MiB
-            case PERVALUE -> 44_000; // about 5,600 bytes each: 235 MiB
-            case NOVELTY -> 40_000;  // about 6,400 bytes each: 244 MiB
+            case ROBUST -> 60_000;   // about 3,500 bytes each: 200 MiB
+            case PERVALUE -> 44_000; // about 4,600 bytes each: 193 MiB
+            case NOVELTY -> 40_000;  // about 5,300 bytes each: 202 MiB
         };
     }
 

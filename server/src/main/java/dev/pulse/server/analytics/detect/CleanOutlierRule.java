@@ -18,7 +18,7 @@ package dev.pulse.server.analytics.detect;
  *   everyday behaviour, not an anomaly.</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 1.4 KB (the two shapes in 1,056 bytes of floats, the three models' scalars). Not thread-safe: guarded by the series'
+ * <p>O(1) per value, no allocation; about 1.1 KB (the two shapes in 528 bytes, the three models' scalars). Not thread-safe: guarded by the series'
  * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
  * (EVALUATION.md).
  */

@@ -2,17 +2,23 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * One baseline of a {@link CleanOutlierRule}: a level plus, optionally, the shape of a cycle (a day, a week) in
- * slots of a float array, read and learnt by linear interpolation between the two slots around a time. The
+ * slots, read and learnt by linear interpolation between the two slots around a time. Each slot is a 16-bit count of
+ * a unit, a power of two that starts at 1/4,096 of the first step learnt and doubles (halving the counts) whenever a
+ * slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a step under half a unit is lost
+ * a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The
  * prediction uses the shape minus its mean, so the level and the shape cannot trade a constant between them and
  * wander. Also keeps its own mean absolute error, so the rule can use the baseline that predicts best.
  *
- * <p>O(1) per value (the caller finds the phase); 4 bytes a slot. Not thread-safe: guarded by the series' lock.
+ * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot. Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel {
     /** Values learnt unclipped at the start, while the noise is still unknown. */
     static final int START_VALUES = 30;
 
-    private final float[] shape;          // null for a level only; guarded by the series' lock
+    /** Counts of {@link #unit} first steps are written as: room to grow before the first doubling. */
+    private static final int FIRST_STEP_COUNTS = 4096;
+
+    private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsPerSecond;
     private final double slotsInverse;
     private final double levelAlpha;
@@ -21,7 +27,9 @@ final class CycleModel {
     private long learnt;        // values learnt
     private double lastSigma;   // noise of the last judged value
     private double level;       // the level the shape is added to
-    private double shapeSum;    // sum of the slots, for their mean
+    private double shapeSum;    // sum of the slots (in value units), for their mean
+    private double unit;        // value of one count of a slot, a power of two; 0 until the first step
+    private double perUnit;     // 1 / unit
     private double mae;         // mean absolute (clipped) error of the predictions
     private int run;            // outliers in a row on one side (signed: + above, - below)
     private double runSum;      // their errors' sum, in value units
@@ -36,7 +44,7 @@ final class CycleModel {
      * @param slots         slots per period
      */
     CycleModel(long periodSeconds, int slots, double levelAlpha) {
-        this.shape = periodSeconds > 0 ? new float[slots] : null;
+        this.shape = periodSeconds > 0 ? new short[slots] : null;
         this.slotsInverse = periodSeconds > 0 ? 1.0 / slots : 0;
         this.slotsPerSecond = periodSeconds > 0 ? (double) slots / periodSeconds : 0;
         this.levelAlpha = levelAlpha;
@@ -52,7 +60,7 @@ final class CycleModel {
      * the shape for {@link #learn}.
      */
     double predict(double phaseSeconds) {
-        float[] s = shape;
+        short[] s = shape;
         if (s == null) {
             return level;
         }
@@ -62,7 +70,7 @@ final class CycleModel {
         frac = pos - lo;
         lower = lo < 0 ? lo + slots : lo;
         upper = lower + 1 == slots ? 0 : lower + 1;
-        return level + s[lower] + frac * (s[upper] - s[lower]) - shapeSum * slotsInverse;
+        return level + (s[lower] + frac * (s[upper] - s[lower])) * unit - shapeSum * slotsInverse;
     }
 
     double mae() {
@@ -121,15 +129,46 @@ final class CycleModel {
         double gain = 1.0 / n;
         mae += Math.max(gain, CleanOutlierRule.SCALE_ALPHA) * (Math.abs(ce) - mae);
         level += Math.max(gain, levelAlpha) * ce;
-        float[] s = shape;
-        if (s != null) {
+        if (shape != null) {
             double step = CleanOutlierRule.SHAPE_ALPHA * ce;
-            double lo = step * (1.0 - frac);
-            double hi = step * frac;
-            s[lower] += (float) lo;
-            s[upper] += (float) hi;
-            shapeSum += lo + hi;
+            add(lower, step * (1.0 - frac));
+            add(upper, step * frac);
         }
+    }
+
+    /** Adds {@code v} (value units) to slot {@code i}, rounded to the unit. */
+    private void add(int i, double v) {
+        if (!(Math.abs(v) <= Double.MAX_VALUE)) {
+            return; // not a number, or beyond every double: the slot keeps what it had
+        }
+        if (unit == 0) {
+            if (v == 0) {
+                return;
+            }
+            unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_STEP_COUNTS));
+            perUnit = 1.0 / unit;
+        }
+        short[] s = shape;
+        long q = Math.round(s[i] + v * perUnit);
+        while (q > Short.MAX_VALUE || q < -Short.MAX_VALUE) {
+            doubleUnit();
+            q = Math.round(s[i] + v * perUnit);
+        }
+        shapeSum += (q - s[i]) * unit;
+        s[i] = (short) q;
+    }
+
+    /** Doubles the unit, halving every slot: the shape outgrew 16 bits. */
+    private void doubleUnit() {
+        short[] s = shape;
+        long sum = 0;
+        for (int j = 0; j < s.length; j++) {
+            s[j] = (short) Math.round(s[j] * 0.5);
+            sum += s[j];
+        }
+        unit *= 2;
+        perUnit *= 0.5;
+        shapeSum = sum * unit;
     }
 
     double level() {

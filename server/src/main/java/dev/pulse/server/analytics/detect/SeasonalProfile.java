@@ -6,9 +6,12 @@ package dev.pulse.server.analytics.detect;
  * updated by linear interpolation between the two slots nearest to a timestamp, so a profile coarser than the
  * sampling still follows a smooth cycle. The level is kept by the caller, so a level shift leaves the shape intact.
  *
- * <p>Costs O(1) per value. Memory, per slot: a float (the deviation needs a float's 7 digits, not a double's 16,
- * relative to itself) and a byte counting the values seen up to {@value #MAX_SEEN} (only "none" and "enough"
- * matter): 5 bytes where a double and an int took 12. (Two-bit counts packed in longs saved 0.2 KB more per series
+ * <p>Costs O(1) per value, and O(slots) on the rare doubling of the unit (below). Memory, per slot: a 16-bit count
+ * of a unit, a power of two that starts at 1/4,096 of the first deviation learnt and doubles (halving the counts)
+ * whenever a slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a step under half a
+ * unit is lost a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216; on NAB and the
+ * stream families the decisions did not change, EVALUATION.md); and a byte counting the values seen up to {@value #MAX_SEEN} (only "none" and "enough"
+ * matter): 3 bytes where a double and an int took 12. (Two-bit counts packed in longs saved 0.2 KB more per series
  * and cost about a tenth of the detector's time per value.) Not thread-safe: owned by one detector, guarded by its
  * series' lock.
  */
@@ -20,10 +23,17 @@ final class SeasonalProfile {
     /** The most {@link #seen} counts to; {@link #ready} asks for at most this many. */
     static final int MAX_SEEN = 3;
 
-    private final float[] mean;    // each slot's expected deviation; guarded by the series' lock
+    /** Counts of {@link #unit} the first deviation is written as: room to grow before the first doubling. */
+    private static final int FIRST_COUNTS = 4096;
+
+    private final short[] mean;    // each slot's expected deviation, in units; guarded by the series' lock
     private final byte[] seen;     // values each slot has learnt from, up to MAX_SEEN; guarded by the series' lock
     private final double alpha;
     private final double slotsPerSecond;
+
+    // Guarded by the series' lock.
+    private double unit;           // value of one count of a slot, a power of two; 0 until the first deviation
+    private double perUnit;        // 1 / unit
 
     // Set by locate() for the value being judged; guarded by the series' lock.
     private int lower;
@@ -37,7 +47,7 @@ final class SeasonalProfile {
      */
     SeasonalProfile(long periodSeconds, int slots, double alpha) {
         this.periodSeconds = periodSeconds;
-        this.mean = new float[slots];
+        this.mean = new short[slots];
         this.seen = new byte[slots];
         this.alpha = alpha;
         this.slotsPerSecond = (double) slots / periodSeconds;
@@ -82,7 +92,7 @@ final class SeasonalProfile {
     }
 
     double expected() {
-        return mean[lower] + frac * (mean[upper] - mean[lower]);
+        return (mean[lower] + frac * (mean[upper] - mean[lower])) * unit;
     }
 
     /** Moves the two slots around the located time towards {@code x}, each by its share of the interpolation. */
@@ -91,9 +101,35 @@ final class SeasonalProfile {
         int hi = upper;
         double f = frac;
         double err = x - expected();
-        mean[lo] = (float) (seen(lo) == 0 ? x : mean[lo] + alpha * (1.0 - f) * err);
-        mean[hi] = (float) (seen(hi) == 0 ? x : mean[hi] + alpha * f * err);
+        set(lo, seen(lo) == 0 ? x : mean[lo] * unit + alpha * (1.0 - f) * err);
+        set(hi, seen(hi) == 0 ? x : mean[hi] * unit + alpha * f * err);
         countSeen(lo);
         countSeen(hi);
+    }
+
+    /** Slot {@code i} := {@code v} (value units), rounded to the unit. */
+    private void set(int i, double v) {
+        if (!(Math.abs(v) <= Double.MAX_VALUE)) {
+            return; // not a number, or beyond every double: the slot keeps what it had
+        }
+        if (unit == 0) {
+            if (v == 0) {
+                return;
+            }
+            unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_COUNTS));
+            perUnit = 1.0 / unit;
+        }
+        long q = Math.round(v * perUnit);
+        while (q > Short.MAX_VALUE || q < -Short.MAX_VALUE) {
+            // The shape outgrew 16 bits: double the unit, halving every slot.
+            short[] m = mean;
+            for (int j = 0; j < m.length; j++) {
+                m[j] = (short) Math.round(m[j] * 0.5);
+            }
+            unit *= 2;
+            perUnit *= 0.5;
+            q = Math.round(v * perUnit);
+        }
+        mean[i] = (short) q;
     }
 }

@@ -27,6 +27,26 @@ class SeasonalProfileTest {
     }
 
     @Test
+    void keepsItsResolutionWhenTheShapeGrowsFarBeyondItsFirstDeviation() {
+        // First deviations of a thousandth, then of -1234.5678: the 16-bit slots' unit doubles about twenty times,
+        // and a slot must still hold the deviation to about 1/10,000 of it (a unit is 1/32,768 of it at most, and a
+        // step under half a unit is lost, so an average settles within a few units).
+        SeasonalProfile p = new SeasonalProfile(86_400, 24, 0.3);
+        for (int day = 0; day < 20; day++) {
+            for (int minute = 0; minute < 1440; minute += 5) {
+                p.locate(day * 86_400.0 + minute * 60);
+                p.learn(day < 2 ? 1e-3 : -1234.5678);
+            }
+        }
+        for (int minute = 0; minute < 1440; minute += 17) {
+            p.locate(30 * 86_400.0 + minute * 60);
+            assertEquals(-1234.5678, p.expected(), 1234.5678 / 10_000, "minute " + minute);
+        }
+        p.learn(Double.MAX_VALUE); // beyond 16 bits of any unit below a double's largest: learnt, and it returns
+        assertTrue(Double.isFinite(p.expected()));
+    }
+
+    @Test
     void isNotReadyBeforeItsSlotsHaveSeenValuesAndWrapsNegativeTimes() {
         SeasonalProfile p = new SeasonalProfile(604_800, 168, 0.1);
         p.locate(-1800); // half an hour before the epoch: the last slot of the week and the first
