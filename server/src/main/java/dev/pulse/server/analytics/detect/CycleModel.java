@@ -14,6 +14,8 @@ package dev.pulse.server.analytics.detect;
 final class CycleModel {
     /** Values learnt unclipped at the start, while the noise is still unknown. */
     static final int START_VALUES = 30;
+    /** Past this many values 1/n is below every weight a model learns with (the least is 0.01). */
+    private static final long GAIN_VALUES = 100;
 
     /** Counts of {@link #unit} first steps are written as: room to grow before the first doubling. */
     private static final int FIRST_STEP_COUNTS = 4096;
@@ -126,7 +128,8 @@ final class CycleModel {
     private void learn(double e, double clip) {
         long n = ++learnt;
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
-        double gain = 1.0 / n;
+        // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is slow.
+        double gain = n <= GAIN_VALUES ? 1.0 / n : 0.0;
         mae += Math.max(gain, CleanOutlierRule.SCALE_ALPHA) * (Math.abs(ce) - mae);
         level += Math.max(gain, levelAlpha) * ce;
         if (shape != null) {

@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * Remembers the shapes a series has drawn and tells whether the latest one is new. A shape is the last
  * {@link Params#length} values, each quantised into one of {@link Params#levels} bands of the series' own range
- * (slowly forgotten, as the robust detector's range rule forgets it). Shapes are remembered as bits of a hash set
- * in two generations: a shape is known when its bit is set in either; every {@link Params#generationValues} values
- * the older generation is dropped, so the memory is bounded and a shape not seen for two generations is new again.
+ * (its extremes drift back towards a slow mean, with a half-life of 100,000 values, as the robust detector forgets
+ * its range). Shapes are remembered as bits of a hash set in two generations: a shape is known when its bit is set
+ * in either; every {@link Params#generationValues} values the older generation is dropped, so the memory is bounded
+ * and a shape not seen for two generations is new again.
  *
  * <p>On a series whose shapes never repeat (noise) the bits fill up, and a new shape may find its bit set by others:
  * the memory stays bounded and the rule using it is silent there anyway (a new shape is news only where shapes
