@@ -4,9 +4,7 @@ import dev.pulse.server.analytics.Series;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one entry:
@@ -15,7 +13,8 @@ import java.util.Map;
  * Reused round after round; every field is the writer thread's.
  */
 final class ChunkBySeries {
-    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // series -> {its index in order}
+    private static final int RETIRED = Integer.MAX_VALUE; // the slot of a retired series: its values are left out
+    private long round;                  // numbers the calls of group: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
     private int[] counts = new int[64];  // values per series
@@ -30,7 +29,7 @@ final class ChunkBySeries {
     }
 
     void group(QueueChunk chunk) {
-        slots.clear();
+        round++;
         order.clear();
         retired.clear();
         int size = chunk.size();
@@ -39,15 +38,16 @@ final class ChunkBySeries {
         }
         for (int i = 0; i < size; i++) {
             Series s = chunk.series(i);
-            int[] slot = slots.get(s);
-            if (slot == null) {
+            int slot = s.writeSlot(round); // a field on the series: no map lookup per value
+            if (slot < 0) {
                 if (s.retired()) {
+                    s.writeSlot(round, RETIRED);
                     retired.add(s);
                     index[i] = -1;
                     continue;
                 }
-                slot = new int[] {order.size()};
-                slots.put(s, slot);
+                slot = order.size();
+                s.writeSlot(round, slot);
                 if (counts.length == order.size()) {
                     counts = Arrays.copyOf(counts, counts.length * 2);
                     offsets = Arrays.copyOf(offsets, offsets.length * 2);
@@ -55,8 +55,12 @@ final class ChunkBySeries {
                 counts[order.size()] = 0;
                 order.add(s);
             }
-            index[i] = slot[0];
-            counts[slot[0]]++;
+            if (slot == RETIRED) {
+                index[i] = -1;
+                continue;
+            }
+            index[i] = slot;
+            counts[slot]++;
         }
         int at = 0;
         for (int k = 0; k < order.size(); k++) {
