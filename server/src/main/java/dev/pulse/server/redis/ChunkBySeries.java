@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one entry:
- * the series in the order they first appear, each one's values contiguous and in queue order. Values of a series
+ * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
+ * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
+ * into its entry. Values of a series
  * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
  * Reused round after round; every field is the writer thread's.
  */
@@ -17,16 +18,10 @@ final class ChunkBySeries {
     private long round;                  // numbers the calls of group: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
+    private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
     private int[] counts = new int[64];  // values per series
-    private int[] offsets = new int[64]; // where they start in times and values
+    private int[] fill = new int[64];    // per series: values put in its entry so far
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
-    private final double[] times;
-    private final double[] values;
-
-    ChunkBySeries(int capacity) {
-        times = new double[capacity];
-        values = new double[capacity];
-    }
 
     void group(QueueChunk chunk) {
         round++;
@@ -50,7 +45,6 @@ final class ChunkBySeries {
                 s.writeSlot(round, slot);
                 if (counts.length == order.size()) {
                     counts = Arrays.copyOf(counts, counts.length * 2);
-                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
                 }
                 counts[order.size()] = 0;
                 order.add(s);
@@ -62,17 +56,18 @@ final class ChunkBySeries {
             index[i] = slot;
             counts[slot]++;
         }
-        int at = 0;
-        for (int k = 0; k < order.size(); k++) {
-            offsets[k] = at;
-            at += counts[k];
+        entries.clear();
+        if (fill.length < order.size()) {
+            fill = new int[counts.length];
         }
-        int[] fill = Arrays.copyOf(offsets, order.size());
-        for (int i = 0; i < size; i++) {
-            if (index[i] >= 0) {
-                int w = fill[index[i]]++;
-                times[w] = chunk.time(i);
-                values[w] = chunk.value(i);
+        for (int k = 0; k < order.size(); k++) {
+            entries.add(RoundEntry.allocate(counts[k]));
+            fill[k] = 0;
+        }
+        for (int i = 0; i < size; i++) { // straight into the entries: one copy, in queue order per series
+            int k = index[i];
+            if (k >= 0) {
+                RoundEntry.put(entries.get(k), fill[k]++, chunk.time(i), chunk.value(i));
             }
         }
     }
@@ -87,19 +82,13 @@ final class ChunkBySeries {
         return retired;
     }
 
+    /** How many values the round has of its {@code k}th series. */
     int count(int k) {
         return counts[k];
     }
 
-    int offset(int k) {
-        return offsets[k];
-    }
-
-    double[] times() {
-        return times;
-    }
-
-    double[] values() {
-        return values;
+    /** The list entry of the round's {@code k}th series. */
+    byte[] entry(int k) {
+        return entries.get(k);
     }
 }

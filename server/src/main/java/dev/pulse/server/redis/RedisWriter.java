@@ -87,7 +87,7 @@ final class RedisWriter implements Runnable {
     private final ForgetQueue forgets;
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
-    private final ChunkBySeries grouped = new ChunkBySeries(CHUNK_VALUES); // writer thread: the chunk in hand by series
+    private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -231,8 +231,7 @@ final class RedisWriter implements Runnable {
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
-                replies.add(redis.rpush(h.key,
-                        RoundEntry.format(grouped.times(), grouped.values(), grouped.offset(k), grouped.count(k))));
+                replies.add(redis.rpush(h.key, grouped.entry(k)));
                 kept[k] = h.trimWith(grouped.count(k));
                 if (kept[k] > 0) {
                     replies.add(redis.ltrim(h.key, -kept[k], -1));

@@ -23,15 +23,18 @@ final class RoundEntry {
     private RoundEntry() {
     }
 
-    /** The entry of {@code count} values from {@code from} in the two arrays. */
-    static byte[] format(double[] times, double[] values, int from, int count) {
-        byte[] out = new byte[1 + PAIR * count];
-        out[0] = BINARY;
-        for (int i = from, at = 1, end = from + count; i < end; i++, at += PAIR) {
-            LONGS.set(out, at, Double.doubleToRawLongBits(times[i]));
-            LONGS.set(out, at + 8, Double.doubleToRawLongBits(values[i]));
-        }
-        return out;
+    /** An entry of {@code count} values, each to be {@link #put}. */
+    static byte[] allocate(int count) {
+        byte[] entry = new byte[1 + PAIR * count];
+        entry[0] = BINARY;
+        return entry;
+    }
+
+    /** Puts the {@code i}th value of {@code entry}. */
+    static void put(byte[] entry, int i, double epochSeconds, double value) {
+        int at = 1 + PAIR * i;
+        LONGS.set(entry, at, Double.doubleToRawLongBits(epochSeconds));
+        LONGS.set(entry, at + 8, Double.doubleToRawLongBits(value));
     }
 
     /** Receives the pairs of a parsed entry, oldest first. */

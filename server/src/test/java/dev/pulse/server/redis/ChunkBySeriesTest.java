@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ChunkBySeriesTest {
     private final SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
-    private final ChunkBySeries grouped = new ChunkBySeries(100);
+    private final ChunkBySeries grouped = new ChunkBySeries();
     private final QueueChunk chunk = new QueueChunk(100);
 
     private void round(Object... seriesAndValues) {
@@ -30,9 +30,9 @@ class ChunkBySeriesTest {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < grouped.series().size(); k++) {
             StringBuilder b = new StringBuilder(grouped.series().get(k).source().name()).append(':');
-            for (int i = grouped.offset(k); i < grouped.offset(k) + grouped.count(k); i++) {
-                b.append(' ').append((long) grouped.values()[i]).append('@').append((long) grouped.times()[i] - 1_700_000_000);
-            }
+            int n = RoundEntry.parse(grouped.entry(k),
+                    (t, v) -> b.append(' ').append((long) v).append('@').append((long) t - 1_700_000_000));
+            assertEquals(grouped.count(k), n);
             out.add(b.toString());
         }
         return out;

@@ -20,6 +20,14 @@ class RoundEntryTest {
         return out.toArray(new double[0][]);
     }
 
+    private static byte[] entry(double[] times, double[] values, int from, int count) {
+        byte[] entry = RoundEntry.allocate(count);
+        for (int i = 0; i < count; i++) {
+            RoundEntry.put(entry, i, times[from + i], values[from + i]);
+        }
+        return entry;
+    }
+
     @Test
     void everyValueReadsBackBitForBitFromTheSliceItWasTakenFrom() {
         Random r = new Random(7);
@@ -34,7 +42,7 @@ class RoundEntryTest {
                 default -> Math.round(r.nextGaussian() * 1000) / 10.0;
             };
         }
-        byte[] entry = RoundEntry.format(times, values, 100, 700);
+        byte[] entry = entry(times, values, 100, 700);
         assertEquals(1 + 16 * 700, entry.length);
         assertEquals(RoundEntry.BINARY, entry[0]);
         double[][] back = read(entry);
@@ -46,7 +54,7 @@ class RoundEntryTest {
 
     @Test
     void theLayoutIsTheDocumentedOneLittleEndianTimeThenValue() {
-        byte[] entry = RoundEntry.format(new double[] {1.0}, new double[] {2.0}, 0, 1);
+        byte[] entry = entry(new double[] {1.0}, new double[] {2.0}, 0, 1);
         assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, (byte) 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}, entry);
     }
 
@@ -61,7 +69,7 @@ class RoundEntryTest {
 
     @Test
     void aTruncatedEntryIsRefused() {
-        byte[] entry = RoundEntry.format(new double[] {1, 2}, new double[] {3, 4}, 0, 2);
+        byte[] entry = entry(new double[] {1, 2}, new double[] {3, 4}, 0, 2);
         byte[] cut = java.util.Arrays.copyOf(entry, entry.length - 3);
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse(cut, (t, v) -> { }));
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse("17 x".getBytes(StandardCharsets.US_ASCII), (t, v) -> { }));
