@@ -20,7 +20,8 @@ final class ChunkBySeries {
     private final List<Series> retired = new ArrayList<>();
     private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
     private int[] counts = new int[64];  // values per series
-    private int[] fill = new int[64];    // per series: values put in its entry so far
+    private int[] fill = new int[64];    // per series: where its entry's next value goes
+    private double[] lastTime = new double[64]; // per series: the time of its entry's last value
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
 
     void group(QueueChunk chunk) {
@@ -59,16 +60,22 @@ final class ChunkBySeries {
         entries.clear();
         if (fill.length < order.size()) {
             fill = new int[counts.length];
+            lastTime = new double[counts.length];
         }
         for (int k = 0; k < order.size(); k++) {
             entries.add(RoundEntry.allocate(counts[k]));
-            fill[k] = 0;
+            fill[k] = 1;
+            lastTime[k] = 0;
         }
-        for (int i = 0; i < size; i++) { // straight into the entries: one copy, in queue order per series
+        for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
             int k = index[i];
             if (k >= 0) {
-                RoundEntry.put(entries.get(k), fill[k]++, chunk.time(i), chunk.value(i));
+                fill[k] = RoundEntry.put(entries.get(k), fill[k], lastTime[k], chunk.time(i), chunk.value(i));
+                lastTime[k] = chunk.time(i);
             }
+        }
+        for (int k = 0; k < order.size(); k++) {
+            entries.set(k, Arrays.copyOf(entries.get(k), fill[k]));
         }
     }
 
