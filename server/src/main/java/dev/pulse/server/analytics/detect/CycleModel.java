@@ -31,7 +31,7 @@ final class CycleModel {
     private double level;       // the level the shape is added to
     private double shapeSum;    // sum of the slots (in value units), for their mean
     private double unit;        // value of one count of a slot, a power of two; 0 until the first step
-    private double perUnit;     // 1 / unit
+    private double perUnit = Double.POSITIVE_INFINITY; // 1 / unit
     private double mae;         // mean absolute (clipped) error of the predictions
     private int run;            // outliers in a row on one side (signed: + above, - below)
     private double runSum;      // their errors' sum, in value units
@@ -141,24 +141,37 @@ final class CycleModel {
 
     /** Adds {@code v} (value units) to slot {@code i}, rounded to the unit. */
     private void add(int i, double v) {
+        short[] s = shape;
+        // Rounded as in SeasonalProfile: no call, no branch; before the first step perUnit is infinite.
+        double q = s[i] + v * perUnit + SeasonalProfile.ROUNDER - SeasonalProfile.ROUNDER;
+        if (!(Math.abs(q) <= Short.MAX_VALUE)) {
+            q = rescale(i, v);
+        }
+        shapeSum += (q - s[i]) * unit;
+        s[i] = (short) q;
+    }
+
+    /**
+     * Slot {@code i}'s count after adding {@code v} when it does not fit the unit: sets the first unit, or doubles
+     * it until the sum fits. A value beyond every double adds nothing.
+     */
+    private double rescale(int i, double v) {
         if (!(Math.abs(v) <= Double.MAX_VALUE)) {
-            return; // not a number, or beyond every double: the slot keeps what it had
+            return shape[i];
         }
         if (unit == 0) {
             if (v == 0) {
-                return;
+                return 0;
             }
             unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_STEP_COUNTS));
             perUnit = 1.0 / unit;
         }
-        short[] s = shape;
-        long q = Math.round(s[i] + v * perUnit);
-        while (q > Short.MAX_VALUE || q < -Short.MAX_VALUE) {
+        double q = Math.rint(shape[i] + v * perUnit);
+        while (Math.abs(q) > Short.MAX_VALUE) {
             doubleUnit();
-            q = Math.round(s[i] + v * perUnit);
+            q = Math.rint(shape[i] + v * perUnit);
         }
-        shapeSum += (q - s[i]) * unit;
-        s[i] = (short) q;
+        return q;
     }
 
     /** Doubles the unit, halving every slot: the shape outgrew 16 bits. */
@@ -166,7 +179,7 @@ final class CycleModel {
         short[] s = shape;
         long sum = 0;
         for (int j = 0; j < s.length; j++) {
-            s[j] = (short) Math.round(s[j] * 0.5);
+            s[j] = (short) Math.rint(s[j] * 0.5);
             sum += s[j];
         }
         unit *= 2;

@@ -25,6 +25,8 @@ final class SeasonalProfile {
 
     /** Counts of {@link #unit} the first deviation is written as: room to grow before the first doubling. */
     private static final int FIRST_COUNTS = 4096;
+    /** 1.5 x 2^52: a double below 2^51 in magnitude plus and minus this is rounded to the nearest whole number. */
+    static final double ROUNDER = 6755399441055744.0;
 
     private final short[] mean;    // each slot's expected deviation, in units; guarded by the series' lock
     private final byte[] seen;     // values each slot has learnt from, up to MAX_SEEN; guarded by the series' lock
@@ -33,7 +35,7 @@ final class SeasonalProfile {
 
     // Guarded by the series' lock.
     private double unit;           // value of one count of a slot, a power of two; 0 until the first deviation
-    private double perUnit;        // 1 / unit
+    private double perUnit = Double.POSITIVE_INFINITY; // 1 / unit
 
     // Set by locate() for the value being judged; guarded by the series' lock.
     private int lower;
@@ -109,27 +111,40 @@ final class SeasonalProfile {
 
     /** Slot {@code i} := {@code v} (value units), rounded to the unit. */
     private void set(int i, double v) {
+        // Round to nearest by adding and subtracting 1.5 x 2^52 (exact below 2^51): no call, no branch. Before the
+        // first deviation perUnit is infinite, so q is not a count and the slow path sets the unit.
+        double q = v * perUnit + ROUNDER - ROUNDER;
+        if (!(Math.abs(q) <= Short.MAX_VALUE)) {
+            q = rescale(i, v);
+        }
+        mean[i] = (short) q;
+    }
+
+    /**
+     * The count for {@code v} when it does not fit the unit: sets the first unit, or doubles it (halving every slot)
+     * until {@code v} fits. A value beyond every double leaves slot {@code i} as it was.
+     */
+    private double rescale(int i, double v) {
         if (!(Math.abs(v) <= Double.MAX_VALUE)) {
-            return; // not a number, or beyond every double: the slot keeps what it had
+            return mean[i];
         }
         if (unit == 0) {
             if (v == 0) {
-                return;
+                return 0;
             }
             unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_COUNTS));
             perUnit = 1.0 / unit;
         }
-        long q = Math.round(v * perUnit);
-        while (q > Short.MAX_VALUE || q < -Short.MAX_VALUE) {
-            // The shape outgrew 16 bits: double the unit, halving every slot.
+        double q = Math.rint(v * perUnit);
+        while (Math.abs(q) > Short.MAX_VALUE) {
             short[] m = mean;
             for (int j = 0; j < m.length; j++) {
-                m[j] = (short) Math.round(m[j] * 0.5);
+                m[j] = (short) Math.rint(m[j] * 0.5);
             }
             unit *= 2;
             perUnit *= 0.5;
-            q = Math.round(v * perUnit);
+            q = Math.rint(v * perUnit);
         }
-        mean[i] = (short) q;
+        return q;
     }
 }
