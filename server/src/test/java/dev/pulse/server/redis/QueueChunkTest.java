@@ -37,12 +37,12 @@ class QueueChunkTest {
         run(chunk, 1, 7, 1);   // 107
         chunk.discard(0, 12);
         assertEquals(List.of(12, 105, 106, 13, 14, 107), values(chunk));
-        chunk.discard(1, 107);
+        chunk.discard(1, 7);
         assertEquals(List.of(12, 13, 14, 107), values(chunk));
         chunk.discard(0, 14);
         assertEquals(List.of(14, 107), values(chunk));
         chunk.discard(0, 99);
-        chunk.discard(1, 108);
+        chunk.discard(1, 8);
         assertEquals(List.of(), values(chunk));
         run(chunk, 1, 8, 2);
         assertEquals(List.of(108, 109), values(chunk), "usable again");
