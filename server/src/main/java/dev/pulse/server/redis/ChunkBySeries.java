@@ -5,26 +5,30 @@ import dev.pulse.server.analytics.Series;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
  * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
- * into its entry. Values of a series
- * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
- * Reused round after round; every field is the writer thread's.
+ * into its entry. Values of a series retired since they were queued (expired or deleted) are left out, and the
+ * series listed in {@link #retired()}. Reused round after round; every field is the writer thread's.
  */
 final class ChunkBySeries {
     private static final int RETIRED = Integer.MAX_VALUE; // the slot of a retired series: its values are left out
-    private long round;                  // numbers the calls of group: a series' slot is valid in its round only
+    /** Numbers every call of group in the process, so a slot one writer gave never looks valid to another. */
+    private static final AtomicLong ROUNDS = new AtomicLong();
+    private long round;                  // this call's number: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
     private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
     private int[] counts = new int[64];  // values per series
-    private int[] fill = new int[64];    // per series: values put in its entry so far
+    private int[] fill = new int[64];    // per series: where its entry's next value goes
+    private double[] lastTime = new double[64]; // per series: the time of its entry's last value
+    private int[] lastForm = new int[64];       // per series: the form of its entry's last value, -1 before one
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
 
     void group(QueueChunk chunk) {
-        round++;
+        round = ROUNDS.incrementAndGet();
         order.clear();
         retired.clear();
         int size = chunk.size();
@@ -59,16 +63,27 @@ final class ChunkBySeries {
         entries.clear();
         if (fill.length < order.size()) {
             fill = new int[counts.length];
+            lastTime = new double[counts.length];
+            lastForm = new int[counts.length];
         }
         for (int k = 0; k < order.size(); k++) {
             entries.add(RoundEntry.allocate(counts[k]));
-            fill[k] = 0;
+            fill[k] = 1;
+            lastTime[k] = 0;
+            lastForm[k] = -1;
         }
-        for (int i = 0; i < size; i++) { // straight into the entries: one copy, in queue order per series
+        for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
             int k = index[i];
             if (k >= 0) {
-                RoundEntry.put(entries.get(k), fill[k]++, chunk.time(i), chunk.value(i));
+                byte[] entry = entries.get(k);
+                int at = fill[k];
+                fill[k] = RoundEntry.put(entry, at, lastTime[k], chunk.time(i), chunk.value(i), lastForm[k]);
+                lastTime[k] = chunk.time(i);
+                lastForm[k] = RoundEntry.valueForm(entry, at);
             }
+        }
+        for (int k = 0; k < order.size(); k++) {
+            entries.set(k, Arrays.copyOf(entries.get(k), fill[k]));
         }
     }
 

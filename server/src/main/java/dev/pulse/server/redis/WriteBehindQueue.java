@@ -184,9 +184,14 @@ public final class WriteBehindQueue implements BatchListener {
             }
             Ring r = rs[pick];
             int s = slot[pick];
-            out.add(r.series[s], r.values[s], r.times[s], pick, next[pick]);
-            next[pick]++;
-            slot[pick] = s + 1 == r.capacity ? 0 : s + 1;
+            int run = 1; // the rest of that batch (its entries share the stamp), up to the arrays' end
+            long left = Math.min(end[pick] - next[pick], max - out.size());
+            while (run < left && s + run < r.capacity && r.stamps[s + run] == least) {
+                run++;
+            }
+            out.add(r.series, r.values, r.times, s, run, pick, next[pick]);
+            next[pick] += run;
+            slot[pick] = s + run == r.capacity ? 0 : s + run;
         }
         VarHandle.acquireFence(); // the copies above are read before the heads below (as StampedLock.validate)
         for (int i = 0; i < n; i++) {

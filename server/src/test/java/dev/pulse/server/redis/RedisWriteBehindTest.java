@@ -59,6 +59,44 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void aHistoryInTheOlderTextLayoutIsRestoredAndWrittenOnInTheNewOne() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            redis.commands().rpush(StoredHistory.key("old", "cpu"), "1700000000 40,1700000001 41.5", "1700000002 42");
+            redis.commands().hset("metrics:source:old", Map.of("cpu", "{\"count\":3,\"anomalies_total\":0}",
+                    "updated_ms", Long.toString(System.currentTimeMillis())));
+            redis.commands().sadd("metrics:sources", "old");
+            try (TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                JsonNode cpu = JSON.readTree(server.get("/analyze?source=old").body()).get("metrics").get("cpu");
+                assertEquals(3, cpu.get("count").asInt());
+                assertEquals(42.0, cpu.get("last").asDouble());
+                assertEquals(41.166666, cpu.get("rolling_avg").asDouble(), 1e-5);
+                assertEquals(200, server.post("{\"timestamp\":1700000003,\"source\":\"old\",\"cpu\":43}").statusCode());
+                Await.until("the new value", () -> redisStat(server, "values_written") == 1);
+                assertEquals(List.of("1700000000 40,1700000001 41.5", "1700000002 42", "1700000003 43"),
+                        StoredHistory.entries(redis, "old", "cpu"), "the text entries kept, the new one appended");
+            }
+        }
+    }
+
+    @Test
+    void theFleetViewReadsOtherReplicasSourcesOnlyWhileItIsAskedFor() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            assertEquals(200, server.post("{\"source\":\"web-1\",\"cpu\":1}").statusCode());
+            Await.until("the snapshot", () -> redis.commands().hexists("metrics:source:web-1", "cpu"));
+            Thread.sleep(2_500); // two refresh intervals in which nobody asks
+            assertEquals(0, hgetalls(redis), "no source hash read while the fleet view is not asked for");
+            assertEquals(200, server.get("/analyze?source=*").statusCode());
+            Await.until("the refresh woken by the ask", () -> hgetalls(redis) > 0);
+        }
+    }
+
+    private static long hgetalls(RedisProcess redis) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_hgetall:calls=(\\d+)")
+                .matcher(redis.commands().info("commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    @Test
     void aRestartedServerAnswersAsBefore() throws Exception {
         try (RedisProcess redis = new RedisProcess()) {
             Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
