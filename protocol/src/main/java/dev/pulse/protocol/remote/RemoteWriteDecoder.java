@@ -163,6 +163,11 @@ public final class RemoteWriteDecoder {
      * added and {@link #timeSeries} reads it field by field, as it reads anything else.
      */
     private boolean usualSeries(byte[] buf, int from, int end) {
+        int last = end - USUAL_SAMPLE_FIELD; // where the one sample starts
+        if (last - from >= USUAL_SAMPLE_FIELD && buf[last - 18] == 0x12 && buf[last - 17] == 16
+                && buf[last - 16] == 0x09) {
+            return false; // most likely a sample before it too (a backlog's series): not worth walking the labels
+        }
         int p = from;
         int nameAt = 0;
         int nameLen = 0;
