@@ -33,6 +33,10 @@ final class FlatEventScanner {
     private static final int CACHE_SIZE = 256;
     private static final int MAX_CACHED_NAME = 256;
     private static final int MAX_DIGITS = 15;
+    /** Bytes past a number's start that {@link #plainNumber} may read: its longest accepted number and the byte after. */
+    private static final int PLAIN_ROOM = 40;
+    private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+            1e13, 1e14, 1e15};
     private static final boolean[] SOURCE_CHAR = new boolean[256];
 
     static {
@@ -247,6 +251,67 @@ final class FlatEventScanner {
      * dot, an exponent with digits), so what this accepts the general path reads as the same double.
      */
     private int number(byte[] b, int i, int end) {
+        if (end - i > PLAIN_ROOM) {
+            int r = plainNumber(b, i);
+            if (r >= 0) {
+                return r;
+            }
+        }
+        return anyNumber(b, i, end);
+    }
+
+    /**
+     * The common number, {@code -?digits(.digits)?} with at most {@link #MAX_DIGITS} digits in all (leading zeros
+     * included), read with room to spare so no byte is checked against the end: small enough to be inlined into the
+     * field loop, and its mantissa and scale are exact for {@link DecimalParser#value}. Returns -1 for anything
+     * else (an exponent, more digits, bad grammar), which {@link #anyNumber} then reads or refuses from the start.
+     */
+    private int plainNumber(byte[] b, int i) {
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int d = b[i] - '0';
+        if (d < 0 || d > 9) {
+            return -1;
+        }
+        long mantissa = d;
+        int from = i;
+        int limit = from + MAX_DIGITS + 1; // one digit too many is enough to refuse
+        if (d == 0) {
+            i++;
+        } else {
+            while (++i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
+                mantissa = mantissa * 10 + d;
+            }
+        }
+        int digits = i - from;
+        int scale = 0;
+        int c = b[i];
+        if (c == '.') {
+            int start = ++i;
+            limit++;
+            while (i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
+                mantissa = mantissa * 10 + d;
+                i++;
+            }
+            scale = start - i;
+            if (scale == 0) {
+                return -1;
+            }
+            digits -= scale;
+            c = b[i];
+        }
+        if (digits > MAX_DIGITS || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+            return -1; // (a digit here: a leading zero followed by digits)
+        }
+        double v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
+        number = negative ? (mantissa != 0 || scale != 0 ? -v : 0.0) : v;
+        return i;
+    }
+
+    /** {@link #number} for any JSON number, with the end checked at every byte. */
+    private int anyNumber(byte[] b, int i, int end) {
         boolean negative = b[i] == '-';
         if (negative && ++i >= end) {
             return NEED_MORE;
