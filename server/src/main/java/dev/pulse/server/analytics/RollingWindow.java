@@ -45,16 +45,6 @@ public final class RollingWindow {
         return size == 0 ? 0.0 : Math.sqrt(m2 / size);
     }
 
-    /** {@code x} less the mean, as {@link #zscore(double, double)} divides it: (x - pivot) - mean of the shifted values. */
-    public double deviation(double x) {
-        return (x - pivot) - meanY;
-    }
-
-    /** The sum of squared deviations from the mean: {@link #stddev()} is {@code sqrt(m2 / size)}. */
-    public double m2() {
-        return m2;
-    }
-
     /** True when the window holds at least one value and all of them are equal. */
     public boolean isConstant() {
         return size > 0 && equalRun >= size;

@@ -1,7 +1,5 @@
 package dev.pulse.server.analytics;
 
-import dev.pulse.server.analytics.detect.ZScoreDetector;
-
 /**
  * One (source, metric) series: its rolling window, its detector and what {@code /analyze} reports of it.
  *
@@ -24,7 +22,6 @@ public final class Series {
     private final String metric;
     private final RollingWindow window;
     private final Detector detector;
-    private final ZScoreDetector zscoreRule; // the detector when it is the plain z-score rule, else null
     private final SeriesSpec spec;
 
     // All fields below: guarded by source's lock.
@@ -45,20 +42,12 @@ public final class Series {
     private double meanBefore;
     private double stddevBefore;
 
-    // Guarded by source's lock. When the z-score rule saw the last value was surely quiet, its z-score, score and
-    // stddevBefore are computed when read, from these, exactly as observe() would have computed them.
-    private boolean deferred;
-    private double deviation;      // the last value less the mean before it
-    private double m2Before;       // the window's sum of squared deviations before it (positive)
-    private int countBefore;       // values in the window before it (positive)
-
     Series(Source source, String metric, SeriesSpec spec) {
         this.source = source;
         this.metric = metric;
         this.spec = spec;
         this.window = new RollingWindow(spec.windowSize());
         this.detector = spec.detectors().get();
-        this.zscoreRule = detector instanceof ZScoreDetector z ? z : null;
         this.lastWriteMs = System.currentTimeMillis();
     }
 
@@ -82,27 +71,6 @@ public final class Series {
     public boolean observe(double x, double epochSeconds) {
         RollingWindow w = window;
         int n = w.size();
-        ZScoreDetector rule = zscoreRule;
-        if (rule != null) {
-            // the common case, a quiet value, decided by multiplications: the z-score's chain of a division, a
-            // square root and two more divisions is left for when someone reads it
-            double d = w.deviation(x);
-            double m2 = w.m2();
-            if (rule.surelyQuiet(d, m2, n) && !w.isConstant()) {
-                meanBefore = w.mean();
-                deferred = true;
-                deviation = d;
-                m2Before = m2;
-                countBefore = n;
-                w.add(x);
-                count++;
-                last = x;
-                lastAnomaly = false;
-                lastTimestamp = epochSeconds;
-                return false;
-            }
-        }
-        deferred = false;
         double sd = w.stddev(); // one square root per value, shared by the z-score
         meanBefore = w.mean();
         stddevBefore = sd;
@@ -189,7 +157,7 @@ public final class Series {
     }
 
     public double stddevBefore() {
-        return deferred ? Math.sqrt(m2Before / countBefore) : stddevBefore;
+        return stddevBefore;
     }
 
     public long count() {
@@ -201,11 +169,11 @@ public final class Series {
     }
 
     public double lastZscore() {
-        return deferred ? deviation / Math.sqrt(m2Before / countBefore) : lastZscore;
+        return lastZscore;
     }
 
     public double lastScore() {
-        return deferred ? zscoreRule.score(lastZscore()) : lastScore;
+        return lastScore;
     }
 
     public boolean lastAnomaly() {
