@@ -93,9 +93,21 @@ final class FlatEventScanner {
             }
             i++;
             Name n;
-            if (guess != null && guess.matches(b, i, end)) {
+            if (guess != null && guess.matchesField(b, i, end)) {
+                n = guess; // the name, its closing quote and the colon in one compare
+                i += n.length + 2;
+                if (b[i] <= ' ') {
+                    i = skipSpace(b, i, end);
+                    if (i >= end) {
+                        return NEED_MORE;
+                    }
+                }
+            } else if (guess != null && guess.matches(b, i, end)) {
                 n = guess;
-                i += n.length + 1;
+                i = valueStart(b, i + n.length + 1, end);
+                if (i < 0) {
+                    return i;
+                }
             } else {
                 int close = nameEnd(b, i, end);
                 if (close < 0) {
@@ -110,16 +122,15 @@ final class FlatEventScanner {
                 } else {
                     previous.next = n;
                 }
-                i = close + 1;
+                i = valueStart(b, close + 1, end);
+                if (i < 0) {
+                    return i;
+                }
             }
             if (n.seenIn == attempt || ++fields > EventDecoder.MAX_FIELDS_PER_EVENT) {
                 return UNUSUAL; // a name twice, or too many: the general path words it
             }
             n.seenIn = attempt;
-            i = valueStart(b, i, end);
-            if (i < 0) {
-                return i;
-            }
             byte kind = n.kind;
             if (kind == KIND_METRIC) {
                 i = number(b, i, end);
@@ -142,20 +153,28 @@ final class FlatEventScanner {
             }
             previous = n;
             guess = n.next;
-            i = skipSpace(b, i, end);
             if (i >= end) {
                 return NEED_MORE;
             }
             int c = b[i];
+            if (c <= ' ') { // whitespace is rare between fields: looked for only when a byte may be some
+                i = skipSpace(b, i, end);
+                if (i >= end) {
+                    return NEED_MORE;
+                }
+                c = b[i];
+            }
             if (c == '}') {
                 return batch.currentMetricCount() > 0 ? i + 1 : UNUSUAL; // none: the general path words it
             }
-            if (c != ',') {
-                return UNUSUAL;
+            if (c != ',' || ++i >= end) {
+                return c != ',' ? UNUSUAL : NEED_MORE;
             }
-            i = skipSpace(b, i + 1, end);
-            if (i >= end) {
-                return NEED_MORE;
+            if (b[i] <= ' ') {
+                i = skipSpace(b, i, end);
+                if (i >= end) {
+                    return NEED_MORE;
+                }
             }
         }
     }
@@ -453,6 +472,10 @@ final class FlatEventScanner {
         final long headMask;
         final long tail;      // bytes 8-15, zero past the name
         final long tailMask;
+        final long fieldHead; // the same of the name followed by its closing quote and a colon: {@code name":}
+        final long fieldHeadMask;
+        final long fieldTail;
+        final long fieldTailMask;
         final String string;
         final byte kind;
         // Owned by the decoder's thread, as the scanner.
@@ -467,9 +490,25 @@ final class FlatEventScanner {
             this.kind = kind;
             this.headMask = mask(length);
             this.tailMask = mask(length - 8);
-            byte[] padded = Arrays.copyOf(bytes, 16);
+            byte[] padded = Arrays.copyOf(bytes, Math.max(16, length) + 2);
             this.head = (long) WORDS.get(padded, 0) & headMask;
             this.tail = (long) WORDS.get(padded, 8) & tailMask;
+            padded[length] = '"';
+            padded[length + 1] = ':';
+            this.fieldHeadMask = mask(length + 2);
+            this.fieldTailMask = mask(length - 6);
+            this.fieldHead = (long) WORDS.get(padded, 0) & fieldHeadMask;
+            this.fieldTail = (long) WORDS.get(padded, 8) & fieldTailMask;
+        }
+
+        /**
+         * Whether {@code b[i, end)} starts with this name, its closing quote and a colon, with a byte after them:
+         * the usual field, checked in two word compares. False when unsure (a longer name, spaces): then {@link #matches}.
+         */
+        boolean matchesField(byte[] b, int i, int end) {
+            return length <= 14 && i + length + 2 < end && i + 16 <= b.length && !evicted
+                    && ((long) WORDS.get(b, i) & fieldHeadMask) == fieldHead
+                    && ((long) WORDS.get(b, i + 8) & fieldTailMask) == fieldTail;
         }
 
         /** The mask of the first {@code n} bytes of a word (none for n <= 0, all for n >= 8). */
