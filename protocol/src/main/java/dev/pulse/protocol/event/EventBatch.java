@@ -170,7 +170,6 @@ public final class EventBatch {
         metricNames[metrics] = name;
         metricValues[metrics] = value;
         metrics++;
-        metricStarts[events + 1] = metrics;
     }
 
     /** True when the event being built already has a metric called {@code name}. */
@@ -189,6 +188,7 @@ public final class EventBatch {
     }
 
     void endEvent() {
+        metricStarts[events + 1] = metrics; // the event's end, written once rather than at each metric
         events++;
     }
 }

@@ -22,25 +22,28 @@ class FlatFieldsTest {
     void decodesEveryLayoutAsJacksonDoes() {
         Random r = new Random(23);
         for (int k = 0; k < 400; k++) {
-            byte[] body = body(r).getBytes(StandardCharsets.UTF_8);
+            BodyFormat format = k % 3 == 0 ? BodyFormat.NDJSON : BodyFormat.JSON;
+            byte[] body = body(r, format).getBytes(StandardCharsets.UTF_8);
             String at = new String(body, StandardCharsets.UTF_8);
-            EventDecoderTest.Outcome expected = EventDecoderTest.reference(BodyFormat.JSON, body);
-            assertEquals(expected, EventDecoderTest.decode(BodyFormat.JSON, body), at);
+            EventDecoderTest.Outcome expected = EventDecoderTest.reference(format, body);
+            assertEquals(expected, EventDecoderTest.decode(format, body), at);
             if (k % 20 == 0) {
                 for (int cut = 1; cut < body.length; cut++) {
-                    assertEquals(expected, EventDecoderTest.decode(BodyFormat.JSON, body, cut), at + " cut at " + cut);
+                    assertEquals(expected, EventDecoderTest.decode(format, body, cut), at + " cut at " + cut);
                 }
             }
         }
     }
 
-    /** An array of events whose fields mostly keep one order and layout, and now and then do not. */
-    private static String body(Random r) {
-        StringBuilder b = new StringBuilder("[");
+    /** Events (an array, or NDJSON lines) whose fields mostly keep one order and layout, and now and then do not. */
+    private static String body(Random r, BodyFormat format) {
+        boolean json = format == BodyFormat.JSON;
+        StringBuilder b = new StringBuilder(json ? "[" : "");
         int events = 1 + r.nextInt(6);
         boolean spaced = r.nextInt(3) == 0;
         for (int e = 0; e < events; e++) {
-            b.append(e > 0 ? "," + space(r, spaced) : "").append('{').append(space(r, spaced));
+            String between = json ? "," : r.nextInt(4) == 0 ? "\r\n" : "\n";
+            b.append(e > 0 ? between + space(r, spaced) : "").append('{').append(space(r, spaced));
             int fields = 1 + r.nextInt(NAMES.length);
             int rotate = r.nextInt(5) == 0 ? r.nextInt(NAMES.length) : 0;
             for (int f = 0; f < fields; f++) {
@@ -58,7 +61,7 @@ class FlatFieldsTest {
             }
             b.append('}');
         }
-        return b.append(']').toString();
+        return b.append(json ? "]" : "\n").toString();
     }
 
     private static String space(Random r, boolean spaced) {
