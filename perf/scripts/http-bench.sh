@@ -23,7 +23,7 @@ case "$target" in
     start_redis "$rport"
     redis_pid=$REDIS_PID
     sleep 0.5
-    SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar server/target/pulse-server.jar 2>"$out/server.log" & ;;
+    SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
   victoria)
     victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$out/vm" -retentionPeriod=100y \
       -loggerLevel=ERROR 2>"$out/server.log" & ;;

@@ -486,17 +486,7 @@ public final class LabelledBatch {
     /** Starts a series in {@code group}: the labels and samples added next are its own until the next call. */
     public int beginSeries(int group) {
         if (series == seriesGroup.length) {
-            int n = series * 2;
-            seriesGroup = Arrays.copyOf(seriesGroup, n);
-            nameOff = Arrays.copyOf(nameOff, n);
-            nameLen = Arrays.copyOf(nameLen, n);
-            labelStart = Arrays.copyOf(labelStart, n);
-            labelEnd = Arrays.copyOf(labelEnd, n);
-            sampleStart = Arrays.copyOf(sampleStart, n);
-            sampleEnd = Arrays.copyOf(sampleEnd, n);
-            kinds = Arrays.copyOf(kinds, n);
-            rawStart = Arrays.copyOf(rawStart, n);
-            rawEnd = Arrays.copyOf(rawEnd, n);
+            growSeries();
         }
         seriesGroup[series] = group;
         nameOff[series] = 0;
@@ -508,6 +498,50 @@ public final class LabelledBatch {
         kinds[series] = VALUE;
         rawStart[series] = -1;
         return series++;
+    }
+
+    private void growSeries() {
+        int n = series * 2;
+        seriesGroup = Arrays.copyOf(seriesGroup, n);
+        nameOff = Arrays.copyOf(nameOff, n);
+        nameLen = Arrays.copyOf(nameLen, n);
+        labelStart = Arrays.copyOf(labelStart, n);
+        labelEnd = Arrays.copyOf(labelEnd, n);
+        sampleStart = Arrays.copyOf(sampleStart, n);
+        sampleEnd = Arrays.copyOf(sampleEnd, n);
+        kinds = Arrays.copyOf(kinds, n);
+        rawStart = Arrays.copyOf(rawStart, n);
+        rawEnd = Arrays.copyOf(rawEnd, n);
+    }
+
+    /**
+     * Adds in one step a remote-write series of one sample whose labels are the wire bytes {@code [from, to)} (see
+     * {@link #setWireLabels}) and whose name is already among them: what {@link #beginSeries}, {@link #setName},
+     * {@link #setKind}, {@link #setWireLabels} and {@link #addSample} do, with one check for room.
+     */
+    public void addWireSeries(int nameOffset, int nameLength, byte kind, int from, int to, long timeMs, double value) {
+        int s = series;
+        int i = samples;
+        if (s == seriesGroup.length) {
+            growSeries();
+        }
+        if (i == times.length) {
+            growSamples();
+        }
+        seriesGroup[s] = NO_GROUP;
+        nameOff[s] = nameOffset;
+        nameLen[s] = nameLength;
+        labelStart[s] = UNREAD;
+        labelEnd[s] = UNREAD;
+        sampleStart[s] = i;
+        sampleEnd[s] = i + 1;
+        kinds[s] = kind;
+        rawStart[s] = from;
+        rawEnd[s] = to;
+        times[i] = timeMs;
+        values[i] = value;
+        samples = i + 1;
+        series = s + 1;
     }
 
     public void setSeriesLabels(int s, int from, int to) {
@@ -569,13 +603,17 @@ public final class LabelledBatch {
     /** Adds a sample to the last series begun. */
     public void addSample(long timeMs, double value) {
         if (samples == times.length) {
-            times = Arrays.copyOf(times, samples * 2);
-            values = Arrays.copyOf(values, samples * 2);
+            growSamples();
         }
         times[samples] = timeMs;
         values[samples] = value;
         samples++;
         sampleEnd[series - 1] = samples;
+    }
+
+    private void growSamples() {
+        times = Arrays.copyOf(times, samples * 2);
+        values = Arrays.copyOf(values, samples * 2);
     }
 
     /** Counts {@code n} samples the decoder refused. */

@@ -41,10 +41,17 @@ public final class RemoteWriteDecoder {
             "_count".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             "_sum".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             "_bucket".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+    private static final long TOTAL = suffixWord(COUNTER_SUFFIXES[0]);
+    private static final long COUNT = suffixWord(COUNTER_SUFFIXES[1]);
+    private static final long SUM = suffixWord(COUNTER_SUFFIXES[2]);
+    private static final long BUCKET = suffixWord(COUNTER_SUFFIXES[3]);
     private static final int METRIC_TYPE_COUNTER = 1;
     private static final long EXPONENT_BITS = 0x7ff0000000000000L;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NAME_LABEL_WORD = (long) LONGS.get(NAME_LABEL, 0);
+    /** Bytes of a sample field in the usual encoding: tag, length 16, then the double and the timestamp. */
+    private static final int USUAL_SAMPLE_FIELD = 18;
 
     private final LabelledBatch batch;
     private final ProtoReader in = new ProtoReader();
@@ -114,7 +121,13 @@ public final class RemoteWriteDecoder {
                 switch (ProtoReader.field(tag)) {
                     case 1 -> {
                         r.expect(tag, LEN);
-                        timeSeries(r.length());
+                        int length = r.length();
+                        int from = r.position();
+                        if (usualSeries(r.buffer(), from, from + length)) {
+                            r.skipBytes(length);
+                        } else {
+                            timeSeries(length);
+                        }
                     }
                     case 3 -> {
                         r.expect(tag, LEN);
@@ -132,6 +145,55 @@ public final class RemoteWriteDecoder {
             applyMetadata();
         }
         return DecodeResult.OK;
+    }
+
+    /**
+     * The series Prometheus sends after one scrape, read in one pass: when {@code [from, end)} holds only labels in
+     * the usual encoding (see {@link LabelledBatch#setWireLabels}), one of them a non-empty {@code __name__}, then
+     * one sample in the usual encoding with a finite value, the series is added and true returned. Else nothing is
+     * added and {@link #timeSeries} reads it field by field, as it reads anything else.
+     */
+    private boolean usualSeries(byte[] buf, int from, int end) {
+        int p = from;
+        int nameAt = 0;
+        int nameLen = 0;
+        int labels = 0;
+        while (end - p > USUAL_SAMPLE_FIELD) { // a label and the sample still fit
+            int head = (int) INTS.get(buf, p); // label tag, label length, name tag, name length
+            if ((head & 0x80ff_80ff) != 0x000a_000a || ++labels > LabelledBatch.MAX_LABELS) {
+                return false;
+            }
+            int labelEnd = p + 2 + ((head >>> 8) & 0xff);
+            int keyLen = head >>> 24;
+            int v = p + 4 + keyLen;
+            if (keyLen == 0 || labelEnd > end || v + 2 > labelEnd || buf[v] != 0x12) {
+                return false;
+            }
+            int valueLen = buf[v + 1];
+            if (v + 2 + valueLen != labelEnd) { // also when the value's length takes more than one byte
+                return false;
+            }
+            if (keyLen == NAME_LABEL.length && valueLen > 0 && isNameLabel(buf, p + 4)) {
+                nameAt = v + 2;
+                nameLen = valueLen;
+            }
+            p = labelEnd;
+        }
+        // the sample: field 2 of 16 bytes, a double (tag 0x09) then a timestamp (tag 0x10) of six varint bytes
+        if (end - p != USUAL_SAMPLE_FIELD || nameLen == 0 || buf[p] != 0x12 || buf[p + 1] != 16) {
+            return false;
+        }
+        long word = (long) LONGS.get(buf, p + 10); // the double's last byte, the timestamp's tag and varint
+        long bits = (long) LONGS.get(buf, p + 3);
+        if (buf[p + 2] != 0x09 || (word & 0x8080_8080_8080_ff00L) != 0x0080_8080_8080_1000L
+                || (bits & EXPONENT_BITS) == EXPONENT_BITS) {
+            return false;
+        }
+        long time = ((word >>> 16) & 0x7f) | ((word >>> 24) & 0x7f) << 7 | ((word >>> 32) & 0x7f) << 14
+                | ((word >>> 40) & 0x7f) << 21 | ((word >>> 48) & 0x7f) << 28 | ((word >>> 56) & 0x7f) << 35;
+        byte kind = isCounterName(buf, nameAt, nameLen) ? LabelledBatch.CUMULATIVE : LabelledBatch.VALUE;
+        batch.addWireSeries(nameAt, nameLen, kind, from, p, time, Double.longBitsToDouble(bits));
+        return true;
     }
 
     private void timeSeries(int length) {
@@ -437,6 +499,10 @@ public final class RemoteWriteDecoder {
     }
 
     static boolean isCounterName(byte[] b, int off, int len) {
+        if (len >= Long.BYTES) { // the name's last eight bytes as one word, each suffix compared at once
+            long last = (long) LONGS.get(b, off + len - Long.BYTES);
+            return last >>> 16 == TOTAL || last >>> 16 == COUNT || last >>> 32 == SUM || last >>> 8 == BUCKET;
+        }
         for (byte[] suffix : COUNTER_SUFFIXES) {
             int n = suffix.length;
             if (len > n && endsWith(b, off + len, suffix)) {
@@ -444,6 +510,15 @@ public final class RemoteWriteDecoder {
             }
         }
         return false;
+    }
+
+    /** The little-endian word of a suffix's bytes: what a name's last eight bytes shifted right to its length are. */
+    private static long suffixWord(byte[] suffix) {
+        long w = 0;
+        for (int i = suffix.length - 1; i >= 0; i--) {
+            w = w << 8 | (suffix[i] & 0xff);
+        }
+        return w;
     }
 
     private static boolean endsWith(byte[] b, int end, byte[] suffix) {

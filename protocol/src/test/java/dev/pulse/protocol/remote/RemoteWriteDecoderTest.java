@@ -49,11 +49,9 @@ class RemoteWriteDecoderTest {
 
     private static byte[] timeSeries(byte[]... parts) {
         byte[] fields = concat(parts);
-        byte[] m = new byte[2 + fields.length];
-        m[0] = 0x0a;
-        m[1] = (byte) fields.length;
-        System.arraycopy(fields, 0, m, 2, fields.length);
-        return m;
+        int n = fields.length;
+        byte[] header = n < 128 ? new byte[]{0x0a, (byte) n} : new byte[]{0x0a, (byte) (n | 0x80), (byte) (n >>> 7)};
+        return concat(header, fields);
     }
 
     @Test
@@ -78,6 +76,56 @@ class RemoteWriteDecoderTest {
         assertEquals("value a{__name__=a,job=x} 1700000000000=2.0; value a{__name__=a,job=y} 1700000000000=2.0",
                 Batches.describe(b));
         assertTrue(!b.keyEquals(1, b.key(0)), "one changed byte is another series");
+    }
+
+    @Test
+    void readsTheUsualOneSampleSeriesAsFieldByField() throws IOException {
+        long t = 1_700_000_000_000L; // a timestamp of six varint bytes, as for any time since 1970
+        String[] labels = labels("__name__", "node_network_receive_bytes_total", "device", "eth0", "empty", "",
+                "instance", "node-1:9100", "job", "node");
+        byte[] usual = seriesFields(labels, new long[0], new double[0]);
+        byte[] sample = seriesFields(labels(), new long[]{t}, new double[]{2.5});
+        String expected = "cumulative node_network_receive_bytes_total{__name__=node_network_receive_bytes_total,"
+                + "device=eth0,instance=node-1:9100,job=node} 1700000000000=2.5";
+        assertEquals(expected, decode(timeSeries(usual, sample)));
+        // the same series in encodings the one-pass reader leaves to the field-by-field one: each decodes the same
+        byte[] unknownField = {(byte) (9 << 3), 1};
+        assertEquals(expected, decode(timeSeries(sample, usual)), "the sample first");
+        assertEquals(expected, decode(timeSeries(usual, sample, unknownField)), "a field after the sample");
+        assertEquals(expected, decode(timeSeries(usual, unknownField, sample)), "a field before the sample");
+        byte[] twoByteLength = concat(new byte[]{0x12, (byte) 0x90, 0x00}, Arrays.copyOfRange(sample, 2, 18));
+        assertEquals(expected, decode(timeSeries(usual, twoByteLength)), "the sample's length in two varint bytes");
+        byte[] second = seriesFields(labels(), new long[]{t + 1}, new double[]{3});
+        assertEquals(expected + " 1700000000001=3.0", decode(timeSeries(usual, sample, second)), "two samples");
+        // what the one-pass reader refuses is refused or counted as before
+        assertEquals(" | stale=1", decode(timeSeries(usual, seriesFields(labels(), new long[]{t},
+                new double[]{Double.longBitsToDouble(RemoteWriteDecoder.STALE_NAN_BITS)}))));
+        assertEquals(" | nan=1", decode(timeSeries(usual, seriesFields(labels(), new long[]{t},
+                new double[]{Double.POSITIVE_INFINITY}))));
+        assertEquals(" | bad_name=1", decode(timeSeries(seriesFields(labels("__name__", "", "job", "node"),
+                new long[0], new double[0]), sample)), "an empty name");
+        byte[] badTag = sample.clone();
+        badTag[2] = 0x08; // the value as a varint: a known field with the wrong wire type
+        assertTrue(decode(timeSeries(usual, badTag)).startsWith("MALFORMED: "), "a wrong wire type");
+        byte[] longLabel = timeSeries(seriesFields(labels("__name__", "a"), new long[0], new double[0]), sample);
+        longLabel[3]++; // the label one byte longer than its name and value: it takes the sample's tag
+        assertTrue(decode(longLabel).startsWith("MALFORMED: "), "a label longer than what it holds");
+    }
+
+    @Test
+    void judgesLongCounterNamesByTheirLastWord() throws IOException {
+        WriteRequestWriter w = new WriteRequestWriter();
+        String[] names = {"requests_total", "x_count", "requests_count", "req_sum", "requests_sum", "x_bucket",
+                "latency_bucket", "requests_totals", "requests_xtotal", "a_bucketx", "_bucket", "total_requests"};
+        for (String name : names) {
+            w.series(labels("__name__", name), new long[]{1_700_000_000_000L}, new double[]{1});
+        }
+        String d = decode(w.toByteArray());
+        StringBuilder kinds = new StringBuilder();
+        for (String series : d.split("; ")) {
+            kinds.append(series.startsWith("cumulative") ? 'c' : 'v');
+        }
+        assertEquals("ccccccc" + "vvvvv", kinds.toString(), d);
     }
 
     private static byte[] concat(byte[]... parts) {

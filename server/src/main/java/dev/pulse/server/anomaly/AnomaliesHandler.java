@@ -28,7 +28,7 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
     /** The largest {@code limit}. */
     public static final int MAX_LIMIT = 1000;
     private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
-    private static final Pattern STREAM_ID = Pattern.compile("[0-9]{1,18}(-[0-9]{1,18})?");
+    private static final Pattern STREAM_ID = Pattern.compile("[0-9]{1,18}(-[0-9]{1,18})?(:[0-9]{1,9})?");
 
     private final AnomalyLog log;
     private final SharedAnomalies shared; // null without Redis
@@ -67,7 +67,7 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
         }
         if (!(shared == null ? SEQUENCE : STREAM_ID).matcher(since).matches()) {
             ex.error(HttpResponseStatus.BAD_REQUEST,
-                    "since must be 0 or the \"next\" of an earlier answer (" + (shared == null ? "a number" : "a stream id") + ")");
+                    "since must be 0 or the \"next\" of an earlier answer (" + (shared == null ? "a number" : "a stream id, with :<count> inside an entry") + ")");
             return;
         }
         if (shared != null) {

@@ -9,6 +9,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,26 +19,26 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /anomalies} from the Redis stream every replica writes ({@link AnomalyStreamWriter}), so any replica
- * answers for all; the cursor is the stream id. Reads with Lettuce's async API: the reply completes on Lettuce's
- * threads, never on an event loop. With a source filter the stream is read in pages until {@code limit} entries
- * match or the stream ends, at most twice {@code ANOMALY_LOG_SIZE} entries (the capped length, approximately) per
- * request.
+ * answers for all; the cursor points into the stream ({@link AnomalyStreamEntry}). Reads with Lettuce's async API:
+ * the reply completes on Lettuce's threads, never on an event loop. The stream is read in pages of {@value #PAGE}
+ * entries until {@code limit} anomalies match or the stream ends, looking at most at twice {@code ANOMALY_LOG_SIZE}
+ * anomalies per request.
  */
 final class AnomalyStreamReader {
-    private static final int PAGE = 500;
+    private static final int PAGE = 64;
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisConnection<String, byte[]> connection;
     private final String key;
     private final long maxScan;
 
-    AnomalyStreamReader(StatefulRedisConnection<String, String> connection, String keyPrefix, int logSize) {
+    AnomalyStreamReader(StatefulRedisConnection<String, byte[]> connection, String keyPrefix, int logSize) {
         this.connection = connection;
         this.key = AnomalyStreamWriter.key(keyPrefix);
         this.maxScan = 2L * logSize;
     }
 
     /**
-     * The body of {@code /anomalies}: entries after stream id {@code since} ("0" for the oldest kept), of
+     * The body of {@code /anomalies}: anomalies after cursor {@code since} ("0" for the oldest kept), of
      * {@code source} only unless null, at most {@code limit}; fails when Redis does not answer.
      */
     CompletionStage<String> read(String since, String source, int limit) {
@@ -44,6 +46,12 @@ final class AnomalyStreamReader {
             return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
         }
         Page p = new Page(source, limit, since);
+        int colon = since.indexOf(':');
+        if (colon >= 0) { // part of an entry was read: read it again from the anomaly after that part
+            p.skipId = since.substring(0, colon);
+            p.skip = Integer.parseInt(since.substring(colon + 1));
+            return scan(p, Range.Boundary.including(p.skipId));
+        }
         return scan(p, since.equals("0") ? Range.Boundary.unbounded() : Range.Boundary.excluding(since));
     }
 
@@ -67,9 +75,11 @@ final class AnomalyStreamReader {
         private final int limit;
         private final ByteBuf buf = Unpooled.buffer(1024);
         private final JsonWriter w = new JsonWriter().target(buf);
-        private int found;      // entries written so far
-        private long scanned;   // stream entries looked at so far
-        private String next;    // id of the last entry looked at: the cursor of the answer
+        private String skipId;  // the entry the cursor points into, or null
+        private int skip;       // anomalies of it already read
+        private int found;      // anomalies written so far
+        private long scanned;   // anomalies looked at so far
+        private String next;    // the cursor of the answer: what was looked at so far
 
         Page(String source, int limit, String since) {
             this.source = source;
@@ -78,23 +88,26 @@ final class AnomalyStreamReader {
             w.beginObject().name("anomalies").beginArray();
         }
 
-        /** Adds the matching messages; false once {@code limit} are found. */
-        boolean add(List<StreamMessage<String, String>> messages) {
-            for (StreamMessage<String, String> m : messages) {
-                scanned++;
-                next = m.getId();
-                Map<String, String> f = m.getBody();
-                if (source != null && !source.equals(f.get(AnomalyStreamWriter.SOURCE))) {
-                    continue;
+        /** Adds the matching anomalies of the entries; false once {@code limit} are found. */
+        boolean add(List<StreamMessage<String, byte[]>> messages) {
+            for (StreamMessage<String, byte[]> m : messages) {
+                String id = m.getId();
+                Entry e = Entry.of(m.getBody());
+                int from = id.equals(skipId) ? skip : 0; // the cursor pointed into this entry
+                for (int k = from; e != null && k < e.count; k++) {
+                    String entrySource = e.sources[k];
+                    scanned++;
+                    if (source == null || source.equals(entrySource)) {
+                        ByteBuffer b = e.numbers.position(k * AnomalyStreamEntry.NUMBERS_BYTES);
+                        AnomalyJson.write(w, b.getLong(), entrySource, e.metrics[k], b.getDouble(), b.getDouble(),
+                                b.getDouble(), b.getDouble(), b.getDouble(), e.detectors[k]);
+                        if (++found == limit) {
+                            next = k + 1 == e.count ? id : id + ":" + (k + 1);
+                            return false;
+                        }
+                    }
                 }
-                AnomalyJson.write(w, parseLong(f.get(AnomalyStreamWriter.TIME)),
-                        nonNull(f.get(AnomalyStreamWriter.SOURCE)), nonNull(f.get(AnomalyStreamWriter.METRIC)),
-                        parse(f.get(AnomalyStreamWriter.VALUE)), parse(f.get(AnomalyStreamWriter.MEAN)),
-                        parse(f.get(AnomalyStreamWriter.STDDEV)), parse(f.get(AnomalyStreamWriter.ZSCORE)),
-                        parse(f.get(AnomalyStreamWriter.SCORE)), nonNull(f.get(AnomalyStreamWriter.DETECTOR)));
-                if (++found == limit) {
-                    return false;
-                }
+                next = id;
             }
             return true;
         }
@@ -105,26 +118,30 @@ final class AnomalyStreamReader {
             buf.release();
             return body;
         }
+    }
 
-        private static String nonNull(String s) {
-            return s == null ? "" : s;
+    /** One stream entry's anomalies, its columns split. */
+    private record Entry(int count, String[] sources, String[] metrics, String[] detectors, ByteBuffer numbers) {
+        /** The entry, or null when it is not of this layout (passed over). */
+        static Entry of(Map<String, byte[]> f) {
+            byte[] n = f.get(AnomalyStreamEntry.COUNT);
+            byte[] numbers = f.get(AnomalyStreamEntry.NUMBERS);
+            String[] sources = lines(f.get(AnomalyStreamEntry.SOURCES));
+            String[] metrics = lines(f.get(AnomalyStreamEntry.METRICS));
+            String[] detectors = lines(f.get(AnomalyStreamEntry.DETECTORS));
+            if (n == null || numbers == null || sources == null || metrics == null || detectors == null) {
+                return null;
+            }
+            int count = sources.length;
+            if (!new String(n, StandardCharsets.US_ASCII).equals(Integer.toString(count)) || metrics.length != count
+                    || detectors.length != count || numbers.length != count * AnomalyStreamEntry.NUMBERS_BYTES) {
+                return null;
+            }
+            return new Entry(count, sources, metrics, detectors, ByteBuffer.wrap(numbers).order(ByteOrder.LITTLE_ENDIAN));
         }
 
-        /** NaN (written as null) for a field that is missing or not a number. */
-        private static double parse(String s) {
-            try {
-                return s == null ? Double.NaN : Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-
-        private static long parseLong(String s) {
-            try {
-                return s == null ? 0 : Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+        private static String[] lines(byte[] field) {
+            return field == null ? null : new String(field, StandardCharsets.UTF_8).split("\n", -1);
         }
     }
 }

@@ -3,38 +3,59 @@ package dev.pulse.server.redis;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.anomaly.AnomalyLog;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Copies the {@link AnomalyLog} into the capped Redis stream {@code <prefix>anomalies} that replicas share, inside
- * the {@link RedisWriter}'s transactions: each round takes what the log gained since the last round, adds one
- * {@code XADD ... MAXLEN ~ ANOMALY_LOG_SIZE} per anomaly to the round's transaction, and counts them as written when
- * the transaction is. A round that fails is retried with the same anomalies, so each reaches the stream once.
+ * Copies the {@link AnomalyLog} into the Redis stream {@code <prefix>anomalies} that replicas share, inside the
+ * {@link RedisWriter}'s transactions. Each round takes what the log gained since the last round and adds it as one
+ * stream entry per {@value #PER_ENTRY} anomalies ({@link AnomalyStreamEntry}: names as text, numbers as raw bits),
+ * so the stream costs Redis, Lettuce and this thread per round, not per anomaly (the contract's z-score flags about
+ * one value in twenty of Gaussian noise), and no number is formatted until someone reads it. A round that fails is
+ * retried with the same anomalies, so each reaches the stream once.
+ *
+ * <p>The stream is trimmed by this writer to its own newest {@code ANOMALY_LOG_SIZE} anomalies: once the entries it
+ * wrote hold more, an {@code XTRIM MINID} drops every entry older than the oldest one it keeps (other replicas'
+ * older entries too), so the stream holds at least that many and at most about that many per replica.
  *
  * <p>The event loops log an anomaly before its value enters the write-behind queue, so the round that drains the
  * value finds its anomaly. Not thread-safe: the writer thread only.
  */
 final class AnomalyStreamWriter {
-    /** The stream's fields, as {@link AnomalyStreamReader} reads them. */
-    static final String TIME = "t", SOURCE = "source", METRIC = "metric", VALUE = "value", MEAN = "mean",
-            STDDEV = "stddev", ZSCORE = "zscore", SCORE = "score", DETECTOR = "detector";
-    private static final byte[][] FIELDS = bytes(TIME, SOURCE, METRIC, VALUE, MEAN, STDDEV, ZSCORE, SCORE, DETECTOR);
+    /** Most anomalies in one stream entry: a reader's page of entries stays a few megabytes at most. */
+    static final int PER_ENTRY = 128;
 
     private final AnomalyLog log;
     private final byte[] key;
-    private final XAddArgs trim;
+    private final int keep;
     private final AnomalyLog.Page page;
-    private long written; // writer thread: sequence number of the last anomaly in the stream (0: none yet)
-    private boolean taken; // writer thread: the page holds the round in hand
+    private final ByteBuf sources = Unpooled.buffer(1024); // the entry being built: its sources, one per line,
+    private final ByteBuf metrics = Unpooled.buffer(2048); // its metrics, one per line,
+    private final ByteBuf detectors = Unpooled.buffer(512); // its detectors, one per line,
+    private final ByteBuf numbers = Unpooled.buffer(PER_ENTRY * AnomalyStreamEntry.NUMBERS_BYTES); // and its numbers
+    private final List<RedisFuture<String>> added = new ArrayList<>(); // the round's XADDs, for their ids
+    private final List<Integer> addedCounts = new ArrayList<>();       // anomalies in each of them
+    private final ArrayDeque<Kept> kept = new ArrayDeque<>();          // this writer's entries in the stream, oldest first
+    private long keptAnomalies;  // the anomalies in kept
+    private String trimBelow;    // id of the oldest entry to keep once kept outgrew ANOMALY_LOG_SIZE; null: no trim due
+    private long written;        // sequence number of the last anomaly in the stream (0: none yet)
+    private boolean taken;       // the page holds the round in hand
+    // every field above: the writer thread's
+
+    private record Kept(String id, int count) {
+    }
 
     AnomalyStreamWriter(AnomalyLog log, String keyPrefix) {
         this.log = log;
-        this.key = (keyPrefix + "anomalies").getBytes(StandardCharsets.UTF_8);
-        this.trim = new XAddArgs().maxlen(log.capacity()).approximateTrimming();
+        this.key = key(keyPrefix).getBytes(StandardCharsets.UTF_8);
+        this.keep = log.capacity();
         this.page = new AnomalyLog.Page(log.capacity());
     }
 
@@ -50,40 +71,77 @@ final class AnomalyStreamWriter {
         }
     }
 
-    /** Adds the round's XADDs to the transaction being built. */
+    /** Adds the round's trim and XADDs to the transaction being built. */
     void append(RedisAsyncCommands<byte[], byte[]> redis, List<RedisFuture<?>> replies) {
-        for (int i = 0; i < page.size(); i++) {
-            Series s = page.series(i);
-            replies.add(redis.xadd(key, trim, FIELDS[0], number(page.timeMs(i)),
-                    FIELDS[1], s.source().name().getBytes(StandardCharsets.UTF_8),
-                    FIELDS[2], s.metric().getBytes(StandardCharsets.UTF_8),
-                    FIELDS[3], number(page.value(i)), FIELDS[4], number(page.mean(i)),
-                    FIELDS[5], number(page.stddev(i)), FIELDS[6], number(page.zscore(i)),
-                    FIELDS[7], number(page.score(i)), FIELDS[8], page.detector(i).getBytes(StandardCharsets.UTF_8)));
+        added.clear();
+        addedCounts.clear();
+        if (trimBelow != null) {
+            replies.add(redis.xtrim(key, XTrimArgs.Builder.minId(trimBelow)));
+        }
+        for (int from = 0; from < page.size(); from += PER_ENTRY) {
+            int to = Math.min(page.size(), from + PER_ENTRY);
+            sources.clear();
+            metrics.clear();
+            detectors.clear();
+            numbers.clear();
+            for (int i = from; i < to; i++) {
+                Series s = page.series(i);
+                if (i > from) {
+                    sources.writeByte('\n');
+                    metrics.writeByte('\n');
+                    detectors.writeByte('\n');
+                }
+                sources.writeCharSequence(s.source().name(), StandardCharsets.US_ASCII);
+                metrics.writeCharSequence(s.metric(), StandardCharsets.UTF_8);
+                detectors.writeCharSequence(page.detector(i), StandardCharsets.US_ASCII);
+                numbers.writeLongLE(page.timeMs(i));
+                numbers.writeLongLE(Double.doubleToRawLongBits(page.value(i)));
+                numbers.writeLongLE(Double.doubleToRawLongBits(page.mean(i)));
+                numbers.writeLongLE(Double.doubleToRawLongBits(page.stddev(i)));
+                numbers.writeLongLE(Double.doubleToRawLongBits(page.zscore(i)));
+                numbers.writeLongLE(Double.doubleToRawLongBits(page.score(i)));
+            }
+            RedisFuture<String> id = redis.xadd(key,
+                    AnomalyStreamEntry.COUNT_FIELD, Integer.toString(to - from).getBytes(StandardCharsets.US_ASCII),
+                    AnomalyStreamEntry.SOURCES_FIELD, bytes(sources), AnomalyStreamEntry.METRICS_FIELD, bytes(metrics),
+                    AnomalyStreamEntry.DETECTORS_FIELD, bytes(detectors), AnomalyStreamEntry.NUMBERS_FIELD, bytes(numbers));
+            replies.add(id);
+            added.add(id);
+            addedCounts.add(to - from);
         }
     }
 
     /** The round's transaction was applied. */
     void written() {
-        if (taken) {
-            written = Math.max(written, page.next());
-            taken = false;
+        if (!taken) {
+            return;
+        }
+        written = Math.max(written, page.next());
+        taken = false;
+        trimBelow = null; // a trim due went with the round
+        for (int i = 0; i < added.size(); i++) {
+            RedisFuture<String> f = added.get(i);
+            if (f.isDone() && f.getError() == null) { // an id lost with a reply: a later trim drops that entry anyway
+                String id = f.toCompletableFuture().join();
+                kept.addLast(new Kept(id, addedCounts.get(i)));
+                keptAnomalies += addedCounts.get(i);
+            }
+        }
+        added.clear();
+        addedCounts.clear();
+        boolean dropped = false;
+        while (!kept.isEmpty() && keptAnomalies - kept.peekFirst().count() >= keep) {
+            keptAnomalies -= kept.removeFirst().count();
+            dropped = true;
+        }
+        if (dropped) {
+            trimBelow = kept.peekFirst().id();
         }
     }
 
-    private static byte[] number(double v) {
-        return Double.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] number(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[][] bytes(String... names) {
-        byte[][] out = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
-        }
+    private static byte[] bytes(ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
         return out;
     }
 }

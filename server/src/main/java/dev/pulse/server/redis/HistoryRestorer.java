@@ -42,6 +42,7 @@ final class HistoryRestorer {
     }
 
     private final RedisAsyncCommands<String, String> redis;
+    private final RedisAsyncCommands<String, byte[]> lists; // the same Redis, for the binary list entries
     private final KeySchema keys;
     private final SeriesRegistry registry;
     private final int history;
@@ -53,9 +54,10 @@ final class HistoryRestorer {
     private int seriesCount;
     private long values;
 
-    private HistoryRestorer(RedisAsyncCommands<String, String> redis, KeySchema keys, SeriesRegistry registry,
-                            int history, long ttlMillis) {
+    private HistoryRestorer(RedisAsyncCommands<String, String> redis, RedisAsyncCommands<String, byte[]> lists,
+                            KeySchema keys, SeriesRegistry registry, int history, long ttlMillis) {
         this.redis = redis;
+        this.lists = lists;
         this.keys = keys;
         this.registry = registry;
         this.history = history;
@@ -66,9 +68,9 @@ final class HistoryRestorer {
      * @param ttlMillis {@code SERIES_TTL_MS}: a source whose snapshot is older, and a series whose list is gone
      *                  (expired or deleted), are not brought back, and what is left of them is removed; 0: no expiry
      */
-    static Restored restore(RedisAsyncCommands<String, String> redis, KeySchema keys, SeriesRegistry registry,
-                            int history, long ttlMillis) {
-        HistoryRestorer r = new HistoryRestorer(redis, keys, registry, history, ttlMillis);
+    static Restored restore(RedisAsyncCommands<String, String> redis, RedisAsyncCommands<String, byte[]> lists,
+                            KeySchema keys, SeriesRegistry registry, int history, long ttlMillis) {
+        HistoryRestorer r = new HistoryRestorer(redis, lists, keys, registry, history, ttlMillis);
         List<String> all = new ArrayList<>(await(redis.smembers(keys.sources())));
         for (int from = 0; from < all.size(); from += SOURCES_PER_ROUND) {
             r.restoreChunk(all.subList(from, Math.min(all.size(), from + SOURCES_PER_ROUND)));
@@ -83,7 +85,7 @@ final class HistoryRestorer {
             snapshotReplies.add(redis.hgetall(keys.source(source)));
         }
         List<Map<String, String>> snapshots = new ArrayList<>(chunk.size());
-        Map<String, RedisFuture<List<String>>> lists = new LinkedHashMap<>();
+        Map<String, RedisFuture<List<byte[]>>> replies = new LinkedHashMap<>();
         for (int i = 0; i < chunk.size(); i++) {
             String source = chunk.get(i);
             Map<String, String> snapshot = await(snapshotReplies.get(i));
@@ -97,25 +99,25 @@ final class HistoryRestorer {
             for (String metric : snapshot.keySet()) {
                 if (!metric.equals(KeySchema.UPDATED_FIELD)) {
                     String key = keys.series(source, metric);
-                    lists.put(key, redis.lrange(key, -history, -1));
+                    replies.put(key, lists.lrange(key, -history, -1));
                 }
             }
         }
         for (int i = 0; i < chunk.size(); i++) {
             if (snapshots.get(i) != null) {
-                restoreSource(chunk.get(i), snapshots.get(i), lists);
+                restoreSource(chunk.get(i), snapshots.get(i), replies);
             }
         }
     }
 
-    private void restoreSource(String source, Map<String, String> snapshot, Map<String, RedisFuture<List<String>>> lists) {
+    private void restoreSource(String source, Map<String, String> snapshot, Map<String, RedisFuture<List<byte[]>>> lists) {
         long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
         boolean any = false;
         for (Map.Entry<String, String> field : snapshot.entrySet()) {
             if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
                 continue;
             }
-            List<String> entries = await(lists.get(keys.series(source, field.getKey())));
+            List<byte[]> entries = await(lists.get(keys.series(source, field.getKey())));
             if (entries.isEmpty()) { // its list expired or was deleted: the series is gone, its field too
                 removals.add(redis.hdel(keys.source(source), field.getKey()));
                 continue;
@@ -137,16 +139,16 @@ final class HistoryRestorer {
     }
 
     /** Replays the last {@code history} values of {@code entries} into {@code s}; returns how many. */
-    private long replay(Series s, List<String> entries, long updated, String snapshotJson) {
+    private long replay(Series s, List<byte[]> entries, long updated, String snapshotJson) {
         // an entry holds at least one value: the last `history` entries hold the last `history` values
         long stored = 0;
-        for (String entry : entries) {
+        for (byte[] entry : entries) {
             stored += RoundEntry.count(entry);
         }
         long skip = Math.max(0, stored - history);
         long[] seen = {0};
         synchronized (s.source()) {
-            for (String entry : entries) {
+            for (byte[] entry : entries) {
                 RoundEntry.parse(entry, (time, value) -> {
                     if (seen[0]++ >= skip) {
                         s.observe(value, time);

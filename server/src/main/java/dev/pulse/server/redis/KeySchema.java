@@ -4,12 +4,12 @@ package dev.pulse.server.redis;
  * What pulse keeps in Redis, every key under {@code REDIS_KEY_PREFIX} (default {@code metrics:}):
  * <ul>
  *   <li>{@code <prefix>series:{<source>}:<metric>}: a list with one entry per write round that had values of the
- *       series, oldest first; an entry is that round's values as {@code "<epoch_seconds> <value>"} pairs joined by
- *       {@code ","} ({@link RoundEntry}); trimmed so that the newest entries hold at least {@code REDIS_HISTORY}
- *       values;</li>
+ *       series, oldest first; an entry is that round's {@code (epoch_seconds, value)} pairs as raw doubles
+ *       ({@link RoundEntry}); trimmed so that the newest entries hold at least {@code REDIS_HISTORY} values;</li>
  *   <li>{@code <prefix>source:<source>}: a hash, one field per metric holding its {@code /analyze} JSON object, and
  *       {@code updated_ms}, the epoch milliseconds of the last write;</li>
  *   <li>{@code <prefix>sources}: the set of source names;</li>
+ *   <li>{@code <prefix>anomalies}: the anomaly stream replicas share ({@link AnomalyStreamEntry});</li>
  *   <li>{@code <prefix>writer:<id>}: the number of the last chunk a writer process wrote, so a retry never writes
  *       a chunk twice (see {@link RedisWriter}); it expires a day after the last write.</li>
  * </ul>

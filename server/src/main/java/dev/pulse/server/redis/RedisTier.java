@@ -8,6 +8,8 @@ import dev.pulse.server.config.Config;
 import dev.pulse.server.query.RemoteSnapshots;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -29,6 +31,8 @@ import java.util.function.BiConsumer;
  * retries its chunk itself, after checking its marker, so no transaction is sent twice.
  */
 public final class RedisTier implements RedisStatus {
+    /** Keys as text, values as bytes: the binary list entries and anomaly numbers. */
+    private static final RedisCodec<String, byte[]> BYTE_VALUES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final long CONNECT_RETRY_MS = 1_000;
 
     private final Config config;
@@ -87,8 +91,11 @@ public final class RedisTier implements RedisStatus {
             probe(config);
             StatefulRedisConnection<String, String> c = tier.clients().client.connect();
             long t0 = System.nanoTime();
-            tier.restored = HistoryRestorer.restore(c.async(), tier.keys, registry, config.redisHistory(),
-                    config.seriesTtlMs());
+            try (StatefulRedisConnection<String, byte[]> lists =
+                         tier.clients().client.connect(BYTE_VALUES)) {
+                tier.restored = HistoryRestorer.restore(c.async(), lists.async(), tier.keys, registry,
+                        config.redisHistory(), config.seriesTtlMs());
+            }
             Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
                     + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             tier.startWriter(c);
@@ -145,10 +152,11 @@ public final class RedisTier implements RedisStatus {
         AnomalyStreamWriter stream = null;
         if (anomalyLog != null) {
             stream = new AnomalyStreamWriter(anomalyLog, config.redisKeyPrefix());
-            anomalyReader = new AnomalyStreamReader(c, config.redisKeyPrefix(), anomalyLog.capacity());
+            anomalyReader = new AnomalyStreamReader(clients().client.connect(BYTE_VALUES), config.redisKeyPrefix(),
+                    anomalyLog.capacity());
         }
         RedisWriter w = new RedisWriter(queue, forgets, new KeyExpiry(config.seriesTtlMs()), w0, keys,
-                config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, stream);
+                config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, config.redisFlushMs(), stream);
         Thread t = new Thread(w, "redis-writer");
         t.setDaemon(true);
         writer = w;

@@ -46,13 +46,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RedisWriter implements Runnable {
     /** Most values written in one pipelined round trip. */
-    static final int CHUNK_VALUES = 20_000;
-    /**
-     * Least time between two drains while less than a chunk is queued: values wait a few milliseconds longer for
-     * Redis, and each round carries more of them in the same number of entries, which costs Redis, Lettuce and this
-     * thread less CPU per value (CPU the event loops share on a small machine).
-     */
-    static final long LINGER_NANOS = 10_000_000L;
+    static final int CHUNK_VALUES = 131_072;
     /** A reply slower than this counts as a failed write. */
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final long MAX_BACKOFF_MS = 1_000;
@@ -64,6 +58,12 @@ final class RedisWriter implements Runnable {
     private final KeySchema keys;
     private final int history;
     private final long replyTimeoutMs;
+    /**
+     * Least time between two drains while less than a chunk is queued ({@code REDIS_FLUSH_MS}): values wait that
+     * much longer for Redis, and each round carries more of them in the same number of entries and commands, which
+     * costs Redis, Lettuce and this thread less CPU per value (CPU the event loops share on a small machine).
+     */
+    private final long lingerNanos;
     private final QueueChunk chunk = new QueueChunk(CHUNK_VALUES);
     private final AnomalyStreamWriter anomalies; // writer thread; null without an anomaly log
 
@@ -86,21 +86,22 @@ final class RedisWriter implements Runnable {
     private final ForgetQueue forgets;
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
-    private final RoundEntry entries = new RoundEntry();                // writer thread
     private final ChunkBySeries grouped = new ChunkBySeries(CHUNK_VALUES); // writer thread: the chunk in hand by series
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
-        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs, null);
+        this(queue, new ForgetQueue(), new KeyExpiry(0), connection, keys, history, replyTimeoutMs, 10, null);
     }
 
     /**
      * @param forgets   series forgotten in memory, whose keys each round removes before writing values
+     * @param flushMs   least time between two drains while less than a chunk is queued
      * @param anomalies the anomaly stream written in the same round, or null
      */
     RedisWriter(WriteBehindQueue queue, ForgetQueue forgets, KeyExpiry expiry,
                 StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history, long replyTimeoutMs,
-                AnomalyStreamWriter anomalies) {
+                long flushMs, AnomalyStreamWriter anomalies) {
+        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(flushMs);
         this.forgets = forgets;
         this.expiry = expiry;
         this.anomalies = anomalies;
@@ -117,7 +118,7 @@ final class RedisWriter implements Runnable {
         long backoff = 10;
         while (true) {
             if (chunk.size() == 0 && removals.isEmpty()) {
-                long linger = lastDrainNanos + LINGER_NANOS - System.nanoTime();
+                long linger = lastDrainNanos + lingerNanos - System.nanoTime();
                 if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES) {
                     LockSupport.parkNanos(linger);
                     continue;
@@ -229,7 +230,7 @@ final class RedisWriter implements Runnable {
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
                 replies.add(redis.rpush(h.key,
-                        entries.format(grouped.times(), grouped.values(), grouped.offset(k), grouped.count(k))));
+                        RoundEntry.format(grouped.times(), grouped.values(), grouped.offset(k), grouped.count(k))));
                 replies.add(redis.ltrim(h.key, -h.keepWith(grouped.count(k)), -1));
                 if (expiry.due(s.keysRefreshedMs(), nowMs)) {
                     replies.add(redis.pexpire(h.key, expiry.keyTtlMs()));

@@ -136,7 +136,7 @@ class AnomalyFeedTest {
             assertEquals(id, none.get("next").asText());
             assertEquals(names(all), names(get(first, "")), "the first replica reads the same stream");
             assertEquals(400, second.get("/anomalies?since=abc").statusCode());
-            assertEquals(3, redis.commands().xlen("metrics:anomalies"));
+            assertEquals(3, inStream(redis));
         }
     }
 
@@ -145,7 +145,7 @@ class AnomalyFeedTest {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
             spike(server, "web-1", "cpu", 500, 1_700_000_100L);
-            Await.until("the first anomaly in the stream", () -> redis.commands().xlen("metrics:anomalies") == 1);
+            Await.until("the first anomaly in the stream", () -> inStream(redis) == 1);
             redis.stop();
             assertEquals(503, server.get("/anomalies").statusCode(), "the shared log cannot be read without Redis");
             spike(server, "web-2", "cpu", 500, 1_700_000_200L);
@@ -155,7 +155,60 @@ class AnomalyFeedTest {
                 return r.statusCode() == 200 && JSON.readTree(r.body()).get("anomalies").size() == 2;
             });
             assertEquals(List.of("web-1/cpu", "web-2/cpu"), names(get(server, "")));
-            assertEquals(2, redis.commands().xlen("metrics:anomalies"), "each anomaly once");
+            assertEquals(2, inStream(redis), "each anomaly once");
         }
+    }
+
+    @Test
+    void manyAnomaliesOfARoundShareStreamEntriesArePagedWithoutLossOrRepeatAndTrimmedToTheLogSize() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "ANOMALY_LOG_SIZE", "200"))) {
+            List<String> flagged = new ArrayList<>();
+            for (String prefix : List.of("s-", "t-", "u-", "v-")) { // 600 anomalies, more than the log keeps
+                StringBuilder batch = new StringBuilder("[");
+                for (int i = 0; i < 12; i++) {
+                    for (int k = 0; k < 150; k++) {
+                        batch.append(batch.length() > 1 ? "," : "").append("{\"timestamp\":").append(1_700_000_000L + i)
+                                .append(",\"source\":\"").append(prefix).append(k).append("\",\"cpu\":").append(40 + i % 3).append('}');
+                    }
+                }
+                for (int k = 0; k < 150; k++) {
+                    batch.append(",{\"timestamp\":1700000012,\"source\":\"").append(prefix).append(k).append("\",\"cpu\":500}");
+                    flagged.add(prefix + k + "/cpu");
+                }
+                HttpResponse<String> r = server.post(batch.append(']').toString());
+                assertEquals(150, JSON.readTree(r.body()).get("anomalies").size(), r.body());
+                Await.until("the batch's last anomaly in the stream",
+                        () -> get(server, "?source=" + prefix + "149").get("anomalies").size() == 1);
+            }
+            server.post("{\"timestamp\":1700000013,\"source\":\"s-0\",\"cpu\":41}"); // one more round carries the trim
+            Await.until("the stream trimmed to the log size, give or take one entry", () -> inStream(redis) < 200 + 128);
+            int kept = inStream(redis);
+            assertTrue(kept >= 200, "at least ANOMALY_LOG_SIZE kept: " + kept);
+            assertTrue(redis.commands().xlen("metrics:anomalies") < kept / 10, "many anomalies to an entry");
+
+            List<String> paged = new ArrayList<>();
+            boolean insideAnEntry = false;
+            String since = "0";
+            for (int pages = 0; pages < 200; pages++) {
+                JsonNode page = get(server, "?limit=7&since=" + since);
+                if (page.get("anomalies").isEmpty()) {
+                    break;
+                }
+                paged.addAll(names(page));
+                since = page.get("next").asText();
+                insideAnEntry |= since.contains(":");
+            }
+            assertTrue(insideAnEntry, "some page ended inside an entry");
+            assertEquals(flagged.subList(flagged.size() - kept, flagged.size()), paged, "the newest, in order, once each");
+            assertEquals(List.of("v-149/cpu"), names(get(server, "?source=v-149")));
+            assertEquals(400, server.get("/anomalies?since=1-0:x").statusCode());
+        }
+    }
+
+    /** The anomalies in the shared stream: each entry says how many it holds. */
+    private static int inStream(RedisProcess redis) {
+        return redis.commands().xrange("metrics:anomalies", io.lettuce.core.Range.create("-", "+")).stream()
+                .mapToInt(m -> Integer.parseInt(m.getBody().get("n"))).sum();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pulse.server.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.StoredHistory;
 import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.ServerProcess;
@@ -96,8 +97,7 @@ class RedisLifecycleTest {
                 assertEquals(204, DeleteSeriesTest.delete(server, "?source=a&metric=cpu").statusCode());
                 Await.until("the removal", () -> redis.commands().exists("metrics:series:{a}:cpu") == 0
                         && !redis.commands().hexists("metrics:source:a", "cpu"));
-                assertEquals(List.of("2"), redis.commands().lrange("metrics:series:{a}:rps", 0, -1).stream()
-                        .map(e -> e.substring(e.indexOf(' ') + 1)).toList(), "the other metric is untouched");
+                assertEquals(List.of("2"), StoredHistory.values(redis, "a", "rps"), "the other metric is untouched");
                 assertTrue(redis.commands().hexists("metrics:source:a", "rps"));
 
                 assertEquals(204, DeleteSeriesTest.delete(server, "?source=b").statusCode());

@@ -2,6 +2,7 @@ package dev.pulse.server.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulse.server.support.StoredHistory;
 import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import dev.pulse.server.support.ServerProcess;
@@ -59,7 +60,7 @@ class RedisFaultTest {
             redis.start();
             Await.until("the queue to drain", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
                     && redisStats(server.get("/stats")).get("values_written").asLong() == 2L * accepted.size());
-            List<String> stored = StoredHistory.pairs(redis.commands(), "full", "cpu");
+            List<String> stored = StoredHistory.pairs(redis, "full", "cpu");
             assertEquals(accepted, stored.stream().map(e -> Integer.parseInt(e.split(" ")[1])).toList(),
                     "every value answered 200 is in Redis, in order");
             assertEquals(0, redisStats(server.get("/stats")).get("values_dropped").asLong());
@@ -111,7 +112,7 @@ class RedisFaultTest {
             Await.until("everything to be written", () -> redisStats(server.get("/stats")).get("queue_depth").asLong() == 0
                     && redisStats(server.get("/stats")).get("values_written").asLong() == total);
             for (int c = 0; c < clients; c++) {
-                List<String> stored = StoredHistory.values(redis.commands(), "load-" + c, "cpu");
+                List<String> stored = StoredHistory.values(redis, "load-" + c, "cpu");
                 int kept = stored.size(); // REDIS_HISTORY keeps at least the last 1000, whole entries
                 assertTrue(kept >= Math.min(accepted[c], 1000) && kept <= accepted[c], "load-" + c + ": " + kept + " kept");
                 for (int k = 0; k < kept; k++) { // each accepted value once, in order, the newest last
@@ -140,7 +141,7 @@ class RedisFaultTest {
 
             redis.commands().configSet("maxmemory", "0");
             Await.until("the backlog to be written", () -> redisStats(server.get("/stats")).get("values_written").asLong() == 100);
-            List<String> stored = StoredHistory.pairs(redis.commands(), "oom", "cpu");
+            List<String> stored = StoredHistory.pairs(redis, "oom", "cpu");
             assertEquals(100, stored.size(), "each value once: a refused transaction wrote nothing");
             for (int i = 0; i < 100; i++) {
                 assertTrue(stored.get(i).endsWith(" " + i), stored.get(i));
@@ -183,7 +184,7 @@ class RedisFaultTest {
             assertEquals(0, server.process().exitValue());
             for (int c = 0; c < clients; c++) {
                 assertTrue(accepted[c] > 0);
-                List<String> stored = StoredHistory.values(redis.commands(), "term-" + c, "cpu");
+                List<String> stored = StoredHistory.values(redis, "term-" + c, "cpu");
                 assertTrue(stored.size() >= Math.min(accepted[c], 1000), "term-" + c + ": every value answered 200 is in Redis");
                 for (int k = 0; k < stored.size(); k++) { // once each, in order, the last one last
                     assertEquals("" + (accepted[c] - stored.size() + k), stored.get(k));
@@ -220,7 +221,7 @@ class RedisFaultTest {
                 first.kill();
             }
             redis.commands().configSet("maxmemory", "0");
-            assertEquals(120, StoredHistory.pairs(redis.commands(), "a", "cpu").size() + StoredHistory.pairs(redis.commands(), "b", "cpu").size(),
+            assertEquals(120, StoredHistory.pairs(redis, "a", "cpu").size() + StoredHistory.pairs(redis, "b", "cpu").size(),
                     "what was written before the kill is all there");
 
             try (ServerProcess second = ServerProcess.start(env)) {

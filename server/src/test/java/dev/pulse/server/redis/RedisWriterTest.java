@@ -8,6 +8,7 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.QueueFullPolicy;
+import dev.pulse.server.support.StoredHistory;
 import dev.pulse.server.support.Await;
 import dev.pulse.server.support.RedisProcess;
 import io.lettuce.core.RedisClient;
@@ -57,8 +58,8 @@ class RedisWriterTest {
 
                 assertTrue(writer.writeFailures.sum() >= 1, "the first attempt timed out");
                 assertEquals(100, writer.valuesWritten.sum());
-                assertEquals(100, StoredHistory.pairs(redis.commands(), "once", "cpu").size(), "written once, not twice");
-                assertEquals("1700000099 99", StoredHistory.pairs(redis.commands(), "once", "cpu").get(99));
+                assertEquals(100, StoredHistory.pairs(redis, "once", "cpu").size(), "written once, not twice");
+                assertEquals("1700000099 99", StoredHistory.pairs(redis, "once", "cpu").get(99));
             } finally {
                 client.shutdown();
             }

@@ -3,6 +3,8 @@ package dev.pulse.server.support;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -40,6 +42,7 @@ public final class RedisProcess implements AutoCloseable {
     private Process process;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
+    private StatefulRedisConnection<String, byte[]> binaryConnection;
 
     public RedisProcess(String password) throws IOException, InterruptedException {
         this.password = password;
@@ -112,6 +115,10 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void closeClient() {
+        if (binaryConnection != null) {
+            binaryConnection.close();
+            binaryConnection = null;
+        }
         if (connection != null) {
             connection.close();
             client.shutdown();
@@ -140,6 +147,15 @@ public final class RedisProcess implements AutoCloseable {
             connection = client.connect();
         }
         return connection.sync();
+    }
+
+    /** A synchronous client that reads values as bytes: the binary list entries. */
+    public RedisCommands<String, byte[]> bytes() {
+        if (binaryConnection == null) {
+            commands();
+            binaryConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        }
+        return binaryConnection.sync();
     }
 
     @Override
