@@ -56,6 +56,7 @@ public final class RemoteWriteDecoder {
     private final LabelledBatch batch;
     private final ProtoReader in = new ProtoReader();
     private final long maxDecompressedBytes;
+    private final boolean onePass;
 
     // All fields below: owned by the decoding event loop.
     private int[] counterOff = new int[16];
@@ -64,8 +65,14 @@ public final class RemoteWriteDecoder {
     private String message;
 
     public RemoteWriteDecoder(LabelledBatch batch, long maxDecompressedBytes) {
+        this(batch, maxDecompressedBytes, true);
+    }
+
+    /** With {@code onePass} false every series is read field by field: tests compare the two readers. */
+    RemoteWriteDecoder(LabelledBatch batch, long maxDecompressedBytes, boolean onePass) {
         this.batch = batch;
         this.maxDecompressedBytes = maxDecompressedBytes;
+        this.onePass = onePass;
     }
 
     public LabelledBatch batch() {
@@ -123,7 +130,7 @@ public final class RemoteWriteDecoder {
                         r.expect(tag, LEN);
                         int length = r.length();
                         int from = r.position();
-                        if (usualSeries(r.buffer(), from, from + length)) {
+                        if (onePass && usualSeries(r.buffer(), from, from + length)) {
                             r.skipBytes(length);
                         } else {
                             timeSeries(length);

@@ -88,6 +88,12 @@ class RemoteWriteDecoderTest {
         String expected = "cumulative node_network_receive_bytes_total{__name__=node_network_receive_bytes_total,"
                 + "device=eth0,instance=node-1:9100,job=node} 1700000000000=2.5";
         assertEquals(expected, decode(timeSeries(usual, sample)));
+        RemoteWriteDecoder fieldByField = new RemoteWriteDecoder(new LabelledBatch(), LIMIT, false);
+        byte[] message = timeSeries(usual, sample);
+        fieldByField.decodeMessage(message, 0, message.length);
+        assertEquals(expected, Batches.describe(fieldByField.batch()));
+        assertTrue(Arrays.equals(fieldByField.batch().key(0), decoder.batch().key(0)), "the same identity");
+        assertEquals(fieldByField.batch().keyHash(0), decoder.batch().keyHash(0));
         // the same series in encodings the one-pass reader leaves to the field-by-field one: each decodes the same
         byte[] unknownField = {(byte) (9 << 3), 1};
         assertEquals(expected, decode(timeSeries(sample, usual)), "the sample first");

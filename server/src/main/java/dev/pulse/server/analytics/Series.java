@@ -34,6 +34,8 @@ public final class Series {
     private long lastWriteMs;      // receive time of the last value (or creation); read without the lock by the sweep
     private volatile boolean retired; // set once under source's lock; the Redis writer reads it without the lock
     private long keysRefreshedMs;     // owned by the Redis writer thread: when it last set the expiry of the keys
+    private long writeRound = -1;     // owned by the Redis writer thread: the round that gave it writeSlot
+    private int writeSlot;            // owned by the Redis writer thread: its place among that round's series
     private double lastTimestamp = Double.NEGATIVE_INFINITY; // epoch seconds of the last value (or counter sample)
     private byte kind;             // PLAIN, VALUE or RATE: how labelled data last asked for it to be judged
     private double counterValue = Double.NaN; // a RATE series' last cumulative value; NaN until primed
@@ -117,6 +119,17 @@ public final class Series {
 
     public void keysRefreshedMs(long epochMillis) {
         keysRefreshedMs = epochMillis;
+    }
+
+    /** The Redis writer's place for this series in write round {@code round}, or -1 when it has none yet. */
+    public int writeSlot(long round) {
+        return writeRound == round ? writeSlot : -1;
+    }
+
+    /** Gives this series place {@code slot} in write round {@code round}; the Redis writer thread only. */
+    public void writeSlot(long round, int slot) {
+        writeRound = round;
+        writeSlot = slot;
     }
 
     /**

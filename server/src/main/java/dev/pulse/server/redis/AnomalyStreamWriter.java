@@ -8,9 +8,13 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,6 +33,7 @@ import java.util.List;
  * value finds its anomaly. Not thread-safe: the writer thread only.
  */
 final class AnomalyStreamWriter {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Most anomalies in one stream entry: a reader's page of entries stays a few megabytes at most. */
     static final int PER_ENTRY = 128;
 
@@ -39,7 +44,7 @@ final class AnomalyStreamWriter {
     private final ByteBuf sources = Unpooled.buffer(1024); // the entry being built: its sources, one per line,
     private final ByteBuf metrics = Unpooled.buffer(2048); // its metrics, one per line,
     private final ByteBuf detectors = Unpooled.buffer(512); // its detectors, one per line,
-    private final ByteBuf numbers = Unpooled.buffer(PER_ENTRY * AnomalyStreamEntry.NUMBERS_BYTES); // and its numbers
+    private final byte[] numbers = new byte[PER_ENTRY * AnomalyStreamEntry.NUMBERS_BYTES]; // and its numbers
     private final List<RedisFuture<String>> added = new ArrayList<>(); // the round's XADDs, for their ids
     private final List<Integer> addedCounts = new ArrayList<>();       // anomalies in each of them
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();          // this writer's entries in the stream, oldest first
@@ -83,7 +88,6 @@ final class AnomalyStreamWriter {
             sources.clear();
             metrics.clear();
             detectors.clear();
-            numbers.clear();
             for (int i = from; i < to; i++) {
                 Series s = page.series(i);
                 if (i > from) {
@@ -94,17 +98,19 @@ final class AnomalyStreamWriter {
                 sources.writeCharSequence(s.source().name(), StandardCharsets.US_ASCII);
                 metrics.writeCharSequence(s.metric(), StandardCharsets.UTF_8);
                 detectors.writeCharSequence(page.detector(i), StandardCharsets.US_ASCII);
-                numbers.writeLongLE(page.timeMs(i));
-                numbers.writeLongLE(Double.doubleToRawLongBits(page.value(i)));
-                numbers.writeLongLE(Double.doubleToRawLongBits(page.mean(i)));
-                numbers.writeLongLE(Double.doubleToRawLongBits(page.stddev(i)));
-                numbers.writeLongLE(Double.doubleToRawLongBits(page.zscore(i)));
-                numbers.writeLongLE(Double.doubleToRawLongBits(page.score(i)));
+                int at = (i - from) * AnomalyStreamEntry.NUMBERS_BYTES;
+                LONGS.set(numbers, at, page.timeMs(i));
+                LONGS.set(numbers, at + 8, Double.doubleToRawLongBits(page.value(i)));
+                LONGS.set(numbers, at + 16, Double.doubleToRawLongBits(page.mean(i)));
+                LONGS.set(numbers, at + 24, Double.doubleToRawLongBits(page.stddev(i)));
+                LONGS.set(numbers, at + 32, Double.doubleToRawLongBits(page.zscore(i)));
+                LONGS.set(numbers, at + 40, Double.doubleToRawLongBits(page.score(i)));
             }
             RedisFuture<String> id = redis.xadd(key,
                     AnomalyStreamEntry.COUNT_FIELD, Integer.toString(to - from).getBytes(StandardCharsets.US_ASCII),
                     AnomalyStreamEntry.SOURCES_FIELD, bytes(sources), AnomalyStreamEntry.METRICS_FIELD, bytes(metrics),
-                    AnomalyStreamEntry.DETECTORS_FIELD, bytes(detectors), AnomalyStreamEntry.NUMBERS_FIELD, bytes(numbers));
+                    AnomalyStreamEntry.DETECTORS_FIELD, bytes(detectors), AnomalyStreamEntry.NUMBERS_FIELD,
+                    Arrays.copyOf(numbers, (to - from) * AnomalyStreamEntry.NUMBERS_BYTES));
             replies.add(id);
             added.add(id);
             addedCounts.add(to - from);

@@ -4,33 +4,28 @@ import dev.pulse.server.analytics.Series;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one entry:
- * the series in the order they first appear, each one's values contiguous and in queue order. Values of a series
+ * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
+ * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
+ * into its entry. Values of a series
  * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
  * Reused round after round; every field is the writer thread's.
  */
 final class ChunkBySeries {
-    private final Map<Series, int[]> slots = new IdentityHashMap<>(); // series -> {its index in order}
+    private static final int RETIRED = Integer.MAX_VALUE; // the slot of a retired series: its values are left out
+    private long round;                  // numbers the calls of group: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
+    private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
     private int[] counts = new int[64];  // values per series
-    private int[] offsets = new int[64]; // where they start in times and values
+    private int[] fill = new int[64];    // per series: where its entry's next value goes
+    private double[] lastTime = new double[64]; // per series: the time of its entry's last value
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
-    private final double[] times;
-    private final double[] values;
-
-    ChunkBySeries(int capacity) {
-        times = new double[capacity];
-        values = new double[capacity];
-    }
 
     void group(QueueChunk chunk) {
-        slots.clear();
+        round++;
         order.clear();
         retired.clear();
         int size = chunk.size();
@@ -39,37 +34,48 @@ final class ChunkBySeries {
         }
         for (int i = 0; i < size; i++) {
             Series s = chunk.series(i);
-            int[] slot = slots.get(s);
-            if (slot == null) {
+            int slot = s.writeSlot(round); // a field on the series: no map lookup per value
+            if (slot < 0) {
                 if (s.retired()) {
+                    s.writeSlot(round, RETIRED);
                     retired.add(s);
                     index[i] = -1;
                     continue;
                 }
-                slot = new int[] {order.size()};
-                slots.put(s, slot);
+                slot = order.size();
+                s.writeSlot(round, slot);
                 if (counts.length == order.size()) {
                     counts = Arrays.copyOf(counts, counts.length * 2);
-                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
                 }
                 counts[order.size()] = 0;
                 order.add(s);
             }
-            index[i] = slot[0];
-            counts[slot[0]]++;
-        }
-        int at = 0;
-        for (int k = 0; k < order.size(); k++) {
-            offsets[k] = at;
-            at += counts[k];
-        }
-        int[] fill = Arrays.copyOf(offsets, order.size());
-        for (int i = 0; i < size; i++) {
-            if (index[i] >= 0) {
-                int w = fill[index[i]]++;
-                times[w] = chunk.time(i);
-                values[w] = chunk.value(i);
+            if (slot == RETIRED) {
+                index[i] = -1;
+                continue;
             }
+            index[i] = slot;
+            counts[slot]++;
+        }
+        entries.clear();
+        if (fill.length < order.size()) {
+            fill = new int[counts.length];
+            lastTime = new double[counts.length];
+        }
+        for (int k = 0; k < order.size(); k++) {
+            entries.add(RoundEntry.allocate(counts[k]));
+            fill[k] = 1;
+            lastTime[k] = 0;
+        }
+        for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
+            int k = index[i];
+            if (k >= 0) {
+                fill[k] = RoundEntry.put(entries.get(k), fill[k], lastTime[k], chunk.time(i), chunk.value(i));
+                lastTime[k] = chunk.time(i);
+            }
+        }
+        for (int k = 0; k < order.size(); k++) {
+            entries.set(k, Arrays.copyOf(entries.get(k), fill[k]));
         }
     }
 
@@ -83,19 +89,13 @@ final class ChunkBySeries {
         return retired;
     }
 
+    /** How many values the round has of its {@code k}th series. */
     int count(int k) {
         return counts[k];
     }
 
-    int offset(int k) {
-        return offsets[k];
-    }
-
-    double[] times() {
-        return times;
-    }
-
-    double[] values() {
-        return values;
+    /** The list entry of the round's {@code k}th series. */
+    byte[] entry(int k) {
+        return entries.get(k);
     }
 }

@@ -27,9 +27,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and
- * an LTRIM that keeps at least {@code REDIS_HISTORY} values ({@link SeriesHistory}), and an HSET of the snapshots of
- * the sources that are due one, with one SADD. A source's snapshot is due at most every 100 ms while values keep
+ * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and,
+ * one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at least {@code REDIS_HISTORY} values
+ * ({@link SeriesHistory}), and an HSET of the snapshots of
+ * the sources that are due one, with one SADD. A source's snapshot is due at most every second while values keep
  * coming, at once when one of its series is new (a restart finds series by their hash field), and for every touched
  * source when the queue is found empty or the writer stops ({@link SnapshotSchedule}), so formatting snapshots
  * costs per source and interval, not per value. Per series the values keep their order ({@link ChunkBySeries}). A
@@ -86,7 +87,7 @@ final class RedisWriter implements Runnable {
     private final ForgetQueue forgets;
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
-    private final ChunkBySeries grouped = new ChunkBySeries(CHUNK_VALUES); // writer thread: the chunk in hand by series
+    private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -219,6 +220,7 @@ final class RedisWriter implements Runnable {
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
         long nowMs = System.currentTimeMillis();
         SeriesHistory[] touched = new SeriesHistory[order.size()];
+        long[] kept = new long[order.size()]; // entries each list is trimmed to, 0: not trimmed this round
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
         try {
@@ -229,9 +231,11 @@ final class RedisWriter implements Runnable {
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
-                replies.add(redis.rpush(h.key,
-                        RoundEntry.format(grouped.times(), grouped.values(), grouped.offset(k), grouped.count(k))));
-                replies.add(redis.ltrim(h.key, -h.keepWith(grouped.count(k)), -1));
+                replies.add(redis.rpush(h.key, grouped.entry(k)));
+                kept[k] = h.trimWith(grouped.count(k));
+                if (kept[k] > 0) {
+                    replies.add(redis.ltrim(h.key, -kept[k], -1));
+                }
                 if (expiry.due(s.keysRefreshedMs(), nowMs)) {
                     replies.add(redis.pexpire(h.key, expiry.keyTtlMs()));
                 }
@@ -278,7 +282,7 @@ final class RedisWriter implements Runnable {
             }
         }
         for (int k = 0; k < order.size(); k++) {
-            touched[k].pushed(grouped.count(k));
+            touched[k].pushed(grouped.count(k), kept[k]);
         }
         snapshotsDue.written(snapshots);
         expiry.written(order, snapshots, nowMs);

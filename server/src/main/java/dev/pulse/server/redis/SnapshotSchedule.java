@@ -26,7 +26,8 @@ import java.util.Set;
  * writer thread's.
  */
 final class SnapshotSchedule {
-    static final long INTERVAL_NANOS = 100_000_000L;
+    /** As {@code ANALYZE_CACHE_TTL_MS}' default: the fleet view is no fresher than that anyway. */
+    static final long INTERVAL_NANOS = 1_000_000_000L;
 
     private final Map<Source, Set<Series>> dirty = new LinkedHashMap<>();        // touched since their snapshot
     private final Map<Source, Long> lastSnapshotNanos = new IdentityHashMap<>(); // bounded by MAX_SOURCES

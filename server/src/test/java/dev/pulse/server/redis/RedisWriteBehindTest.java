@@ -59,6 +59,26 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void aHistoryInTheOlderTextLayoutIsRestoredAndWrittenOnInTheNewOne() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            redis.commands().rpush(StoredHistory.key("old", "cpu"), "1700000000 40,1700000001 41.5", "1700000002 42");
+            redis.commands().hset("metrics:source:old", Map.of("cpu", "{\"count\":3,\"anomalies_total\":0}",
+                    "updated_ms", Long.toString(System.currentTimeMillis())));
+            redis.commands().sadd("metrics:sources", "old");
+            try (TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                JsonNode cpu = JSON.readTree(server.get("/analyze?source=old").body()).get("metrics").get("cpu");
+                assertEquals(3, cpu.get("count").asInt());
+                assertEquals(42.0, cpu.get("last").asDouble());
+                assertEquals(41.166666, cpu.get("rolling_avg").asDouble(), 1e-5);
+                assertEquals(200, server.post("{\"timestamp\":1700000003,\"source\":\"old\",\"cpu\":43}").statusCode());
+                Await.until("the new value", () -> redisStat(server, "values_written") == 1);
+                assertEquals(List.of("1700000000 40,1700000001 41.5", "1700000002 42", "1700000003 43"),
+                        StoredHistory.entries(redis, "old", "cpu"), "the text entries kept, the new one appended");
+            }
+        }
+    }
+
+    @Test
     void aRestartedServerAnswersAsBefore() throws Exception {
         try (RedisProcess redis = new RedisProcess()) {
             Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
@@ -101,9 +121,15 @@ class RedisWriteBehindTest {
                 Await.until("round " + round, () -> redisStat(server, "values_written") == written);
             }
             List<String> entries = StoredHistory.entries(redis, "r:1", metric);
-            assertEquals(List.of("1700000018 18,1700000019 19,1700000020 20", "1700000021 21,1700000022 22,1700000023 23",
-                    "1700000024 24,1700000025 25,1700000026 26", "1700000027 27,1700000028 28,1700000029 29"), entries,
-                    "one entry per round; the fewest newest entries that hold 10 values");
+            List<String> rounds = new ArrayList<>(); // what each round wrote, newest last
+            for (int v = 0; v < 30; v += 3) {
+                rounds.add((1_700_000_000 + v) + " " + v + "," + (1_700_000_001 + v) + " " + (v + 1) + ","
+                        + (1_700_000_002 + v) + " " + (v + 2));
+            }
+            assertEquals(rounds.subList(10 - entries.size(), 10), entries, "one entry per round, the newest kept");
+            assertTrue(entries.size() >= 4, "the newest entries hold at least the history of 10 values");
+            assertTrue(entries.size() < 10, "trimmed: " + entries.size() + " entries");
+            assertTrue(entries.size() < 4 + SeriesHistory.SLACK, "at most SLACK - 1 entries beyond the history");
             Await.until("the last snapshot", () -> redis.commands().hget("metrics:source:r:1", metric).contains("\"count\":30"));
         }
     }
@@ -146,7 +172,8 @@ class RedisWriteBehindTest {
                 assertEquals(200, server.post("{\"source\":\"small\",\"cpu\":" + i + "}").statusCode());
             }
             redis.start();
-            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0);
+            Await.until("every value not dropped to be written (the queue and the round in hand)",
+                    () -> redisStat(server, "values_written") + redisStat(server, "values_dropped") == 101);
             long dropped = redisStat(server, "values_dropped");
             List<String> values = StoredHistory.values(redis, "small", "cpu");
             long stored = values.size();
@@ -172,7 +199,7 @@ class RedisWriteBehindTest {
             } finally {
                 client.shutdown();
             }
-            Await.until("the backlog to be written", () -> redisStat(server, "queue_depth") == 0);
+            Await.until("the backlog to be written", () -> redisStat(server, "values_written") == 101);
             assertEquals(100, StoredHistory.pairs(redis, "busy", "cpu").size());
         }
     }

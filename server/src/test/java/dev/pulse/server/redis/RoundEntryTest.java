@@ -20,34 +20,65 @@ class RoundEntryTest {
         return out.toArray(new double[0][]);
     }
 
+    private static byte[] entry(double[] times, double[] values, int from, int count) {
+        byte[] entry = RoundEntry.allocate(count);
+        int at = 1;
+        double last = 0;
+        for (int i = 0; i < count; i++) {
+            at = RoundEntry.put(entry, at, last, times[from + i], values[from + i]);
+            last = times[from + i];
+        }
+        return java.util.Arrays.copyOf(entry, at);
+    }
+
     @Test
-    void everyValueReadsBackBitForBitFromTheSliceItWasTakenFrom() {
+    void everyTimeAndValueReadsBackBitForBit() {
         Random r = new Random(7);
-        double[] times = new double[1000];
-        double[] values = new double[1000];
+        double[] times = new double[2000];
+        double[] values = new double[2000];
+        double t = 1_700_000_000;
         for (int i = 0; i < times.length; i++) {
-            times[i] = i % 2 == 0 ? 1_700_000_000L + i : 1.7e9 + r.nextDouble();
-            values[i] = switch (i % 4) {
+            t = switch (r.nextInt(6)) {
+                case 0 -> t;                                   // the same as the one before
+                case 1 -> t + r.nextInt(3) - 1;                // whole seconds, now and then backwards
+                case 2 -> 1.7e9 + r.nextDouble();              // a fraction
+                case 3 -> -0.0;
+                case 4 -> r.nextBoolean() ? 0x1p53 : -1e300;   // past the whole numbers a long holds exactly
+                default -> Math.rint(t) + 1;
+            };
+            times[i] = t;
+            values[i] = switch (i % 7) {
                 case 0 -> r.nextGaussian() * 1e6;
                 case 1 -> -0.0;
                 case 2 -> Double.longBitsToDouble(r.nextLong() & 0x7fefffffffffffffL);
-                default -> Math.round(r.nextGaussian() * 1000) / 10.0;
+                case 3 -> Math.round(r.nextGaussian() * 1000) / 10.0;
+                case 4 -> Math.round(r.nextGaussian() * 1e8) / 10_000.0;
+                case 5 -> r.nextInt(1000) - 500;
+                default -> r.nextBoolean() ? Double.POSITIVE_INFINITY : 0x1p53 + 2;
             };
         }
-        byte[] entry = RoundEntry.format(times, values, 100, 700);
-        assertEquals(1 + 16 * 700, entry.length);
-        assertEquals(RoundEntry.BINARY, entry[0]);
+        byte[] entry = entry(times, values, 100, 1700);
+        assertEquals(RoundEntry.COMPACT, entry[0]);
         double[][] back = read(entry);
-        for (int i = 0; i < 700; i++) {
-            assertEquals(Double.doubleToRawLongBits(times[100 + i]), Double.doubleToRawLongBits(back[i][0]));
-            assertEquals(Double.doubleToRawLongBits(values[100 + i]), Double.doubleToRawLongBits(back[i][1]));
+        assertEquals(1700, back.length);
+        for (int i = 0; i < 1700; i++) {
+            assertEquals(Double.doubleToRawLongBits(times[100 + i]), Double.doubleToRawLongBits(back[i][0]), "time " + i);
+            assertEquals(Double.doubleToRawLongBits(values[100 + i]), Double.doubleToRawLongBits(back[i][1]), "value " + i);
         }
     }
 
     @Test
-    void theLayoutIsTheDocumentedOneLittleEndianTimeThenValue() {
-        byte[] entry = RoundEntry.format(new double[] {1.0}, new double[] {2.0}, 0, 1);
-        assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, (byte) 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}, entry);
+    void theLayoutIsTheDocumentedOne() {
+        byte[] entry = entry(new double[] {1_700_000_000, 1_700_000_000, 1_700_000_001.5},
+                new double[] {45.3, 46, 1.0 / 3}, 0, 3);
+        byte[] head = {1, // the tag
+                0x09, (byte) 0x80, (byte) 0xc4, (byte) 0x9f, (byte) 0xd5, 0x0c, (byte) 0x8a, 0x07, // whole seconds, 453 / 10
+                0x00, 0x5c,  // the same time, 46
+                0x17};       // a double, a double
+        assertArrayEquals(head, java.util.Arrays.copyOf(entry, head.length));
+        assertEquals(head.length + 16, entry.length);
+        assertEquals(Double.doubleToRawLongBits(1_700_000_001.5),
+                java.nio.ByteBuffer.wrap(entry, head.length, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     @Test
@@ -61,9 +92,12 @@ class RoundEntryTest {
 
     @Test
     void aTruncatedEntryIsRefused() {
-        byte[] entry = RoundEntry.format(new double[] {1, 2}, new double[] {3, 4}, 0, 2);
-        byte[] cut = java.util.Arrays.copyOf(entry, entry.length - 3);
+        byte[] entry = entry(new double[] {1, 2}, new double[] {3, 4}, 0, 2);
+        byte[] cut = java.util.Arrays.copyOf(entry, entry.length - 1);
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse(cut, (t, v) -> { }));
+        byte[] raw = entry(new double[] {1.5}, new double[] {Math.PI}, 0, 1);
+        byte[] rawCut = java.util.Arrays.copyOf(raw, raw.length - 3);
+        assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse(rawCut, (t, v) -> { }));
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse("17 x".getBytes(StandardCharsets.US_ASCII), (t, v) -> { }));
     }
 }

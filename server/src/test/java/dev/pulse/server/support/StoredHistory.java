@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * What Redis holds of one series, read as a user would from the README's description of the layout (a tag byte 1,
- * then per value two little-endian doubles: epoch seconds, value), decoded here independently of the writer's code.
+ * then per value a header byte, its time and its value), decoded here independently of the writer's code.
  * Each pair is rendered {@code "<epoch_seconds> <value>"}, a whole number without a fraction.
  */
 public final class StoredHistory {
@@ -24,17 +24,39 @@ public final class StoredHistory {
     public static List<String> entries(RedisProcess redis, String source, String metric) {
         List<String> out = new ArrayList<>();
         for (byte[] entry : redis.bytes().lrange(key(source, metric), 0, -1)) {
-            if (entry.length == 0 || entry[0] != 1 || (entry.length - 1) % 16 != 0) {
-                throw new AssertionError("not an entry of the documented layout: " + entry.length + " bytes");
+            if (entry.length > 0 && entry[0] != 1) { // the older text layout, as it is
+                out.add(new String(entry, java.nio.charset.StandardCharsets.US_ASCII));
+                continue;
             }
             ByteBuffer b = ByteBuffer.wrap(entry, 1, entry.length - 1).order(ByteOrder.LITTLE_ENDIAN);
             List<String> pairs = new ArrayList<>();
+            double time = 0;
             while (b.hasRemaining()) {
-                pairs.add(text(b.getDouble()) + " " + text(b.getDouble()));
+                int header = b.get();
+                int timeForm = header >> 3 & 3;
+                int valueForm = header & 7;
+                if (timeForm == 1) {
+                    time = (long) time + zigzag(b);
+                } else if (timeForm == 2) {
+                    time = b.getDouble();
+                }
+                double value = valueForm == 7 ? b.getDouble() : zigzag(b) / Math.pow(10, valueForm);
+                pairs.add(text(time) + " " + text(value));
             }
             out.add(String.join(",", pairs));
         }
         return out;
+    }
+
+    private static long zigzag(ByteBuffer b) {
+        long z = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = b.get();
+            z |= (long) (x & 0x7f) << shift;
+            if (x >= 0) {
+                return z >>> 1 ^ -(z & 1);
+            }
+        }
     }
 
     /** Every stored {@code "<epoch_seconds> <value>"} pair of the series, oldest first. */

@@ -1,0 +1,59 @@
+package dev.pulse.server.redis;
+
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.analytics.detect.Detectors;
+import dev.pulse.server.config.Config;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ChunkBySeriesTest {
+    private final SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+    private final ChunkBySeries grouped = new ChunkBySeries();
+    private final QueueChunk chunk = new QueueChunk(100);
+
+    private void round(Object... seriesAndValues) {
+        chunk.clear();
+        for (int i = 0; i < seriesAndValues.length; i += 2) {
+            double v = ((Number) seriesAndValues[i + 1]).doubleValue();
+            chunk.add((Series) seriesAndValues[i], v, 1_700_000_000 + v, 0, i / 2);
+        }
+        grouped.group(chunk);
+    }
+
+    /** Each series of the round, first seen first, with its values in queue order. */
+    private List<String> bySeries() {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < grouped.series().size(); k++) {
+            StringBuilder b = new StringBuilder(grouped.series().get(k).source().name()).append(':');
+            int n = RoundEntry.parse(grouped.entry(k),
+                    (t, v) -> b.append(' ').append((long) v).append('@').append((long) t - 1_700_000_000));
+            assertEquals(grouped.count(k), n);
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void roundAfterRoundEachSeriesGetsItsValuesInOrderAndRetiredSeriesAreLeftOutOnce() {
+        Series a = registry.restore("a", "cpu");
+        Series b = registry.restore("b", "cpu");
+        Series c = registry.restore("c", "cpu");
+        round(a, 1, b, 1, a, 2, c, 1, b, 2, a, 3);
+        assertEquals(List.of("a: 1@1 2@2 3@3", "b: 1@1 2@2", "c: 1@1"), bySeries());
+        assertEquals(List.of(), grouped.retired());
+
+        assertEquals(1, registry.delete("c", "cpu"));
+        round(c, 2, b, 3, c, 3, a, 4);
+        assertEquals(List.of("b: 3@3", "a: 4@4"), bySeries(), "slots of the last round do not carry over");
+        assertEquals(List.of(c), grouped.retired(), "listed once however many of its values were queued");
+
+        round(a, 5);
+        assertEquals(List.of("a: 5@5"), bySeries());
+        assertEquals(List.of(), grouped.retired());
+    }
+}
