@@ -22,6 +22,7 @@ final class ChunkBySeries {
     private int[] counts = new int[64];  // values per series
     private int[] fill = new int[64];    // per series: where its entry's next value goes
     private double[] lastTime = new double[64]; // per series: the time of its entry's last value
+    private int[] lastForm = new int[64];       // per series: the form of its entry's last value, -1 before one
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
 
     void group(QueueChunk chunk) {
@@ -61,17 +62,22 @@ final class ChunkBySeries {
         if (fill.length < order.size()) {
             fill = new int[counts.length];
             lastTime = new double[counts.length];
+            lastForm = new int[counts.length];
         }
         for (int k = 0; k < order.size(); k++) {
             entries.add(RoundEntry.allocate(counts[k]));
             fill[k] = 1;
             lastTime[k] = 0;
+            lastForm[k] = -1;
         }
         for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
             int k = index[i];
             if (k >= 0) {
-                fill[k] = RoundEntry.put(entries.get(k), fill[k], lastTime[k], chunk.time(i), chunk.value(i));
+                byte[] entry = entries.get(k);
+                int at = fill[k];
+                fill[k] = RoundEntry.put(entry, at, lastTime[k], chunk.time(i), chunk.value(i), lastForm[k]);
                 lastTime[k] = chunk.time(i);
+                lastForm[k] = RoundEntry.valueForm(entry, at);
             }
         }
         for (int k = 0; k < order.size(); k++) {

@@ -43,9 +43,11 @@ final class RoundEntry {
 
     /**
      * Writes a value at {@code at}, after one at {@code previousTime} (0 for the first); returns where the next
-     * value goes.
+     * value goes. {@code formHint} is the {@link #valueForm} of the series' previous value, or -1: a series' values
+     * mostly have the same number of fraction digits, so that form is tried first (any form that reads back exactly
+     * is right; the fewest digits only saves a byte now and then).
      */
-    static int put(byte[] entry, int at, double previousTime, double time, double value) {
+    static int put(byte[] entry, int at, double previousTime, double time, double value, int formHint) {
         int header = at++;
         int timeForm;
         if (Double.doubleToRawLongBits(time) == Double.doubleToRawLongBits(previousTime)) {
@@ -58,21 +60,31 @@ final class RoundEntry {
             LONGS.set(entry, at, Double.doubleToRawLongBits(time));
             at += 8;
         }
-        int valueForm = RAW_VALUE;
-        for (int k = 0; k < POWERS.length; k++) {
-            double scaled = Math.rint(value * POWERS[k]);
-            if (Math.abs(scaled) < EXACT && sameBits((long) scaled / POWERS[k], value)) { // reads back as itself
+        int valueForm = formHint >= 0 && formHint < POWERS.length && isDecimal(value, formHint) ? formHint : RAW_VALUE;
+        for (int k = 0; valueForm == RAW_VALUE && k < POWERS.length && formHint != RAW_VALUE; k++) {
+            if (k != formHint && isDecimal(value, k)) {
                 valueForm = k;
-                at = varint(entry, at, (long) scaled);
-                break;
             }
         }
-        if (valueForm == RAW_VALUE) {
+        if (valueForm != RAW_VALUE) {
+            at = varint(entry, at, (long) Math.rint(value * POWERS[valueForm]));
+        } else {
             LONGS.set(entry, at, Double.doubleToRawLongBits(value));
             at += 8;
         }
         entry[header] = (byte) (timeForm << 3 | valueForm);
         return at;
+    }
+
+    /** The form of the value whose header byte is at {@code at}: 0-4 its fraction digits, 7 a raw double. */
+    static int valueForm(byte[] entry, int at) {
+        return entry[at] & 7;
+    }
+
+    /** Whether {@code value} reads back bit for bit as its digits scaled by 10^-k. */
+    private static boolean isDecimal(double value, int k) {
+        double scaled = Math.rint(value * POWERS[k]);
+        return Math.abs(scaled) < EXACT && sameBits((long) scaled / POWERS[k], value);
     }
 
     /** Receives the pairs of a parsed entry, oldest first. */

@@ -184,9 +184,14 @@ public final class WriteBehindQueue implements BatchListener {
             }
             Ring r = rs[pick];
             int s = slot[pick];
-            out.add(r.series[s], r.values[s], r.times[s], pick, next[pick]);
-            next[pick]++;
-            slot[pick] = s + 1 == r.capacity ? 0 : s + 1;
+            long seq = next[pick];
+            do { // the rest of that batch: its entries share the stamp
+                out.add(r.series[s], r.values[s], r.times[s], pick, seq);
+                seq++;
+                s = s + 1 == r.capacity ? 0 : s + 1;
+            } while (seq < end[pick] && r.stamps[s] == least && out.size() < max);
+            next[pick] = seq;
+            slot[pick] = s;
         }
         VarHandle.acquireFence(); // the copies above are read before the heads below (as StampedLock.validate)
         for (int i = 0; i < n; i++) {

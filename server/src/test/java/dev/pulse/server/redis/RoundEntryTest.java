@@ -24,9 +24,12 @@ class RoundEntryTest {
         byte[] entry = RoundEntry.allocate(count);
         int at = 1;
         double last = 0;
+        int form = -1;
         for (int i = 0; i < count; i++) {
-            at = RoundEntry.put(entry, at, last, times[from + i], values[from + i]);
+            int header = at;
+            at = RoundEntry.put(entry, at, last, times[from + i], values[from + i], form);
             last = times[from + i];
+            form = RoundEntry.valueForm(entry, header);
         }
         return java.util.Arrays.copyOf(entry, at);
     }
@@ -73,7 +76,7 @@ class RoundEntryTest {
                 new double[] {45.3, 46, 1.0 / 3}, 0, 3);
         byte[] head = {1, // the tag
                 0x09, (byte) 0x80, (byte) 0xc4, (byte) 0x9f, (byte) 0xd5, 0x0c, (byte) 0x8a, 0x07, // whole seconds, 453 / 10
-                0x00, 0x5c,  // the same time, 46
+                0x01, (byte) 0x98, 0x07,  // the same time, 460 / 10: the previous value's form, tried first
                 0x17};       // a double, a double
         assertArrayEquals(head, java.util.Arrays.copyOf(entry, head.length));
         assertEquals(head.length + 16, entry.length);
