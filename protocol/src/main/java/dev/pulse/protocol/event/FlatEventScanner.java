@@ -237,15 +237,21 @@ final class FlatEventScanner {
         return i;
     }
 
-    /** A source string of the source alphabet at {@code b[i]}, into the batch. Returns the index after it. */
+    /**
+     * A source string of the source alphabet at {@code b[i]}, into the batch, copied as it is checked. Returns the
+     * index after it.
+     */
     private int source(byte[] b, int i, int end) {
         if (b[i] != '"') {
             return UNUSUAL;
         }
         int from = ++i;
+        int limit = Math.min(end, from + Names.MAX_SOURCE_LENGTH + 1); // the quote of the longest name, or too long
+        char[] to = batch.sourceRoom(Names.MAX_SOURCE_LENGTH + 1);
+        int shift = batch.sourceEnd() - from;
         while (true) {
-            if (i >= end) {
-                return NEED_MORE;
+            if (i >= limit) {
+                return i >= end ? NEED_MORE : UNUSUAL;
             }
             int c = b[i];
             if (c == '"') {
@@ -254,13 +260,14 @@ final class FlatEventScanner {
             if (!SOURCE_CHAR[c & 0xff]) {
                 return UNUSUAL;
             }
+            to[shift + i] = (char) c;
             i++;
         }
         int n = i - from;
-        if (n < 1 || n > Names.MAX_SOURCE_LENGTH) {
+        if (n < 1) {
             return UNUSUAL;
         }
-        batch.setSource(b, from, n);
+        batch.commitSource(n);
         return i + 1;
     }
 
@@ -300,6 +307,11 @@ final class FlatEventScanner {
         if (d == 0) {
             i++;
         } else {
+            long word = (long) WORDS.get(b, i);
+            if (eightDigits(word)) { // a long integer part, a timestamp: eight digits in a few multiplications
+                mantissa = valueOfEight(word);
+                i += 7;
+            }
             while (++i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
                 mantissa = mantissa * 10 + d;
             }
@@ -327,6 +339,20 @@ final class FlatEventScanner {
         double v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
         number = negative ? (mantissa != 0 || scale != 0 ? -v : 0.0) : v;
         return i;
+    }
+
+    /** Whether the eight bytes of {@code word} (little-endian) are all ASCII digits. */
+    private static boolean eightDigits(long word) {
+        return ((word & 0xF0F0F0F0F0F0F0F0L) | (((word + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+                == 0x3333333333333333L;
+    }
+
+    /** The value of eight ASCII digits read as a little-endian word, the first digit the most significant. */
+    private static long valueOfEight(long word) {
+        long v = word - 0x3030303030303030L;
+        v = v * 10 + (v >>> 8); // pairs of digits
+        return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
+                + ((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
     }
 
     /** {@link #number} for any JSON number, with the end checked at every byte. */

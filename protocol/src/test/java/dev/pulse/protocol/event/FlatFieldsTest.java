@@ -35,6 +35,22 @@ class FlatFieldsTest {
         }
     }
 
+    @Test
+    void decodesSourcesAsJacksonDoes() {
+        // up to the longest name and past it, characters outside the source alphabet, empty, escaped
+        String[] sources = {"a", "x".repeat(127), "x".repeat(128), "x".repeat(129), "web 1", "web\u00e9", "", "a\\u0041",
+                "host-1.example.com:9100", "a_B-9"};
+        for (String source : sources) {
+            String event = "{\"source\":\"" + source + "\",\"cpu\":1.5}";
+            byte[] body = ("[" + event + "," + event + "]").getBytes(StandardCharsets.UTF_8);
+            EventDecoderTest.Outcome expected = EventDecoderTest.reference(BodyFormat.JSON, body);
+            for (int cut = 1; cut < body.length; cut += 1 + cut / 40) {
+                assertEquals(expected, EventDecoderTest.decode(BodyFormat.JSON, body, cut), source + " cut at " + cut);
+            }
+            assertEquals(expected, EventDecoderTest.decode(BodyFormat.JSON, body), source);
+        }
+    }
+
     /** Events (an array, or NDJSON lines) whose fields mostly keep one order and layout, and now and then do not. */
     private static String body(Random r, BodyFormat format) {
         boolean json = format == BodyFormat.JSON;
