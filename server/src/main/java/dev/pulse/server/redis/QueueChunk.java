@@ -13,9 +13,13 @@ public final class QueueChunk {
     private final Series[] series;
     private final double[] values;
     private final double[] times;
-    private final int[] rings;       // which ring each entry came from, and its sequence there: for discards
-    private final long[] sequences;
     private int size;
+    // runs of entries taken one after the other from one ring, for discards: where each starts here, its ring,
+    // and the ring's sequence number of its first entry
+    private int[] runStart = new int[16];
+    private int[] runRing = new int[16];
+    private long[] runSequence = new long[16];
+    private int runs;
     private long[] from = new long[0]; // per ring: the merge's scratch, grown when rings are added
     private long[] next = new long[0];
     private long[] end = new long[0];
@@ -25,40 +29,74 @@ public final class QueueChunk {
         series = new Series[capacity];
         values = new double[capacity];
         times = new double[capacity];
-        rings = new int[capacity];
-        sequences = new long[capacity];
     }
 
     void clear() {
         Arrays.fill(series, 0, size, null);
         size = 0;
+        runs = 0;
     }
 
+    /** Appends one entry, sequence {@code sequence} of ring {@code ring}. */
     void add(Series s, double value, double ts, int ring, long sequence) {
+        startRun(ring, sequence, 1);
         series[size] = s;
         values[size] = value;
         times[size] = ts;
-        rings[size] = ring;
-        sequences[size] = sequence;
         size++;
+    }
+
+    /**
+     * Appends {@code count} entries from {@code from} in a ring's arrays, sequences {@code sequence} on of ring
+     * {@code ring}: three array copies, nothing per entry.
+     */
+    void add(Series[] s, double[] v, double[] t, int from, int count, int ring, long sequence) {
+        startRun(ring, sequence, count);
+        System.arraycopy(s, from, series, size, count);
+        System.arraycopy(v, from, values, size, count);
+        System.arraycopy(t, from, times, size, count);
+        size += count;
+    }
+
+    /** Records where the next {@code count} entries come from, extending the last run when they follow it. */
+    private void startRun(int ring, long sequence, int count) {
+        if (runs > 0 && runRing[runs - 1] == ring && runSequence[runs - 1] + (size - runStart[runs - 1]) == sequence) {
+            return;
+        }
+        if (runs == runStart.length) {
+            runStart = Arrays.copyOf(runStart, runs * 2);
+            runRing = Arrays.copyOf(runRing, runs * 2);
+            runSequence = Arrays.copyOf(runSequence, runs * 2);
+        }
+        runStart[runs] = size;
+        runRing[runs] = ring;
+        runSequence[runs] = sequence;
+        runs++;
     }
 
     /** Removes the entries of {@code ring} before {@code sequence}, keeping the order of the rest. */
     void discard(int ring, long sequence) {
         int w = 0;
-        for (int i = 0; i < size; i++) {
-            if (rings[i] == ring && sequences[i] < sequence) {
+        int kept = 0;
+        for (int r = 0; r < runs; r++) {
+            int start = runStart[r];
+            int end = r + 1 < runs ? runStart[r + 1] : size;
+            int skip = runRing[r] != ring ? 0 : (int) Math.min(end - start, Math.max(0, sequence - runSequence[r]));
+            if (end - start - skip == 0) {
                 continue;
             }
-            series[w] = series[i];
-            values[w] = values[i];
-            times[w] = times[i];
-            rings[w] = rings[i];
-            sequences[w] = sequences[i];
-            w++;
+            System.arraycopy(series, start + skip, series, w, end - start - skip);
+            System.arraycopy(values, start + skip, values, w, end - start - skip);
+            System.arraycopy(times, start + skip, times, w, end - start - skip);
+            runStart[kept] = w;
+            runRing[kept] = runRing[r];
+            runSequence[kept] = runSequence[r] + skip;
+            kept++;
+            w += end - start - skip;
         }
         Arrays.fill(series, w, size, null);
         size = w;
+        runs = kept;
     }
 
     long[] from(int n) {

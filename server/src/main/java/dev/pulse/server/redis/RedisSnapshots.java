@@ -13,19 +13,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What other replicas wrote, for {@code /analyze} of a source this replica does not hold: one source on demand
  * (Lettuce's async API, completing off the event loop), and the fleet view's remote part, refreshed in the background
- * every {@code ANALYZE_CACHE_TTL_MS} by a thread of its own and read without waiting.
+ * every {@code ANALYZE_CACHE_TTL_MS} by a thread of its own and read without waiting. The refresh reads every
+ * source's hash, so it runs only while the fleet view is being asked for: after {@value #IDLE_NANOS} ns unasked it
+ * pauses, and the first request after that gets the view it last made while waking it.
  */
 final class RedisSnapshots {
+    static final long IDLE_NANOS = 60_000_000_000L;
+
     private final StatefulRedisConnection<String, String> connection;
     private final KeySchema keys;
     private final Config config;
     private final Thread refresher;
     private volatile Map<String, String> fleet = Map.of(); // replaced by the refresher thread
     private volatile boolean closed;                       // set by the shutdown thread
+    private volatile long askedNanos = System.nanoTime();  // set by whichever thread asks for the fleet view
 
     RedisSnapshots(StatefulRedisConnection<String, String> connection, KeySchema keys, Config config) {
         this.connection = connection;
@@ -53,6 +59,12 @@ final class RedisSnapshots {
     }
 
     Map<String, String> fleet() {
+        long now = System.nanoTime();
+        boolean paused = now - askedNanos > IDLE_NANOS;
+        askedNanos = now;
+        if (paused) {
+            LockSupport.unpark(refresher);
+        }
         return fleet;
     }
 
@@ -64,6 +76,10 @@ final class RedisSnapshots {
 
     private void refreshLoop() {
         while (!closed) {
+            if (System.nanoTime() - askedNanos > IDLE_NANOS) {
+                LockSupport.park(this); // until the fleet view is asked for again (or close)
+                continue;
+            }
             try {
                 Map<String, String> next = new HashMap<>();
                 for (String source : connection.sync().smembers(keys.sources())) {

@@ -184,14 +184,14 @@ public final class WriteBehindQueue implements BatchListener {
             }
             Ring r = rs[pick];
             int s = slot[pick];
-            long seq = next[pick];
-            do { // the rest of that batch: its entries share the stamp
-                out.add(r.series[s], r.values[s], r.times[s], pick, seq);
-                seq++;
-                s = s + 1 == r.capacity ? 0 : s + 1;
-            } while (seq < end[pick] && r.stamps[s] == least && out.size() < max);
-            next[pick] = seq;
-            slot[pick] = s;
+            int run = 1; // the rest of that batch (its entries share the stamp), up to the arrays' end
+            long left = Math.min(end[pick] - next[pick], max - out.size());
+            while (run < left && s + run < r.capacity && r.stamps[s + run] == least) {
+                run++;
+            }
+            out.add(r.series, r.values, r.times, s, run, pick, next[pick]);
+            next[pick] += run;
+            slot[pick] = s + run == r.capacity ? 0 : s + run;
         }
         VarHandle.acquireFence(); // the copies above are read before the heads below (as StampedLock.validate)
         for (int i = 0; i < n; i++) {
