@@ -3,7 +3,8 @@
 # time from /proc over the measured interval, so the report can quote CPU per request (the fair figure when the
 # load generator shares the machine). Usage:
 #   perf/scripts/http-bench.sh floor|pulse|pulse-redis|victoria LABEL [load generator options...]
-# SERVER_JAR (default server/target/pulse-server.jar) picks the build to measure, for before/after runs.
+# SERVER_JAR (default server/target/pulse-server.jar) picks the build to measure, for before/after runs;
+# WARM_SECONDS (default 5) how long the same load warms the server before the measured run.
 # Prints one line: target, label, requests/s, events/s, p50/p99/p99.9 ms, server CPU µs per request, statuses.
 # For pulse-redis the CPU is the server's and redis-server's together, and the line ends with the values the
 # write-behind dropped. victoria is VictoriaMetrics (Debian victoria-metrics) with an empty store; give it
@@ -36,7 +37,7 @@ trap 'kill $pid 2>/dev/null; [ -n "$redis_pid" ] && kill $redis_pid 2>/dev/null;
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
 # warm the server's JIT with the same load; the measured run warms the generator too, then reads the server's CPU
-java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration 5 --warmup 0 "$@" >/dev/null 2>&1 || true
+java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration "${WARM_SECONDS:-5}" --warmup 0 "$@" >/dev/null 2>&1 || true
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 3 --server-pid "$cpu_pids" --json "$out/r.json" "$@" \
   >/dev/null 2>&1 || true
 dropped=""

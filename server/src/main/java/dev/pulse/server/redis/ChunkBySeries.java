@@ -5,17 +5,19 @@ import dev.pulse.server.analytics.Series;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
  * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
- * into its entry. Values of a series
- * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
- * Reused round after round; every field is the writer thread's.
+ * into its entry. Values of a series retired since they were queued (expired or deleted) are left out, and the
+ * series listed in {@link #retired()}. Reused round after round; every field is the writer thread's.
  */
 final class ChunkBySeries {
     private static final int RETIRED = Integer.MAX_VALUE; // the slot of a retired series: its values are left out
-    private long round;                  // numbers the calls of group: a series' slot is valid in its round only
+    /** Numbers every call of group in the process, so a slot one writer gave never looks valid to another. */
+    private static final AtomicLong ROUNDS = new AtomicLong();
+    private long round;                  // this call's number: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
     private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
@@ -26,7 +28,7 @@ final class ChunkBySeries {
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
 
     void group(QueueChunk chunk) {
-        round++;
+        round = ROUNDS.incrementAndGet();
         order.clear();
         retired.clear();
         int size = chunk.size();

@@ -31,7 +31,8 @@ final class RedisSnapshots {
     private final Thread refresher;
     private volatile Map<String, String> fleet = Map.of(); // replaced by the refresher thread
     private volatile boolean closed;                       // set by the shutdown thread
-    private volatile long askedNanos = System.nanoTime();  // set by whichever thread asks for the fleet view
+    private volatile long askedNanos = System.nanoTime() - IDLE_NANOS - 1; // set by whichever thread asks for the
+                                                                          // fleet view; paused until the first ask
 
     RedisSnapshots(StatefulRedisConnection<String, String> connection, KeySchema keys, Config config) {
         this.connection = connection;

@@ -79,6 +79,24 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void theFleetViewReadsOtherReplicasSourcesOnlyWhileItIsAskedFor() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            assertEquals(200, server.post("{\"source\":\"web-1\",\"cpu\":1}").statusCode());
+            Await.until("the snapshot", () -> redis.commands().hexists("metrics:source:web-1", "cpu"));
+            Thread.sleep(2_500); // two refresh intervals in which nobody asks
+            assertEquals(0, hgetalls(redis), "no source hash read while the fleet view is not asked for");
+            assertEquals(200, server.get("/analyze?source=*").statusCode());
+            Await.until("the refresh woken by the ask", () -> hgetalls(redis) > 0);
+        }
+    }
+
+    private static long hgetalls(RedisProcess redis) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_hgetall:calls=(\\d+)")
+                .matcher(redis.commands().info("commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    @Test
     void aRestartedServerAnswersAsBefore() throws Exception {
         try (RedisProcess redis = new RedisProcess()) {
             Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
