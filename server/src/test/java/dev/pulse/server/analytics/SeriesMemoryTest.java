@@ -40,21 +40,10 @@ class SeriesMemoryTest {
             Config config = Config.from(Map.of("DETECTOR", kind.name().toLowerCase(Locale.ROOT)));
             SeriesSpec spec = new SeriesSpec(null, kind.name(), config.windowSize(), config.zscoreThreshold(),
                     config.minSamples(), Detectors.factory(config));
-            long before = retainedHeap();
-            SeriesRegistry registry = new SeriesRegistry(SOURCES, METRICS, SOURCES * METRICS, (s, m) -> spec);
-            for (int s = 0; s < SOURCES; s++) {
-                for (int m = 0; m < METRICS; m++) {
-                    Series series = registry.restore("host-" + s, "metric_" + m);
-                    assertNotNull(series);
-                    synchronized (series.source()) {
-                        for (int v = 0; v < config.windowSize(); v++) {
-                            series.observe(v % 7, 1_700_000_000 + v);
-                        }
-                    }
-                }
+            long perSeries = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3; attempt++) { // the least of three: other threads' leftovers only add
+                perSeries = Math.min(perSeries, perSeries(config, spec));
             }
-            long perSeries = (retainedHeap() - before) / (SOURCES * METRICS);
-            assertNotNull(registry.find("host-0")); // keeps the registry reachable until measured
             long atDefault = perSeries * config.maxSeries();
             System.out.printf(Locale.ROOT, "memory per series: %s %d bytes; MAX_SERIES default %d costs %.0f MiB of %d MiB%n",
                     kind.name().toLowerCase(Locale.ROOT), perSeries, config.maxSeries(), atDefault / 1048576.0,
@@ -62,5 +51,25 @@ class SeriesMemoryTest {
             assertTrue(perSeries > 0);
             assertTrue(atDefault <= CONTAINER_HEAP / 3, kind + ": " + perSeries + " bytes per series");
         }
+    }
+
+    /** The heap a registry of SOURCES x METRICS series retains, each window filled, divided by their number. */
+    private static long perSeries(Config config, SeriesSpec spec) throws InterruptedException {
+        long before = retainedHeap();
+        SeriesRegistry registry = new SeriesRegistry(SOURCES, METRICS, SOURCES * METRICS, (s, m) -> spec);
+        for (int s = 0; s < SOURCES; s++) {
+            for (int m = 0; m < METRICS; m++) {
+                Series series = registry.restore("host-" + s, "metric_" + m);
+                assertNotNull(series);
+                synchronized (series.source()) {
+                    for (int v = 0; v < config.windowSize(); v++) {
+                        series.observe(v % 7, 1_700_000_000 + v);
+                    }
+                }
+            }
+        }
+        long perSeries = (retainedHeap() - before) / (SOURCES * METRICS);
+        assertNotNull(registry.find("host-0")); // keeps the registry reachable until measured
+        return perSeries;
     }
 }
