@@ -19,10 +19,12 @@ import static dev.pulse.protocol.proto.ProtoReader.VARINT;
  *
  * <p>Steps: the length snappy declares is checked against {@code maxDecompressedBytes} before anything is
  * allocated ({@link DecodeResult#TOO_LARGE}); the block is inflated into a buffer reused across requests; the
- * protobuf is read with {@link ProtoReader}. A series is judged {@link LabelledBatch#CUMULATIVE} when its name ends
- * in {@code _total}, {@code _count}, {@code _sum} or {@code _bucket}, or when the request's metadata types its
- * name as a counter. NaN, infinite values and stale markers are counted and dropped here, as are native histogram
- * samples (unsupported) and series over the label limits (bad names).
+ * protobuf is read with {@link ProtoReader}, except a series in the shape Prometheus sends after one scrape (labels
+ * then one sample, each in its usual encoding), which {@link #usualSeries} reads in one pass straight from the
+ * buffer. A series is judged {@link LabelledBatch#CUMULATIVE} when its name ends in {@code _total}, {@code _count},
+ * {@code _sum} or {@code _bucket}, or when the request's metadata types its name as a counter. NaN, infinite
+ * values and stale markers are counted and dropped here, as are native histogram samples (unsupported) and series
+ * over the label limits (bad names).
  *
  * <p>Unknown fields are skipped; a known field with the wrong wire type, a truncated message or a length past its
  * end makes the whole body {@link DecodeResult#MALFORMED} and leaves the batch empty.
@@ -161,6 +163,11 @@ public final class RemoteWriteDecoder {
      * added and {@link #timeSeries} reads it field by field, as it reads anything else.
      */
     private boolean usualSeries(byte[] buf, int from, int end) {
+        int last = end - USUAL_SAMPLE_FIELD; // where the one sample starts
+        if (last - from >= USUAL_SAMPLE_FIELD && buf[last - 18] == 0x12 && buf[last - 17] == 16
+                && buf[last - 16] == 0x09) {
+            return false; // most likely a sample before it too (a backlog's series): not worth walking the labels
+        }
         int p = from;
         int nameAt = 0;
         int nameLen = 0;
