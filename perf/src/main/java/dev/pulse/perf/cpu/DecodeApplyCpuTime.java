@@ -11,6 +11,12 @@ import dev.pulse.server.config.Config;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,6 +29,11 @@ import java.util.Random;
  * alone and both, the median and the least of 15 rounds of half a second in nanoseconds per event.
  *
  * <p>Run: {@code java -cp perf/target/benchmarks.jar dev.pulse.perf.cpu.DecodeApplyCpuTime}
+ *
+ * <p>Given benchmark jars ({@code ... DecodeApplyCpuTime before.jar after.jar}), it compares them instead: this class
+ * is loaded from each jar in a class loader of its own, and rounds of 0.3 s alternate between them part by part, so
+ * that every build sees the same load; it prints each one's median and least, and the median (and quartiles) of the
+ * per-round ratio of each to the first.
  */
 public final class DecodeApplyCpuTime {
     private static final int EVENTS = 100;
@@ -42,7 +53,11 @@ public final class DecodeApplyCpuTime {
         decode(decoded);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws ReflectiveOperationException, MalformedURLException {
+        if (args.length > 0) {
+            compare(args);
+            return;
+        }
         DecodeApplyCpuTime t = new DecodeApplyCpuTime();
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         String[] parts = {"decode", "apply", "decode+apply"};
@@ -59,6 +74,54 @@ public final class DecodeApplyCpuTime {
         if (t.sink == 42) {
             System.out.println();
         }
+    }
+
+    private static void compare(String[] jars) throws ReflectiveOperationException, MalformedURLException {
+        int builds = jars.length;
+        int rounds = 21;
+        Object[] work = new Object[builds];
+        Method[] run = new Method[builds];
+        for (int j = 0; j < builds; j++) {
+            ClassLoader loader = new URLClassLoader(new URL[]{Path.of(jars[j]).toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader());
+            Class<?> c = loader.loadClass(DecodeApplyCpuTime.class.getName());
+            Constructor<?> make = c.getDeclaredConstructor();
+            make.setAccessible(true);
+            work[j] = make.newInstance();
+            run[j] = c.getDeclaredMethod("run", int.class, long.class, ThreadMXBean.class);
+            run[j].setAccessible(true);
+        }
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        String[] parts = {"decode", "apply", "decode+apply"};
+        for (int p = 0; p < parts.length; p++) {
+            double[][] perEvent = new double[builds][rounds];
+            for (int j = 0; j < builds; j++) {
+                run[j].invoke(work[j], p, 2_000_000_000L, cpu); // warm-up
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < builds; k++) {
+                    int j = (k + r) % builds; // each build goes first in turn
+                    perEvent[j][r] = (double) run[j].invoke(work[j], p, 300_000_000L, cpu);
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format("%-13s", parts[p]));
+            for (int j = 0; j < builds; j++) {
+                double[] sorted = perEvent[j].clone();
+                Arrays.sort(sorted);
+                line.append(String.format("  [%d] median %6.1f least %6.1f", j, sorted[rounds / 2], sorted[0]));
+                if (j > 0) {
+                    double[] ratio = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        ratio[r] = perEvent[j][r] / perEvent[0][r];
+                    }
+                    Arrays.sort(ratio);
+                    line.append(String.format(" ratio to [0] %.2f (%.2f-%.2f)", ratio[rounds / 2], ratio[rounds / 4],
+                            ratio[3 * rounds / 4]));
+                }
+            }
+            System.out.println(line);
+        }
+        System.out.println("ns per event of thread CPU time, " + rounds + " rounds of 0.3 s each; [j]: " + String.join(" ", jars));
     }
 
     /** Runs part {@code p} for about {@code cpuNanos} of this thread's CPU time; returns CPU ns per event. */

@@ -136,19 +136,26 @@ public final class EventBatch {
         sourceCharsUsed += length;
     }
 
-    /** {@link #setSource(char[], int, int)} from ASCII bytes. */
-    void setSource(byte[] ascii, int offset, int length) {
+    /**
+     * The array the event's source may be written to, from {@link #sourceEnd()}, with room for {@code length} chars:
+     * the scanner copies the name there as it checks it, then calls {@link #commitSource}.
+     */
+    char[] sourceRoom(int length) {
         if (sourceCharsUsed + length > sourceChars.length) {
             sourceChars = java.util.Arrays.copyOf(sourceChars, Math.max(sourceChars.length * 2, sourceCharsUsed + length));
         }
-        char[] to = sourceChars;
-        int at = sourceCharsUsed;
-        for (int i = 0; i < length; i++) {
-            to[at + i] = (char) ascii[offset + i];
-        }
-        sourceOffsets[events] = at;
+        return sourceChars;
+    }
+
+    int sourceEnd() {
+        return sourceCharsUsed;
+    }
+
+    /** Makes the {@code length} chars written at {@link #sourceEnd()} the event's source. */
+    void commitSource(int length) {
+        sourceOffsets[events] = sourceCharsUsed;
         sourceLengths[events] = length;
-        sourceCharsUsed = at + length;
+        sourceCharsUsed += length;
     }
 
     /** Forgets what the event being built received, as if {@link #beginEvent} had just been called. */
@@ -170,7 +177,6 @@ public final class EventBatch {
         metricNames[metrics] = name;
         metricValues[metrics] = value;
         metrics++;
-        metricStarts[events + 1] = metrics;
     }
 
     /** True when the event being built already has a metric called {@code name}. */
@@ -189,6 +195,7 @@ public final class EventBatch {
     }
 
     void endEvent() {
+        metricStarts[events + 1] = metrics; // the event's end, written once rather than at each metric
         events++;
     }
 }

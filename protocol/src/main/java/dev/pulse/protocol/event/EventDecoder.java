@@ -273,6 +273,13 @@ public final class EventDecoder {
                     return fallback(null, b, i, end, chunkStart);
             }
             int r = scanner.event(b, i, end);
+            // the next event right after this one (",{" in an array, "\n{" in NDJSON) is read without the state machine
+            while (r >= 0 && r + 1 < end && b[r + 1] == '{' && batchBody
+                    && (format == BodyFormat.JSON ? b[r] == ',' : b[r] == '\n')) {
+                fast = format == BodyFormat.JSON ? Fast.ARRAY_ELEMENT : Fast.ROOT;
+                i = r + 1;
+                r = scanner.event(b, i, end);
+            }
             if (r >= 0) {
                 i = r;
                 fast = afterEvent();

@@ -33,6 +33,10 @@ final class FlatEventScanner {
     private static final int CACHE_SIZE = 256;
     private static final int MAX_CACHED_NAME = 256;
     private static final int MAX_DIGITS = 15;
+    /** Bytes past a number's start that {@link #plainNumber} may read: its longest accepted number and the byte after. */
+    private static final int PLAIN_ROOM = 40;
+    private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+            1e13, 1e14, 1e15};
     private static final boolean[] SOURCE_CHAR = new boolean[256];
 
     static {
@@ -89,9 +93,21 @@ final class FlatEventScanner {
             }
             i++;
             Name n;
-            if (guess != null && guess.matches(b, i, end)) {
+            if (guess != null && guess.matchesField(b, i, end)) {
+                n = guess; // the name, its closing quote and the colon in one compare
+                i += n.length + 2;
+                if (b[i] <= ' ') {
+                    i = skipSpace(b, i, end);
+                    if (i >= end) {
+                        return NEED_MORE;
+                    }
+                }
+            } else if (guess != null && guess.matches(b, i, end)) {
                 n = guess;
-                i += n.length + 1;
+                i = valueStart(b, i + n.length + 1, end);
+                if (i < 0) {
+                    return i;
+                }
             } else {
                 int close = nameEnd(b, i, end);
                 if (close < 0) {
@@ -106,16 +122,15 @@ final class FlatEventScanner {
                 } else {
                     previous.next = n;
                 }
-                i = close + 1;
+                i = valueStart(b, close + 1, end);
+                if (i < 0) {
+                    return i;
+                }
             }
             if (n.seenIn == attempt || ++fields > EventDecoder.MAX_FIELDS_PER_EVENT) {
                 return UNUSUAL; // a name twice, or too many: the general path words it
             }
             n.seenIn = attempt;
-            i = valueStart(b, i, end);
-            if (i < 0) {
-                return i;
-            }
             byte kind = n.kind;
             if (kind == KIND_METRIC) {
                 i = number(b, i, end);
@@ -138,20 +153,28 @@ final class FlatEventScanner {
             }
             previous = n;
             guess = n.next;
-            i = skipSpace(b, i, end);
             if (i >= end) {
                 return NEED_MORE;
             }
             int c = b[i];
+            if (c <= ' ') { // whitespace is rare between fields: looked for only when a byte may be some
+                i = skipSpace(b, i, end);
+                if (i >= end) {
+                    return NEED_MORE;
+                }
+                c = b[i];
+            }
             if (c == '}') {
                 return batch.currentMetricCount() > 0 ? i + 1 : UNUSUAL; // none: the general path words it
             }
-            if (c != ',') {
-                return UNUSUAL;
+            if (c != ',' || ++i >= end) {
+                return c != ',' ? UNUSUAL : NEED_MORE;
             }
-            i = skipSpace(b, i + 1, end);
-            if (i >= end) {
-                return NEED_MORE;
+            if (b[i] <= ' ') {
+                i = skipSpace(b, i, end);
+                if (i >= end) {
+                    return NEED_MORE;
+                }
             }
         }
     }
@@ -214,15 +237,21 @@ final class FlatEventScanner {
         return i;
     }
 
-    /** A source string of the source alphabet at {@code b[i]}, into the batch. Returns the index after it. */
+    /**
+     * A source string of the source alphabet at {@code b[i]}, into the batch, copied as it is checked. Returns the
+     * index after it.
+     */
     private int source(byte[] b, int i, int end) {
         if (b[i] != '"') {
             return UNUSUAL;
         }
         int from = ++i;
+        int limit = Math.min(end, from + Names.MAX_SOURCE_LENGTH + 1); // the quote of the longest name, or too long
+        char[] to = batch.sourceRoom(Names.MAX_SOURCE_LENGTH + 1);
+        int shift = batch.sourceEnd() - from;
         while (true) {
-            if (i >= end) {
-                return NEED_MORE;
+            if (i >= limit) {
+                return i >= end ? NEED_MORE : UNUSUAL;
             }
             int c = b[i];
             if (c == '"') {
@@ -231,13 +260,14 @@ final class FlatEventScanner {
             if (!SOURCE_CHAR[c & 0xff]) {
                 return UNUSUAL;
             }
+            to[shift + i] = (char) c;
             i++;
         }
         int n = i - from;
-        if (n < 1 || n > Names.MAX_SOURCE_LENGTH) {
+        if (n < 1) {
             return UNUSUAL;
         }
-        batch.setSource(b, from, n);
+        batch.commitSource(n);
         return i + 1;
     }
 
@@ -247,6 +277,86 @@ final class FlatEventScanner {
      * dot, an exponent with digits), so what this accepts the general path reads as the same double.
      */
     private int number(byte[] b, int i, int end) {
+        if (end - i > PLAIN_ROOM) {
+            int r = plainNumber(b, i);
+            if (r >= 0) {
+                return r;
+            }
+        }
+        return anyNumber(b, i, end);
+    }
+
+    /**
+     * The common number, {@code -?digits(.digits)?} with at most {@link #MAX_DIGITS} digits in all (leading zeros
+     * included), read with room to spare so no byte is checked against the end: small enough to be inlined into the
+     * field loop, and its mantissa and scale are exact for {@link DecimalParser#value}. Returns -1 for anything
+     * else (an exponent, more digits, bad grammar), which {@link #anyNumber} then reads or refuses from the start.
+     */
+    private int plainNumber(byte[] b, int i) {
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int d = b[i] - '0';
+        if (d < 0 || d > 9) {
+            return -1;
+        }
+        long mantissa = d;
+        int from = i;
+        int limit = from + MAX_DIGITS + 1; // one digit too many is enough to refuse
+        if (d == 0) {
+            i++;
+        } else {
+            long word = (long) WORDS.get(b, i);
+            if (eightDigits(word)) { // a long integer part, a timestamp: eight digits in a few multiplications
+                mantissa = valueOfEight(word);
+                i += 7;
+            }
+            while (++i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
+                mantissa = mantissa * 10 + d;
+            }
+        }
+        int digits = i - from;
+        int scale = 0;
+        int c = b[i];
+        if (c == '.') {
+            int start = ++i;
+            limit++;
+            while (i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
+                mantissa = mantissa * 10 + d;
+                i++;
+            }
+            scale = start - i;
+            if (scale == 0) {
+                return -1;
+            }
+            digits -= scale;
+            c = b[i];
+        }
+        if (digits > MAX_DIGITS || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+            return -1; // (a digit here: a leading zero followed by digits)
+        }
+        double v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
+        number = negative ? (mantissa != 0 || scale != 0 ? -v : 0.0) : v;
+        return i;
+    }
+
+    /** Whether the eight bytes of {@code word} (little-endian) are all ASCII digits. */
+    private static boolean eightDigits(long word) {
+        return ((word & 0xF0F0F0F0F0F0F0F0L) | (((word + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+                == 0x3333333333333333L;
+    }
+
+    /** The value of eight ASCII digits read as a little-endian word, the first digit the most significant. */
+    private static long valueOfEight(long word) {
+        long v = word - 0x3030303030303030L;
+        v = v * 10 + (v >>> 8); // pairs of digits
+        return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
+                + ((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
+    }
+
+    /** {@link #number} for any JSON number, with the end checked at every byte. */
+    private int anyNumber(byte[] b, int i, int end) {
         boolean negative = b[i] == '-';
         if (negative && ++i >= end) {
             return NEED_MORE;
@@ -388,6 +498,10 @@ final class FlatEventScanner {
         final long headMask;
         final long tail;      // bytes 8-15, zero past the name
         final long tailMask;
+        final long fieldHead; // the same of the name followed by its closing quote and a colon: {@code name":}
+        final long fieldHeadMask;
+        final long fieldTail;
+        final long fieldTailMask;
         final String string;
         final byte kind;
         // Owned by the decoder's thread, as the scanner.
@@ -402,9 +516,25 @@ final class FlatEventScanner {
             this.kind = kind;
             this.headMask = mask(length);
             this.tailMask = mask(length - 8);
-            byte[] padded = Arrays.copyOf(bytes, 16);
+            byte[] padded = Arrays.copyOf(bytes, Math.max(16, length) + 2);
             this.head = (long) WORDS.get(padded, 0) & headMask;
             this.tail = (long) WORDS.get(padded, 8) & tailMask;
+            padded[length] = '"';
+            padded[length + 1] = ':';
+            this.fieldHeadMask = mask(length + 2);
+            this.fieldTailMask = mask(length - 6);
+            this.fieldHead = (long) WORDS.get(padded, 0) & fieldHeadMask;
+            this.fieldTail = (long) WORDS.get(padded, 8) & fieldTailMask;
+        }
+
+        /**
+         * Whether {@code b[i, end)} starts with this name, its closing quote and a colon, with a byte after them:
+         * the usual field, checked in two word compares. False when unsure (a longer name, spaces): then {@link #matches}.
+         */
+        boolean matchesField(byte[] b, int i, int end) {
+            return length <= 14 && i + length + 2 < end && i + 16 <= b.length && !evicted
+                    && ((long) WORDS.get(b, i) & fieldHeadMask) == fieldHead
+                    && ((long) WORDS.get(b, i + 8) & fieldTailMask) == fieldTail;
         }
 
         /** The mask of the first {@code n} bytes of a word (none for n <= 0, all for n >= 8). */

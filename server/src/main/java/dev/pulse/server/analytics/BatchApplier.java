@@ -28,7 +28,11 @@ public final class BatchApplier {
     private final BatchListener listener;
     private final AnomalySink flagged;
 
+    /** Slots of {@link #recent}: a power of two, a few times the sources one client's batch usually names. */
+    private static final int RECENT = 32;
+
     // All fields below: owned by this applier's event loop.
+    private final Source[] recent = new Source[RECENT]; // sources found lately, by their name's length and last char
     private Source[] eventSources = new Source[16];
     private Series[] metricSeries = new Series[64];
     private String limitMessage;
@@ -93,8 +97,8 @@ public final class BatchApplier {
         for (int e = 0, n = batch.size(); e < n; e++) {
             int len = batch.sourceLength(e);
             Source src = len == EventBatch.DEFAULT_SOURCE
-                    ? registry.find(DEFAULT_NAME, 0, DEFAULT_NAME.length)
-                    : registry.find(chars, batch.sourceOffset(e), len);
+                    ? source(DEFAULT_NAME, 0, DEFAULT_NAME.length)
+                    : source(chars, batch.sourceOffset(e), len);
             eventSources[e] = src;
             for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
                 Series s = src == null ? null : src.find(batch.metricName(m));
@@ -107,6 +111,22 @@ public final class BatchApplier {
     }
 
     private static final char[] DEFAULT_NAME = SeriesRegistry.DEFAULT_SOURCE.toCharArray();
+
+    /**
+     * The live source named {@code chars[offset, offset+length)}, or null: first among the sources this applier
+     * found lately (one compare of the name, where the registry hashes it and probes its table), else from the
+     * registry. A retired source is never given: what it was retired for is seen again under its lock.
+     */
+    private Source source(char[] chars, int offset, int length) {
+        int slot = (length * 7 + chars[offset + length - 1]) & (RECENT - 1);
+        Source src = recent[slot];
+        if (src != null && src.nameEquals(chars, offset, length) && !src.retired()) {
+            return src;
+        }
+        src = registry.find(chars, offset, length);
+        recent[slot] = src;
+        return src;
+    }
 
     /**
      * Checks the limits ({@code MAX_SOURCES}, {@code MAX_METRICS_PER_SOURCE}, {@code MAX_SERIES}) for the whole

@@ -14,6 +14,7 @@ public final class Source {
     private static final String[] NO_NAMES = new String[0];
 
     private final String name;
+    private final char[] chars; // the name's characters, compared with a decoded name without String's checks
     private final int hash;
     private volatile Series[] series = NONE;      // replaced by the registry's creating thread under its lock
     private volatile String[] ignored = NO_NAMES; // metrics a rule ignores; replaced under the creation lock
@@ -22,6 +23,7 @@ public final class Source {
 
     Source(String name, int hash) {
         this.name = name;
+        this.chars = name.toCharArray();
         this.hash = hash;
     }
 
@@ -135,12 +137,13 @@ public final class Source {
         ignored = NO_NAMES;
     }
 
-    boolean nameEquals(char[] chars, int offset, int length) {
-        if (name.length() != length) {
+    boolean nameEquals(char[] text, int offset, int length) {
+        char[] own = chars;
+        if (own.length != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (name.charAt(i) != chars[offset + i]) {
+            if (own[i] != text[offset + i]) {
                 return false;
             }
         }
