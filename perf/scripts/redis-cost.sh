@@ -27,7 +27,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     load=$!
     sleep "${WARM:-25}"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
-    perf/scripts/thread-cpu.py 12 $pid $redis_pid | head -8
+    perf/scripts/thread-cpu.py 12 $pid $redis_pid
     wait $load || true
     [ "$mode" = redis ] && curl -fs "http://127.0.0.1:$port/stats" | python3 -c \
       'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
