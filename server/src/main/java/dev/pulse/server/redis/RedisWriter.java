@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
  * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and,
  * one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at least {@code REDIS_HISTORY} values
- * ({@link SeriesHistory}), and an HSET of the snapshots of
- * the sources that are due one, with one SADD. A source's snapshot is due at most every second while values keep
+ * ({@link SeriesHistory}); an HSET of the snapshots of the sources that are due one, with one SADD; the round's
+ * anomalies ({@link AnomalyStreamWriter}). A source's snapshot is due at most every second while values keep
  * coming, at once when one of its series is new (a restart finds series by their hash field), and for every touched
  * source when the queue is found empty or the writer stops ({@link SnapshotSchedule}), so formatting snapshots
  * costs per source and interval, not per value. Per series the values keep their order ({@link ChunkBySeries}). A
