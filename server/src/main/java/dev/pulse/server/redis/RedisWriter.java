@@ -48,6 +48,8 @@ import java.util.concurrent.locks.LockSupport;
 final class RedisWriter implements Runnable {
     /** Most values written in one pipelined round trip. */
     static final int CHUNK_VALUES = 131_072;
+    /** How often the wait for a round's reply looks whether its connection dropped. */
+    private static final long REPLY_POLL_MS = 20;
     /** A reply slower than this counts as a failed write. */
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final long MAX_BACKOFF_MS = 1_000;
@@ -270,9 +272,7 @@ final class RedisWriter implements Runnable {
         } finally {
             connection.setAutoFlushCommands(true);
         }
-        if (!LettuceFutures.awaitAll(replyTimeoutMs, TimeUnit.MILLISECONDS, exec)) {
-            throw new IllegalStateException("redis did not answer within " + replyTimeoutMs + " ms");
-        }
+        awaitReply(exec);
         if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
             throw new IllegalStateException("redis discarded the transaction: " + exec.getError());
         }
@@ -286,6 +286,23 @@ final class RedisWriter implements Runnable {
         }
         snapshotsDue.written(snapshots);
         expiry.written(order, snapshots, nowMs);
+    }
+
+    /**
+     * Waits for the round's reply. A connection that drops meanwhile never brings it (this client does not replay a
+     * sent transaction), so the round fails at once and is retried, its marker read first, rather than after the
+     * whole reply timeout.
+     */
+    private void awaitReply(RedisFuture<?> exec) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(replyTimeoutMs);
+        while (!LettuceFutures.awaitAll(REPLY_POLL_MS, TimeUnit.MILLISECONDS, exec)) {
+            if (!connection.isOpen()) {
+                throw new IllegalStateException("the connection to redis dropped with the round in flight");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis did not answer within " + replyTimeoutMs + " ms");
+            }
+        }
     }
 
     /** Drops what this writer keeps of forgotten series and sources, so churn does not grow its maps. */
