@@ -18,7 +18,7 @@ package dev.pulse.server.analytics.detect;
  *   everyday behaviour, not an anomaly.</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 1.1 KB (the two shapes in 528 bytes, the three models' scalars). Not thread-safe: guarded by the series'
+ * <p>O(1) per value, no allocation; about 1.0 KB (the two shapes in 592 bytes, the three models' scalars). Not thread-safe: guarded by the series'
  * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
  * (EVALUATION.md).
  */
@@ -62,7 +62,7 @@ final class CleanOutlierRule {
     private static final double ABSOLUTE_FLOOR = 1e-12;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / 100_000);
 
-    private final CycleModel local = new CycleModel(0, 0, LEVEL_ALPHA);
+    private final CycleModel local = new CycleModel(0);
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
     private static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
@@ -75,8 +75,12 @@ final class CleanOutlierRule {
     static final int DAY_SLOTS = 96;
     static final int WEEK_SLOTS = 168;
 
-    private final CycleModel day = new CycleModel(DAY_SECONDS, DAY_SLOTS, SEASON_LEVEL_ALPHA);
-    private final CycleModel week = new CycleModel(WEEK_SECONDS, WEEK_SLOTS, SEASON_LEVEL_ALPHA);
+    /** Slots per second of each shape: a phase times this is a position in the shape. */
+    private static final double DAY_SLOTS_PER_SECOND = (double) DAY_SLOTS / DAY_SECONDS;
+    private static final double WEEK_SLOTS_PER_SECOND = (double) WEEK_SLOTS / WEEK_SECONDS;
+
+    private final CycleModel day = new CycleModel(DAY_SLOTS);
+    private final CycleModel week = new CycleModel(WEEK_SLOTS);
 
     // All fields below: guarded by the series' lock.
     private long count;                          // values observed
@@ -85,6 +89,11 @@ final class CleanOutlierRule {
     private boolean lastOutlier;                 // the last value was an outlier
     private double low;                          // slowly forgotten minimum, for the noise floor
     private double high;                         // slowly forgotten maximum
+
+    /** Values observed. */
+    long count() {
+        return count;
+    }
 
     /**
      * Judges {@code x} at {@code epochSeconds}, then learns from it. Returns the residual over the bar (above 1:
@@ -119,9 +128,10 @@ final class CleanOutlierRule {
         } else if (dayPhase < 0) {
             dayPhase += DAY_SECONDS;
         }
-        double eLocal = local.observe(x, 0, floor);
-        double eDay = day.observe(x, dayPhase, floor);
-        double eWeek = week.observe(x, weekPhase, floor);
+        // Every model learns every value but the first (which starts them): n values learnt, this one included.
+        double eLocal = local.observe(x, 0, floor, n);
+        double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n);
+        double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n);
         double r = model == LOCAL ? Math.abs(eLocal) / local.lastSigma()
                 : model == DAY ? Math.abs(eDay) / day.lastSigma() : Math.abs(eWeek) / week.lastSigma();
         boolean outlier = r > BAR;

@@ -21,12 +21,9 @@ final class CycleModel {
     private static final int FIRST_STEP_COUNTS = 4096;
 
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
-    private final double slotsPerSecond;
     private final double slotsInverse;
-    private final double levelAlpha;
 
     // All fields below: guarded by the series' lock.
-    private long learnt;        // values learnt
     private double lastSigma;   // noise of the last judged value
     private double level;       // the level the shape is added to
     private double shapeSum;    // sum of the slots (in value units), for their mean
@@ -42,14 +39,13 @@ final class CycleModel {
     private double frac;
 
     /**
-     * @param periodSeconds the cycle's period; 0 for a level only
-     * @param slots         slots per period
+     * @param slots slots of the cycle's shape; 0 for a level only. The level learns with
+     *              {@link CleanOutlierRule#LEVEL_ALPHA} alone, {@link CleanOutlierRule#SEASON_LEVEL_ALPHA} under a shape
+     *              (constants rather than fields: 16 bytes less in each of a series' three models).
      */
-    CycleModel(long periodSeconds, int slots, double levelAlpha) {
-        this.shape = periodSeconds > 0 ? new short[slots] : null;
-        this.slotsInverse = periodSeconds > 0 ? 1.0 / slots : 0;
-        this.slotsPerSecond = periodSeconds > 0 ? (double) slots / periodSeconds : 0;
-        this.levelAlpha = levelAlpha;
+    CycleModel(int slots) {
+        this.shape = slots > 0 ? new short[slots] : null;
+        this.slotsInverse = slots > 0 ? 1.0 / slots : 0;
     }
 
     void start(double x, double mae) {
@@ -58,16 +54,16 @@ final class CycleModel {
     }
 
     /**
-     * The prediction for a value {@code phaseSeconds} into the model's period (ignored for a level only); positions
-     * the shape for {@link #learn}.
+     * The prediction for a value {@code slot} slots into the model's period (its phase times slots per second;
+     * ignored for a level only); positions the shape for {@link #learn}.
      */
-    double predict(double phaseSeconds) {
+    double predict(double slot) {
         short[] s = shape;
         if (s == null) {
             return level;
         }
         int slots = s.length;
-        double pos = phaseSeconds * slotsPerSecond - 0.5;
+        double pos = slot - 0.5;
         int lo = pos < 0 ? -1 : (int) pos;
         frac = pos - lo;
         lower = lo < 0 ? lo + slots : lo;
@@ -80,17 +76,18 @@ final class CycleModel {
     }
 
     /**
-     * Judges {@code x} against the prediction at {@code phaseSeconds} and learns from it: returns the error, and
+     * Judges {@code x} against the prediction at {@code slot} (as {@link #predict}) and learns from it: returns the error, and
      * {@link #lastSigma()} the noise it is measured in (at least {@code floor}). An error past
      * {@link CleanOutlierRule#BAR} noise units is learnt clipped to {@link CleanOutlierRule#OUTLIER_CLIP} of them,
-     * others to {@link CleanOutlierRule#CLIP}; a run of outliers that agree moves the level to them.
+     * others to {@link CleanOutlierRule#CLIP}; a run of outliers that agree moves the level to them. {@code learnt}
+     * counts the values learnt, this one included (the caller's count: one field less per model).
      */
-    double observe(double x, double phaseSeconds, double floor) {
-        double e = x - predict(phaseSeconds);
+    double observe(double x, double slot, double floor, long learnt) {
+        double e = x - predict(slot);
         double sigma = Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
         lastSigma = sigma;
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
-        learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma);
+        learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
         if (outlier) {
             int side = e > 0 ? 1 : -1;
             if (run * side <= 0) {
@@ -107,7 +104,7 @@ final class CycleModel {
             if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
                     || len >= CleanOutlierRule.LONG_RUN) {
                 // To the run's mean error, less what the run's clipped steps already moved it.
-                level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha * len * side;
+                level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
                 run = 0;
             }
         } else {
@@ -125,13 +122,12 @@ final class CycleModel {
      * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
      * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
      */
-    private void learn(double e, double clip) {
-        long n = ++learnt;
+    private void learn(double e, double clip, long n) {
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
         // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is slow.
         double gain = n <= GAIN_VALUES ? 1.0 / n : 0.0;
         mae += Math.max(gain, CleanOutlierRule.SCALE_ALPHA) * (Math.abs(ce) - mae);
-        level += Math.max(gain, levelAlpha) * ce;
+        level += Math.max(gain, levelAlpha()) * ce;
         if (shape != null) {
             double step = CleanOutlierRule.SHAPE_ALPHA * ce;
             add(lower, step * (1.0 - frac));
@@ -189,5 +185,9 @@ final class CycleModel {
 
     double level() {
         return level;
+    }
+
+    private double levelAlpha() {
+        return shape == null ? CleanOutlierRule.LEVEL_ALPHA : CleanOutlierRule.SEASON_LEVEL_ALPHA;
     }
 }

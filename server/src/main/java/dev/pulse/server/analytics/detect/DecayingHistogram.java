@@ -25,12 +25,21 @@ final class DecayingHistogram {
     private final float[] bins = new float[BINS]; // guarded by the series' lock
     private final double growth;
 
-    // All fields: guarded by the series' lock.
+    private final double highQuantile;
+    private final double lowQuantile;
+
+    // All fields below: guarded by the series' lock.
     private double total;       // sum of the bins
     private double weight = 1;  // weight of the next value
     private int top;            // highest bin ever filled: quantiles scan down from it
-    private final Tracked high;
-    private final Tracked low;
+    // Two quantiles' bins, followed as values arrive instead of found by a scan (held here rather than in an object
+    // each: 24 bytes where two objects took 64). Once a few values are in, a new one moves a quantile by a bin at
+    // most, so keeping it is O(1) where a scan is O(bins). Each is the bin a scan from the top stops in: the highest
+    // bin i >= 1 whose weight with all above it exceeds (1 - q) of the total, else 0.
+    private int highBin;        // the high quantile's bin
+    private int lowBin;         // the low quantile's
+    private double highAbove;   // weight in the bins above highBin
+    private double lowAbove;    // ... above lowBin
 
     /**
      * @param halfLife      values after which a value counts half
@@ -39,8 +48,8 @@ final class DecayingHistogram {
      */
     DecayingHistogram(double halfLife, double highQuantile, double lowQuantile) {
         this.growth = Math.pow(2.0, 1.0 / halfLife);
-        this.high = new Tracked(highQuantile);
-        this.low = new Tracked(lowQuantile);
+        this.highQuantile = highQuantile;
+        this.lowQuantile = lowQuantile;
     }
 
     void add(double v) {
@@ -53,8 +62,8 @@ final class DecayingHistogram {
             top = k;
         }
         total += added;
-        high.added(k, added, bins, total);
-        low.added(k, added, bins, total);
+        follow(true, k, added);
+        follow(false, k, added);
         weight *= growth;
         if (weight > RESCALE_AT) {
             float[] b = bins;
@@ -64,8 +73,8 @@ final class DecayingHistogram {
                 total += b[i];
             }
             weight = 1;
-            high.recount(b, top);
-            low.recount(b, top);
+            highAbove = weightAbove(highBin);
+            lowAbove = weightAbove(lowBin);
         }
     }
 
@@ -91,12 +100,12 @@ final class DecayingHistogram {
 
     /** The bin holding the high quantile given at construction: {@link #quantile} of it ends in this bin. */
     int highBin() {
-        return high.bin;
+        return highBin;
     }
 
     /** The bin holding the low quantile given at construction. */
     int lowBin() {
-        return low.bin;
+        return lowBin;
     }
 
     /**
@@ -121,44 +130,39 @@ final class DecayingHistogram {
         return octave * BINS_PER_OCTAVE + eighth;
     }
 
-    /**
-     * One quantile's bin, followed as values arrive instead of found by a scan: once a few values are in, a new
-     * one moves it by a bin at most, so keeping it is O(1) where a scan is O(bins). It is the bin a scan from the
-     * top stops in: the highest bin i >= 1 whose weight with all above it exceeds (1 - q) of the total, else 0.
-     */
-    private static final class Tracked {
-        private final double q;
-        // Both fields: guarded by the series' lock.
-        private int bin;        // the quantile's bin
-        private double above;   // weight in the bins above it
-
-        Tracked(double q) {
-            this.q = q;
+    /** Moves the high (or low) quantile's bin after {@code w} was added to bin {@code k}. */
+    private void follow(boolean high, int k, double w) {
+        int bin = high ? highBin : lowBin;
+        double above = high ? highAbove : lowAbove;
+        if (k > bin) {
+            above += w;
         }
-
-        void added(int k, double w, float[] bins, double total) {
-            if (k > bin) {
-                above += w;
-            }
-            double limit = (1.0 - q) * total;
-            while (above > limit && bin < BINS - 1) {
-                bin++;
-                above -= bins[bin];
-            }
-            while (bin > 0 && above + bins[bin] <= limit) {
-                above += bins[bin];
-                bin--;
-            }
+        double limit = (1.0 - (high ? highQuantile : lowQuantile)) * total;
+        float[] b = bins;
+        while (above > limit && bin < BINS - 1) {
+            bin++;
+            above -= b[bin];
         }
-
-        /** Sums the weight above the bin afresh, after a rescale, so rounding never accumulates. */
-        void recount(float[] bins, int top) {
-            double a = 0;
-            for (int i = top; i > bin; i--) {
-                a += bins[i];
-            }
-            above = a;
+        while (bin > 0 && above + b[bin] <= limit) {
+            above += b[bin];
+            bin--;
         }
+        if (high) {
+            highBin = bin;
+            highAbove = above;
+        } else {
+            lowBin = bin;
+            lowAbove = above;
+        }
+    }
+
+    /** The weight above {@code bin}, summed afresh after a rescale, so rounding never accumulates. */
+    private double weightAbove(int bin) {
+        double a = 0;
+        for (int i = top; i > bin; i--) {
+            a += bins[i];
+        }
+        return a;
     }
 
     static double upperEdge(int i) {

@@ -16,7 +16,7 @@ import dev.pulse.server.analytics.Detector;
  * (EVALUATION.md).
  *
  * <p>Costs the inner detector's work plus one quantisation, one hash and one bit test per value, no allocation;
- * holds the inner detector's state plus about 600 bytes (two generations of 2,048 bits and a few scalars). Not
+ * holds the inner detector's state plus about 660 bytes (two generations of 2,048 bits and a few scalars). Not
  * thread-safe: guarded by the series' lock.
  */
 public final class NoveltyDetector implements Detector {

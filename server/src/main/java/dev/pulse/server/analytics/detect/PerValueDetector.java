@@ -10,7 +10,7 @@ import dev.pulse.server.analytics.Detector;
  * bar), so the decision is still the score above 0.5.
  *
  * <p>Costs the robust detector's work plus three predictions and updates; holds the robust detector's state plus
- * about 1.1 KB (its two shapes, 16 bits a slot, and the scalars of its three baselines).
+ * about 1.0 KB (its two shapes, 16 bits a slot, and the scalars of its three baselines).
  *
  * <p>Not thread-safe: guarded by the series' lock.
  */
@@ -18,7 +18,6 @@ public final class PerValueDetector implements Detector {
     private final RobustDetector robust;
     private final CleanOutlierRule clean = new CleanOutlierRule();
     private final int minSamples;
-    private long count;           // values observed; guarded by the series' lock
     private boolean lastAnomaly;  // guarded by the series' lock
 
     public PerValueDetector(int windowSize, int minSamples) {
@@ -34,7 +33,7 @@ public final class PerValueDetector implements Detector {
     public double observe(double x, double epochSeconds, double zscore, int windowCount) {
         double score = robust.observe(x, epochSeconds, zscore, windowCount);
         double ratio = clean.observe(x, epochSeconds);
-        if (count++ < minSamples) {
+        if (clean.count() <= minSamples) { // among the first minSamples values
             ratio = Math.min(ratio, 1.0);
         }
         boolean outlier = ratio > 1.0;

@@ -33,8 +33,9 @@ import java.util.Arrays;
  * halved while alarms are suppressed, so the decision is the score above 0.5.
  *
  * <p>Cost per value: O(1). The median and spread are estimated in O(1), two histogram quantiles are followed in
- * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 2.8 KB per series with the
- * defaults, most of it the histogram (floats), the median's ring of 64 values and the two profiles (16 bits a slot). Not thread-safe: guarded by the series' lock. The
+ * O(1), a power is taken only when those quantiles move; no allocation. Memory: about 2.3 KB per series with the
+ * defaults, most of it the histogram (floats), the median's ring of 64 values (floats) and the two profiles (16 bits
+ * a slot). Not thread-safe: guarded by the series' lock. The
  * defaults were tuned on the NAB corpus' tuning split (EVALUATION.md).
  */
 public final class RobustDetector implements Detector {
@@ -127,10 +128,10 @@ public final class RobustDetector implements Detector {
     private final SeasonalProfile day;
     private final SeasonalProfile week;
     private final DecayingHistogram tail;
-    // The rings hold floats: capped residuals and errors averaged at most 30 at a time need no more digits.
-    private final float[] shortRing; // the last shortValues capped residuals; guarded by the series' lock
-    private final float[] dayError;  // the daily profile's last restartValues signed errors; same guard
-    private final float[] weekError; // ... the weekly profile's
+    // Three rings in one array (one array header where three took 48 bytes), floats: capped residuals and errors
+    // averaged at most 30 at a time need no more digits. [0, shortValues): the last capped residuals;
+    // [shortValues, + restartValues): the daily profile's last signed errors; then the weekly profile's.
+    private final float[] rings;     // guarded by the series' lock
     private final double longAlpha;
     private final double errorAlpha;
     private final double rangeDecay;
@@ -154,7 +155,7 @@ public final class RobustDetector implements Detector {
     private double longMean;         // long-run mean of the capped residuals
     private double longVar;          // long-run variance of the capped residuals
     private long longCount;          // residuals in the long-run statistics
-    private int errorHead;           // next slot of dayError and weekError
+    private int errorHead;           // next slot of the two error rings
     private int errorCount;          // signed profile errors held
     private int barHighBin = -1;     // tail bins the two fields below were computed from
     private int barLowBin = -1;
@@ -172,9 +173,7 @@ public final class RobustDetector implements Detector {
         this.day = new SeasonalProfile(DAY_SECONDS, params.daySlots(), params.slotAlpha());
         this.week = new SeasonalProfile(WEEK_SECONDS, params.weekSlots(), params.slotAlpha());
         this.tail = new DecayingHistogram(params.tailHalfLife(), TAIL_HIGH, TAIL_LOW);
-        this.shortRing = new float[params.shortValues()];
-        this.dayError = new float[params.restartValues()];
-        this.weekError = new float[params.restartValues()];
+        this.rings = new float[params.shortValues() + 2 * params.restartValues()];
         this.longAlpha = decay(params.longHalfLife());
         this.errorAlpha = decay(params.errorHalfLife());
         this.rangeDecay = decay(params.rangeHalfLife());
@@ -235,8 +234,9 @@ public final class RobustDetector implements Detector {
         }
 
         // Sustained rule: the short mean includes this value.
-        float[] ring = shortRing;
-        if (shortCount == ring.length) {
+        float[] ring = rings;
+        int shortValues = p.shortValues();
+        if (shortCount == shortValues) {
             shortSum -= ring[shortHead];
         } else {
             shortCount++;
@@ -244,15 +244,15 @@ public final class RobustDetector implements Detector {
         float held = (float) capped;
         ring[shortHead] = held;
         shortSum += held;
-        shortHead = shortHead + 1 == ring.length ? 0 : shortHead + 1;
+        shortHead = shortHead + 1 == shortValues ? 0 : shortHead + 1;
         if (shortHead == 0) {
-            shortSum = exactSum(ring, shortCount); // wipes rounding drift once per lap
+            shortSum = exactSum(ring, 0, shortCount); // wipes rounding drift once per lap
         }
         double sustainedRatio = 0.0;
         if (longCount >= p.warmUp() && judged) {
             // One division where there were three (they are this path's slow part): a full ring's mean
             // multiplies by an inverse, and the bar is multiplied out.
-            double shortMean = shortCount == ring.length ? shortSum * shortInverse : shortSum / shortCount;
+            double shortMean = shortCount == shortValues ? shortSum * shortInverse : shortSum / shortCount;
             double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
             sustainedRatio = Math.max(0.0, (shortMean - longMean) / bar);
         }
@@ -334,20 +334,24 @@ public final class RobustDetector implements Detector {
             maeDay += errorAlpha * (aDay - maeDay);
             maeWeek += errorAlpha * (aWeek - maeWeek);
         }
-        dayError[errorHead] = dayReady ? (float) eDay : 0f;
-        weekError[errorHead] = weekReady ? (float) eWeek : 0f;
-        errorHead = errorHead + 1 == dayError.length ? 0 : errorHead + 1;
-        errorCount = Math.min(errorCount + 1, dayError.length);
+        float[] ring = rings;
+        int dayFrom = p.shortValues();
+        int restartValues = p.restartValues();
+        int weekFrom = dayFrom + restartValues;
+        ring[dayFrom + errorHead] = dayReady ? (float) eDay : 0f;
+        ring[weekFrom + errorHead] = weekReady ? (float) eWeek : 0f;
+        errorHead = errorHead + 1 == restartValues ? 0 : errorHead + 1;
+        errorCount = Math.min(errorCount + 1, restartValues);
         if (restart) {
             // A new level: the profiles move by their recent mean error, the median restarts from recent values.
-            dayLevel += exactSum(dayError, errorCount) / errorCount;
-            weekLevel += exactSum(weekError, errorCount) / errorCount;
+            dayLevel += exactSum(ring, dayFrom, errorCount) / errorCount;
+            weekLevel += exactSum(ring, weekFrom, errorCount) / errorCount;
             // Values from the event's alarm on belong to the new level; older ones do not.
             long sinceAlarm = n - lastAlarm;
             baseline.keepLatest(sinceAlarm < p.restartValues() ? (int) sinceAlarm : p.restartValues() - 1);
             // The sustained rule's memory of the old level is spent: it restarts neutral.
             float neutral = (float) longMean;
-            Arrays.fill(shortRing, neutral);
+            Arrays.fill(ring, 0, dayFrom, neutral);
             shortSum = (double) neutral * shortCount;
         }
         if (n == 0) {
@@ -374,9 +378,9 @@ public final class RobustDetector implements Detector {
         count = n + 1;
     }
 
-    private static double exactSum(float[] a, int n) {
+    private static double exactSum(float[] a, int from, int n) {
         double s = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             s += a[i];
         }
         return s;

@@ -42,29 +42,23 @@ public final class ShapeNovelty {
     /** Weight of a new value in the mean the extremes are forgotten towards. */
     private static final double MEAN_ALPHA = 0.001;
 
-    private final int levels;
-    private final long mask;       // the bits of `length` symbols of 4 bits
-    private final int indexMask;
-    private final int generationValues;
+    private final Params p;        // shared by every series of a factory
     private final double rangeDecay;
-    private long[] current;        // this generation's bits; guarded by the series' lock
-    private long[] previous;       // the last generation's; same guard
+    /** Both generations' bits, one array (one header where two took 32 bytes): {@code current}'s words, the other's. */
+    private final long[] bits;     // guarded by the series' lock
     // All fields below: guarded by the series' lock.
+    private int current;           // index of this generation's first word in bits; the last one's is the other half
+    private int sinceGeneration;   // values since the generations last turned
     private long shape;            // the last `length` symbols, 4 bits each, newest lowest
     private long count;            // values observed
-    private int sinceGeneration;   // values since the generations last turned
     private double low;            // slowly forgotten minimum
     private double high;           // slowly forgotten maximum
     private double mean;           // slow mean the extremes are forgotten towards
 
     public ShapeNovelty(Params p) {
-        this.levels = p.levels();
-        this.mask = (1L << (4 * p.length())) - 1;
-        this.indexMask = p.memoryBits() - 1;
-        this.generationValues = p.generationValues();
+        this.p = p;
         this.rangeDecay = 1.0 - Math.pow(0.5, 1.0 / p.rangeHalfLife());
-        this.current = new long[p.memoryBits() / 64];
-        this.previous = new long[p.memoryBits() / 64];
+        this.bits = new long[2 * (p.memoryBits() / 64)];
     }
 
     /** Learns {@code x}; true when the shape ending at it was not in memory (always true for the first values). */
@@ -79,21 +73,27 @@ public final class ShapeNovelty {
             high = Math.max(x, high - rangeDecay * (high - mean));
             low = Math.min(x, low + rangeDecay * (mean - low));
         }
+        final Params p = this.p;
+        int levels = p.levels();
         double width = high - low;
         int symbol = width > 0 ? (int) ((x - low) / width * levels) : 0;
         symbol = Math.min(levels - 1, Math.max(0, symbol));
-        shape = ((shape << 4) | symbol) & mask;
+        shape = ((shape << 4) | symbol) & ((1L << (4 * p.length())) - 1);
         long h = shape * 0x9E3779B97F4A7C15L;
-        int bit = (int) (h >>> 40) & indexMask;
-        int word = bit >>> 6;
+        int bit = (int) (h >>> 40) & (p.memoryBits() - 1);
+        long[] g = bits;
+        int half = g.length >>> 1;
+        int cur = current;
+        int word = cur + (bit >>> 6);
+        int old = word < half ? word + half : word - half;
         long b = 1L << bit;
-        boolean known = ((current[word] | previous[word]) & b) != 0;
-        current[word] |= b;
-        if (++sinceGeneration == generationValues) {
-            long[] t = previous;
-            previous = current;
-            Arrays.fill(t, 0L);
-            current = t;
+        boolean known = ((g[word] | g[old]) & b) != 0;
+        g[word] |= b;
+        if (++sinceGeneration == p.generationValues()) {
+            // The last generation is dropped and its words hold the next one.
+            int next = cur == 0 ? half : 0;
+            Arrays.fill(g, next, next + half, 0L);
+            current = next;
             sinceGeneration = 0;
         }
         return !known;
