@@ -35,6 +35,7 @@ final class FlatEventScanner {
     private static final int MAX_DIGITS = 15;
     /** Bytes past a number's start that {@link #plainNumber} may read: its longest accepted number and the byte after. */
     private static final int PLAIN_ROOM = 40;
+    private static final long[] LONG_POWERS = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L};
     private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
             1e13, 1e14, 1e15};
     private static final boolean[] SOURCE_CHAR = new boolean[256];
@@ -291,54 +292,73 @@ final class FlatEventScanner {
      * included), read with room to spare so no byte is checked against the end: small enough to be inlined into the
      * field loop, and its mantissa and scale are exact for {@link DecimalParser#value}. Returns -1 for anything
      * else (an exponent, more digits, bad grammar), which {@link #anyNumber} then reads or refuses from the start.
+     *
+     * <p>The integer part and the fraction are each found and converted eight bytes at a time ({@link #digitRun},
+     * {@link #valueOfDigits}), so the usual short number costs no branch on its length: a loop per digit mispredicts
+     * its exit at every number, since values change their length from one event to the next.
      */
     private int plainNumber(byte[] b, int i) {
         boolean negative = b[i] == '-';
         if (negative) {
             i++;
         }
-        int d = b[i] - '0';
-        if (d < 0 || d > 9) {
-            return -1;
+        long word = (long) WORDS.get(b, i);
+        int n = digitRun(word);
+        long mantissa;
+        if (n == 0 || n > 1 && (byte) word == '0') {
+            return -1; // no digit, or a leading zero followed by digits
         }
-        long mantissa = d;
-        int from = i;
-        int limit = from + MAX_DIGITS + 1; // one digit too many is enough to refuse
-        if (d == 0) {
-            i++;
-        } else {
-            long word = (long) WORDS.get(b, i);
-            if (eightDigits(word)) { // a long integer part, a timestamp: eight digits in a few multiplications
-                mantissa = valueOfEight(word);
-                i += 7;
-            }
-            while (++i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
-                mantissa = mantissa * 10 + d;
-            }
-        }
-        int digits = i - from;
-        int scale = 0;
-        int c = b[i];
-        if (c == '.') {
-            int start = ++i;
-            limit++;
+        if (n < 8) {
+            mantissa = valueOfDigits(word, n);
+            i += n;
+        } else { // a long integer part, a timestamp: digit by digit past the first eight
+            mantissa = valueOfEight(word);
+            int from = i;
+            int limit = from + MAX_DIGITS + 1; // one digit too many is enough to refuse
+            int d;
+            i += 8;
             while (i < limit && (d = b[i] - '0') >= 0 && d <= 9) {
                 mantissa = mantissa * 10 + d;
                 i++;
             }
-            scale = start - i;
-            if (scale == 0) {
-                return -1;
-            }
-            digits -= scale;
-            c = b[i];
+            n = i - from;
         }
-        if (digits > MAX_DIGITS || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
-            return -1; // (a digit here: a leading zero followed by digits)
+        int scale = 0;
+        if (b[i] == '.') {
+            long fraction = (long) WORDS.get(b, i + 1);
+            int f = digitRun(fraction);
+            if (f == 0 || f == 8 || n + f > MAX_DIGITS) {
+                return -1; // no digit after the dot, or too many: the byte-by-byte reader decides
+            }
+            mantissa = mantissa * LONG_POWERS[f] + valueOfDigits(fraction, f);
+            scale = -f;
+            i += 1 + f;
+        } else if (n > MAX_DIGITS) {
+            return -1;
+        }
+        int c = b[i];
+        if (c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+            return -1; // an exponent, or digits past the fifteenth
         }
         double v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
         number = negative ? (mantissa != 0 || scale != 0 ? -v : 0.0) : v;
         return i;
+    }
+
+    /**
+     * How many of the eight bytes of {@code word} (little-endian), from the first, are ASCII digits. A byte's carry
+     * in the test only reaches bytes after it, and only from a byte that is no digit, so the count is exact.
+     */
+    private static int digitRun(long word) {
+        long notDigits = ((word & 0xF0F0F0F0F0F0F0F0L) | (((word + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+                ^ 0x3333333333333333L;
+        return Long.numberOfTrailingZeros(notDigits) >>> 3;
+    }
+
+    /** The value of the first {@code n} (1 to 7) bytes of {@code word}, all ASCII digits, the first the most significant. */
+    private static long valueOfDigits(long word, int n) {
+        long digits = (word - 0x3030303030303030L) << (64 - 8 * n); // the digits, after 8 - n leading zeros
+        return valueOfEightDigits(digits);
     }
 
     /** Whether the eight bytes of {@code word} (little-endian) are all ASCII digits. */
@@ -349,7 +369,11 @@ final class FlatEventScanner {
 
     /** The value of eight ASCII digits read as a little-endian word, the first digit the most significant. */
     private static long valueOfEight(long word) {
-        long v = word - 0x3030303030303030L;
+        return valueOfEightDigits(word - 0x3030303030303030L);
+    }
+
+    /** The value of eight digits 0-9, one per byte of a little-endian word, the first the most significant. */
+    private static long valueOfEightDigits(long v) {
         v = v * 10 + (v >>> 8); // pairs of digits
         return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
                 + ((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
