@@ -45,8 +45,7 @@ final class AnomalyStreamWriter {
     private final ByteBuf metrics = Unpooled.buffer(2048); // its metrics, one per line,
     private final ByteBuf detectors = Unpooled.buffer(512); // its detectors, one per line,
     private final byte[] numbers = new byte[PER_ENTRY * AnomalyStreamEntry.NUMBERS_BYTES]; // and its numbers
-    private final List<RedisFuture<String>> added = new ArrayList<>(); // the round's XADDs, for their ids
-    private final List<Integer> addedCounts = new ArrayList<>();       // anomalies in each of them
+    private final List<Added> added = new ArrayList<>();               // the round's XADDs, for their ids
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();          // this writer's entries in the stream, oldest first
     private long keptAnomalies;  // the anomalies in kept
     private String trimBelow;    // id of the oldest entry to keep once kept outgrew ANOMALY_LOG_SIZE; null: no trim due
@@ -55,6 +54,9 @@ final class AnomalyStreamWriter {
     // every field above: the writer thread's
 
     private record Kept(String id, int count) {
+    }
+
+    private record Added(RedisFuture<String> id, int count) {
     }
 
     AnomalyStreamWriter(AnomalyLog log, String keyPrefix) {
@@ -79,7 +81,6 @@ final class AnomalyStreamWriter {
     /** Adds the round's trim and XADDs to the transaction being built. */
     void append(RedisAsyncCommands<byte[], byte[]> redis, List<RedisFuture<?>> replies) {
         added.clear();
-        addedCounts.clear();
         if (trimBelow != null) {
             replies.add(redis.xtrim(key, XTrimArgs.Builder.minId(trimBelow)));
         }
@@ -112,8 +113,7 @@ final class AnomalyStreamWriter {
                     AnomalyStreamEntry.DETECTORS_FIELD, bytes(detectors), AnomalyStreamEntry.NUMBERS_FIELD,
                     Arrays.copyOf(numbers, (to - from) * AnomalyStreamEntry.NUMBERS_BYTES));
             replies.add(id);
-            added.add(id);
-            addedCounts.add(to - from);
+            added.add(new Added(id, to - from));
         }
     }
 
@@ -125,16 +125,14 @@ final class AnomalyStreamWriter {
         written = Math.max(written, page.next());
         taken = false;
         trimBelow = null; // a trim due went with the round
-        for (int i = 0; i < added.size(); i++) {
-            RedisFuture<String> f = added.get(i);
+        for (Added a : added) {
+            RedisFuture<String> f = a.id();
             if (f.isDone() && f.getError() == null) { // an id lost with a reply: a later trim drops that entry anyway
-                String id = f.toCompletableFuture().join();
-                kept.addLast(new Kept(id, addedCounts.get(i)));
-                keptAnomalies += addedCounts.get(i);
+                kept.addLast(new Kept(f.toCompletableFuture().join(), a.count()));
+                keptAnomalies += a.count();
             }
         }
         added.clear();
-        addedCounts.clear();
         boolean dropped = false;
         while (!kept.isEmpty() && keptAnomalies - kept.peekFirst().count() >= keep) {
             keptAnomalies -= kept.removeFirst().count();

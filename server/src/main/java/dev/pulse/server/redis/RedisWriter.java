@@ -39,8 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
  * before the reply, or a reply slower than the timeout). Each transaction therefore also sets this writer's marker
- * key to the chunk's sequence number, and before a retry the writer reads the marker back: if it already holds
- * the chunk's number, the chunk is counted as written instead of being sent twice. Replies on one connection come
+ * key to the round's sequence number, and before a retry the writer reads the marker back: if it already holds
+ * the round's number, the round is counted as written instead of being sent twice. Every round is numbered, one of
+ * snapshots and removals alone too, since it may carry anomalies. Replies on one connection come
  * in order, so the read cannot overtake a transaction still in flight.
  *
  * <p>Threading: {@link #run} is the writer thread; the counters are read by any thread.
@@ -80,8 +81,9 @@ final class RedisWriter implements Runnable {
     private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
 
     private final byte[] markerKey;
-    private long chunkSequence;   // writer thread: number of the chunk in hand
-    private boolean uncertain;    // writer thread: the chunk in hand failed, perhaps after Redis applied it
+    private long roundSequence;   // writer thread: number of the round in hand
+    private boolean roundInHand;  // writer thread: a round was started and is not written yet
+    private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
     private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
@@ -120,7 +122,7 @@ final class RedisWriter implements Runnable {
     public void run() {
         long backoff = 10;
         while (true) {
-            if (chunk.size() == 0 && removals.isEmpty()) {
+            if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
                 if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES) {
                     LockSupport.parkNanos(linger);
@@ -136,11 +138,12 @@ final class RedisWriter implements Runnable {
                         LockSupport.parkNanos(1_000_000L);
                         continue;
                     }
-                    // nothing queued: a round of the snapshots still due
+                    // nothing queued: a round of the snapshots and removals still due
                 } else {
-                    chunkSequence++;
                     lastDrainNanos = System.nanoTime();
                 }
+                roundSequence++; // every round, with values or not: each may carry anomalies, which must not go twice
+                roundInHand = true;
             }
             if (anomalies != null) {
                 anomalies.take(); // what the log gained (a round of snapshots alone carries it too); kept on a retry
@@ -150,10 +153,11 @@ final class RedisWriter implements Runnable {
             }
             long start = System.nanoTime();
             try {
-                if (!(uncertain && chunk.size() > 0 && alreadyWritten())) {
+                if (!(uncertain && alreadyWritten())) {
                     write();
                 }
                 uncertain = false;
+                roundInHand = false;
                 if (anomalies != null) {
                     anomalies.written();
                 }
@@ -184,14 +188,14 @@ final class RedisWriter implements Runnable {
         stopping = true;
     }
 
-    /** Whether the chunk in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
+    /** Whether the round in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
     private boolean alreadyWritten() {
         RedisFuture<byte[]> marker = connection.async().get(markerKey);
         if (!LettuceFutures.awaitAll(replyTimeoutMs, TimeUnit.MILLISECONDS, marker) || marker.getError() != null) {
             throw new IllegalStateException("could not read the write marker: " + marker.getError());
         }
         byte[] value = marker.toCompletableFuture().join();
-        return value != null && Long.toString(chunkSequence).equals(new String(value, StandardCharsets.US_ASCII));
+        return value != null && Long.toString(roundSequence).equals(new String(value, StandardCharsets.US_ASCII));
     }
 
     /**
@@ -266,7 +270,7 @@ final class RedisWriter implements Runnable {
             if (anomalies != null) {
                 anomalies.append(redis, replies);
             }
-            replies.add(redis.set(markerKey, bytes(Long.toString(chunkSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
+            replies.add(redis.set(markerKey, bytes(Long.toString(roundSequence)), SetArgs.Builder.px(MARKER_TTL_MS)));
             exec = redis.exec();
             connection.flushCommands();
         } finally {

@@ -4,7 +4,9 @@ import dev.pulse.protocol.event.BodyFormat;
 import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.protocol.event.EventDecoder;
 import dev.pulse.server.analytics.BatchApplier;
+import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
+import dev.pulse.server.anomaly.AnomalyLog;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.config.QueueFullPolicy;
@@ -60,6 +62,57 @@ class RedisWriterTest {
                 assertEquals(100, writer.valuesWritten.sum());
                 assertEquals(100, StoredHistory.pairs(redis, "once", "cpu").size(), "written once, not twice");
                 assertEquals("1700000099 99", StoredHistory.pairs(redis, "once", "cpu").get(99));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+    @Test
+    void aRoundWithoutValuesAppliedAfterItsReplyTimedOutDoesNotAddItsAnomaliesTwice() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        AnomalyLog log = new AnomalyLog(100, s -> "zscore");
+        EventDecoder decoder = new EventDecoder(new EventBatch());
+        decoder.begin(BodyFormat.NDJSON);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            int v = i == 59 ? 1000 : 10 + i % 2; // a calm series, then a spike
+            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"feed\",\"cpu\":").append(v).append("}\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        decoder.feed(bytes, 0, bytes.length);
+        assertTrue(decoder.finish());
+        assertEquals(BatchApplier.Result.APPLIED, new BatchApplier(registry, queue, log).apply(decoder.batch(), 0));
+        AnomalyLog.Page page = new AnomalyLog.Page(100);
+        log.read(0, null, 100, page);
+        assertEquals(1, page.size(), "the spike");
+        Series spiked = page.series(0);
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+                 StatefulRedisConnection<String, String> sleeper = client.connect()) {
+                ForgetQueue forgets = new ForgetQueue();
+                RedisWriter writer = new RedisWriter(queue, forgets, new KeyExpiry(0), connection,
+                        new KeySchema("metrics:"), 1000, 200, 10, new AnomalyStreamWriter(log, "metrics:"));
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                Await.until("the values and the spike written", () -> writer.valuesWritten.sum() == 60
+                        && redis.commands().xlen("metrics:anomalies") == 1);
+
+                // Redis sleeps 1 s; a round of no values (a removal) with two anomalies times out after 200 ms,
+                // and Redis applies it later
+                CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 1);
+                log.flagged(spiked, 1_700_000_060, 2000, 10.5, 0.5, 3979, 1);
+                log.flagged(spiked, 1_700_000_061, 3000, 10.5, 0.5, 5979, 1);
+                forgets.forgotten(spiked.source(), new Series[] {spiked}, true, true);
+                asleep.join();
+                Await.until("the round to time out", () -> writer.writeFailures.sum() >= 1);
+                writer.stop(System.nanoTime() + 5_000_000_000L); // it settles the round in hand, then stops
+                thread.join(10_000);
+
+                assertEquals(2, redis.commands().xlen("metrics:anomalies"), "the round's entry once, not twice");
+                assertEquals(0, redis.commands().exists("metrics:series:{feed}:cpu"), "the removal was applied");
             } finally {
                 client.shutdown();
             }

@@ -71,6 +71,22 @@ class RoundEntryTest {
     }
 
     @Test
+    void theLongestVarintsReadBackAndFitTheEntry() {
+        double most = 0x1p53 - 1; // the largest whole number a varint is written for
+        double[] times = {most, -most, most, 0, -most};
+        double[] values = {most, -most, -most / 10, most / 10_000, 1};
+        for (int count = 1; count <= times.length; count++) { // the last value at the very end of its room
+            byte[] entry = entry(times, values, times.length - count, count);
+            double[][] back = read(entry);
+            for (int i = 0; i < count; i++) {
+                int j = times.length - count + i;
+                assertEquals(Double.doubleToRawLongBits(times[j]), Double.doubleToRawLongBits(back[i][0]), "time " + j);
+                assertEquals(Double.doubleToRawLongBits(values[j]), Double.doubleToRawLongBits(back[i][1]), "value " + j);
+            }
+        }
+    }
+
+    @Test
     void theLayoutIsTheDocumentedOne() {
         byte[] entry = entry(new double[] {1_700_000_000, 1_700_000_000, 1_700_000_001.5},
                 new double[] {45.3, 46, 1.0 / 3}, 0, 3);
