@@ -192,8 +192,9 @@ public final class RobustDetector implements Detector {
 
         // The residual against the best baseline, in units of that baseline's spread.
         double median = b.count() > 0 ? b.median() : x;
-        day.locate(epochSeconds);
-        week.locate(epochSeconds);
+        // Phases by constant periods: a remainder by a constant is a multiplication, by a field a long division.
+        day.locatePhase(SeasonalProfile.phase(epochSeconds, DAY_SECONDS));
+        week.locatePhase(SeasonalProfile.phase(epochSeconds, WEEK_SECONDS));
         double eLocal = x - median;
         boolean dayReady = day.ready(SLOT_VALUES);
         boolean weekReady = week.ready(SLOT_VALUES);
@@ -364,8 +365,8 @@ public final class RobustDetector implements Detector {
             dayLevel += p.levelAlpha() * Math.max(-clipDay, Math.min(clipDay, x - dayShape - dayLevel));
             weekLevel += p.levelAlpha() * Math.max(-clipWeek, Math.min(clipWeek, x - weekShape - weekLevel));
         }
-        day.learn(x - dayLevel);
-        week.learn(x - weekLevel);
+        day.learn(x - dayLevel, dayShape); // the shapes read before this value: nothing has changed them since
+        week.learn(x - weekLevel, weekShape);
         baseline.add(x);
         if (n == 0) {
             low = x;

@@ -56,8 +56,17 @@ final class SeasonalProfile {
 
     /** Positions the profile on {@code epochSeconds}; {@link #ready}, {@link #expected} and {@link #learn} use it. */
     void locate(double epochSeconds) {
+        locatePhase(phase(epochSeconds, periodSeconds));
+    }
+
+    /**
+     * Positions the profile {@code phaseSeconds} into its period ({@link #phase} of a time). A caller that knows the
+     * period as a constant finds the phase with a multiplication where this profile's field would cost a long
+     * division.
+     */
+    void locatePhase(double phaseSeconds) {
         int slots = mean.length;
-        double pos = phase(epochSeconds, periodSeconds) * slotsPerSecond - 0.5;
+        double pos = phaseSeconds * slotsPerSecond - 0.5;
         int lo = pos < 0 ? -1 : (int) pos; // the floor: pos is at least -0.5
         frac = pos - lo;
         lower = lo < 0 ? lo + slots : lo;
@@ -99,10 +108,15 @@ final class SeasonalProfile {
 
     /** Moves the two slots around the located time towards {@code x}, each by its share of the interpolation. */
     void learn(double x) {
+        learn(x, expected());
+    }
+
+    /** As {@link #learn(double)}, given {@link #expected()} at the located time (a caller that has it saves a read). */
+    void learn(double x, double expected) {
         int lo = lower;
         int hi = upper;
         double f = frac;
-        double err = x - expected();
+        double err = x - expected;
         set(lo, seen(lo) == 0 ? x : mean[lo] * unit + alpha * (1.0 - f) * err);
         set(hi, seen(hi) == 0 ? x : mean[hi] * unit + alpha * f * err);
         countSeen(lo);

@@ -40,6 +40,7 @@ final class StreamingMedian {
     private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
     private final double minGain;
+    private final int gainValues;   // past this many values 1/n is below minGain
     private final float[] recent;   // the latest values less origin, a ring: guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
@@ -58,6 +59,7 @@ final class StreamingMedian {
             throw new IllegalArgumentException("memory=" + memory + " exactValues=" + exactValues);
         }
         this.minGain = 2.0 / memory;
+        this.gainValues = memory / 2;
         this.recent = new float[exactValues];
     }
 
@@ -92,7 +94,8 @@ final class StreamingMedian {
         if (head == 0) {
             moveOrigin(median); // once a lap, so the offsets stay small however far the level drifts
         }
-        double gain = Math.max(1.0 / n, minGain);
+        // 1/n only while it can exceed minGain (n <= memory / 2): a division per value is slow.
+        double gain = n <= gainValues ? Math.max(1.0 / n, minGain) : minGain;
         double step = spread > 0 ? gain * 2 * spread : gain * (FLAT_STEP * Math.abs(median) + ABSOLUTE_STEP);
         double m = median;
         double d = x - m;
