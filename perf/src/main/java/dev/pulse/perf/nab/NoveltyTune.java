@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Scores {@link NoveltyDetector} variants on the NAB <b>tuning split only</b>: every combination of the values
- * given ({@code name=v1,v2,...}, names of {@link NoveltyDetector.Params} and {@link ShapeNovelty.Params}, and
+ * given ({@code name=v1,v2,...}, names of {@link NoveltyDetector.Params} and {@link ShapeNovelty.Params},
+ * {@code robust.name} for a component of the inner {@link RobustDetector.Params}, and
  * {@code inner=robust|pervalue|none}, none being the robust detector alone), one line each with the three profiles. {@code --final} scores the combination
  * given (single values) on every split, the test split included: run it once, after the choice is made.
  *
@@ -88,7 +89,13 @@ public final class NoveltyTune {
                 v(c, "rangeHalfLife", s.rangeHalfLife()));
         NoveltyDetector.Params p = new NoveltyDetector.Params(i(c, "run", d.run()), v(c, "rateLimit", d.rateLimit()),
                 v(c, "rateAlpha", d.rateAlpha()), i(c, "warmUp", d.warmUp()), i(c, "quietValues", d.quietValues()), s);
-        RobustDetector.Params rp = RobustDetector.Params.DEFAULTS.withWindow(50, 10);
+        RobustDetector.Params robust = RobustDetector.Params.DEFAULTS.withWindow(50, 10);
+        for (Map.Entry<String, String> e : c.entrySet()) {
+            if (e.getKey().startsWith("robust.")) {
+                robust = NabTune.with(robust, e.getKey().substring("robust.".length()), Double.parseDouble(e.getValue()));
+            }
+        }
+        RobustDetector.Params rp = robust;
         String inner = c.getOrDefault("inner", "pervalue");
         if (inner.equals("none")) {
             return () -> new RobustDetector(rp);
