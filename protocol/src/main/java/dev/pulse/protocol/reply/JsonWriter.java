@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBufUtil;
  * Writes JSON text straight into a {@link ByteBuf} and places the commas and colons itself: open a container with
  * {@link #beginObject()} / {@link #beginArray()}, give each member a {@link #name}, then a value. No intermediate
  * strings, no allocation: which open container already holds an element is one bit per depth of a {@code long}, and
- * doubles go through a reused {@link StringBuilder}, whose {@code append(double)} formats in place.
+ * doubles are written as the shortest decimal that reads back as them ({@link ShortestDouble}).
  *
  * <p>Non-finite doubles are written as {@code null}. Nesting deeper than {@link #MAX_DEPTH} or closing more than was
  * opened throws {@link IllegalStateException}; a name where a value belongs (or the reverse) is not checked.
@@ -17,7 +17,7 @@ public final class JsonWriter {
     /** Containers open at once; bit {@code d} of {@link #filled} stands for depth {@code d}. */
     public static final int MAX_DEPTH = 63;
 
-    private final StringBuilder digits = new StringBuilder(32); // owned by the calling thread
+    private final ShortestDouble shortest = new ShortestDouble(); // owned by the calling thread
     private ByteBuf out;        // owned by the calling thread, set per reply
     private int depth;          // owned by the calling thread: containers open
     private long filled;        // owned by the calling thread: bit d set once depth d holds an element
@@ -92,9 +92,7 @@ public final class JsonWriter {
             out.writeByte('.').writeByte('0');
             return this;
         }
-        digits.setLength(0);
-        digits.append(v);
-        Ascii.write(out, digits);
+        out.writeBytes(shortest.bytes(), 0, shortest.format(v));
         return this;
     }
 
