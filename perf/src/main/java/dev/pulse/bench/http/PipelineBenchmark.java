@@ -21,15 +21,21 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A whole ingest request through the server's pipeline in an {@link EmbeddedChannel}: HTTP decoding, streaming
- * JSON decode, apply, reply encoding (ns per request).
+ * JSON decode, apply, reply encoding (ns per request). {@code values}: {@code constant} sends the same four values
+ * in every event, so nothing is flagged; {@code gaussian} sends one-decimal Gaussian values as the load generator
+ * does, so the z-score rule flags about one value in twenty and the reply lists them.
  */
 @State(Scope.Thread)
 public class PipelineBenchmark extends BenchmarkDefaults {
     @Param({"1", "100"})
     public int events;
+
+    @Param({"constant", "gaussian"})
+    public String values;
 
     private EmbeddedChannel channel;
     private ByteBuf request;
@@ -43,10 +49,15 @@ public class PipelineBenchmark extends BenchmarkDefaults {
         ServerInitializer init = services.pipeline();
         channel = new EmbeddedChannel();
         channel.pipeline().addLast(init);
+        Random random = new Random(1);
         StringBuilder b = new StringBuilder(events == 1 ? "" : "[");
         for (int i = 0; i < events; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"source\":\"web-").append(i % 10)
-                    .append("\",\"cpu\":45.5,\"rps\":105.3,\"memory\":50.2,\"latency\":25.1}");
+            b.append(i == 0 ? "" : ",").append("{\"source\":\"web-").append(i % 10).append('"');
+            for (String metric : new String[] {"cpu", "rps", "memory", "latency"}) {
+                double v = values.equals("constant") ? 45.5 : Math.round((50 + random.nextGaussian() * 5) * 10) / 10.0;
+                b.append(",\"").append(metric).append("\":").append(v);
+            }
+            b.append('}');
         }
         String body = b.append(events == 1 ? "" : "]").toString();
         byte[] bytes = ("POST /metrics-data HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: "

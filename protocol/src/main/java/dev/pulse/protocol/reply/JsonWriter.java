@@ -4,10 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Writes JSON text straight into a {@link ByteBuf} and places the commas and colons itself: open a container with
+ * Writes JSON text into a {@link ByteBuf} and places the commas and colons itself: open a container with
  * {@link #beginObject()} / {@link #beginArray()}, give each member a {@link #name}, then a value. No intermediate
  * strings, no allocation: which open container already holds an element is one bit per depth of a {@code long}, and
- * doubles go through a reused {@link StringBuilder}, whose {@code append(double)} formats in place.
+ * doubles are written as the shortest decimal that reads back as them ({@link ShortestDouble}).
+ *
+ * <p>The text is gathered in a reused array and copied into the buffer in blocks: a byte set in a buffer goes through
+ * its bounds and reference-count checks, one set in an array does not. The array is copied out whenever it fills,
+ * whenever the value written is complete (no container left open) and at {@link #buffer()}; so whoever reads the
+ * buffer after a complete value, or through {@link #buffer()}, sees all of it, and nobody writes into the buffer by
+ * other means while a container is open.
  *
  * <p>Non-finite doubles are written as {@code null}. Nesting deeper than {@link #MAX_DEPTH} or closing more than was
  * opened throws {@link IllegalStateException}; a name where a value belongs (or the reverse) is not checked.
@@ -16,23 +22,32 @@ import io.netty.buffer.ByteBufUtil;
 public final class JsonWriter {
     /** Containers open at once; bit {@code d} of {@link #filled} stands for depth {@code d}. */
     public static final int MAX_DEPTH = 63;
+    /** Bytes gathered before they are copied out: most replies in one copy. */
+    private static final int BLOCK = 4096;
+    /** The most bytes one number takes: a long's sign and 19 digits, or a double's longest text. */
+    private static final int NUMBER_ROOM = 24;
 
-    private final StringBuilder digits = new StringBuilder(32); // owned by the calling thread
+    private final ShortestDouble shortest = new ShortestDouble(); // owned by the calling thread
+    private final byte[] block = new byte[BLOCK]; // owned by the calling thread: text not yet in out
+    private int used;           // owned by the calling thread: bytes of block in use
     private ByteBuf out;        // owned by the calling thread, set per reply
     private int depth;          // owned by the calling thread: containers open
     private long filled;        // owned by the calling thread: bit d set once depth d holds an element
     private boolean afterName;  // owned by the calling thread: a name was written, its value comes next
 
-    /** Aims the writer at {@code out}, forgetting any container left open. */
+    /** Aims the writer at {@code out}, forgetting any container left open and any text not copied out. */
     public JsonWriter target(ByteBuf out) {
         this.out = out;
+        used = 0;
         depth = 0;
         filled = 0;
         afterName = false;
         return this;
     }
 
+    /** The buffer, holding everything written so far. */
     public ByteBuf buffer() {
+        copyOut();
         return out;
     }
 
@@ -69,67 +84,67 @@ public final class JsonWriter {
             return nullValue();
         }
         quoted(s, comma(), false);
-        return this;
+        return done();
     }
 
     public JsonWriter value(long v) {
-        separate();
-        writeLong(out, v);
-        return this;
+        separate(NUMBER_ROOM);
+        used = digits(block, used, v);
+        return done();
     }
 
     public JsonWriter value(double v) {
-        separate();
+        separate(NUMBER_ROOM + 2);
         if (!Double.isFinite(v)) {
-            Ascii.write(out, "null");
-            return this;
-        }
-        if (v == (long) v && Math.abs(v) < 1e15) {
-            writeLong(out, (long) v);
-            if (v == 0 && Double.doubleToRawLongBits(v) != 0) {
-                return this; // -0.0 prints as 0
+            ascii("null");
+        } else if (v == (long) v && Math.abs(v) < 1e15) {
+            used = digits(block, used, (long) v);
+            if (v != 0 || Double.doubleToRawLongBits(v) == 0) { // -0.0 prints as 0
+                block[used++] = '.';
+                block[used++] = '0';
             }
-            out.writeByte('.').writeByte('0');
-            return this;
+        } else {
+            int n = shortest.format(v);
+            System.arraycopy(shortest.bytes(), 0, block, used, n);
+            used += n;
         }
-        digits.setLength(0);
-        digits.append(v);
-        Ascii.write(out, digits);
-        return this;
+        return done();
     }
 
     public JsonWriter value(boolean v) {
-        separate();
-        Ascii.write(out, v ? "true" : "false");
-        return this;
+        separate(5);
+        ascii(v ? "true" : "false");
+        return done();
     }
 
     public JsonWriter nullValue() {
-        separate();
-        Ascii.write(out, "null");
-        return this;
+        separate(4);
+        ascii("null");
+        return done();
     }
 
     /** Writes {@code json}, a complete value rendered earlier (UTF-8), as the next value. */
     public JsonWriter rawValue(CharSequence json) {
-        separate();
+        separate(0);
+        copyOut();
         ByteBufUtil.writeUtf8(out, json);
-        return this;
+        return done();
     }
 
     /** Writes {@code json}, a complete value rendered earlier as UTF-8 bytes, as the next value. */
     public JsonWriter rawValue(byte[] json) {
-        separate();
+        separate(0);
+        copyOut();
         out.writeBytes(json);
-        return this;
+        return done();
     }
 
     private JsonWriter open(char bracket) {
         if (depth == MAX_DEPTH) {
             throw new IllegalStateException("JSON nested too deep: depth=" + depth + " max=" + MAX_DEPTH);
         }
-        separate();
-        out.writeByte(bracket);
+        separate(1);
+        block[used++] = (byte) bracket;
         depth++;
         filled &= ~(1L << depth);
         return this;
@@ -140,13 +155,25 @@ public final class JsonWriter {
             throw new IllegalStateException("JSON closed with nothing open: bracket=" + bracket);
         }
         depth--;
-        out.writeByte(bracket);
+        room(1);
+        block[used++] = (byte) bracket;
+        return done();
+    }
+
+    /** After a value: a complete one (no container open) goes to the buffer now. */
+    private JsonWriter done() {
+        if (depth == 0) {
+            copyOut();
+        }
         return this;
     }
 
-    private void separate() {
-        if (comma() != 0) {
-            out.writeByte(',');
+    /** A comma if one goes before the next element, with room for {@code n} more bytes after it. */
+    private void separate(int n) {
+        int comma = comma();
+        room(n + comma);
+        if (comma != 0) {
+            block[used++] = ',';
         }
     }
 
@@ -167,40 +194,62 @@ public final class JsonWriter {
         return 0;
     }
 
+    /** Makes room for {@code n} bytes in the block (at most {@link #BLOCK}), copying it out first when full. */
+    private void room(int n) {
+        if (used + n > BLOCK) {
+            copyOut();
+        }
+    }
+
+    private void copyOut() {
+        if (used > 0) {
+            out.writeBytes(block, 0, used);
+            used = 0;
+        }
+    }
+
+    /** {@code s}, plain ASCII; room for it was made. */
+    private void ascii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            block[used++] = (byte) s.charAt(i);
+        }
+    }
+
     /**
-     * Writes {@code [,]"s"[:]}. Names and values are mostly plain ASCII: those bytes are set in place after one
-     * bounds check; the rest of a string from its first char that needs escaping or UTF-8 goes the slow way.
+     * Writes {@code [,]"s"[:]}. Names and values are mostly plain ASCII: those go straight into the block; the rest
+     * of a string from its first char that needs escaping or UTF-8 goes the slow way.
      */
     private void quoted(CharSequence s, int comma, boolean colon) {
-        ByteBuf out = this.out;
         int n = s.length();
-        out.ensureWritable(n + 4);
-        int at = out.writerIndex();
-        if (comma != 0) {
-            out.setByte(at++, ',');
-        }
-        out.setByte(at++, '"');
         int i = 0;
-        for (; i < n; i++) {
+        room(Math.min(n, BLOCK - 3) + 3);
+        if (comma != 0) {
+            block[used++] = ',';
+        }
+        block[used++] = '"';
+        byte[] b = block;
+        int at = used;
+        int end = Math.min(n, BLOCK - 2 - at); // what fits, with the closing quote and colon
+        for (; i < end; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
                 break;
             }
-            out.setByte(at++, c);
+            b[at++] = (byte) c;
         }
-        if (i < n) {
-            out.writerIndex(at);
+        used = at;
+        if (i < n) { // a char to escape or encode, or a string longer than the block
+            copyOut();
             escapedTail(s, i, n);
-            at = out.writerIndex();
-            out.ensureWritable(2);
         }
-        out.setByte(at++, '"');
+        room(2);
+        block[used++] = '"';
         if (colon) {
-            out.setByte(at++, ':');
+            block[used++] = ':';
         }
-        out.writerIndex(at);
     }
 
+    /** The rest of a string, from {@code from}, escaped straight into the buffer; the block was copied out. */
     private void escapedTail(CharSequence s, int from, int n) {
         for (int i = from; i < n; i++) {
             char c = s.charAt(i);
@@ -240,24 +289,55 @@ public final class JsonWriter {
     /** Decimal digits of {@code v}, most significant first, without a String. */
     public static void writeLong(ByteBuf out, long v) {
         if (v == Long.MIN_VALUE) {
-            Ascii.write(out, "-9223372036854775808");
+            Ascii.write(out, MIN_LONG);
             return;
         }
         if (v < 0) {
             out.writeByte('-');
             v = -v;
         }
-        if (v < 10) {
-            out.writeByte((int) ('0' + v));
-            return;
+        int n = length(v);
+        out.ensureWritable(n);
+        int at = out.writerIndex();
+        for (int i = at + n - 1; i >= at; i--) {
+            out.setByte(i, (int) ('0' + v % 10));
+            v /= 10;
         }
-        long div = 1;
-        while (div <= v / 10) {
-            div *= 10;
-        }
-        while (div > 0) {
-            out.writeByte((int) ('0' + (v / div) % 10));
-            div /= 10;
-        }
+        out.writerIndex(at + n);
     }
+
+    /** Writes the digits of {@code v} into {@code to} from {@code at} (at most 20 bytes); returns the end. */
+    private static int digits(byte[] to, int at, long v) {
+        if (v == Long.MIN_VALUE) {
+            for (int i = 0; i < MIN_LONG.length(); i++) {
+                to[at++] = (byte) MIN_LONG.charAt(i);
+            }
+            return at;
+        }
+        if (v < 0) {
+            to[at++] = '-';
+            v = -v;
+        }
+        int end = at + length(v);
+        for (int i = end - 1; i >= at; i--) {
+            to[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return end;
+    }
+
+    /** How many digits {@code v} (not negative) has. */
+    private static int length(long v) {
+        int n = 1;
+        while (n < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    private static final String MIN_LONG = "-9223372036854775808";
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+            100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L,
+            1_000_000_000_000_000_000L};
 }

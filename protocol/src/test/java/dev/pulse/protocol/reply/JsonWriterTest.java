@@ -96,6 +96,50 @@ class JsonWriterTest {
     }
 
     @Test
+    void textLongerThanTheBlockKeepsItsOrder() {
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < 9_000; i++) {
+            name.append(i % 1000 == 999 ? '"' : (char) ('a' + i % 26));
+        }
+        w.beginObject().name(name).beginArray();
+        StringBuilder expected = new StringBuilder("{\"").append(name.toString().replace("\"", "\\\"")).append("\":[");
+        for (int i = 0; i < 3_000; i++) {
+            w.value(i * 1.5 - 7);
+            expected.append(i > 0 ? "," : "").append(Double.toString(i * 1.5 - 7));
+        }
+        w.endArray().name("tail").value("é\n" + name).endObject();
+        expected.append("],\"tail\":\"é\\n").append(name.toString().replace("\"", "\\\"")).append("\"}");
+        assertEquals(expected.toString(), text());
+    }
+
+    @Test
+    void anOpenValueIsInTheBufferOnceAskedFor() {
+        w.beginObject().name("a").value(1);
+        assertEquals("{\"a\":1", w.buffer().toString(StandardCharsets.UTF_8));
+        w.endObject();
+        assertEquals("{\"a\":1}", text());
+    }
+
+    @Test
+    void longsOfEveryLengthAndSign() {
+        long[] values = {0, 7, -7, 9, 10, 99, 100, 12_345, 999_999_999_999L, 1_000_000_000_000_000_000L,
+                Long.MAX_VALUE, Long.MIN_VALUE, -1_000_000_000_000_000_000L};
+        w.beginArray();
+        StringBuilder expected = new StringBuilder("[");
+        for (long v : values) {
+            w.value(v);
+            expected.append(expected.length() > 1 ? "," : "").append(v);
+        }
+        w.endArray();
+        assertEquals(expected.append(']').toString(), text());
+        for (long v : values) {
+            buf.clear();
+            JsonWriter.writeLong(buf, v);
+            assertEquals(Long.toString(v), text());
+        }
+    }
+
+    @Test
     void writingAReplyAllocatesNothing() {
         for (int round = 0; round < 3; round++) { // the first rounds load classes and grow the buffer
             buf.clear();
