@@ -3,7 +3,7 @@ package dev.pulse.server.analytics.detect;
 /**
  * Flags each value far from a baseline that does not learn the values it flags, so a spike that recurs every fifty
  * values is flagged every time, where a baseline that learnt it would come to expect it. Three {@link CycleModel}s
- * predict each value (a level; a level and a daily shape; a level and a weekly shape); the one whose recent error
+ * predict each value (a level; a level and a daily shape; a level and a weekday and a weekend day); the one whose recent error
  * is least is used. Each learns every value with its error clipped to {@link #CLIP} noise units, or to
  * {@link #OUTLIER_CLIP} when it is an outlier for that model, and moves its level at once on a run of outliers
  * that agree (a level shift).
@@ -68,19 +68,20 @@ final class CleanOutlierRule {
     private static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
 
     /**
-     * Slots of the daily shape (15 minutes each) and of the weekly one (an hour each). Two-hour weekly slots met one
-     * family more on the tuning seeds, and one fewer on the report seeds (weekly sigma 10 at 1 in 110: 0.84 found):
-     * not kept.
+     * Slots of the daily shape (15 minutes each), and of each of the weekly baseline's two days, a weekday and a
+     * weekend day (half an hour each). The weekly baseline was a shape of the whole week in 168 hourly slots, each
+     * learning from twelve values a week: too slow for weekly cycles of 10 noise units or more with frequent
+     * anomalies (EVALUATION.md). Weekend days of 32-64 slots met the same families on the tuning seeds, 72 one fewer.
      */
     static final int DAY_SLOTS = 96;
-    static final int WEEK_SLOTS = 168;
+    static final int WEEK_DAY_SLOTS = 48;
 
-    /** Slots per second of each shape: a phase times this is a position in the shape. */
+    /** Slots per second of each shape: a phase times this is a position in the shape (the week's runs over 7 days). */
     private static final double DAY_SLOTS_PER_SECOND = (double) DAY_SLOTS / DAY_SECONDS;
-    private static final double WEEK_SLOTS_PER_SECOND = (double) WEEK_SLOTS / WEEK_SECONDS;
+    private static final double WEEK_SLOTS_PER_SECOND = (double) (7 * WEEK_DAY_SLOTS) / WEEK_SECONDS;
 
     private final CycleModel day = new CycleModel(DAY_SLOTS);
-    private final CycleModel week = new CycleModel(WEEK_SLOTS);
+    private final CycleModel week = CycleModel.weekdaysAndWeekends(WEEK_DAY_SLOTS);
 
     // All fields below: guarded by the series' lock.
     private long count;                          // values observed

@@ -2,7 +2,9 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * One baseline of a {@link CleanOutlierRule}: a level plus, optionally, the shape of a cycle (a day, a week) in
- * slots, read and learnt by linear interpolation between the two slots around a time. Each slot is a 16-bit count of
+ * slots, read and learnt by linear interpolation between the two slots around a time. A week can be held as two
+ * days ({@link #weekdaysAndWeekends}): one shape for Monday to Friday and one for Saturday and Sunday (UTC), each
+ * slot learning from five or two days' values a week where a slot of a whole week learns from one. Each slot is a 16-bit count of
  * a unit, a power of two that starts at 1/4,096 of the first step learnt and doubles (halving the counts) whenever a
  * slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a step under half a unit is lost
  * a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The
@@ -22,6 +24,7 @@ final class CycleModel {
 
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
+    private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
 
     // All fields below: guarded by the series' lock.
     private double lastSigma;   // noise of the last judged value
@@ -44,8 +47,32 @@ final class CycleModel {
      *              (constants rather than fields: 16 bytes less in each of a series' three models).
      */
     CycleModel(int slots) {
+        this(slots, 0);
+    }
+
+    private CycleModel(int slots, int daySlots) {
         this.shape = slots > 0 ? new short[slots] : null;
         this.slotsInverse = slots > 0 ? 1.0 / slots : 0;
+        this.daySlots = daySlots;
+    }
+
+    /**
+     * A week as a weekday and a weekend day of {@code daySlots} slots each: its positions ({@link #predict}) run over
+     * the week's 7 x {@code daySlots} slots from the epoch's Thursday, 00:00 UTC, and Saturday's and Sunday's read
+     * the weekend day.
+     */
+    static CycleModel weekdaysAndWeekends(int daySlots) {
+        return new CycleModel(2 * daySlots, daySlots);
+    }
+
+    /** The slot of the shape that holds position {@code slot} of the period. */
+    private int held(int slot) {
+        int d = daySlots;
+        if (d == 0) {
+            return slot;
+        }
+        int day = slot / d; // 0: Thursday, 2: Saturday, 3: Sunday
+        return slot - day * d + (day == 2 || day == 3 ? d : 0);
     }
 
     void start(double x, double mae) {
@@ -62,12 +89,13 @@ final class CycleModel {
         if (s == null) {
             return level;
         }
-        int slots = s.length;
+        int slots = daySlots > 0 ? 7 * daySlots : s.length;
         double pos = slot - 0.5;
         int lo = pos < 0 ? -1 : (int) pos;
         frac = pos - lo;
-        lower = lo < 0 ? lo + slots : lo;
-        upper = lower + 1 == slots ? 0 : lower + 1;
+        int lowerSlot = lo < 0 ? lo + slots : lo;
+        lower = held(lowerSlot);
+        upper = held(lowerSlot + 1 == slots ? 0 : lowerSlot + 1);
         return level + (s[lower] + frac * (s[upper] - s[lower])) * unit - shapeSum * slotsInverse;
     }
 
