@@ -85,7 +85,12 @@ public final class Exchange {
 
     /** The event loop's JSON writer, aimed at a fresh pooled buffer; hand it to {@link #reply(HttpResponseStatus, JsonWriter)}. */
     public JsonWriter json() {
-        return JSON.get().target(ctx.alloc().buffer(256));
+        return json(256);
+    }
+
+    /** {@link #json()} for a reply of about {@code expectedBytes}, so the buffer is not grown (and copied) on the way. */
+    public JsonWriter json(int expectedBytes) {
+        return JSON.get().target(ctx.alloc().buffer(Math.max(256, expectedBytes)));
     }
 
     /** Replies with the JSON written into {@code w}. */

@@ -136,11 +136,15 @@ public final class IngestHandler implements RouteHandler {
             }
             Anomalies a = applier.anomalies();
             counters.eventsApplied(batch.size(), a.size());
-            ex.reply(HttpResponseStatus.OK, accepted(ex.json(), batch.size(), a));
+            ex.reply(HttpResponseStatus.OK, accepted(ex.json(REPLY_HEAD_BYTES + ANOMALY_BYTES * a.size()), batch.size(), a));
         } finally {
             batch.trim(RETAINED_BATCH_EVENTS);
         }
     }
+
+    /** Room for the reply's head, and for each anomaly it lists (its names, numbers and quotes; a long name grows it). */
+    private static final int REPLY_HEAD_BYTES = 64;
+    private static final int ANOMALY_BYTES = 192;
 
     /** {@code {"accepted":N,"anomalies":[...]}}: the events applied and those flagged. */
     private static JsonWriter accepted(JsonWriter w, int accepted, Anomalies a) {
