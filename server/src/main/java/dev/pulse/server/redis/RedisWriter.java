@@ -27,9 +27,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * one script ({@link SeriesAppend}) that does per touched series one RPUSH of one entry holding all of the chunk's
- * values of that series ({@link RoundEntry}) and, one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at
- * least {@code REDIS_HISTORY} values ({@link SeriesHistory}); an HSET of the snapshots of the sources that are due one, with one SADD; the round's
+ * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and,
+ * one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at least {@code REDIS_HISTORY} values
+ * ({@link SeriesHistory}); an HSET of the snapshots of the sources that are due one, with one SADD; the round's
  * anomalies ({@link AnomalyStreamWriter}). A source's snapshot is due at most every second while values keep
  * coming, at once when one of its series is new (a restart finds series by their hash field), and for every touched
  * source when the queue is found empty or the writer stops ({@link SnapshotSchedule}), so formatting snapshots
@@ -92,7 +92,6 @@ final class RedisWriter implements Runnable {
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
-    private final SeriesAppend appends = new SeriesAppend();     // writer thread: the round's list writes
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -233,17 +232,19 @@ final class RedisWriter implements Runnable {
         try {
             redis.multi();
             ForgetQueue.commands(redis, keys, removals, replies);
-            appends.clear();
             for (int k = 0; k < order.size(); k++) {
                 Series s = order.get(k);
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
+                replies.add(redis.rpush(h.key, grouped.entry(k)));
                 kept[k] = h.trimWith(grouped.count(k));
-                appends.add(h.key, grouped.entry(k), kept[k], expiry.due(s.keysRefreshedMs(), nowMs) ? expiry.keyTtlMs() : 0);
-            }
-            if (!appends.isEmpty()) {
-                replies.add(appends.send(redis));
+                if (kept[k] > 0) {
+                    replies.add(redis.ltrim(h.key, -kept[k], -1));
+                }
+                if (expiry.due(s.keysRefreshedMs(), nowMs)) {
+                    replies.add(redis.pexpire(h.key, expiry.keyTtlMs()));
+                }
             }
             if (!snapshots.isEmpty()) {
                 byte[] now = bytes(Long.toString(System.currentTimeMillis()));
