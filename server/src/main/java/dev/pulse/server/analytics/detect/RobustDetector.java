@@ -254,8 +254,12 @@ public final class RobustDetector implements Detector {
             // One division where there were three (they are this path's slow part): a full ring's mean
             // multiplies by an inverse, and the bar is multiplied out.
             double shortMean = shortCount == shortValues ? shortSum * shortInverse : shortSum / shortCount;
-            double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
-            sustainedRatio = Math.max(0.0, (shortMean - longMean) / bar);
+            double above = shortMean - longMean;
+            if (!(above <= 0)) {
+                // Below the long-run mean the ratio is 0 whatever the bar: the root and the division only above it.
+                double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
+                sustainedRatio = Math.max(0.0, above / bar);
+            }
         }
 
         // Outlier rule.
