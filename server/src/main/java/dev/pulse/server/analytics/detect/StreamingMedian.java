@@ -14,8 +14,8 @@ import java.util.Arrays;
  * of 1/n that shrinks to 2/{@code memory}: recent values count the most, and a spike moves nothing by more than
  * one step. The spread follows the distance from a moving median, so a drifting level does not widen it.
  *
- * <p>The ring holds each value as a float offset from an origin (the first value of an exact phase, then the median,
- * moved once per lap of the ring): 24 significant bits of a value's distance from the recent level, where the
+ * <p>The ring holds each value as a float offset from an origin (the first value of an exact phase, then the newest
+ * value, moved once per lap of the ring): 24 significant bits of a value's distance from the recent values, where the
  * spread it is measured against is a few such distances, in half a double ring's bytes. (The NAB decisions and the
  * stream families came out the same as with doubles, EVALUATION.md.)
  *
@@ -92,7 +92,7 @@ final class StreamingMedian {
             return;
         }
         if (head == 0) {
-            moveOrigin(median); // once a lap, so the offsets stay small however far the level drifts
+            moveOrigin(x); // once a lap, to the newest value: the offsets stay small however far or fast the level drifts
         }
         // 1/n only while it can exceed minGain (n <= memory / 2): a division per value is slow.
         double gain = n <= gainValues ? Math.max(1.0 / n, minGain) : minGain;

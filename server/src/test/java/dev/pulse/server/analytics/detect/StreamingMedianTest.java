@@ -86,6 +86,25 @@ class StreamingMedianTest {
     }
 
     @Test
+    void keepsTheLatestValuesToAFractionOfTheirSpreadAfterTheLevelDriftedFar() {
+        // The ring holds float offsets from an origin moved once a lap: after a drift of 100,000 (100,000 noise
+        // units) the values kept by a restart are still exact to far less than their spread.
+        StreamingMedian m = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(3);
+        double[] last = new double[5];
+        for (int i = 0; i < 20_000; i++) {
+            double x = 1e9 + 5.0 * i + r.nextGaussian();
+            last[i % 5] = x;
+            m.add(x);
+        }
+        m.keepLatest(5);
+        double[] sorted = last.clone();
+        Arrays.sort(sorted);
+        assertEquals(sorted[2], m.median(), 1e-3);
+        assertEquals((quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 2, m.spread(), 1e-3);
+    }
+
+    @Test
     void aFlatSeriesKeepsAZeroSpreadAndStillMovesWhenTheLevelChanges() {
         StreamingMedian m = new StreamingMedian(384, 8);
         for (int i = 0; i < 1_000; i++) {

@@ -1,0 +1,57 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CycleModelTest {
+    private static final long START = 1_420_070_400L; // 2015-01-01T00:00:00Z, a Thursday
+    private static final long DAY = 86_400;
+    private static final long WEEK = 7 * DAY;
+    private static final int DAY_SLOTS = 48;
+    private static final long TUESDAY = START + 5 * DAY + 2 * WEEK;
+
+    private static double slot(long t) {
+        return SeasonalProfile.phase(t, WEEK) * (7.0 * DAY_SLOTS / WEEK);
+    }
+
+    /**
+     * Values five minutes apart from a Thursday to the Tuesday 00:00 two and a half weeks later: 100, and {@code bump}
+     * more on Mondays from 10:00 to 14:00.
+     */
+    private static CycleModel learnMondayBump(double bump) {
+        CycleModel m = CycleModel.weekdaysAndWeekends(DAY_SLOTS);
+        long n = 0;
+        for (long t = START; t < TUESDAY; t += 300) {
+            long monday = START + 4 * DAY + (t - START - 4 * DAY) / WEEK * WEEK; // this week's Monday
+            long hour = (t - monday) / 3600;
+            double x = 100 + (t >= monday && hour >= 10 && hour < 14 ? bump : 0);
+            if (n == 0) {
+                m.start(x, 0);
+            } else {
+                m.observe(x, slot(t), 1.0, n);
+            }
+            n++;
+        }
+        return m;
+    }
+
+    @Test
+    void whatAMondayShowsIsExpectedOnEveryWeekdayAndNotAtTheWeekend() {
+        CycleModel m = learnMondayBump(2.0);
+        long saturday = START + 2 * DAY + 2 * WEEK;
+        // The day after a Monday with a bump, the weekday shape expects it on Tuesday too (a shape of the whole
+        // week would not: its Tuesday slots never saw one), and not at the weekend.
+        double tuesdayBump = m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600));
+        assertTrue(tuesdayBump > 1.0 && tuesdayBump <= 2.0, "Tuesday noon over evening: " + tuesdayBump);
+        double saturdayBump = m.predict(slot(saturday + 12 * 3600)) - m.predict(slot(saturday + 20 * 3600));
+        assertEquals(0.0, saturdayBump, 0.05, "Saturday noon over evening");
+    }
+
+    @Test
+    void withoutTheBumpTheWeekIsFlat() {
+        CycleModel m = learnMondayBump(0.0);
+        assertEquals(0.0, m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600)), 1e-9);
+    }
+}
