@@ -4,7 +4,8 @@
 # load generator shares the machine). Usage:
 #   perf/scripts/http-bench.sh floor|pulse|pulse-redis|victoria LABEL [load generator options...]
 # SERVER_JAR (default server/target/pulse-server.jar) picks the build to measure, for before/after runs;
-# WARM_SECONDS (default 5) how long the same load warms the server before the measured run.
+# WARM_SECONDS (default 5) how long the same load warms the server before the measured run; SERVER_JAVA_OPTS are
+# given to the server's JVM (e.g. -XX:+UseParallelGC, the collector the container image runs).
 # Prints one line: target, label, requests/s, events/s, p50/p99/p99.9 ms, server CPU µs per request, statuses.
 # For pulse-redis the CPU is the server's and redis-server's together, and the line ends with the values the
 # write-behind dropped. victoria is VictoriaMetrics (Debian victoria-metrics) with an empty store; give it
@@ -18,13 +19,13 @@ out=$(mktemp -d)
 redis_pid=""
 case "$target" in
   floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$out/server.log" & ;;
-  pulse) SERVER_PORT=$port REDIS_ADDR=none java -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
+  pulse) SERVER_PORT=$port REDIS_ADDR=none java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
   pulse-redis)
     rport=$(free_port)
     start_redis "$rport"
     redis_pid=$REDIS_PID
     sleep 0.5
-    SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
+    SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
   victoria)
     victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$out/vm" -retentionPeriod=100y \
       -loggerLevel=ERROR 2>"$out/server.log" & ;;

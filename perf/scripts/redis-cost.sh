@@ -3,7 +3,7 @@
 # sources (RATE requests/s, default 2000: 200,000 events/s, 800,000 values/s), with Redis and with REDIS_ADDR=none
 # in turn, ROUNDS times (default 2). Each run warms for WARM seconds (default 25), then prints the CPU time of each
 # thread of the service (and of redis-server) over the next 12 s, and what the write-behind wrote and dropped.
-# SERVER_JAR picks the build (default server/target/pulse-server.jar).
+# SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS options for its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
@@ -19,7 +19,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
       redis_pid=$REDIS_PID
       addr=127.0.0.1:$rport
     fi
-    SERVER_PORT=$port REDIS_ADDR=$addr java -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
+    SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
     pid=$!
     wait_http "http://127.0.0.1:$port/health"
     java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration $(( ${WARM:-25} + 17 )) --warmup 0 \

@@ -294,8 +294,7 @@ final class FlatEventScanner {
      * else (an exponent, more digits, bad grammar), which {@link #anyNumber} then reads or refuses from the start.
      *
      * <p>The integer part and the fraction are each found and converted eight bytes at a time ({@link #digitRun},
-     * {@link #valueOfDigits}), so the usual short number costs no branch on its length: a loop per digit mispredicts
-     * its exit at every number, since values change their length from one event to the next.
+     * {@link #valueOfDigits}), without a loop over their digits.
      */
     private int plainNumber(byte[] b, int i) {
         boolean negative = b[i] == '-';
@@ -359,12 +358,6 @@ final class FlatEventScanner {
     private static long valueOfDigits(long word, int n) {
         long digits = (word - 0x3030303030303030L) << (64 - 8 * n); // the digits, after 8 - n leading zeros
         return valueOfEightDigits(digits);
-    }
-
-    /** Whether the eight bytes of {@code word} (little-endian) are all ASCII digits. */
-    private static boolean eightDigits(long word) {
-        return ((word & 0xF0F0F0F0F0F0F0F0L) | (((word + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
-                == 0x3333333333333333L;
     }
 
     /** The value of eight ASCII digits read as a little-endian word, the first digit the most significant. */
