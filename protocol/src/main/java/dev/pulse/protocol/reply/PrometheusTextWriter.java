@@ -6,12 +6,13 @@ import io.netty.buffer.ByteBufUtil;
 /**
  * Writes the Prometheus text exposition format 0.0.4 straight into a {@link ByteBuf}: one {@code # HELP} and
  * {@code # TYPE} header per family, then samples. Label values are escaped as the format demands
- * ({@code \\}, {@code \"}, {@code \n}); numbers are formatted without a String for integers.
+ * ({@code \\}, {@code \"}, {@code \n}); numbers are formatted without a String,
+ * doubles as the shortest decimal that reads back ({@link ShortestDouble}).
  *
  * <p>Not thread-safe: one instance per scrape or per event loop.
  */
 public final class PrometheusTextWriter {
-    private final StringBuilder digits = new StringBuilder(32);
+    private final ShortestDouble shortest = new ShortestDouble();
     private ByteBuf out; // owned by the calling thread, set per scrape
 
     public PrometheusTextWriter target(ByteBuf out) {
@@ -97,9 +98,7 @@ public final class PrometheusTextWriter {
         } else if (v == (long) v && Math.abs(v) < 1e15) {
             JsonWriter.writeLong(out, (long) v);
         } else {
-            digits.setLength(0);
-            digits.append(v);
-            Ascii.write(out, digits);
+            out.writeBytes(shortest.bytes(), 0, shortest.format(v));
         }
     }
 
