@@ -18,7 +18,7 @@ package dev.pulse.server.analytics.detect;
  *   everyday behaviour, not an anomaly.</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 1.0 KB (the two shapes in 592 bytes, the three models' scalars). Not thread-safe: guarded by the series'
+ * <p>O(1) per value, no allocation; about 0.9 KB (the two shapes, 96 slots each, in 416 bytes; the three models' scalars). Not thread-safe: guarded by the series'
  * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
  * (EVALUATION.md).
  */

@@ -10,7 +10,7 @@ import dev.pulse.server.analytics.Detector;
  * bar), so the decision is still the score above 0.5.
  *
  * <p>Costs the robust detector's work plus three predictions and updates; holds the robust detector's state plus
- * about 1.0 KB (its two shapes, 16 bits a slot, and the scalars of its three baselines).
+ * about 0.9 KB (its two shapes, 16 bits a slot, and the scalars of its three baselines).
  *
  * <p>Not thread-safe: guarded by the series' lock.
  */
