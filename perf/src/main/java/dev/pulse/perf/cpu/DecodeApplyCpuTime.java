@@ -94,32 +94,13 @@ public final class DecodeApplyCpuTime {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         String[] parts = {"decode", "apply", "decode+apply"};
         for (int p = 0; p < parts.length; p++) {
-            double[][] perEvent = new double[builds][rounds];
             for (int j = 0; j < builds; j++) {
                 run[j].invoke(work[j], p, 2_000_000_000L, cpu); // warm-up
             }
-            for (int r = 0; r < rounds; r++) {
-                for (int k = 0; k < builds; k++) {
-                    int j = (k + r) % builds; // each build goes first in turn
-                    perEvent[j][r] = (double) run[j].invoke(work[j], p, 300_000_000L, cpu);
-                }
-            }
-            StringBuilder line = new StringBuilder(String.format("%-13s", parts[p]));
-            for (int j = 0; j < builds; j++) {
-                double[] sorted = perEvent[j].clone();
-                Arrays.sort(sorted);
-                line.append(String.format("  [%d] median %6.1f least %6.1f", j, sorted[rounds / 2], sorted[0]));
-                if (j > 0) {
-                    double[] ratio = new double[rounds];
-                    for (int r = 0; r < rounds; r++) {
-                        ratio[r] = perEvent[j][r] / perEvent[0][r];
-                    }
-                    Arrays.sort(ratio);
-                    line.append(String.format(" ratio to [0] %.2f (%.2f-%.2f)", ratio[rounds / 2], ratio[rounds / 4],
-                            ratio[3 * rounds / 4]));
-                }
-            }
-            System.out.println(line);
+            int part = p;
+            double[][] perEvent = AlternatingRounds.run(builds, rounds,
+                    j -> (double) run[j].invoke(work[j], part, 300_000_000L, cpu));
+            System.out.println(AlternatingRounds.summary(parts[p], perEvent));
         }
         System.out.println("ns per event of thread CPU time, " + rounds + " rounds of 0.3 s each; [j]: " + String.join(" ", jars));
     }

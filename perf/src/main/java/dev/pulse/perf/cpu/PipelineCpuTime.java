@@ -22,7 +22,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
@@ -76,29 +75,9 @@ public final class PipelineCpuTime {
         for (int j = 0; j < builds; j++) {
             run[j].invoke(work[j], 3_000_000_000L, cpu); // warm-up
         }
-        double[][] perRequest = new double[builds][ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
-            for (int k = 0; k < builds; k++) {
-                int j = (k + r) % builds; // each build goes first in turn
-                perRequest[j][r] = (double) run[j].invoke(work[j], 300_000_000L, cpu);
-            }
-        }
-        StringBuilder line = new StringBuilder("request");
-        for (int j = 0; j < builds; j++) {
-            double[] sorted = perRequest[j].clone();
-            Arrays.sort(sorted);
-            line.append(String.format("  [%d] median %6.2f least %6.2f", j, sorted[ROUNDS / 2], sorted[0]));
-            if (j > 0) {
-                double[] ratio = new double[ROUNDS];
-                for (int r = 0; r < ROUNDS; r++) {
-                    ratio[r] = perRequest[j][r] / perRequest[0][r];
-                }
-                Arrays.sort(ratio);
-                line.append(String.format(" ratio to [0] %.2f (%.2f-%.2f)", ratio[ROUNDS / 2], ratio[ROUNDS / 4],
-                        ratio[3 * ROUNDS / 4]));
-            }
-        }
-        System.out.println(line);
+        double[][] perRequest = AlternatingRounds.run(builds, ROUNDS,
+                j -> (double) run[j].invoke(work[j], 300_000_000L, cpu));
+        System.out.println(AlternatingRounds.summary("request", perRequest));
         System.out.println("µs of thread CPU time per " + EVENTS + "-event request, " + ROUNDS
                 + " rounds of 0.3 s each; [j]: " + String.join(" ", jars));
     }

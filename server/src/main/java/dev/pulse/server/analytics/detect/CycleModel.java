@@ -19,9 +19,6 @@ final class CycleModel {
     /** Past this many values 1/n is below every weight a model learns with (the least is 0.01). */
     private static final long GAIN_VALUES = 100;
 
-    /** Counts of {@link #unit} first steps are written as: room to grow before the first doubling. */
-    private static final int FIRST_STEP_COUNTS = 4096;
-
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
@@ -166,9 +163,9 @@ final class CycleModel {
     /** Adds {@code v} (value units) to slot {@code i}, rounded to the unit. */
     private void add(int i, double v) {
         short[] s = shape;
-        // Rounded as in SeasonalProfile: no call, no branch; before the first step perUnit is infinite.
-        double q = s[i] + v * perUnit + SeasonalProfile.ROUNDER - SeasonalProfile.ROUNDER;
-        if (!(Math.abs(q) <= Short.MAX_VALUE)) {
+        // Before the first step perUnit is infinite, so q is not a count and the slow path sets the unit.
+        double q = ShortCounts.round(s[i] + v * perUnit);
+        if (!ShortCounts.fits(q)) {
             q = rescale(i, v);
         }
         shapeSum += (q - s[i]) * unit;
@@ -187,7 +184,7 @@ final class CycleModel {
             if (v == 0) {
                 return 0;
             }
-            unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_STEP_COUNTS));
+            unit = ShortCounts.firstUnit(v);
             perUnit = 1.0 / unit;
         }
         double q = Math.rint(shape[i] + v * perUnit);
@@ -200,12 +197,7 @@ final class CycleModel {
 
     /** Doubles the unit, halving every slot: the shape outgrew 16 bits. */
     private void doubleUnit() {
-        short[] s = shape;
-        long sum = 0;
-        for (int j = 0; j < s.length; j++) {
-            s[j] = (short) Math.rint(s[j] * 0.5);
-            sum += s[j];
-        }
+        long sum = ShortCounts.halve(shape);
         unit *= 2;
         perUnit *= 0.5;
         shapeSum = sum * unit;

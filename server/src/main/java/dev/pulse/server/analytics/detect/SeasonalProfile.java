@@ -22,10 +22,6 @@ final class SeasonalProfile {
     /** The most {@link #seen} counts to; {@link #ready} asks for at most this many. */
     static final int MAX_SEEN = 3;
 
-    /** Counts of {@link #unit} the first deviation is written as: room to grow before the first doubling. */
-    private static final int FIRST_COUNTS = 4096;
-    /** 1.5 x 2^52: a double below 2^51 in magnitude plus and minus this is rounded to the nearest whole number. */
-    static final double ROUNDER = 6755399441055744.0;
 
     private final short[] mean;    // each slot's expected deviation, in units; guarded by the series' lock
     private final long[] seen;     // values each slot has learnt from, up to MAX_SEEN, 2 bits a slot; same guard
@@ -125,10 +121,9 @@ final class SeasonalProfile {
 
     /** Slot {@code i} := {@code v} (value units), rounded to the unit. */
     private void set(int i, double v) {
-        // Round to nearest by adding and subtracting 1.5 x 2^52 (exact below 2^51): no call, no branch. Before the
-        // first deviation perUnit is infinite, so q is not a count and the slow path sets the unit.
-        double q = v * perUnit + ROUNDER - ROUNDER;
-        if (!(Math.abs(q) <= Short.MAX_VALUE)) {
+        // Before the first deviation perUnit is infinite, so q is not a count and the slow path sets the unit.
+        double q = ShortCounts.round(v * perUnit);
+        if (!ShortCounts.fits(q)) {
             q = rescale(i, v);
         }
         mean[i] = (short) q;
@@ -146,15 +141,12 @@ final class SeasonalProfile {
             if (v == 0) {
                 return 0;
             }
-            unit = Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_COUNTS));
+            unit = ShortCounts.firstUnit(v);
             perUnit = 1.0 / unit;
         }
         double q = Math.rint(v * perUnit);
         while (Math.abs(q) > Short.MAX_VALUE) {
-            short[] m = mean;
-            for (int j = 0; j < m.length; j++) {
-                m[j] = (short) Math.rint(m[j] * 0.5);
-            }
+            ShortCounts.halve(mean);
             unit *= 2;
             perUnit *= 0.5;
             q = Math.rint(v * perUnit);
