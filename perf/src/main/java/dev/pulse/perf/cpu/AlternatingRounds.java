@@ -6,9 +6,9 @@ import java.util.Arrays;
  * Rounds of several builds' work taken in turn, so every build sees the same load on a shared machine, and their
  * summary: each build's median and least, and the median (and quartiles) of its per-round ratio to the first build.
  */
-final class AlternatingRounds {
+public final class AlternatingRounds {
     /** One round of build {@code build}'s work; returns its figure (CPU time per event or per request). */
-    interface Round {
+    public interface Round {
         double run(int build) throws ReflectiveOperationException;
     }
 
@@ -16,7 +16,7 @@ final class AlternatingRounds {
     }
 
     /** {@code rounds} rounds of each of {@code builds} builds, each build going first in turn: [build][round]. */
-    static double[][] run(int builds, int rounds, Round round) throws ReflectiveOperationException {
+    public static double[][] run(int builds, int rounds, Round round) throws ReflectiveOperationException {
         double[][] figures = new double[builds][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < builds; k++) {
@@ -28,7 +28,7 @@ final class AlternatingRounds {
     }
 
     /** One line: {@code label}, then per build {@code [j] median .. least ..} and, past the first, the ratio to it. */
-    static String summary(String label, double[][] figures) {
+    public static String summary(String label, double[][] figures) {
         StringBuilder line = new StringBuilder(String.format("%-13s", label));
         int rounds = figures[0].length;
         for (int j = 0; j < figures.length; j++) {

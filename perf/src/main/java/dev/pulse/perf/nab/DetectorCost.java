@@ -1,58 +1,68 @@
 package dev.pulse.perf.nab;
 
-import dev.pulse.server.analytics.Detector;
-import dev.pulse.server.analytics.RollingWindow;
-import dev.pulse.server.analytics.detect.Detectors;
-import dev.pulse.server.config.Config;
+import dev.pulse.perf.cpu.AlternatingRounds;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * CPU time per value of each detector with the rolling window's z-score and update (what a series does per value,
  * less the lock), from the thread's CPU clock rather than the wall clock, so other processes on a shared machine
  * inflate it less than they inflate JMH's wall-clock figures. The same values as {@code SeriesBenchmark}; the
- * detectors take turns, round after round.
+ * detectors take turns, round after round, each a fresh series.
  *
- * <pre>DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000] [--rounds 5]</pre>
+ * <pre>
+ * DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000] [--rounds 5]
+ * DetectorCost --jars before.jar,after.jar [--detectors robust,pervalue,novelty] [--values 2000000] [--rounds 21]
+ * </pre>
+ *
+ * <p>With {@code --jars} it compares builds instead: each build's server classes come from its jar, in a class loader
+ * of its own (the timing loop, {@link DetectorRun}, from the class path's jar where the build has none); per
+ * detector, every build's series is warmed up, then rounds of {@code --values} values alternate between the builds,
+ * so every build sees the same load. It prints each build's median and least CPU ns per value and the median (and
+ * quartiles) of the per-round ratio to the first build.
  */
 public final class DetectorCost {
     private DetectorCost() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws ReflectiveOperationException, MalformedURLException {
         Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--help") || i + 1 == args.length) {
+                System.out.println("DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000]"
+                        + " [--rounds 5]\nDetectorCost --jars before.jar,after.jar [--detectors robust,pervalue,novelty]"
+                        + " [--values 2000000] [--rounds 21]");
+                return;
+            }
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        if (opt.containsKey("jars")) {
+            compare(opt.get("jars").split(","), opt.getOrDefault("detectors", "robust,pervalue,novelty").split(","),
+                    Integer.parseInt(opt.getOrDefault("values", "2000000")),
+                    Integer.parseInt(opt.getOrDefault("rounds", "21")));
+            return;
         }
         String[] names = opt.getOrDefault("detectors", "zscore,robust,pervalue,novelty").split(",");
         int values = Integer.parseInt(opt.getOrDefault("values", "5000000"));
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
-        double[] xs = new double[4096];
-        Random r = new Random(5);
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = 1e9 + r.nextGaussian() * 3 + (r.nextInt(100) == 0 ? 50 : 0);
-        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[][] ns = new double[names.length][rounds + 1];
         double sink = 0;
         for (int round = 0; round <= rounds; round++) { // round 0 warms up
             for (int d = 0; d < names.length; d++) {
-                Config config = Config.from(Map.of("DETECTOR", names[d]));
-                Detector det = Detectors.factory(config).get();
-                RollingWindow w = new RollingWindow(config.windowSize());
-                long t0 = mx.getCurrentThreadCpuTime();
-                for (int i = 0; i < values; i++) {
-                    double x = xs[i & 4095];
-                    int n = w.size();
-                    sink += det.observe(x, 1_700_000_000.0 + i, w.zscore(x), n);
-                    w.add(x);
-                }
-                ns[d][round] = (mx.getCurrentThreadCpuTime() - t0) / (double) values;
+                DetectorRun run = new DetectorRun(names[d]);
+                ns[d][round] = run.run(values, mx);
+                sink += run.sink();
             }
         }
         for (int d = 0; d < names.length; d++) {
@@ -67,5 +77,36 @@ public final class DetectorCost {
         if (sink == 42) {
             System.out.println();
         }
+    }
+
+    private static void compare(String[] jars, String[] names, int values, int rounds)
+            throws ReflectiveOperationException, MalformedURLException {
+        URL own = DetectorCost.class.getProtectionDomain().getCodeSource().getLocation();
+        int builds = jars.length;
+        Class<?>[] runs = new Class<?>[builds];
+        for (int j = 0; j < builds; j++) {
+            // the build's own classes first; DetectorRun (absent from older builds) from the class path's jar
+            ClassLoader loader = new URLClassLoader(new URL[] {Path.of(jars[j]).toUri().toURL(), own},
+                    ClassLoader.getPlatformClassLoader());
+            runs[j] = loader.loadClass(DetectorRun.class.getName());
+        }
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        for (String name : names) {
+            Object[] series = new Object[builds];
+            Method[] run = new Method[builds];
+            for (int j = 0; j < builds; j++) {
+                Constructor<?> make = runs[j].getDeclaredConstructor(String.class);
+                make.setAccessible(true);
+                series[j] = make.newInstance(name);
+                run[j] = runs[j].getDeclaredMethod("run", int.class, ThreadMXBean.class);
+                run[j].setAccessible(true);
+                run[j].invoke(series[j], 5 * values, cpu); // warm-up
+            }
+            double[][] perValue = AlternatingRounds.run(builds, rounds,
+                    j -> (double) run[j].invoke(series[j], values, cpu));
+            System.out.println(AlternatingRounds.summary(name, perValue));
+        }
+        System.out.println("CPU ns per value (thread CPU time), " + rounds + " rounds of " + values
+                + " values each; [j]: " + String.join(" ", jars));
     }
 }
