@@ -119,6 +119,7 @@ final class CleanOutlierRule {
         }
         if (week.mae() < ADVANTAGE * mae) {
             model = WEEK;
+            mae = week.mae();
         }
         double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * (high - low);
         // One remainder for both cycles (a week is whole days): a long division costs more than the rest here.
@@ -133,8 +134,8 @@ final class CleanOutlierRule {
         double eLocal = local.observe(x, 0, floor, n);
         double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n);
         double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n);
-        double r = model == LOCAL ? Math.abs(eLocal) / local.lastSigma()
-                : model == DAY ? Math.abs(eDay) / day.lastSigma() : Math.abs(eWeek) / week.lastSigma();
+        // The chosen model's noise, as it judged the value: from its error before it learnt this value.
+        double r = Math.abs(model == LOCAL ? eLocal : model == DAY ? eDay : eWeek) / CycleModel.sigma(mae, floor);
         boolean outlier = r > BAR;
         midRate += GATE_ALPHA * ((r > CLIP && !outlier ? 1.0 : 0.0) - midRate);
         boolean first = outlier && !lastOutlier;

@@ -24,7 +24,6 @@ final class CycleModel {
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
 
     // All fields below: guarded by the series' lock.
-    private double lastSigma;   // noise of the last judged value
     private double level;       // the level the shape is added to
     private double shapeSum;    // sum of the slots (in value units), for their mean
     private double unit;        // value of one count of a slot, a power of two; 0 until the first step
@@ -37,6 +36,7 @@ final class CycleModel {
     private int lower;          // slots around the located time, and the weight of the upper one
     private int upper;
     private double frac;
+    private int located = -2;   // the position's whole slot lower and upper were found for (-1: before slot 0)
 
     /**
      * @param slots slots of the cycle's shape; 0 for a level only. The level learns with
@@ -86,31 +86,46 @@ final class CycleModel {
         if (s == null) {
             return level;
         }
-        int slots = daySlots > 0 ? 7 * daySlots : s.length;
         double pos = slot - 0.5;
         int lo = pos < 0 ? -1 : (int) pos;
         frac = pos - lo;
-        int lowerSlot = lo < 0 ? lo + slots : lo;
-        lower = held(lowerSlot);
-        upper = held(lowerSlot + 1 == slots ? 0 : lowerSlot + 1);
+        if (lo != located) {
+            // A new slot: values come many to a slot, so the slots' lookup (two divisions for a week) is seldom done.
+            locate(lo);
+        }
         return level + (s[lower] + frac * (s[upper] - s[lower])) * unit - shapeSum * slotsInverse;
     }
 
+    /** Finds the slots of the shape around whole slot {@code lo} of the period (-1: before the first). */
+    private void locate(int lo) {
+        int slots = daySlots > 0 ? 7 * daySlots : shape.length;
+        int lowerSlot = lo < 0 ? lo + slots : lo;
+        lower = held(lowerSlot);
+        upper = held(lowerSlot + 1 == slots ? 0 : lowerSlot + 1);
+        located = lo;
+    }
+
+    /** Mean absolute (clipped) error; the noise of the next value is {@link #sigma} of it, at least a floor. */
     double mae() {
         return mae;
     }
 
+    /** The noise a value is judged in when the mean absolute error was {@code mae}: at least {@code floor}. */
+    static double sigma(double mae, double floor) {
+        return Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
+    }
+
     /**
-     * Judges {@code x} against the prediction at {@code slot} (as {@link #predict}) and learns from it: returns the error, and
-     * {@link #lastSigma()} the noise it is measured in (at least {@code floor}). An error past
+     * Judges {@code x} against the prediction at {@code slot} (as {@link #predict}) and learns from it: returns the
+     * error, measured in noise of {@link #sigma} of {@link #mae()} as it was before (the caller that needs the noise
+     * computes it, rather than each model keeping it). An error past
      * {@link CleanOutlierRule#BAR} noise units is learnt clipped to {@link CleanOutlierRule#OUTLIER_CLIP} of them,
      * others to {@link CleanOutlierRule#CLIP}; a run of outliers that agree moves the level to them. {@code learnt}
      * counts the values learnt, this one included (the caller's count: one field less per model).
      */
     double observe(double x, double slot, double floor, long learnt) {
         double e = x - predict(slot);
-        double sigma = Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
-        lastSigma = sigma;
+        double sigma = sigma(mae, floor);
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
         learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
         if (outlier) {
@@ -136,11 +151,6 @@ final class CycleModel {
             run = 0;
         }
         return e;
-    }
-
-    /** The noise the last error was measured in. */
-    double lastSigma() {
-        return lastSigma;
     }
 
     /**

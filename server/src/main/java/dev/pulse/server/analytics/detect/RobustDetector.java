@@ -192,9 +192,7 @@ public final class RobustDetector implements Detector {
 
         // The residual against the best baseline, in units of that baseline's spread.
         double median = b.count() > 0 ? b.median() : x;
-        // Phases by constant periods: a remainder by a constant is a multiplication, by a field a long division.
-        day.locatePhase(SeasonalProfile.phase(epochSeconds, DAY_SECONDS));
-        week.locatePhase(SeasonalProfile.phase(epochSeconds, WEEK_SECONDS));
+        locateProfiles(epochSeconds);
         double eLocal = x - median;
         boolean dayReady = day.ready(SLOT_VALUES);
         boolean weekReady = week.ready(SLOT_VALUES);
@@ -304,6 +302,25 @@ public final class RobustDetector implements Detector {
         learn(x, median, eLocal, eDay, eWeek, dayShape, weekShape, dayReady, weekReady, residual, capped, judged,
                 quiet, restart);
         return score;
+    }
+
+    /**
+     * Positions both profiles on {@code epochSeconds}: one floor and one remainder for the two periods, as a week is
+     * whole days (a second's place in the day is its place in the week modulo a day), where each profile's phase
+     * took its own. Phases by constant periods: a remainder by a constant is a multiplication, by a field a long
+     * division.
+     */
+    private void locateProfiles(double epochSeconds) {
+        double whole = Math.floor(epochSeconds);
+        if (Math.abs(whole) < SeasonalProfile.EXACT_LONG) {
+            long weekSecond = Math.floorMod((long) whole, WEEK_SECONDS);
+            double fraction = epochSeconds - whole;
+            day.locatePhase(SeasonalProfile.phase(weekSecond % DAY_SECONDS, fraction, DAY_SECONDS));
+            week.locatePhase(SeasonalProfile.phase(weekSecond, fraction, WEEK_SECONDS));
+        } else {
+            day.locatePhase(SeasonalProfile.phase(epochSeconds, DAY_SECONDS));
+            week.locatePhase(SeasonalProfile.phase(epochSeconds, WEEK_SECONDS));
+        }
     }
 
     private void learn(double x, double median, double eLocal, double eDay, double eWeek, double dayShape,
