@@ -159,10 +159,17 @@ final class CycleModel {
      */
     private void learn(double e, double clip, long n) {
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
-        // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is slow.
-        double gain = n <= GAIN_VALUES ? 1.0 / n : 0.0;
-        mae += Math.max(gain, CleanOutlierRule.SCALE_ALPHA) * (Math.abs(ce) - mae);
-        level += Math.max(gain, levelAlpha()) * ce;
+        double maeGain = CleanOutlierRule.SCALE_ALPHA;
+        double levelGain = levelAlpha();
+        if (n <= GAIN_VALUES) {
+            // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is
+            // slow, and so are two maxima that would take the weights anyway.
+            double gain = 1.0 / n;
+            maeGain = Math.max(gain, maeGain);
+            levelGain = Math.max(gain, levelGain);
+        }
+        mae += maeGain * (Math.abs(ce) - mae);
+        level += levelGain * ce;
         if (shape != null) {
             double step = CleanOutlierRule.SHAPE_ALPHA * ce;
             add(lower, step * (1.0 - frac));

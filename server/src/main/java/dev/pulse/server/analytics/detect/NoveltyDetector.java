@@ -64,7 +64,8 @@ public final class NoveltyDetector implements Detector {
         boolean fresh = shapes.observe(x);
         long n = count++;
         freshRun = fresh ? freshRun + 1 : 0;
-        if (freshRun >= p.run() && n >= p.warmUp() && newRate < p.rateLimit() && n - lastAlarm > p.quietValues()) {
+        // The rate first: it seldom changes side, where a run of new shapes on noise is a coin toss for a branch.
+        if (newRate < p.rateLimit() && freshRun >= p.run() && n >= p.warmUp() && n - lastAlarm > p.quietValues()) {
             score = 1.0;
             alarm = true;
         }
