@@ -50,6 +50,25 @@ class CycleModelTest {
     }
 
     @Test
+    void predictsTheSameWhereverItWasPositionedBefore() {
+        // The slots around a position are looked up only when it moves to another slot: jumping about the week
+        // (across days, the weekend, the wrap before slot 0) must give each position the same prediction, bit for bit.
+        CycleModel m = learnMondayBump(2.0);
+        int slots = 7 * DAY_SLOTS;
+        double[] inOrder = new double[4 * slots];
+        for (int i = 0; i < inOrder.length; i++) {
+            inOrder[i] = m.predict(i * 0.25);
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int k = 0; k < 10_000; k++) {
+            int i = r.nextInt(inOrder.length);
+            m.predict(r.nextDouble(0, slots));
+            assertEquals(Double.doubleToLongBits(inOrder[i]), Double.doubleToLongBits(m.predict(i * 0.25)),
+                    "position " + i * 0.25);
+        }
+    }
+
+    @Test
     void withoutTheBumpTheWeekIsFlat() {
         CycleModel m = learnMondayBump(0.0);
         assertEquals(0.0, m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600)), 1e-9);

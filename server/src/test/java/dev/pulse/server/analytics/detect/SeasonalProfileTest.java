@@ -58,6 +58,50 @@ class SeasonalProfileTest {
     }
 
     @Test
+    void aSlotThatSawNoValueIsNotReadyWhileTheOthersAreFull() {
+        SeasonalProfile p = new SeasonalProfile(4, 4, 0.5); // a slot a second, read between slots around t + 0.5
+        for (int k = 0; k < 5; k++) {
+            p.locate(1.0); // slots 0 and 1
+            p.learn(1.0);
+            p.locate(2.0); // slots 1 and 2
+            p.learn(2.0);
+        }
+        p.locate(1.0);
+        assertTrue(p.ready(SeasonalProfile.MAX_SEEN));
+        p.locate(3.0); // slots 2 and 3: 3 never saw a value
+        assertFalse(p.ready(1));
+        p.learn(7.0);
+        p.locate(4.0); // slots 3 and 0
+        assertTrue(p.ready(1));
+        assertFalse(p.ready(2));
+        p.learn(7.0);
+        p.learn(7.0);
+        for (double t = 0; t < 4; t += 0.25) { // every slot full now
+            p.locate(t);
+            assertTrue(p.ready(SeasonalProfile.MAX_SEEN), "t=" + t);
+        }
+    }
+
+    @Test
+    void aDaysPhaseIsTheWeeksWholeSecondsModuloADayPlusTheFraction() {
+        // What the robust detector does to find both phases with one remainder: the same bits as the day's own.
+        java.util.SplittableRandom r = new java.util.SplittableRandom(6);
+        for (int i = 0; i < 100_000; i++) {
+            double t = i % 2 == 0 ? r.nextLong(-4_000_000_000L, 4_000_000_000L) : r.nextDouble(-4e9, 4e9);
+            double whole = Math.floor(t);
+            long weekSecond = Math.floorMod((long) whole, 604_800L);
+            assertEquals(SeasonalProfile.phase(t, 86_400), SeasonalProfile.phase(weekSecond % 86_400, t - whole, 86_400),
+                    0.0, "t=" + t);
+            assertEquals(SeasonalProfile.phase(t, 604_800), SeasonalProfile.phase(weekSecond, t - whole, 604_800),
+                    0.0, "t=" + t);
+        }
+        double justUnder = -1e-17; // the fraction rounds up to a whole second, both ways
+        long weekSecond = Math.floorMod((long) Math.floor(justUnder), 604_800L);
+        assertEquals(SeasonalProfile.phase(justUnder, 86_400),
+                SeasonalProfile.phase(weekSecond % 86_400, justUnder - Math.floor(justUnder), 86_400), 0.0);
+    }
+
+    @Test
     void phaseOfWholeSecondsEqualsTheFloatingPointRemainder() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(4);
         for (int i = 0; i < 100_000; i++) {
