@@ -97,10 +97,11 @@ final class CleanOutlierRule {
     }
 
     /**
-     * Judges {@code x} at {@code epochSeconds}, then learns from it. Returns the residual over the bar (above 1:
+     * Judges {@code x} at a time {@code weekPhase} seconds into its week ({@link SeasonalProfile#phase}: the caller
+     * has it already), then learns from it. Returns the residual over the bar (above 1:
      * an outlier), or 0 while the rule is warming up or the series' residuals are heavy-tailed.
      */
-    double observe(double x, double epochSeconds) {
+    double observe(double x, double weekPhase) {
         long n = count++;
         if (n == 0) {
             local.start(x, 0);
@@ -122,8 +123,7 @@ final class CleanOutlierRule {
             mae = week.mae();
         }
         double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * (high - low);
-        // One remainder for both cycles (a week is whole days): a long division costs more than the rest here.
-        double weekPhase = SeasonalProfile.phase(epochSeconds, WEEK_SECONDS);
+        // The day's phase from the week's (a week is whole days): a remainder costs more than the rest here.
         double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
         if (dayPhase >= DAY_SECONDS) {
             dayPhase -= DAY_SECONDS;

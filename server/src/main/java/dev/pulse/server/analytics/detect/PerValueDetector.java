@@ -31,8 +31,10 @@ public final class PerValueDetector implements Detector {
 
     @Override
     public double observe(double x, double epochSeconds, double zscore, int windowCount) {
-        double score = robust.observe(x, epochSeconds, zscore, windowCount);
-        double ratio = clean.observe(x, epochSeconds);
+        // One phase in the week for both rules: finding it is a remainder, a floor and conversions.
+        double weekPhase = robust.locate(epochSeconds);
+        double score = robust.observeLocated(x, zscore, windowCount);
+        double ratio = clean.observe(x, weekPhase);
         if (clean.count() <= minSamples) { // among the first minSamples values
             ratio = Math.min(ratio, 1.0);
         }

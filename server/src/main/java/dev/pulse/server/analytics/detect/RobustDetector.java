@@ -186,13 +186,21 @@ public final class RobustDetector implements Detector {
 
     @Override
     public double observe(double x, double epochSeconds, double zscore, int windowCount) {
+        locate(epochSeconds);
+        return observeLocated(x, zscore, windowCount);
+    }
+
+    /**
+     * {@link #observe} once {@link #locate} has positioned the profiles on the value's time: a caller that needs the
+     * time's phase in the week too takes it from there rather than finding it again.
+     */
+    double observeLocated(double x, double zscore, int windowCount) {
         final Params p = this.p;
         final StreamingMedian b = baseline;
         final long n = count;
 
         // The residual against the best baseline, in units of that baseline's spread.
         double median = b.count() > 0 ? b.median() : x;
-        locateProfiles(epochSeconds);
         double eLocal = x - median;
         boolean dayReady = day.ready(SLOT_VALUES);
         boolean weekReady = week.ready(SLOT_VALUES);
@@ -305,22 +313,25 @@ public final class RobustDetector implements Detector {
     }
 
     /**
-     * Positions both profiles on {@code epochSeconds}: one floor and one remainder for the two periods, as a week is
-     * whole days (a second's place in the day is its place in the week modulo a day), where each profile's phase
-     * took its own. Phases by constant periods: a remainder by a constant is a multiplication, by a field a long
-     * division.
+     * Positions both profiles on {@code epochSeconds}; returns its phase in the week ({@link SeasonalProfile#phase}).
+     * One floor and one remainder for the two periods, as a week is whole days (a second's place in the day is its
+     * place in the week modulo a day), where each profile's phase took its own. Phases by constant periods: a
+     * remainder by a constant is a multiplication, by a field a long division.
      */
-    private void locateProfiles(double epochSeconds) {
+    double locate(double epochSeconds) {
         double whole = Math.floor(epochSeconds);
+        double weekPhase;
         if (Math.abs(whole) < SeasonalProfile.EXACT_LONG) {
             long weekSecond = Math.floorMod((long) whole, WEEK_SECONDS);
             double fraction = epochSeconds - whole;
             day.locatePhase(SeasonalProfile.phase(weekSecond % DAY_SECONDS, fraction, DAY_SECONDS));
-            week.locatePhase(SeasonalProfile.phase(weekSecond, fraction, WEEK_SECONDS));
+            weekPhase = SeasonalProfile.phase(weekSecond, fraction, WEEK_SECONDS);
         } else {
             day.locatePhase(SeasonalProfile.phase(epochSeconds, DAY_SECONDS));
-            week.locatePhase(SeasonalProfile.phase(epochSeconds, WEEK_SECONDS));
+            weekPhase = SeasonalProfile.phase(epochSeconds, WEEK_SECONDS);
         }
+        week.locatePhase(weekPhase);
+        return weekPhase;
     }
 
     private void learn(double x, double median, double eLocal, double eDay, double eWeek, double dayShape,
