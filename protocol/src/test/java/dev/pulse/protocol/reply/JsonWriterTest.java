@@ -31,6 +31,22 @@ class JsonWriterTest {
     }
 
     @Test
+    void namesEncodedOnceWriteWhatTheirTextWrites() {
+        JsonWriter.Name a = JsonWriter.Name.of("a");
+        JsonWriter.Name zscore = JsonWriter.Name.of("z_score");
+        w.beginObject().name(a).value(1).name("b").beginArray().beginObject().name(zscore).value(2.5).endObject()
+                .endArray().name(zscore).nullValue().endObject();
+        assertEquals("{\"a\":1,\"b\":[{\"z_score\":2.5}],\"z_score\":null}", text());
+    }
+
+    @Test
+    void namesEncodedOnceRefuseWhatWouldNeedEscaping() {
+        for (String bad : new String[] {"quo\"te", "back\\slash", "tab\t", "caf\u00e9", "x".repeat(65)}) {
+            assertThrows(IllegalArgumentException.class, () -> JsonWriter.Name.of(bad), bad);
+        }
+    }
+
+    @Test
     void nestedContainersEachCountTheirOwnElements() {
         w.beginObject()
                 .name("list").beginArray().value(1).beginObject().name("k").nullValue().endObject().value(2).endArray()

@@ -14,6 +14,7 @@ package dev.pulse.server.analytics;
  */
 public final class RollingWindow {
     private final double[] ring;
+    private final double inverseCapacity; // 1 / capacity: a full window's mean moves by a product, not a quotient
 
     // All fields below: guarded by the owning Source's lock.
     private int head;          // index the next value is written to
@@ -30,6 +31,7 @@ public final class RollingWindow {
             throw new IllegalArgumentException("capacity=" + capacity);
         }
         ring = new double[capacity];
+        inverseCapacity = 1.0 / capacity;
     }
 
     public int size() {
@@ -42,7 +44,8 @@ public final class RollingWindow {
 
     /** Population standard deviation of the values held (0 when empty). */
     public double stddev() {
-        return size == 0 ? 0.0 : Math.sqrt(m2 / size);
+        int n = size;
+        return n == ring.length ? Math.sqrt(m2 * inverseCapacity) : n == 0 ? 0.0 : Math.sqrt(m2 / n);
     }
 
     /** True when the window holds at least one value and all of them are equal. */
@@ -88,7 +91,7 @@ public final class RollingWindow {
         } else {
             double yOld = r[head] - pivot;
             double oldMean = meanY;
-            meanY = oldMean + (y - yOld) / cap;
+            meanY = oldMean + (y - yOld) * inverseCapacity;
             m2 += (y - yOld) * (y - meanY + yOld - oldMean);
         }
         r[head] = x;

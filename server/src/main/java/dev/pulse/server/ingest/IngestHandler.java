@@ -146,19 +146,30 @@ public final class IngestHandler implements RouteHandler {
     private static final int REPLY_HEAD_BYTES = 64;
     private static final int ANOMALY_BYTES = 192;
 
+    private static final JsonWriter.Name ACCEPTED = JsonWriter.Name.of("accepted");
+    private static final JsonWriter.Name ANOMALIES = JsonWriter.Name.of("anomalies");
+    private static final JsonWriter.Name INDEX = JsonWriter.Name.of("index");
+    private static final JsonWriter.Name SOURCE = JsonWriter.Name.of("source");
+    private static final JsonWriter.Name METRIC = JsonWriter.Name.of("metric");
+    private static final JsonWriter.Name VALUE = JsonWriter.Name.of("value");
+    private static final JsonWriter.Name MEAN = JsonWriter.Name.of("mean");
+    private static final JsonWriter.Name STDDEV = JsonWriter.Name.of("stddev");
+    private static final JsonWriter.Name ZSCORE = JsonWriter.Name.of("zscore");
+    private static final JsonWriter.Name SCORE = JsonWriter.Name.of("score");
+
     /** {@code {"accepted":N,"anomalies":[...]}}: the events applied and those flagged. */
     private static JsonWriter accepted(JsonWriter w, int accepted, Anomalies a) {
-        w.beginObject().name("accepted").value(accepted).name("anomalies").beginArray();
+        w.beginObject().name(ACCEPTED).value(accepted).name(ANOMALIES).beginArray();
         for (int i = 0; i < a.size(); i++) {
             Series s = a.series(i);
-            w.beginObject().name("index").value(a.eventIndex(i))
-                    .name("source").value(s.source().name())
-                    .name("metric").value(s.metric())
-                    .name("value").value(a.value(i))
-                    .name("mean").value(a.mean(i))
-                    .name("stddev").value(a.stddev(i))
-                    .name("zscore").value(a.zscore(i))
-                    .name("score").value(a.score(i))
+            w.beginObject().name(INDEX).value(a.eventIndex(i))
+                    .name(SOURCE).value(s.source().name())
+                    .name(METRIC).value(s.metric())
+                    .name(VALUE).value(a.value(i))
+                    .name(MEAN).value(a.mean(i))
+                    .name(STDDEV).value(a.stddev(i))
+                    .name(ZSCORE).value(a.zscore(i))
+                    .name(SCORE).value(a.score(i))
                     .endObject();
         }
         return w.endArray().endObject();

@@ -9,16 +9,25 @@ public final class SeriesJson {
     private SeriesJson() {
     }
 
+    private static final JsonWriter.Name COUNT = JsonWriter.Name.of("count");
+    private static final JsonWriter.Name LAST = JsonWriter.Name.of("last");
+    private static final JsonWriter.Name ROLLING_AVG = JsonWriter.Name.of("rolling_avg");
+    private static final JsonWriter.Name STDDEV = JsonWriter.Name.of("stddev");
+    private static final JsonWriter.Name ZSCORE = JsonWriter.Name.of("zscore");
+    private static final JsonWriter.Name SCORE = JsonWriter.Name.of("score");
+    private static final JsonWriter.Name ANOMALY = JsonWriter.Name.of("anomaly");
+    private static final JsonWriter.Name ANOMALIES_TOTAL = JsonWriter.Name.of("anomalies_total");
+
     public static void write(JsonWriter w, Series s) {
         w.beginObject()
-                .name("count").value(s.count())
-                .name("last").value(s.last())
-                .name("rolling_avg").value(s.rollingAverage())
-                .name("stddev").value(s.stddev())
-                .name("zscore").value(s.lastZscore())
-                .name("score").value(s.lastScore())
-                .name("anomaly").value(s.lastAnomaly())
-                .name("anomalies_total").value(s.anomaliesTotal());
+                .name(COUNT).value(s.count())
+                .name(LAST).value(s.last())
+                .name(ROLLING_AVG).value(s.rollingAverage())
+                .name(STDDEV).value(s.stddev())
+                .name(ZSCORE).value(s.lastZscore())
+                .name(SCORE).value(s.lastScore())
+                .name(ANOMALY).value(s.lastAnomaly())
+                .name(ANOMALIES_TOTAL).value(s.anomaliesTotal());
         SeriesSpec spec = s.spec();
         if (spec.rule() != null) { // a rule of SERIES_RULES_FILE chose its settings: which, and what they are
             w.name("rule").value(spec.rule())
