@@ -300,28 +300,12 @@ public final class JsonWriter {
         return nibble < 10 ? '0' + nibble : 'a' + nibble - 10;
     }
 
-    /** Decimal digits of {@code v}, most significant first, without a String. */
-    public static void writeLong(ByteBuf out, long v) {
-        if (v == Long.MIN_VALUE) {
-            Ascii.write(out, MIN_LONG);
-            return;
-        }
-        if (v < 0) {
-            out.writeByte('-');
-            v = -v;
-        }
-        int n = length(v);
-        out.ensureWritable(n);
-        int at = out.writerIndex();
-        for (int i = at + n - 1; i >= at; i--) {
-            out.setByte(i, (int) ('0' + v % 10));
-            v /= 10;
-        }
-        out.writerIndex(at + n);
-    }
-
-    /** Writes the digits of {@code v} into {@code to} from {@code at} (at most 20 bytes); returns the end. */
-    private static int digits(byte[] to, int at, long v) {
+    /**
+     * Writes the decimal digits of {@code v} into {@code to} from {@code at} (at most 20 bytes), right to left once
+     * its length is known; returns the end. The one integer formatter of the replies and
+     * {@link PrometheusTextWriter}.
+     */
+    static int digits(byte[] to, int at, long v) {
         if (v == Long.MIN_VALUE) {
             for (int i = 0; i < MIN_LONG.length(); i++) {
                 to[at++] = (byte) MIN_LONG.charAt(i);

@@ -12,7 +12,8 @@ import io.netty.buffer.ByteBufUtil;
  * <p>Not thread-safe: one instance per scrape or per event loop.
  */
 public final class PrometheusTextWriter {
-    private final ShortestDouble shortest = new ShortestDouble();
+    private final ShortestDouble shortest = new ShortestDouble(); // owned by the calling thread
+    private final byte[] number = new byte[20];                   // owned by the calling thread: an integer's digits
     private ByteBuf out; // owned by the calling thread, set per scrape
 
     public PrometheusTextWriter target(ByteBuf out) {
@@ -61,7 +62,7 @@ public final class PrometheusTextWriter {
 
     public PrometheusTextWriter value(boolean labelled, long v) {
         endLabels(labelled);
-        JsonWriter.writeLong(out, v);
+        writeLong(v);
         out.writeByte('\n');
         return this;
     }
@@ -88,6 +89,10 @@ public final class PrometheusTextWriter {
         return family(name, type, help).unlabelled(name, v);
     }
 
+    private void writeLong(long v) {
+        out.writeBytes(number, 0, JsonWriter.digits(number, 0, v));
+    }
+
     private void writeDouble(double v) {
         if (Double.isNaN(v)) {
             Ascii.write(out, "NaN");
@@ -96,7 +101,7 @@ public final class PrometheusTextWriter {
         } else if (v == Double.NEGATIVE_INFINITY) {
             Ascii.write(out, "-Inf");
         } else if (v == (long) v && Math.abs(v) < 1e15) {
-            JsonWriter.writeLong(out, (long) v);
+            writeLong((long) v);
         } else {
             out.writeBytes(shortest.bytes(), 0, shortest.format(v));
         }

@@ -148,10 +148,11 @@ class JsonWriterTest {
         }
         w.endArray();
         assertEquals(expected.append(']').toString(), text());
-        for (long v : values) {
+        PrometheusTextWriter exposition = new PrometheusTextWriter().target(buf);
+        for (long v : values) { // the exposition's integers come from the same formatter
             buf.clear();
-            JsonWriter.writeLong(buf, v);
-            assertEquals(Long.toString(v), text());
+            exposition.sample("x").value(false, v);
+            assertEquals("x " + v + "\n", text());
         }
     }
 
