@@ -42,27 +42,40 @@ public class PipelineBenchmark extends BenchmarkDefaults {
 
     @Setup
     public void setUp() {
+        channel = pipeline(new EmbeddedChannel());
+        byte[] bytes = requestBytes(events, values.equals("gaussian"));
+        request = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    /** {@code channel} with the server's pipeline added, as the server builds it without Redis. */
+    public static EmbeddedChannel pipeline(EmbeddedChannel channel) {
         Config config = Config.from(Map.of("REDIS_ADDR", "none"));
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
         Services services = new Services(config, registry, RedisStatus.DISABLED, BatchListener.NONE, RemoteSnapshots.NONE);
         ServerInitializer init = services.pipeline();
-        channel = new EmbeddedChannel();
         channel.pipeline().addLast(init);
+        return channel;
+    }
+
+    /**
+     * The whole HTTP request: one event, or a JSON array of {@code events}, over ten sources, four metrics each;
+     * {@code gaussian}: one-decimal Gaussian values (seeded), else the same value everywhere.
+     */
+    public static byte[] requestBytes(int events, boolean gaussian) {
         Random random = new Random(1);
         StringBuilder b = new StringBuilder(events == 1 ? "" : "[");
         for (int i = 0; i < events; i++) {
             b.append(i == 0 ? "" : ",").append("{\"source\":\"web-").append(i % 10).append('"');
             for (String metric : new String[] {"cpu", "rps", "memory", "latency"}) {
-                double v = values.equals("constant") ? 45.5 : Math.round((50 + random.nextGaussian() * 5) * 10) / 10.0;
+                double v = gaussian ? Math.round((50 + random.nextGaussian() * 5) * 10) / 10.0 : 45.5;
                 b.append(",\"").append(metric).append("\":").append(v);
             }
             b.append('}');
         }
         String body = b.append(events == 1 ? "" : "]").toString();
-        byte[] bytes = ("POST /metrics-data HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: "
+        return ("POST /metrics-data HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
-        request = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
     }
 
     @Benchmark

@@ -11,12 +11,8 @@ import dev.pulse.server.config.Config;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -79,27 +75,21 @@ public final class DecodeApplyCpuTime {
     private static void compare(String[] jars) throws ReflectiveOperationException, MalformedURLException {
         int builds = jars.length;
         int rounds = 21;
-        Object[] work = new Object[builds];
+        BuildInstance[] work = new BuildInstance[builds];
         Method[] run = new Method[builds];
         for (int j = 0; j < builds; j++) {
-            ClassLoader loader = new URLClassLoader(new URL[]{Path.of(jars[j]).toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
-            Class<?> c = loader.loadClass(DecodeApplyCpuTime.class.getName());
-            Constructor<?> make = c.getDeclaredConstructor();
-            make.setAccessible(true);
-            work[j] = make.newInstance();
-            run[j] = c.getDeclaredMethod("run", int.class, long.class, ThreadMXBean.class);
-            run[j].setAccessible(true);
+            work[j] = BuildInstance.of(jars[j], DecodeApplyCpuTime.class);
+            run[j] = work[j].method("run", int.class, long.class, ThreadMXBean.class);
         }
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         String[] parts = {"decode", "apply", "decode+apply"};
         for (int p = 0; p < parts.length; p++) {
             for (int j = 0; j < builds; j++) {
-                run[j].invoke(work[j], p, 2_000_000_000L, cpu); // warm-up
+                work[j].call(run[j], p, 2_000_000_000L, cpu); // warm-up
             }
             int part = p;
             double[][] perEvent = AlternatingRounds.run(builds, rounds,
-                    j -> (double) run[j].invoke(work[j], part, 300_000_000L, cpu));
+                    j -> work[j].call(run[j], part, 300_000_000L, cpu));
             System.out.println(AlternatingRounds.summary(parts[p], perEvent));
         }
         System.out.println("ns per event of thread CPU time, " + rounds + " rounds of 0.3 s each; [j]: " + String.join(" ", jars));

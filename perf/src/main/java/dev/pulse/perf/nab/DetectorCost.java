@@ -1,16 +1,13 @@
 package dev.pulse.perf.nab;
 
 import dev.pulse.perf.cpu.AlternatingRounds;
+import dev.pulse.perf.cpu.BuildInstance;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,16 +33,13 @@ public final class DetectorCost {
     }
 
     public static void main(String[] args) throws ReflectiveOperationException, MalformedURLException {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--help") || i + 1 == args.length) {
-                System.out.println("DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000]"
-                        + " [--rounds 5]\nDetectorCost --jars before.jar,after.jar [--detectors robust,pervalue,novelty]"
-                        + " [--values 2000000] [--rounds 21]");
-                return;
-            }
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        if (args.length % 2 != 0 || Arrays.asList(args).contains("--help")) {
+            System.out.println("DetectorCost [--detectors zscore,robust,pervalue,novelty] [--values 5000000]"
+                    + " [--rounds 5]\nDetectorCost --jars before.jar,after.jar [--detectors robust,pervalue,novelty]"
+                    + " [--values 2000000] [--rounds 21]");
+            return;
         }
+        Map<String, String> opt = Flags.of(args);
         if (opt.containsKey("jars")) {
             compare(opt.get("jars").split(","), opt.getOrDefault("detectors", "robust,pervalue,novelty").split(","),
                     Integer.parseInt(opt.getOrDefault("values", "2000000")),
@@ -81,29 +75,17 @@ public final class DetectorCost {
 
     private static void compare(String[] jars, String[] names, int values, int rounds)
             throws ReflectiveOperationException, MalformedURLException {
-        URL own = DetectorCost.class.getProtectionDomain().getCodeSource().getLocation();
         int builds = jars.length;
-        Class<?>[] runs = new Class<?>[builds];
-        for (int j = 0; j < builds; j++) {
-            // the build's own classes first; DetectorRun (absent from older builds) from the class path's jar
-            ClassLoader loader = new URLClassLoader(new URL[] {Path.of(jars[j]).toUri().toURL(), own},
-                    ClassLoader.getPlatformClassLoader());
-            runs[j] = loader.loadClass(DetectorRun.class.getName());
-        }
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (String name : names) {
-            Object[] series = new Object[builds];
+            BuildInstance[] series = new BuildInstance[builds];
             Method[] run = new Method[builds];
             for (int j = 0; j < builds; j++) {
-                Constructor<?> make = runs[j].getDeclaredConstructor(String.class);
-                make.setAccessible(true);
-                series[j] = make.newInstance(name);
-                run[j] = runs[j].getDeclaredMethod("run", int.class, ThreadMXBean.class);
-                run[j].setAccessible(true);
-                run[j].invoke(series[j], 5 * values, cpu); // warm-up
+                series[j] = BuildInstance.of(jars[j], DetectorRun.class, name);
+                run[j] = series[j].method("run", int.class, ThreadMXBean.class);
+                series[j].call(run[j], 5 * values, cpu); // warm-up
             }
-            double[][] perValue = AlternatingRounds.run(builds, rounds,
-                    j -> (double) run[j].invoke(series[j], values, cpu));
+            double[][] perValue = AlternatingRounds.run(builds, rounds, j -> series[j].call(run[j], values, cpu));
             System.out.println(AlternatingRounds.summary(name, perValue));
         }
         System.out.println("CPU ns per value (thread CPU time), " + rounds + " rounds of " + values

@@ -20,10 +20,7 @@ public final class DetectorFootprint {
     }
 
     public static void main(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opt = Flags.of(args);
         int count = Integer.parseInt(opt.getOrDefault("count", "20000"));
         for (String d : opt.getOrDefault("detectors", "zscore,robust,pervalue,novelty").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());

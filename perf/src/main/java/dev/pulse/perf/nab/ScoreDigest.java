@@ -4,7 +4,6 @@ import dev.pulse.server.analytics.Detector;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -23,10 +22,7 @@ public final class ScoreDigest {
     }
 
     public static void main(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opt = Flags.of(args);
         int values = Integer.parseInt(opt.getOrDefault("values", "400000"));
         for (String name : opt.getOrDefault("detectors", "robust,pervalue,novelty").split(",")) {
             for (int stream = 0; stream < STREAMS; stream++) {

@@ -112,10 +112,7 @@ public final class SyntheticCheck {
     }
 
     public static void main(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opt = Flags.of(args);
         int seeds = Integer.parseInt(opt.getOrDefault("seeds", "5"));
         int rows = Integer.parseInt(opt.getOrDefault("rows", "20000"));
         for (String d : List.of(opt.getOrDefault("detectors", "zscore,robust").split(","))) {
