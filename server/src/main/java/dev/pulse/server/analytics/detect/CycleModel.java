@@ -191,33 +191,19 @@ final class CycleModel {
 
     /**
      * Slot {@code i}'s count after adding {@code v} when it does not fit the unit: sets the first unit, or doubles
-     * it until the sum fits. A value beyond every double adds nothing.
+     * it (halving every slot) until the sum fits. A value beyond every double adds nothing.
      */
     private double rescale(int i, double v) {
-        if (!(Math.abs(v) <= Double.MAX_VALUE)) {
+        if (!(Math.abs(v) <= Double.MAX_VALUE) || unit == 0 && v == 0) {
             return shape[i];
         }
-        if (unit == 0) {
-            if (v == 0) {
-                return 0;
-            }
-            unit = ShortCounts.firstUnit(v);
-            perUnit = 1.0 / unit;
+        double fitting = ShortCounts.unitToFit(shape, i, true, v, unit);
+        if (fitting != unit) {
+            unit = fitting;
+            perUnit = 1.0 / fitting;
+            shapeSum = ShortCounts.sum(shape) * fitting; // the slots may have been halved
         }
-        double q = Math.rint(shape[i] + v * perUnit);
-        while (Math.abs(q) > Short.MAX_VALUE) {
-            doubleUnit();
-            q = Math.rint(shape[i] + v * perUnit);
-        }
-        return q;
-    }
-
-    /** Doubles the unit, halving every slot: the shape outgrew 16 bits. */
-    private void doubleUnit() {
-        long sum = ShortCounts.halve(shape);
-        unit *= 2;
-        perUnit *= 0.5;
-        shapeSum = sum * unit;
+        return Math.rint(shape[i] + v / unit);
     }
 
     double level() {

@@ -163,23 +163,11 @@ final class SeasonalProfile {
      * until {@code v} fits. A value beyond every double leaves slot {@code i} as it was.
      */
     private double rescale(int i, double v) {
-        if (!(Math.abs(v) <= Double.MAX_VALUE)) {
+        if (!(Math.abs(v) <= Double.MAX_VALUE) || unit == 0 && v == 0) {
             return mean[i];
         }
-        if (unit == 0) {
-            if (v == 0) {
-                return 0;
-            }
-            unit = ShortCounts.firstUnit(v);
-            perUnit = 1.0 / unit;
-        }
-        double q = Math.rint(v * perUnit);
-        while (Math.abs(q) > Short.MAX_VALUE) {
-            ShortCounts.halve(mean);
-            unit *= 2;
-            perUnit *= 0.5;
-            q = Math.rint(v * perUnit);
-        }
-        return q;
+        unit = ShortCounts.unitToFit(mean, i, false, v, unit);
+        perUnit = 1.0 / unit;
+        return Math.rint(v / unit);
     }
 }

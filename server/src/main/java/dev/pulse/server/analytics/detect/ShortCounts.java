@@ -29,12 +29,29 @@ final class ShortCounts {
         return Math.scalb(1.0, Math.getExponent(v) - Integer.numberOfTrailingZeros(FIRST_COUNTS));
     }
 
-    /** Halves every count, as the unit doubles; returns their sum. */
-    static long halve(short[] counts) {
+    /**
+     * The unit at which slot {@code i} can take {@code v} (value units, finite; not 0 while there is no unit yet):
+     * added to its count ({@code add}), or as its new count. {@code unit} itself when that fits; the first unit for
+     * {@code v} when there was none ({@code unit} 0); else {@code unit} doubled, every count halved, until it fits.
+     */
+    static double unitToFit(short[] counts, int i, boolean add, double v, double unit) {
+        if (unit == 0) {
+            unit = firstUnit(v);
+        }
+        while (Math.abs(Math.rint((add ? counts[i] : 0) + v / unit)) > Short.MAX_VALUE) {
+            for (int j = 0; j < counts.length; j++) {
+                counts[j] = (short) Math.rint(counts[j] * 0.5);
+            }
+            unit *= 2;
+        }
+        return unit;
+    }
+
+    /** The sum of the counts. */
+    static long sum(short[] counts) {
         long sum = 0;
-        for (int j = 0; j < counts.length; j++) {
-            counts[j] = (short) Math.rint(counts[j] * 0.5);
-            sum += counts[j];
+        for (short c : counts) {
+            sum += c;
         }
         return sum;
     }
