@@ -49,6 +49,11 @@ import java.util.concurrent.locks.LockSupport;
 final class RedisWriter implements Runnable {
     /** Most values written in one pipelined round trip. */
     static final int CHUNK_VALUES = 131_072;
+    /**
+     * How often a writer lingering between rounds looks at the queue: a round starts early once a chunk's worth is
+     * queued or a ring is half full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits.
+     */
+    private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** How often the wait for a round's reply looks whether its connection dropped. */
     private static final long REPLY_POLL_MS = 20;
     /** A reply slower than this counts as a failed write. */
@@ -124,8 +129,8 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES) {
-                    LockSupport.parkNanos(linger);
+                if (linger > 0 && !stopping && queue.depth() < CHUNK_VALUES && !queue.halfFull()) {
+                    LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
                 int drained = queue.drainTo(chunk, CHUNK_VALUES);

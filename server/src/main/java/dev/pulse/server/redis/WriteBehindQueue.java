@@ -216,6 +216,17 @@ public final class WriteBehindQueue implements BatchListener {
         return d;
     }
 
+    /** Whether some ring holds half its capacity or more: the writer should take a round now, not linger. */
+    public boolean halfFull() {
+        for (Ring r : rings) {
+            long h = (long) HEAD.getVolatile(r);
+            if ((long) TAIL.getAcquire(r) - h >= r.capacity / 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public long dropped() {
         long d = 0;
         for (Ring r : rings) {

@@ -25,7 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The writer alone against a real redis-server: a transaction whose reply is lost is not written twice. */
+/**
+ * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
+ * interval does not let the queue overflow.
+ */
 @Timeout(120)
 class RedisWriterTest {
 
@@ -117,5 +120,49 @@ class RedisWriterTest {
                 client.shutdown();
             }
         }
+    }
+
+    @Test
+    void aLongFlushIntervalStillTakesARoundOnceARingIsHalfFull() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        BatchApplier applier = new BatchApplier(registry, queue);
+        apply(applier, 0, 100);
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+                // rounds at most every ten minutes, unless the queue asks for one sooner
+                RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
+                        new KeySchema("metrics:"), 1000, 10_000, 600_000, null);
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
+
+                apply(applier, 100, 600); // over half the ring: the writer must not wait out its interval
+                Await.until("the 600 values written before the interval ends", () -> writer.valuesWritten.sum() == 700);
+                writer.stop(System.nanoTime() + 5_000_000_000L);
+                thread.join(10_000);
+
+                assertEquals(0, queue.dropped());
+                assertEquals(700, StoredHistory.pairs(redis, "linger", "cpu").size());
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    /** Applies {@code count} values of source "linger", metric "cpu", at seconds {@code from} on. */
+    private static void apply(BatchApplier applier, int from, int count) {
+        EventDecoder decoder = new EventDecoder(new EventBatch());
+        decoder.begin(BodyFormat.NDJSON);
+        StringBuilder body = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"linger\",\"cpu\":").append(i % 7).append("}\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        decoder.feed(bytes, 0, bytes.length);
+        assertTrue(decoder.finish());
+        assertEquals(BatchApplier.Result.APPLIED, applier.apply(decoder.batch(), 0));
     }
 }
