@@ -40,6 +40,7 @@ public final class WriteBehindQueue implements BatchListener {
     }
 
     private final int ringCapacity;
+    private final long capacity; // every ring's together
     private final boolean rejectWhenFull;
     private final ThreadLocal<Ring> local = ThreadLocal.withInitial(this::register);
     private volatile Ring[] rings = new Ring[0]; // copy-on-write; replaced under this object's monitor, once per thread
@@ -52,6 +53,7 @@ public final class WriteBehindQueue implements BatchListener {
     /** {@code capacity} values split among {@code producers} rings (one per event loop, made on first use). */
     public WriteBehindQueue(int capacity, QueueFullPolicy policy, int producers) {
         this.ringCapacity = Math.max(1, (int) ((capacity + (long) producers - 1) / Math.max(1, producers)));
+        this.capacity = (long) ringCapacity * Math.max(1, producers);
         this.rejectWhenFull = policy == QueueFullPolicy.REJECT;
     }
 
@@ -205,6 +207,11 @@ public final class WriteBehindQueue implements BatchListener {
             }
         }
         return out.size();
+    }
+
+    /** The values every ring holds together, once each producer has made its ring. */
+    public long capacity() {
+        return capacity;
     }
 
     public long depth() {
