@@ -4,13 +4,15 @@
 # 12 s measured, with the CPU time of each thread of the service and of redis-server over those 12 s. One generator
 # run keeps the generator's own warm-up out of the measured part, which a second generator process started for the
 # measurement does not (on a slow two-core machine it took CPU from the server there). ROUNDS (default 3) rounds of
-# on, then off. SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS its JVM options.
+# on, then off (MODES="redis" for Redis on only); RATE requests/s makes it a fixed load instead of a closed loop.
+# SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS its JVM options. Redis's
+# CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
 warm=${WARM:-40}
 for round in $(seq 1 "${ROUNDS:-3}"); do
-  for mode in redis none; do
+  for mode in ${MODES:-redis none}; do
     port=$(free_port)
     redis_pid=""
     addr=none
@@ -25,7 +27,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
     wait_http "http://127.0.0.1:$port/health"
     report=$(mktemp)
     java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration 12 \
-      --workload array --batch 100 --connections 8 --sources 100 >"$report" 2>&1 &
+      --workload array --batch 100 --connections 8 --sources 100 ${RATE:+--rate $RATE} >"$report" 2>&1 &
     load=$!
     sleep "$warm"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
