@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,16 +37,7 @@ class RedisWriterTest {
     void aTransactionAppliedAfterItsReplyTimedOutIsNotWrittenAgain() throws Exception {
         SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
-        EventDecoder decoder = new EventDecoder(new EventBatch());
-        decoder.begin(BodyFormat.NDJSON);
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < 100; i++) {
-            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"once\",\"cpu\":").append(i).append("}\n");
-        }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        decoder.feed(bytes, 0, bytes.length);
-        assertTrue(decoder.finish());
-        assertEquals(BatchApplier.Result.APPLIED, new BatchApplier(registry, queue).apply(decoder.batch(), 0));
+        apply(new BatchApplier(registry, queue), "once", 0, 100, i -> i);
 
         try (RedisProcess redis = new RedisProcess()) {
             RedisClient client = RedisClient.create("redis://" + redis.address());
@@ -75,17 +67,7 @@ class RedisWriterTest {
         SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         AnomalyLog log = new AnomalyLog(100, s -> "zscore");
-        EventDecoder decoder = new EventDecoder(new EventBatch());
-        decoder.begin(BodyFormat.NDJSON);
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < 60; i++) {
-            int v = i == 59 ? 1000 : 10 + i % 2; // a calm series, then a spike
-            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"feed\",\"cpu\":").append(v).append("}\n");
-        }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        decoder.feed(bytes, 0, bytes.length);
-        assertTrue(decoder.finish());
-        assertEquals(BatchApplier.Result.APPLIED, new BatchApplier(registry, queue, log).apply(decoder.batch(), 0));
+        apply(new BatchApplier(registry, queue, log), "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
         AnomalyLog.Page page = new AnomalyLog.Page(100);
         log.read(0, null, 100, page);
         assertEquals(1, page.size(), "the spike");
@@ -127,7 +109,7 @@ class RedisWriterTest {
         SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         BatchApplier applier = new BatchApplier(registry, queue);
-        apply(applier, 0, 100);
+        apply(applier, "linger", 0, 100, i -> i % 7);
 
         try (RedisProcess redis = new RedisProcess()) {
             RedisClient client = RedisClient.create("redis://" + redis.address());
@@ -139,7 +121,7 @@ class RedisWriterTest {
                 thread.start();
                 Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
 
-                apply(applier, 100, 600); // over half the ring: the writer must not wait out its interval
+                apply(applier, "linger", 100, 600, i -> i % 7); // over half the ring: the writer must not wait out its interval
                 Await.until("the 600 values written before the interval ends", () -> writer.valuesWritten.sum() == 700);
                 writer.stop(System.nanoTime() + 5_000_000_000L);
                 thread.join(10_000);
@@ -152,13 +134,14 @@ class RedisWriterTest {
         }
     }
 
-    /** Applies {@code count} values of source "linger", metric "cpu", at seconds {@code from} on. */
-    private static void apply(BatchApplier applier, int from, int count) {
+    /** Applies one event a second of {@code source}, metric "cpu", seconds {@code from} to {@code from + count - 1}. */
+    private static void apply(BatchApplier applier, String source, int from, int count, IntUnaryOperator value) {
         EventDecoder decoder = new EventDecoder(new EventBatch());
         decoder.begin(BodyFormat.NDJSON);
         StringBuilder body = new StringBuilder();
         for (int i = from; i < from + count; i++) {
-            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"linger\",\"cpu\":").append(i % 7).append("}\n");
+            body.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"").append(source)
+                    .append("\",\"cpu\":").append(value.applyAsInt(i)).append("}\n");
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         decoder.feed(bytes, 0, bytes.length);
