@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# What the Redis write-behind costs, thread by thread: the service at a fixed load of 100-event arrays over 100
-# sources (RATE requests/s, default 2000: 200,000 events/s, 800,000 values/s), with Redis and with REDIS_ADDR=none
-# in turn, ROUNDS times (default 2). Each run warms for WARM seconds (default 25), then prints the CPU time of each
-# thread of the service (and of redis-server) over the next 12 s, and what the write-behind wrote and dropped.
+# What the Redis write-behind costs, thread by thread: the service under 100-event arrays over 100 sources, 8
+# connections, with Redis and with REDIS_ADDR=none in turn (MODES, default "redis none"), ROUNDS times (default 2).
+# RATE requests/s (default 2000: 200,000 events/s, 800,000 values/s) is a fixed load; RATE=closed is the closed loop,
+# for capacity. One generator run per server: WARM seconds (default 25) of the load discarded, then 12 s measured,
+# for which it prints the requests and events/s, the CPU time of each thread of the service (and of redis-server),
+# and what the write-behind wrote and dropped. One generator run keeps its own warm-up out of the measured part (a
+# second generator JVM started for the measurement took CPU from the server on a slow two-core machine). Redis's
+# CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
 # SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS options for its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
 rate=${RATE:-2000}
+warm=${WARM:-25}
+load_rate=()
+[ "$rate" != closed ] && load_rate=(--rate "$rate")
 for round in $(seq 1 "${ROUNDS:-2}"); do
-  for mode in redis none; do
+  for mode in ${MODES:-redis none}; do
     port=$(free_port)
     redis_pid=""
     addr=none
@@ -22,13 +29,16 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
     pid=$!
     wait_http "http://127.0.0.1:$port/health"
-    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration $(( ${WARM:-25} + 17 )) --warmup 0 \
-      --workload array --batch 100 --rate "$rate" --connections 8 --sources 100 >/dev/null 2>&1 &
+    report=$(mktemp)
+    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration 12 \
+      --workload array --batch 100 --connections 8 --sources 100 "${load_rate[@]}" >"$report" 2>&1 &
     load=$!
-    sleep "${WARM:-25}"
+    sleep "$warm"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
     perf/scripts/thread-cpu.py 12 $pid $redis_pid
     wait $load || true
+    grep -E "^  requests" "$report" || tail -3 "$report"
+    rm -f "$report"
     [ "$mode" = redis ] && curl -fs "http://127.0.0.1:$port/stats" | python3 -c \
       'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
     kill $pid; wait $pid 2>/dev/null || true
