@@ -23,8 +23,10 @@ import java.util.Map;
  * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
  * chosen on the tuning seeds only.
  *
- * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--require]</pre>
- * With {@code --require} the exit status is 1 when a family misses a target.
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--require]</pre>
+ * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
+ * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
+ * York in winter; -8: in Singapore, at 16:00 UTC the day before); the families' days begin at midnight UTC otherwise.
  */
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
@@ -134,16 +136,22 @@ public final class FamilyCheck {
     private FamilyCheck() {
     }
 
-    /** Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}. */
+    /**
+     * Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, the times moved {@code turnSeconds}
+     * later.
+     */
     public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
-                                                int lastSeed) {
+                                                int lastSeed, long turnSeconds) {
         Map<StreamFamily, Result> out = new java.util.LinkedHashMap<>();
         for (StreamFamily f : families) {
             Result r = new Result();
             for (int seed = firstSeed; seed <= lastSeed; seed++) {
                 StreamFamily.Series s = f.draw(seed);
-                NabFile file = new NabFile("family/" + f.name() + "/" + seed, s.epochSecond(), s.value(),
-                        new int[0][]);
+                long[] seconds = s.epochSecond().clone();
+                for (int i = 0; i < seconds.length; i++) {
+                    seconds[i] += turnSeconds;
+                }
+                NabFile file = new NabFile("family/" + f.name() + "/" + seed, seconds, s.value(), new int[0][]);
                 r.add(s, replay.run(file).anomaly());
             }
             out.put(f, r);
@@ -151,12 +159,12 @@ public final class FamilyCheck {
         return out;
     }
 
-    public static Map<StreamFamily, Result> tuning(OfflineReplay replay) {
-        return run(replay, StreamFamily.all(), 1, TUNING_SEEDS);
+    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, long turnSeconds) {
+        return run(replay, StreamFamily.all(), 1, TUNING_SEEDS, turnSeconds);
     }
 
-    public static Map<StreamFamily, Result> report(OfflineReplay replay) {
-        return run(replay, StreamFamily.all(), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS);
+    public static Map<StreamFamily, Result> report(OfflineReplay replay, long turnSeconds) {
+        return run(replay, StreamFamily.all(), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, turnSeconds);
     }
 
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
@@ -202,15 +210,18 @@ public final class FamilyCheck {
             }
         }
         boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
+        long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
         boolean allMet = true;
         for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
-            Map<StreamFamily, Result> r = tuning ? tuning(replay) : report(replay);
+            Map<StreamFamily, Result> r = tuning ? tuning(replay, turnSeconds) : report(replay, turnSeconds);
             System.out.print(markdown(d, r));
             System.out.println();
-            System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds)");
+            System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"
+                    + (turnSeconds == 0 ? "" : ", days beginning " + turnSeconds / 3600 + " h after midnight UTC")
+                    + ")");
             System.out.println();
             for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {
                 allMet &= e.getValue().meets(e.getKey());
