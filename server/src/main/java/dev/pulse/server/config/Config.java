@@ -2,6 +2,8 @@ package dev.pulse.server.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,7 @@ public record Config(
         double zscoreThreshold,
         int minSamples,
         DetectorKind detector,
+        ZoneId weekTimeZone,
         int maxBodyBytes,
         int maxHeaderBytes,
         int maxSources,
@@ -131,6 +134,7 @@ public record Config(
                 r.decimal(Setting.ZSCORE_THRESHOLD, 0.0, 1000.0),
                 minSamples,
                 detector,
+                r.zone(Setting.WEEK_TIME_ZONE),
                 r.integer(Setting.MAX_BODY_BYTES, 64, 1 << 30),
                 r.integer(Setting.MAX_HEADER_BYTES, 256, 1 << 20),
                 r.integer(Setting.MAX_SOURCES, 1, 10_000_000),
@@ -273,6 +277,17 @@ public record Config(
                 // reported below
             }
             throw new ConfigException(s, v, "expected an http:// or https:// URL with a host and no query");
+        }
+
+        /** A time zone: UTC, an offset such as +08:00, or a region such as Europe/Paris. */
+        ZoneId zone(Setting s) {
+            String v = raw(s).trim();
+            try {
+                return ZoneId.of(v);
+            } catch (DateTimeException e) {
+                throw new ConfigException(s, v, "expected a time zone: UTC, an offset such as +08:00, or a region"
+                        + " such as America/New_York");
+            }
         }
 
         /** One of {@code type}'s constants, named in lower case. */

@@ -19,6 +19,7 @@ public enum Setting {
     ZSCORE_THRESHOLD("2.0", "a value is an anomaly when |z| exceeds this"),
     MIN_SAMPLES("10", "values a window must hold before anything is flagged (at most WINDOW_SIZE)"),
     DETECTOR("zscore", "anomaly detector: zscore (the contract's rule), robust, pervalue or novelty"),
+    WEEK_TIME_ZONE("UTC", "time zone whose Saturday and Sunday are the weekend of the weekly baseline of pervalue and novelty: UTC, an offset such as +08:00, or a region such as America/New_York"),
     MAX_BODY_BYTES("1048576", "largest request body; larger ones get 413"),
     MAX_HEADER_BYTES("8192", "largest request line plus headers; larger ones get 431"),
     MAX_SOURCES("10000", "distinct sources held; a request that would pass it gets 422"),

@@ -247,7 +247,7 @@ public final class SeriesRules {
                     return;
                 }
                 spec = new SeriesSpec(label, kind.name().toLowerCase(Locale.ROOT), w, z, min,
-                        Detectors.factory(kind, z, min, w));
+                        Detectors.factory(kind, z, min, w, config.weekTimeZone()));
             }
             rule = new Rule(label, glob(metric), source == null ? null : glob(source), spec);
         }

@@ -2,6 +2,8 @@ package dev.pulse.server.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +50,16 @@ class ConfigTest {
                 .getMessage().startsWith("REDIS_ADDR=nohost"));
         assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("DETECTOR", "magic")))
                 .getMessage().startsWith("DETECTOR=magic: expected one of zscore"));
+    }
+
+    @Test
+    void theWeeksTimeZoneIsUtcAnOffsetOrARegion() {
+        assertEquals(ZoneId.of("UTC"), Config.defaults().weekTimeZone());
+        assertEquals(ZoneOffset.ofHours(8), Config.from(Map.of("WEEK_TIME_ZONE", " +08:00 ")).weekTimeZone());
+        assertEquals(ZoneId.of("America/New_York"),
+                Config.from(Map.of("WEEK_TIME_ZONE", "America/New_York")).weekTimeZone());
+        assertTrue(assertThrows(ConfigException.class, () -> Config.from(Map.of("WEEK_TIME_ZONE", "Mars/Olympus")))
+                .getMessage().startsWith("WEEK_TIME_ZONE=Mars/Olympus: expected a time zone"));
     }
 
     @Test

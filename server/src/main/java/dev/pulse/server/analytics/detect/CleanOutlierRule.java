@@ -91,6 +91,18 @@ final class CleanOutlierRule {
     private double low;                          // slowly forgotten minimum, for the noise floor
     private double high;                         // slowly forgotten maximum
 
+    /**
+     * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is
+     * Saturday and Sunday there; at first, UTC's.
+     */
+    void weekBeginsAt(int offsetHours) {
+        week.turnAt(-offsetHours);
+    }
+
+    int weekOffsetHours() {
+        return -week.turn();
+    }
+
     /** Values observed. */
     long count() {
         return count;

@@ -22,6 +22,7 @@ final class CycleModel {
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
+    private int turn;                     // hours after midnight UTC the week's days begin; guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
     private double level;       // the level the shape is added to
@@ -68,8 +69,26 @@ final class CycleModel {
         if (d == 0) {
             return slot;
         }
-        int day = slot / d; // 0: Thursday, 2: Saturday, 3: Sunday
-        return slot - day * d + (day == 2 || day == 3 ? d : 0);
+        // The day, 0 Thursday to 6 Wednesday, where the days begin turn hours after midnight UTC (d is a multiple of
+        // 24, so turn hours are whole slots).
+        int local = Math.floorMod(slot - turn * d / 24, 7 * d);
+        int day = local / d;
+        return slot % d + (day == 2 || day == 3 ? d : 0); // Saturday and Sunday read the weekend day
+    }
+
+    /**
+     * A week's days begin {@code hours} after midnight UTC (before it: negative; at first 0). Its shapes stay
+     * indexed by the time of day in UTC; only which of them a time reads moves.
+     */
+    void turnAt(int hours) {
+        if (hours != turn) {
+            turn = hours;
+            located = -2; // the slots around a position depend on it
+        }
+    }
+
+    int turn() {
+        return turn;
     }
 
     void start(double x, double mae) {

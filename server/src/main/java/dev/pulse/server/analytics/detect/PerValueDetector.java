@@ -2,6 +2,11 @@ package dev.pulse.server.analytics.detect;
 
 import dev.pulse.server.analytics.Detector;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+
 /**
  * {@code DETECTOR=pervalue}: the robust detector's rules (one alarm per event: range, sustained deviation, outliers against a baseline that
  * learns recurring spikes) together with a {@link CleanOutlierRule}, which flags each value far from a baseline
@@ -15,24 +20,58 @@ import dev.pulse.server.analytics.Detector;
  * <p>Not thread-safe: guarded by the series' lock.
  */
 public final class PerValueDetector implements Detector {
+    private static final double DAY_INVERSE = 1.0 / 86_400;
+    private static final double INSTANT_SECONDS = 3e16; // Instant's range is about +-3.2e16 seconds
     private final RobustDetector robust;
     private final CleanOutlierRule clean = new CleanOutlierRule();
     private final int minSamples;
+    private final ZoneRules weekZone; // null where the offset never changes (it was set once)
     private boolean lastAnomaly;  // guarded by the series' lock
+    private int day = -1;         // the day of the week (UTC) the zone's offset was last read on; same guard
 
     public PerValueDetector(int windowSize, int minSamples) {
         this(RobustDetector.Params.DEFAULTS.withWindow(windowSize, minSamples));
     }
 
+    /** The weekly baseline's weekend is Saturday and Sunday, UTC. */
     public PerValueDetector(RobustDetector.Params robustParams) {
+        this(robustParams, ZoneOffset.UTC);
+    }
+
+    /**
+     * The weekly baseline's weekend is Saturday and Sunday in {@code weekTimeZone}, its offset taken to the hour (a
+     * zone with summer time moves it at the first UTC midnight after a change).
+     */
+    public PerValueDetector(RobustDetector.Params robustParams, ZoneId weekTimeZone) {
         this.robust = new RobustDetector(robustParams);
         this.minSamples = robustParams.minSamples();
+        ZoneRules rules = weekTimeZone.getRules();
+        if (rules.isFixedOffset()) {
+            clean.weekBeginsAt(offsetHours(rules, 0));
+            this.weekZone = null;
+        } else {
+            this.weekZone = rules;
+        }
+    }
+
+    /** The zone's offset from UTC at a time, to the hour. Once a day per series at most: the Instant is the zone API's price. */
+    private static int offsetHours(ZoneRules rules, double epochSeconds) {
+        // Within Instant's range (a NaN casts to 0): a time far out only needs some offset.
+        long second = (long) Math.max(-INSTANT_SECONDS, Math.min(INSTANT_SECONDS, epochSeconds));
+        return Math.round(rules.getOffset(Instant.ofEpochSecond(second)).getTotalSeconds() / 3600f);
     }
 
     @Override
     public double observe(double x, double epochSeconds, double zscore, int windowCount) {
         // One phase in the week for both rules: finding it is a remainder, a floor and conversions.
         double weekPhase = robust.locate(epochSeconds);
+        if (weekZone != null) {
+            int today = (int) (weekPhase * DAY_INVERSE);
+            if (today != day) {
+                day = today;
+                clean.weekBeginsAt(offsetHours(weekZone, epochSeconds));
+            }
+        }
         double score = robust.observeLocated(x, zscore, windowCount);
         double ratio = clean.observe(x, weekPhase);
         if (clean.count() <= minSamples) { // among the first minSamples values
@@ -42,6 +81,11 @@ public final class PerValueDetector implements Detector {
         lastAnomaly = robust.lastAnomaly() || outlier;
         double r2 = ratio * ratio;
         return Math.max(score, r2 / (r2 + 1.0));
+    }
+
+    /** The offset from UTC, in hours, of the time zone whose weekend the weekly baseline reads now. */
+    int weekOffsetHours() {
+        return clean.weekOffsetHours();
     }
 
     @Override

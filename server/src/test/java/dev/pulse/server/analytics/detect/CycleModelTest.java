@@ -69,6 +69,28 @@ class CycleModelTest {
     }
 
     @Test
+    void aWeekThatTurnsAtAnotherHourReadsItsOwnWeekend() {
+        // 100 on weekdays and 98 at the weekend of UTC+8, whose days begin at 16:00 UTC the day before.
+        CycleModel m = CycleModel.weekdaysAndWeekends(DAY_SLOTS);
+        m.turnAt(-8);
+        long n = 0;
+        for (long t = START; t < TUESDAY; t += 300) {
+            long localDay = Math.floorMod((t + 8 * 3600 - START) / DAY, 7); // 0: Thursday
+            double x = localDay == 2 || localDay == 3 ? 98 : 100;
+            if (n == 0) {
+                m.start(x, 0);
+            } else {
+                m.observe(x, slot(t), 1.0, n);
+            }
+            n++;
+        }
+        long friday = START + DAY + 2 * WEEK;
+        assertEquals(98.0, m.predict(slot(friday + 20 * 3600)), 0.3, "Friday 20:00 UTC, Saturday 04:00 at UTC+8");
+        assertEquals(100.0, m.predict(slot(friday + 12 * 3600)), 0.3, "Friday 12:00 UTC, 20:00 at UTC+8");
+        assertEquals(100.0, m.predict(slot(friday + 2 * DAY + 20 * 3600)), 0.3, "Sunday 20:00 UTC, Monday at UTC+8");
+    }
+
+    @Test
     void withoutTheBumpTheWeekIsFlat() {
         CycleModel m = learnMondayBump(0.0);
         assertEquals(0.0, m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600)), 1e-9);

@@ -2,6 +2,8 @@ package dev.pulse.server.analytics.detect;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,6 +120,65 @@ class PerValueDetectorTest {
         }
         assertTrue(found >= 0.95 * spikes, found + " of " + spikes + " spikes");
         assertTrue(falsePositives <= 0.005 * (v.length - 2 * CLEAN), falsePositives + " false positives");
+    }
+
+    /**
+     * A week of users at UTC+8: a daily cycle of 10 noise units, halved on their Saturday and Sunday, which are also 5
+     * noise units lower; an 8-sigma spike every 110 values after four weeks. Returns the spikes found and the false
+     * positives, as {found, spikes, false positives, values scored}.
+     */
+    private static int[] spikesOnAWeekAtUtcPlus8(PerValueDetector d) {
+        double sigma = 10;
+        double[] v = gaussian(2 * CLEAN + 11_000, sigma, 5);
+        for (int i = 0; i < v.length; i++) {
+            double local = START + i * STEP + 8 * 3600;                  // seconds, at UTC+8
+            long day = Math.floorMod((long) Math.floor(local / 86_400) + 3, 7); // 0 Monday (the epoch was a Thursday)
+            boolean weekend = day >= 5;
+            v[i] += 100 * Math.sin(2 * Math.PI * local / 86_400) * (weekend ? 0.5 : 1) - (weekend ? 50 : 0);
+        }
+        int spikes = 0;
+        for (int i = 2 * CLEAN; i < v.length; i += 110) {
+            v[i] += 8 * sigma;
+            spikes++;
+        }
+        boolean[] f = run(d, v);
+        int found = 0;
+        int falsePositives = 0;
+        for (int i = 2 * CLEAN; i < v.length; i++) {
+            boolean spike = (i - 2 * CLEAN) % 110 == 0;
+            found += spike && f[i] ? 1 : 0;
+            falsePositives += !spike && f[i] ? 1 : 0;
+        }
+        return new int[] {found, spikes, falsePositives, v.length - 2 * CLEAN};
+    }
+
+    @Test
+    void aWeekendInTheSeriesTimeZoneIsLearntAsTheWeekend() {
+        RobustDetector.Params params = RobustDetector.Params.DEFAULTS.withWindow(50, 10);
+        int[] zoned = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params, ZoneOffset.ofHours(8)));
+        assertTrue(zoned[0] >= 0.95 * zoned[1], zoned[0] + " of " + zoned[1] + " spikes, WEEK_TIME_ZONE=+08:00");
+        assertTrue(zoned[2] <= 0.005 * zoned[3], zoned[2] + " false positives, WEEK_TIME_ZONE=+08:00");
+        // With the weekend taken as UTC's, a third of each weekend day reads the other day's shape.
+        int[] utc = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params));
+        assertTrue(utc[0] < zoned[0], utc[0] + " of " + utc[1] + " spikes found with UTC's weekend, " + zoned[0]
+                + " with the series' own");
+    }
+
+    @Test
+    void aZoneWithSummerTimeMovesTheWeekendWithIt() {
+        PerValueDetector d = new PerValueDetector(RobustDetector.Params.DEFAULTS.withWindow(50, 10),
+                ZoneId.of("America/New_York"));
+        long march1 = 1_425_168_000L; // 2015-03-01T00:00:00Z; summer time began on 8 March, 07:00 UTC
+        for (long t = march1; t < march1 + 14 * 86_400; t += 3600) {
+            d.observe(100, t, 0.0, 10);
+            int expected = t < 1_425_798_000L ? -5 : -4;
+            if (t >= 1_425_798_000L && t < 1_425_859_200L) {
+                expected = -5; // the offset is read again at the next midnight UTC, 9 March
+            }
+            assertEquals(expected, d.weekOffsetHours(), "at " + t);
+        }
+        assertEquals(8, new PerValueDetector(RobustDetector.Params.DEFAULTS, ZoneOffset.ofHours(8)).weekOffsetHours());
+        assertEquals(0, new PerValueDetector(50, 10).weekOffsetHours());
     }
 
     @Test
