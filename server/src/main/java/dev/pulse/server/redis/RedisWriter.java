@@ -136,7 +136,7 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                if (linger > 0 && !stopping && queue.depth() < chunkValues && !queue.halfFull()) {
+                if (linger > 0 && !stopping && !queue.roundDue(chunkValues)) {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }

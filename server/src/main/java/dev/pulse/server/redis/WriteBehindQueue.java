@@ -217,21 +217,30 @@ public final class WriteBehindQueue implements BatchListener {
     public long depth() {
         long d = 0;
         for (Ring r : rings) {
-            long h = (long) HEAD.getVolatile(r); // head first: the tail read after it is not behind it
-            d += (long) TAIL.getAcquire(r) - h;
+            d += held(r);
         }
         return d;
     }
 
-    /** Whether some ring holds half its capacity or more: the writer should take a round now, not linger. */
-    public boolean halfFull() {
+    /**
+     * Whether the writer should take a round now rather than linger: the rings hold {@code values} together, or one
+     * holds half its capacity (a client on one connection fills only its own event loop's ring).
+     */
+    public boolean roundDue(long values) {
+        long d = 0;
         for (Ring r : rings) {
-            long h = (long) HEAD.getVolatile(r);
-            if ((long) TAIL.getAcquire(r) - h >= r.capacity / 2) {
+            long held = held(r);
+            if (held >= r.capacity / 2) {
                 return true;
             }
+            d += held;
         }
-        return false;
+        return d >= values;
+    }
+
+    private static long held(Ring r) {
+        long h = (long) HEAD.getVolatile(r); // head first: the tail read after it is not behind it
+        return (long) TAIL.getAcquire(r) - h;
     }
 
     public long dropped() {

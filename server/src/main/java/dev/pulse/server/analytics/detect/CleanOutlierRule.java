@@ -95,12 +95,12 @@ final class CleanOutlierRule {
      * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is
      * Saturday and Sunday there; at first, UTC's.
      */
-    void weekBeginsAt(int offsetHours) {
-        week.turnAt(-offsetHours);
+    void weekOffsetAt(int offsetHours) {
+        week.offsetAt(offsetHours);
     }
 
     int weekOffsetHours() {
-        return -week.turn();
+        return week.offsetHours();
     }
 
     /** Values observed. */

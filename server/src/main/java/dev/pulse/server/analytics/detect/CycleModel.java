@@ -22,7 +22,7 @@ final class CycleModel {
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
-    private int turn;                     // hours after midnight UTC the week's days begin; guarded by the series' lock
+    private int offsetHours;              // the week's time zone, hours ahead of UTC; guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
     private double level;       // the level the shape is added to
@@ -69,26 +69,25 @@ final class CycleModel {
         if (d == 0) {
             return slot;
         }
-        // The day, 0 Thursday to 6 Wednesday, where the days begin turn hours after midnight UTC (d is a multiple of
-        // 24, so turn hours are whole slots).
-        int local = Math.floorMod(slot - turn * d / 24, 7 * d);
+        // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24: an offset in hours is whole slots).
+        int local = Math.floorMod(slot + offsetHours * d / 24, 7 * d);
         int day = local / d;
         return slot % d + (day == 2 || day == 3 ? d : 0); // Saturday and Sunday read the weekend day
     }
 
     /**
-     * A week's days begin {@code hours} after midnight UTC (before it: negative; at first 0). Its shapes stay
-     * indexed by the time of day in UTC; only which of them a time reads moves.
+     * A week's days are those of a time zone {@code hours} ahead of UTC (at first 0). Its shapes stay indexed by the
+     * time of day in UTC; only which of them a time reads moves.
      */
-    void turnAt(int hours) {
-        if (hours != turn) {
-            turn = hours;
+    void offsetAt(int hours) {
+        if (hours != offsetHours) {
+            offsetHours = hours;
             located = -2; // the slots around a position depend on it
         }
     }
 
-    int turn() {
-        return turn;
+    int offsetHours() {
+        return offsetHours;
     }
 
     void start(double x, double mae) {

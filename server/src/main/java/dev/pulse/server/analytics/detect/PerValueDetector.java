@@ -47,7 +47,7 @@ public final class PerValueDetector implements Detector {
         this.minSamples = robustParams.minSamples();
         ZoneRules rules = weekTimeZone.getRules();
         if (rules.isFixedOffset()) {
-            clean.weekBeginsAt(offsetHours(rules, 0));
+            clean.weekOffsetAt(offsetHours(rules, 0));
             this.weekZone = null;
         } else {
             this.weekZone = rules;
@@ -69,7 +69,7 @@ public final class PerValueDetector implements Detector {
             int today = (int) (weekPhase * DAY_INVERSE);
             if (today != day) {
                 day = today;
-                clean.weekBeginsAt(offsetHours(weekZone, epochSeconds));
+                clean.weekOffsetAt(offsetHours(weekZone, epochSeconds));
             }
         }
         double score = robust.observeLocated(x, zscore, windowCount);

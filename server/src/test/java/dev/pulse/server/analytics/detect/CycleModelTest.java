@@ -72,7 +72,7 @@ class CycleModelTest {
     void aWeekThatTurnsAtAnotherHourReadsItsOwnWeekend() {
         // 100 on weekdays and 98 at the weekend of UTC+8, whose days begin at 16:00 UTC the day before.
         CycleModel m = CycleModel.weekdaysAndWeekends(DAY_SLOTS);
-        m.turnAt(-8);
+        m.offsetAt(8);
         long n = 0;
         for (long t = START; t < TUESDAY; t += 300) {
             long localDay = Math.floorMod((t + 8 * 3600 - START) / DAY, 7); // 0: Thursday

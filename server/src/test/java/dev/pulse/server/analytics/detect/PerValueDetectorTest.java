@@ -105,37 +105,20 @@ class PerValueDetectorTest {
         for (int i = 0; i < v.length; i++) {
             v[i] += 100 * Math.sin(2 * Math.PI * i * STEP / 86_400);
         }
-        int spikes = 0;
-        for (int i = 2 * CLEAN; i < v.length; i += 110) {
-            v[i] += 8 * sigma;
-            spikes++;
-        }
-        boolean[] f = run(new PerValueDetector(50, 10), v);
-        int found = 0;
-        int falsePositives = 0;
-        for (int i = 2 * CLEAN; i < v.length; i++) {
-            boolean spike = (i - 2 * CLEAN) % 110 == 0;
-            found += spike && f[i] ? 1 : 0;
-            falsePositives += !spike && f[i] ? 1 : 0;
-        }
-        assertTrue(found >= 0.95 * spikes, found + " of " + spikes + " spikes");
-        assertTrue(falsePositives <= 0.005 * (v.length - 2 * CLEAN), falsePositives + " false positives");
+        Spikes s = spikesEvery110(new PerValueDetector(50, 10), v, sigma);
+        assertTrue(s.found >= 0.95 * s.spikes, s.found + " of " + s.spikes + " spikes");
+        assertTrue(s.falsePositives <= 0.005 * s.scored, s.falsePositives + " false positives");
+    }
+
+    /** Spikes found, of those injected, and the other values flagged, of those scored. */
+    private record Spikes(int found, int spikes, int falsePositives, int scored) {
     }
 
     /**
-     * A week of users at UTC+8: a daily cycle of 10 noise units, halved on their Saturday and Sunday, which are also 5
-     * noise units lower; an 8-sigma spike every 110 values after four weeks. Returns the spikes found and the false
-     * positives, as {found, spikes, false positives, values scored}.
+     * Adds an 8-sigma spike to {@code v} every 110 values after four weeks (two of clean history, two more for the
+     * cycle), runs {@code d} over it and counts what it flagged from there.
      */
-    private static int[] spikesOnAWeekAtUtcPlus8(PerValueDetector d) {
-        double sigma = 10;
-        double[] v = gaussian(2 * CLEAN + 11_000, sigma, 5);
-        for (int i = 0; i < v.length; i++) {
-            double local = START + i * STEP + 8 * 3600;                  // seconds, at UTC+8
-            long day = Math.floorMod((long) Math.floor(local / 86_400) + 3, 7); // 0 Monday (the epoch was a Thursday)
-            boolean weekend = day >= 5;
-            v[i] += 100 * Math.sin(2 * Math.PI * local / 86_400) * (weekend ? 0.5 : 1) - (weekend ? 50 : 0);
-        }
+    private static Spikes spikesEvery110(PerValueDetector d, double[] v, double sigma) {
         int spikes = 0;
         for (int i = 2 * CLEAN; i < v.length; i += 110) {
             v[i] += 8 * sigma;
@@ -149,19 +132,37 @@ class PerValueDetectorTest {
             found += spike && f[i] ? 1 : 0;
             falsePositives += !spike && f[i] ? 1 : 0;
         }
-        return new int[] {found, spikes, falsePositives, v.length - 2 * CLEAN};
+        return new Spikes(found, spikes, falsePositives, v.length - 2 * CLEAN);
+    }
+
+    /**
+     * A week of users at UTC+8: a daily cycle of 10 noise units, halved on their Saturday and Sunday, which are also 5
+     * noise units lower; an 8-sigma spike every 110 values after four weeks.
+     */
+    private static Spikes spikesOnAWeekAtUtcPlus8(PerValueDetector d) {
+        double sigma = 10;
+        double[] v = gaussian(2 * CLEAN + 11_000, sigma, 5);
+        for (int i = 0; i < v.length; i++) {
+            double local = START + i * STEP + 8 * 3600;                  // seconds, at UTC+8
+            long day = Math.floorMod((long) Math.floor(local / 86_400) + 3, 7); // 0 Monday (the epoch was a Thursday)
+            boolean weekend = day >= 5;
+            v[i] += 100 * Math.sin(2 * Math.PI * local / 86_400) * (weekend ? 0.5 : 1) - (weekend ? 50 : 0);
+        }
+        return spikesEvery110(d, v, sigma);
     }
 
     @Test
     void aWeekendInTheSeriesTimeZoneIsLearntAsTheWeekend() {
         RobustDetector.Params params = RobustDetector.Params.DEFAULTS.withWindow(50, 10);
-        int[] zoned = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params, ZoneOffset.ofHours(8)));
-        assertTrue(zoned[0] >= 0.95 * zoned[1], zoned[0] + " of " + zoned[1] + " spikes, WEEK_TIME_ZONE=+08:00");
-        assertTrue(zoned[2] <= 0.005 * zoned[3], zoned[2] + " false positives, WEEK_TIME_ZONE=+08:00");
+        Spikes zoned = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params, ZoneOffset.ofHours(8)));
+        assertTrue(zoned.found >= 0.95 * zoned.spikes,
+                zoned.found + " of " + zoned.spikes + " spikes, WEEK_TIME_ZONE=+08:00");
+        assertTrue(zoned.falsePositives <= 0.005 * zoned.scored,
+                zoned.falsePositives + " false positives, WEEK_TIME_ZONE=+08:00");
         // With the weekend taken as UTC's, a third of each weekend day reads the other day's shape.
-        int[] utc = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params));
-        assertTrue(utc[0] < zoned[0], utc[0] + " of " + utc[1] + " spikes found with UTC's weekend, " + zoned[0]
-                + " with the series' own");
+        Spikes utc = spikesOnAWeekAtUtcPlus8(new PerValueDetector(params));
+        assertTrue(utc.found < zoned.found, utc.found + " of " + utc.spikes + " spikes found with UTC's weekend, "
+                + zoned.found + " with the series' own");
     }
 
     @Test
