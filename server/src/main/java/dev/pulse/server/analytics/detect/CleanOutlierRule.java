@@ -65,7 +65,7 @@ final class CleanOutlierRule {
     private final CycleModel local = new CycleModel(0);
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
-    private static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
+    static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
 
     /**
      * Slots of the daily shape (15 minutes each), and of each of the weekly baseline's two days, a weekday and a

@@ -20,7 +20,6 @@ import java.time.zone.ZoneRules;
  * <p>Not thread-safe: guarded by the series' lock.
  */
 public final class PerValueDetector implements Detector {
-    private static final double DAY_INVERSE = 1.0 / 86_400;
     private static final double INSTANT_SECONDS = 3e16; // Instant's range is about +-3.2e16 seconds
     private final RobustDetector robust;
     private final CleanOutlierRule clean = new CleanOutlierRule();
@@ -66,7 +65,7 @@ public final class PerValueDetector implements Detector {
         // One phase in the week for both rules: finding it is a remainder, a floor and conversions.
         double weekPhase = robust.locate(epochSeconds);
         if (weekZone != null) {
-            int today = (int) (weekPhase * DAY_INVERSE);
+            int today = (int) (weekPhase * CleanOutlierRule.DAY_INVERSE);
             if (today != day) {
                 day = today;
                 clean.weekOffsetAt(offsetHours(weekZone, epochSeconds));

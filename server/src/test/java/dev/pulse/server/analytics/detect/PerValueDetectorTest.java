@@ -170,13 +170,10 @@ class PerValueDetectorTest {
         PerValueDetector d = new PerValueDetector(RobustDetector.Params.DEFAULTS.withWindow(50, 10),
                 ZoneId.of("America/New_York"));
         long march1 = 1_425_168_000L; // 2015-03-01T00:00:00Z; summer time began on 8 March, 07:00 UTC
+        long march9 = 1_425_859_200L; // the next midnight UTC, when the offset is read again
         for (long t = march1; t < march1 + 14 * 86_400; t += 3600) {
             d.observe(100, t, 0.0, 10);
-            int expected = t < 1_425_798_000L ? -5 : -4;
-            if (t >= 1_425_798_000L && t < 1_425_859_200L) {
-                expected = -5; // the offset is read again at the next midnight UTC, 9 March
-            }
-            assertEquals(expected, d.weekOffsetHours(), "at " + t);
+            assertEquals(t < march9 ? -5 : -4, d.weekOffsetHours(), "at " + t);
         }
         assertEquals(8, new PerValueDetector(RobustDetector.Params.DEFAULTS, ZoneOffset.ofHours(8)).weekOffsetHours());
         assertEquals(0, new PerValueDetector(50, 10).weekOffsetHours());
