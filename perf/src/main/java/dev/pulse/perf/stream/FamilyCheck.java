@@ -23,10 +23,12 @@ import java.util.Map;
  * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
  * chosen on the tuning seeds only.
  *
- * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--require]</pre>
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--clean-values N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
  * York in winter; -8: in Singapore, at 16:00 UTC the day before); the families' days begin at midnight UTC otherwise.
+ * With {@code --clean-values N} the first anomaly comes after N clean values instead of two weeks' worth, and scoring
+ * starts there.
  */
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
@@ -115,7 +117,7 @@ public final class FamilyCheck {
                 c[1]++;
                 c[2] += flagged[start] ? 1 : 0;
             }
-            for (int i = StreamFamily.CLEAN_VALUES; i < rows; i++) {
+            for (int i = s.family().cleanValues(); i < rows; i++) {
                 if (!excluded[i]) {
                     normalRows++;
                     falsePositives += flagged[i] ? 1 : 0;
@@ -160,11 +162,19 @@ public final class FamilyCheck {
     }
 
     public static Map<StreamFamily, Result> tuning(OfflineReplay replay, long turnSeconds) {
-        return run(replay, StreamFamily.all(), 1, TUNING_SEEDS, turnSeconds);
+        return tuning(replay, turnSeconds, StreamFamily.CLEAN_VALUES);
+    }
+
+    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, long turnSeconds, int cleanValues) {
+        return run(replay, StreamFamily.all(cleanValues), 1, TUNING_SEEDS, turnSeconds);
     }
 
     public static Map<StreamFamily, Result> report(OfflineReplay replay, long turnSeconds) {
-        return run(replay, StreamFamily.all(), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, turnSeconds);
+        return report(replay, turnSeconds, StreamFamily.CLEAN_VALUES);
+    }
+
+    public static Map<StreamFamily, Result> report(OfflineReplay replay, long turnSeconds, int cleanValues) {
+        return run(replay, StreamFamily.all(cleanValues), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, turnSeconds);
     }
 
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
@@ -211,12 +221,13 @@ public final class FamilyCheck {
         }
         boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
+        int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
         boolean allMet = true;
         for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
-            Map<StreamFamily, Result> r = tuning ? tuning(replay, turnSeconds) : report(replay, turnSeconds);
+            Map<StreamFamily, Result> r = tuning ? tuning(replay, turnSeconds, clean) : report(replay, turnSeconds, clean);
             System.out.print(markdown(d, r));
             System.out.println();
             System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"

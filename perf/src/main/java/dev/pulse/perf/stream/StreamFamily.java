@@ -25,7 +25,12 @@ import java.util.SplittableRandom;
  * </ul>
  * The magnitudes and weights were fixed before any detector was run on the families.
  */
-public record StreamFamily(Baseline baseline, double sigma, int meanGap) {
+public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cleanValues) {
+
+    /** A family whose first {@value #CLEAN_VALUES} values are clean. */
+    public StreamFamily(Baseline baseline, double sigma, int meanGap) {
+        this(baseline, sigma, meanGap, CLEAN_VALUES);
+    }
 
     public enum Baseline { FLAT, DRIFTING, DAILY, WEEKLY }
 
@@ -70,11 +75,16 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap) {
 
     /** Every family: each baseline at each noise level and density. */
     public static List<StreamFamily> all() {
+        return all(CLEAN_VALUES);
+    }
+
+    /** Every family, with {@code cleanValues} clean values before the first anomaly. */
+    public static List<StreamFamily> all(int cleanValues) {
         List<StreamFamily> out = new ArrayList<>();
         for (int gap : new int[] {50, 110, 1000, 5000}) {
             for (Baseline b : Baseline.values()) {
                 for (double sigma : new double[] {1, 10, 50}) {
-                    out.add(new StreamFamily(b, sigma, gap));
+                    out.add(new StreamFamily(b, sigma, gap, cleanValues));
                 }
             }
         }
@@ -87,7 +97,7 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap) {
     }
 
     public int rows() {
-        return Math.max(MIN_ROWS, CLEAN_VALUES + MIN_EVENTS * meanGap);
+        return Math.max(MIN_ROWS, cleanValues + MIN_EVENTS * meanGap);
     }
 
     public Series draw(long seed) {
@@ -95,7 +105,7 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap) {
                 + (long) (sigma * 1000));
         int rows = rows();
         List<Event> events = new ArrayList<>();
-        for (int i = CLEAN_VALUES + gap(rnd); ; i += gap(rnd)) {
+        for (int i = cleanValues + gap(rnd); ; i += gap(rnd)) {
             Kind k = kind(rnd.nextDouble());
             int len = k == Kind.VARIANCE_BURST ? BURST_VALUES : 1;
             if (i + len + SHIFT_SETTLE >= rows) {
