@@ -23,12 +23,14 @@ import java.util.Map;
  * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
  * chosen on the tuning seeds only.
  *
- * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--clean-values N] [--require]</pre>
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--clean-values N]
+ *             [--values-per-second N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
  * York in winter; -8: in Singapore, at 16:00 UTC the day before); the families' days begin at midnight UTC otherwise.
  * With {@code --clean-values N} the first anomaly comes after N clean values instead of two weeks' worth, and scoring
- * starts there.
+ * starts there. With {@code --values-per-second N} the detector sees the times a server would stamp on values
+ * arriving N a second without timestamps.
  */
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
@@ -139,21 +141,30 @@ public final class FamilyCheck {
     }
 
     /**
-     * Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, the times moved {@code turnSeconds}
-     * later.
+     * The times a detector sees: each value's own, {@code turnSeconds} later; or, with {@code valuesPerSecond} above
+     * 0, the time of arrival of a client that sends that many values a second without timestamps (the server stamps
+     * them as received), so the cycles are in the values but not in their times.
      */
+    public record Timing(long turnSeconds, int valuesPerSecond) {
+        long[] seconds(long[] own) {
+            long[] out = new long[own.length];
+            for (int i = 0; i < own.length; i++) {
+                out[i] = valuesPerSecond > 0 ? own[0] + i / valuesPerSecond : own[i] + turnSeconds;
+            }
+            return out;
+        }
+    }
+
+    /** Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, with the times {@code timing} gives. */
     public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
-                                                int lastSeed, long turnSeconds) {
+                                                int lastSeed, Timing timing) {
         Map<StreamFamily, Result> out = new java.util.LinkedHashMap<>();
         for (StreamFamily f : families) {
             Result r = new Result();
             for (int seed = firstSeed; seed <= lastSeed; seed++) {
                 StreamFamily.Series s = f.draw(seed);
-                long[] seconds = s.epochSecond().clone();
-                for (int i = 0; i < seconds.length; i++) {
-                    seconds[i] += turnSeconds;
-                }
-                NabFile file = new NabFile("family/" + f.name() + "/" + seed, seconds, s.value(), new int[0][]);
+                NabFile file = new NabFile("family/" + f.name() + "/" + seed, timing.seconds(s.epochSecond()),
+                        s.value(), new int[0][]);
                 r.add(s, replay.run(file).anomaly());
             }
             out.put(f, r);
@@ -161,20 +172,12 @@ public final class FamilyCheck {
         return out;
     }
 
-    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, long turnSeconds) {
-        return tuning(replay, turnSeconds, StreamFamily.CLEAN_VALUES);
+    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, List<StreamFamily> families, Timing timing) {
+        return run(replay, families, 1, TUNING_SEEDS, timing);
     }
 
-    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, long turnSeconds, int cleanValues) {
-        return run(replay, StreamFamily.all(cleanValues), 1, TUNING_SEEDS, turnSeconds);
-    }
-
-    public static Map<StreamFamily, Result> report(OfflineReplay replay, long turnSeconds) {
-        return report(replay, turnSeconds, StreamFamily.CLEAN_VALUES);
-    }
-
-    public static Map<StreamFamily, Result> report(OfflineReplay replay, long turnSeconds, int cleanValues) {
-        return run(replay, StreamFamily.all(cleanValues), TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, turnSeconds);
+    public static Map<StreamFamily, Result> report(OfflineReplay replay, List<StreamFamily> families, Timing timing) {
+        return run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing);
     }
 
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
@@ -221,17 +224,23 @@ public final class FamilyCheck {
         }
         boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
-        int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
+        Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")));
+        List<StreamFamily> families = StreamFamily.all(
+                Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES))));
         boolean allMet = true;
         for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
-            Map<StreamFamily, Result> r = tuning ? tuning(replay, turnSeconds, clean) : report(replay, turnSeconds, clean);
+            Map<StreamFamily, Result> r = tuning ? tuning(replay, families, timing) : report(replay, families, timing);
             System.out.print(markdown(d, r));
             System.out.println();
             System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"
                     + (turnSeconds == 0 ? "" : ", days beginning " + turnSeconds / 3600 + " h after midnight UTC")
+                    + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival at " + timing.valuesPerSecond()
+                    + " values a second")
+                    + (families.get(0).cleanValues() == StreamFamily.CLEAN_VALUES ? ""
+                    : ", " + families.get(0).cleanValues() + " clean values first")
                     + ")");
             System.out.println();
             for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {

@@ -2,11 +2,11 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * Flags each value far from a baseline that does not learn the values it flags, so a spike that recurs every fifty
- * values is flagged every time, where a baseline that learnt it would come to expect it. Three {@link CycleModel}s
- * predict each value (a level; a level and a daily shape; a level and a weekday and a weekend day); the one whose recent error
- * is least is used. Each learns every value with its error clipped to {@link #CLIP} noise units, or to
- * {@link #OUTLIER_CLIP} when it is an outlier for that model, and moves its level at once on a run of outliers
- * that agree (a level shift).
+ * values is flagged every time, where a baseline that learnt it would come to expect it. Four {@link CycleModel}s
+ * predict each value (a level; a level and a daily shape; a level and a weekday and a weekend day; a level with a
+ * trend, for cycles and drifts that the values' times do not show); the one whose recent error is least is used.
+ * Each learns every value with its error clipped to {@link #CLIP} noise units, or to {@link #OUTLIER_CLIP} when it
+ * is an outlier for that model, and moves its level at once on a run of outliers that agree (a level shift).
  *
  * <ul>
  *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean
@@ -18,9 +18,9 @@ package dev.pulse.server.analytics.detect;
  *   everyday behaviour, not an anomaly.</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 0.9 KB (the two shapes, 96 slots each, in 416 bytes; the three models' scalars). Not thread-safe: guarded by the series'
- * lock. Constants chosen on the tuning seeds of the labelled stream families and the NAB tuning split
- * (EVALUATION.md).
+ * <p>O(1) per value, no allocation; about 1 KB (the two shapes, 96 slots each, in 416 bytes; the four models'
+ * scalars). Not thread-safe: guarded by the series' lock. Constants chosen on the tuning seeds of the labelled
+ * stream families and the NAB tuning split (EVALUATION.md).
  */
 final class CleanOutlierRule {
     /** Noise units past which a value is an outlier. */
@@ -34,7 +34,9 @@ final class CleanOutlierRule {
     static final double SEASON_LEVEL_ALPHA = 0.01;
     static final double SHAPE_ALPHA = 0.2;
     static final double SCALE_ALPHA = 0.01;
-    /** A cycle's baseline is used when its error is below this share of the level's. */
+    /** Share of each of the level's steps that the trending level's trend learns. */
+    static final double TREND_SHARE = 0.5;
+    /** A cycle's (or the trend's) baseline is used when its error is below this share of the best one before it. */
     static final double ADVANTAGE = 0.9;
     /** A level shift: this many outliers in a row on one side within this many noise units of each other... */
     static final int SHIFT_RUN = 3;
@@ -54,6 +56,7 @@ final class CleanOutlierRule {
     private static final int LOCAL = 0;
     private static final int DAY = 1;
     private static final int WEEK = 2;
+    private static final int TREND = 3;
     /** Mean absolute deviation to standard deviation, Gaussian: sqrt(pi / 2). */
     static final double MAE_TO_SIGMA = 1.2533;
     /** Smallest noise, as shares of the range and the level: a flat series stays finite (as in the robust rule). */
@@ -63,6 +66,7 @@ final class CleanOutlierRule {
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / 100_000);
 
     private final CycleModel local = new CycleModel(0);
+    private final CycleModel trend = CycleModel.levelAndTrend();
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
     static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
@@ -117,6 +121,7 @@ final class CleanOutlierRule {
         long n = count++;
         if (n == 0) {
             local.start(x, 0);
+            trend.start(x, 0);
             day.start(x, 0);
             week.start(x, 0);
             low = x;
@@ -134,6 +139,10 @@ final class CleanOutlierRule {
             model = WEEK;
             mae = week.mae();
         }
+        if (trend.mae() < ADVANTAGE * mae) {
+            model = TREND;
+            mae = trend.mae();
+        }
         double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * (high - low);
         // The day's phase from the week's (a week is whole days): a remainder costs more than the rest here.
         double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
@@ -146,8 +155,10 @@ final class CleanOutlierRule {
         double eLocal = local.observe(x, 0, floor, n);
         double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n);
         double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n);
+        double eTrend = trend.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.
-        double r = Math.abs(model == LOCAL ? eLocal : model == DAY ? eDay : eWeek) / CycleModel.sigma(mae, floor);
+        double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek : eTrend;
+        double r = Math.abs(e) / CycleModel.sigma(mae, floor);
         boolean outlier = r > BAR;
         midRate += GATE_ALPHA * ((r > CLIP && !outlier ? 1.0 : 0.0) - midRate);
         boolean first = outlier && !lastOutlier;

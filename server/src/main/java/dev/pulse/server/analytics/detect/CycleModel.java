@@ -2,7 +2,8 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * One baseline of a {@link CleanOutlierRule}: a level plus, optionally, the shape of a cycle (a day, a week) in
- * slots, read and learnt by linear interpolation between the two slots around a time. A week can be held as two
+ * slots, read and learnt by linear interpolation between the two slots around a time, or a trend
+ * ({@link #levelAndTrend}). A week can be held as two
  * days ({@link #weekdaysAndWeekends}): one shape for Monday to Friday and one for Saturday and Sunday (UTC), each
  * slot learning from five or two days' values a week where a slot of a whole week learns from one. Each slot is a 16-bit count of
  * a unit, a power of two that starts at 1/4,096 of the first step learnt and doubles (halving the counts) whenever a
@@ -22,10 +23,12 @@ final class CycleModel {
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
+    private final boolean trending;       // a level only, with a trend ({@link #levelAndTrend})
     private int offsetHours;              // the week's time zone, hours ahead of UTC; guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
     private double level;       // the level the shape is added to
+    private double trend;       // the level's step per value; 0 unless trending
     private double shapeSum;    // sum of the slots (in value units), for their mean
     private double unit;        // value of one count of a slot, a power of two; 0 until the first step
     private double perUnit = Double.POSITIVE_INFINITY; // 1 / unit
@@ -42,16 +45,26 @@ final class CycleModel {
     /**
      * @param slots slots of the cycle's shape; 0 for a level only. The level learns with
      *              {@link CleanOutlierRule#LEVEL_ALPHA} alone, {@link CleanOutlierRule#SEASON_LEVEL_ALPHA} under a shape
-     *              (constants rather than fields: 16 bytes less in each of a series' three models).
+     *              (constants rather than fields: 16 bytes less in each of a series' four models).
      */
     CycleModel(int slots) {
-        this(slots, 0);
+        this(slots, 0, false);
     }
 
-    private CycleModel(int slots, int daySlots) {
+    private CycleModel(int slots, int daySlots, boolean trending) {
         this.shape = slots > 0 ? new short[slots] : null;
         this.slotsInverse = slots > 0 ? 1.0 / slots : 0;
         this.daySlots = daySlots;
+        this.trending = trending;
+    }
+
+    /**
+     * A level that also steps by a learnt trend each value (Holt's linear trend), which follows a cycle or a drift
+     * whose times do not show it, such as values stamped as they arrive: the trend learns
+     * {@link CleanOutlierRule#TREND_SHARE} of each of the level's steps.
+     */
+    static CycleModel levelAndTrend() {
+        return new CycleModel(0, 0, true);
     }
 
     /**
@@ -60,7 +73,7 @@ final class CycleModel {
      * the weekend day.
      */
     static CycleModel weekdaysAndWeekends(int daySlots) {
-        return new CycleModel(2 * daySlots, daySlots);
+        return new CycleModel(2 * daySlots, daySlots, false);
     }
 
     /** The slot of the shape that holds position {@code slot} of the period. */
@@ -102,7 +115,7 @@ final class CycleModel {
     double predict(double slot) {
         short[] s = shape;
         if (s == null) {
-            return level;
+            return level + trend;
         }
         double pos = slot - 0.5;
         int lo = pos < 0 ? -1 : (int) pos;
@@ -163,6 +176,7 @@ final class CycleModel {
                     || len >= CleanOutlierRule.LONG_RUN) {
                 // To the run's mean error, less what the run's clipped steps already moved it.
                 level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
+                trend = 0; // a step, not a slope
                 run = 0;
             }
         } else {
@@ -188,6 +202,12 @@ final class CycleModel {
         }
         mae += maeGain * (Math.abs(ce) - mae);
         level += levelGain * ce;
+        if (trending) {
+            level += trend;
+            if (n > START_VALUES) { // from a level that has settled, not from the first values' scatter
+                trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
+            }
+        }
         if (shape != null) {
             double step = CleanOutlierRule.SHAPE_ALPHA * ce;
             add(lower, step * (1.0 - frac));

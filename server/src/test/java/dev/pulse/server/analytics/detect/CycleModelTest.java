@@ -95,4 +95,23 @@ class CycleModelTest {
         CycleModel m = learnMondayBump(0.0);
         assertEquals(0.0, m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600)), 1e-9);
     }
+
+    @Test
+    void aTrendingLevelFollowsARampThatALevelAloneLagsBehind() {
+        // A ramp of 0.2 a value, noise-free: the level alone steps 0.05 of its error, so it settles where that is
+        // the ramp's step, 0.2 / 0.05 = 4 behind the next value; the level with a trend learns the step and predicts
+        // the next value almost exactly.
+        CycleModel level = new CycleModel(0);
+        CycleModel trending = CycleModel.levelAndTrend();
+        level.start(0, 0);
+        trending.start(0, 0);
+        for (int n = 1; n < 2_000; n++) {
+            double x = 0.2 * n;
+            level.observe(x, 0, 1.0, n);
+            trending.observe(x, 0, 1.0, n);
+        }
+        double next = 0.2 * 2_000;
+        assertEquals(4.0, next - level.predict(0), 0.01, "the level alone");
+        assertEquals(0.0, next - trending.predict(0), 0.01, "the level with a trend");
+    }
 }

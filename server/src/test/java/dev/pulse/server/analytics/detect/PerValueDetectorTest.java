@@ -62,6 +62,38 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void aDailyCycleWhoseTimesDoNotShowItStillLetsSpikesThrough() {
+        // A cycle of 10 sigma over 288 values (a day at five minutes), sent without timestamps: stamped as they
+        // arrive, 1,000 a second, every value falls in one slot of the daily and weekly shapes. A level alone lags
+        // the cycle by up to 4 sigma; the level with a trend follows it, so 8-sigma spikes stand out.
+        double sigma = 5;
+        double[] v = gaussian(CLEAN + 10_000, sigma, 4);
+        boolean[] spike = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 10 * sigma * Math.sin(2 * Math.PI * i / 288);
+            if (i >= CLEAN && i % 50 == 0) {
+                v[i] += (i / 50 % 2 == 0 ? 8 : -8) * sigma;
+                spike[i] = true;
+            }
+        }
+        PerValueDetector d = new PerValueDetector(50, 10);
+        int missed = 0;
+        int falsePositives = 0;
+        for (int i = 0; i < v.length; i++) {
+            d.observe(v[i], START + i / 1000.0, 0.0, Math.min(i, 50));
+            if (i >= CLEAN) {
+                if (spike[i]) {
+                    missed += d.lastAnomaly() ? 0 : 1;
+                } else {
+                    falsePositives += d.lastAnomaly() ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(missed <= 10, missed + " spikes and dips of 200 not flagged at their value");
+        assertTrue(falsePositives <= 50, falsePositives + " false positives in 9,800");
+    }
+
+    @Test
     void aSeriesThatMostlyRepeatsOneValueIsTrustedOnlySlowly() {
         // A count that is mostly zero, with a burst every 50 values: the per-value rule stays silent for its first
         // 2,000 values (its gate starts closed and opens over about 2,800), so only robust's rules speak. A gate that
