@@ -237,8 +237,8 @@ public final class FamilyCheck {
             System.out.println();
             System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"
                     + (turnSeconds == 0 ? "" : ", days beginning " + turnSeconds / 3600 + " h after midnight UTC")
-                    + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival at " + timing.valuesPerSecond()
-                    + " values a second")
+                    + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival, " + timing.valuesPerSecond()
+                    + " a second")
                     + (families.get(0).cleanValues() == StreamFamily.CLEAN_VALUES ? ""
                     : ", " + families.get(0).cleanValues() + " clean values first")
                     + ")");
