@@ -94,7 +94,7 @@ class PerValueDetectorTest {
     }
 
     @Test
-    void aSeriesThatMostlyRepeatsOneValueIsTrustedOnlySlowly() {
+    void aMostlyZeroCountIsLeftToRobustForItsFirstValues() {
         // A count that is mostly zero, with a burst every 50 values: the per-value rule stays silent for its first
         // 2,000 values (its gate starts closed and opens over about 2,800), so only robust's rules speak. A gate that
         // trusted series sooner flagged such bursts on NAB as false alarms (EVALUATION.md, "Anomalies from the start").
