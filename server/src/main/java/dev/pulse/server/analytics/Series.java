@@ -83,7 +83,9 @@ public final class Series {
         count++;
         last = x;
         lastZscore = z;
-        lastScore = score;
+        // Past what a detector's state can hold (robust's history is in floats: values beyond about 1e38) its score
+        // is NaN; the decision stands in, so a reply's score is always a number above 0.5 exactly when flagged.
+        lastScore = score == score ? score : anomaly ? 1.0 : 0.0;
         lastAnomaly = anomaly;
         lastTimestamp = epochSeconds;
         if (anomaly) {

@@ -296,7 +296,8 @@ public final class RobustDetector implements Detector {
             lastAlarm = n;
         }
         lastAnomaly = anomaly;
-        double score = ratio == Double.POSITIVE_INFINITY ? 1.0 : ratio * ratio / (ratio * ratio + 1.0);
+        double r2 = ratio * ratio;
+        double score = r2 == Double.POSITIVE_INFINITY ? 1.0 : r2 / (r2 + 1.0); // a ratio past 1e154 overflows r2
         if (fires && quiet) {
             score *= 0.5;
         }

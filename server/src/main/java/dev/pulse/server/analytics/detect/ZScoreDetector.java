@@ -33,7 +33,7 @@ public final class ZScoreDetector implements Detector {
             return 1.0;
         }
         double z2 = zscore * zscore;
-        return z2 / (z2 + thresholdSquared);
+        return z2 == Double.POSITIVE_INFINITY ? 1.0 : z2 / (z2 + thresholdSquared); // |z| past 1e154 overflows z2
     }
 
     @Override

@@ -114,6 +114,31 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
+        // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
+        // the score must still agree (the score was NaN), for robust, pervalue and novelty alike.
+        double[] v = gaussian(CLEAN, 5, 5);
+        for (double huge : new double[] {1e300, -1e300}) {
+            PerValueDetector perValue = new PerValueDetector(50, 10);
+            RobustDetector robust = new RobustDetector(50, 10);
+            NoveltyDetector novelty = new NoveltyDetector(new PerValueDetector(50, 10), NoveltyDetector.Params.DEFAULTS);
+            for (int i = 0; i < v.length; i++) {
+                double t = START + i * STEP;
+                perValue.observe(v[i], t, 0.0, 50);
+                robust.observe(v[i], t, 0.0, 50);
+                novelty.observe(v[i], t, 0.0, 50);
+            }
+            double t = START + v.length * STEP;
+            assertEquals(1.0, robust.observe(huge, t, 0.0, 50), 0.0, "robust, " + huge);
+            assertTrue(robust.lastAnomaly());
+            assertEquals(1.0, perValue.observe(huge, t, 0.0, 50), 0.0, "pervalue, " + huge);
+            assertTrue(perValue.lastAnomaly());
+            assertEquals(1.0, novelty.observe(huge, t, 0.0, 50), 0.0, "novelty, " + huge);
+            assertTrue(novelty.lastAnomaly());
+        }
+    }
+
+    @Test
     void theRobustDetectorAloneLearnsThoseSpikesAsHabit() {
         double sigma = 5;
         double[] v = gaussian(CLEAN + 10_000, sigma, 1);

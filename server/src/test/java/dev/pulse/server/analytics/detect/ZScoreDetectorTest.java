@@ -34,6 +34,15 @@ class ZScoreDetectorTest {
     }
 
     @Test
+    void aZWhoseSquareOverflowsScoresOne() {
+        // A window whose spread is tiny against the value: z of 1e200 squares past a double's range.
+        ZScoreDetector d = new ZScoreDetector(2.0, 10);
+        assertEquals(1.0, d.observe(1e200, 0, 1e200, 50), 0.0);
+        assertTrue(d.lastAnomaly());
+        assertEquals(1.0, d.observe(-1e200, 0, -1e200, 50), 0.0);
+    }
+
+    @Test
     void scoresZeroOnAnEmptyWindowHalfAtTheThresholdAndRisesWithZ() {
         ZScoreDetector d = new ZScoreDetector(2.0, 10);
         assertEquals(0.0, d.observe(1, 0, 0.0, 0), 0.0);

@@ -1,0 +1,45 @@
+package dev.pulse.server.analytics;
+
+import dev.pulse.server.config.DetectorKind;
+import dev.pulse.server.analytics.detect.Detectors;
+import org.junit.jupiter.api.Test;
+
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SeriesScoreTest {
+
+    @Test
+    void everyScoreIsANumberThatAgreesWithTheDecisionAtAnyScale() {
+        // Values of 1e40 and 1e300 are finite, so the contract takes them; robust keeps its history in floats,
+        // which they overflow. The score a reply carries must still be in [0, 1], and for the detectors whose score
+        // is their decision (all but zscore, whose score also speaks before MIN_SAMPLES) above 0.5 exactly when
+        // flagged.
+        for (DetectorKind kind : DetectorKind.values()) {
+            for (double scale : new double[] {1e-30, 1, 1e40, 1e300}) {
+                SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
+                        Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
+                SeriesRegistry registry = new SeriesRegistry(10, 8, 10, (src, m) -> spec);
+                Series s = registry.restore("host", "cpu");
+                SplittableRandom r = new SplittableRandom(7);
+                int flagged = 0;
+                for (int i = 0; i < 3_000; i++) {
+                    double x = scale * (5 + r.nextGaussian() + (i % 500 == 499 ? 20 : 0));
+                    boolean anomaly = s.observe(x, 1.7e9 + i * 300.0);
+                    double score = s.lastScore();
+                    assertTrue(score >= 0 && score <= 1, kind + " at " + scale + ": score " + score + " at " + i);
+                    if (kind != DetectorKind.ZSCORE) {
+                        assertEquals(anomaly, score > 0.5, kind + " at " + scale + ": score " + score + " at " + i);
+                    }
+                    flagged += anomaly ? 1 : 0;
+                }
+                if (scale == 1) {
+                    assertTrue(flagged > 0, kind + " flagged nothing"); // the spikes; at 1e40 robust's rules go blind
+                }
+            }
+        }
+    }
+}
