@@ -225,8 +225,8 @@ public final class FamilyCheck {
         boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
         Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")));
-        List<StreamFamily> families = StreamFamily.all(
-                Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES))));
+        int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
+        List<StreamFamily> families = StreamFamily.all(clean);
         boolean allMet = true;
         for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
@@ -239,8 +239,7 @@ public final class FamilyCheck {
                     + (turnSeconds == 0 ? "" : ", days beginning " + turnSeconds / 3600 + " h after midnight UTC")
                     + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival, " + timing.valuesPerSecond()
                     + " a second")
-                    + (families.get(0).cleanValues() == StreamFamily.CLEAN_VALUES ? ""
-                    : ", " + families.get(0).cleanValues() + " clean values first")
+                    + (clean == StreamFamily.CLEAN_VALUES ? "" : ", " + clean + " clean values first")
                     + ")");
             System.out.println();
             for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {

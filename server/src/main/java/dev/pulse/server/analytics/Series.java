@@ -83,8 +83,8 @@ public final class Series {
         count++;
         last = x;
         lastZscore = z;
-        // Past what a detector's state can hold (robust's history is in floats: values beyond about 1e38) its score
-        // is NaN; the decision stands in, so a reply's score is always a number above 0.5 exactly when flagged.
+        // Values whose differences pass a double's range (both signs beyond about 9e307) leave a detector's score NaN;
+        // the decision stands in, so a reply's score is always a number, above 0.5 exactly when flagged.
         lastScore = score == score ? score : anomaly ? 1.0 : 0.0;
         lastAnomaly = anomaly;
         lastTimestamp = epochSeconds;

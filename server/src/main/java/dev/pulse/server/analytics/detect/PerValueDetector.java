@@ -78,8 +78,7 @@ public final class PerValueDetector implements Detector {
         }
         boolean outlier = ratio > 1.0;
         lastAnomaly = robust.lastAnomaly() || outlier;
-        double r2 = ratio * ratio;
-        return r2 == Double.POSITIVE_INFINITY ? 1.0 : Math.max(score, r2 / (r2 + 1.0)); // r2 overflows past 1e154
+        return Math.max(score, RatioScore.of(ratio * ratio, 1.0));
     }
 
     /** The offset from UTC, in hours, of the time zone whose weekend the weekly baseline reads now. */

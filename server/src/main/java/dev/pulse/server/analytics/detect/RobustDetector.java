@@ -296,8 +296,7 @@ public final class RobustDetector implements Detector {
             lastAlarm = n;
         }
         lastAnomaly = anomaly;
-        double r2 = ratio * ratio;
-        double score = r2 == Double.POSITIVE_INFINITY ? 1.0 : r2 / (r2 + 1.0); // a ratio past 1e154 overflows r2
+        double score = RatioScore.of(ratio * ratio, 1.0);
         if (fires && quiet) {
             score *= 0.5;
         }
@@ -378,8 +377,8 @@ public final class RobustDetector implements Detector {
         errorCount = Math.min(errorCount + 1, restartValues);
         if (restart) {
             // A new level: the profiles move by their recent mean error, the median restarts from recent values.
-            dayLevel += exactSum(ring, dayFrom, errorCount) / errorCount;
-            weekLevel += exactSum(ring, weekFrom, errorCount) / errorCount;
+            dayLevel += recentError(dayFrom);
+            weekLevel += recentError(weekFrom);
             // Values from the event's alarm on belong to the new level; older ones do not.
             long sinceAlarm = n - lastAlarm;
             baseline.keepLatest(sinceAlarm < p.restartValues() ? (int) sinceAlarm : p.restartValues() - 1);
@@ -410,6 +409,15 @@ public final class RobustDetector implements Detector {
             low = Math.min(x, low + rangeDecay * (median - low));
         }
         count = n + 1;
+    }
+
+    /**
+     * The mean of the profile errors held from {@code from}; 0 where one passed a float's range (a series beyond
+     * 1e38), whose level then moves by learning alone rather than to an infinite one.
+     */
+    private double recentError(int from) {
+        double mean = exactSum(rings, from, errorCount) / errorCount;
+        return Double.isFinite(mean) ? mean : 0.0;
     }
 
     private static double exactSum(float[] a, int from, int n) {

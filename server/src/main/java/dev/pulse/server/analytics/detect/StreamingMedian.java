@@ -17,7 +17,9 @@ import java.util.Arrays;
  * <p>The ring holds each value as a float offset from an origin (the first value of an exact phase, then the newest
  * value, moved once per lap of the ring): 24 significant bits of a value's distance from the recent values, where the
  * spread it is measured against is a few such distances, in half a double ring's bytes. (The NAB decisions and the
- * stream families came out the same as with doubles, EVALUATION.md.)
+ * stream families came out the same as with doubles, EVALUATION.md.) The offsets are held in a unit, a power of two:
+ * 1, unless an offset would pass {@link #FLOAT_SAFE}, when the unit grows so that it fits (a series around 1e40 or
+ * 1e300 keeps its 24 bits; dividing by a power of two rounds nothing).
  *
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
@@ -32,6 +34,8 @@ final class StreamingMedian {
     /** A spread of 0 (a flat series) would freeze the estimates: steps then are this share of the level. */
     private static final double FLAT_STEP = 1e-9;
     private static final double ABSOLUTE_STEP = 1e-12;
+    /** The largest offset held in the unit, far under a float's largest (about 3.4e38): 2^120. */
+    private static final double FLOAT_SAFE = 0x1p120;
 
     /**
      * A sorted copy of the values of the exact phase, one per thread: it is needed only for the first values after a
@@ -45,6 +49,8 @@ final class StreamingMedian {
 
     // All fields below: guarded by the series' lock.
     private double origin;          // what recent's offsets are from
+    private double unit = 1.0;      // what one of recent's steps is worth: a power of two, 1 but for huge values
+    private double perUnit = 1.0;   // 1 / unit
     private int head;               // slot of recent the next value goes to
     private long count;             // values since the start or the last restart
     private double median;
@@ -84,7 +90,7 @@ final class StreamingMedian {
         if (n == 1) {
             origin = x;
         }
-        r[head] = (float) (x - origin);
+        r[head] = offset(x - origin);
         head = head + 1 == r.length ? 0 : head + 1;
         if (n <= r.length) {
             // Every value since the (re)start is in recent[0, n): the ring has not wrapped yet.
@@ -118,12 +124,12 @@ final class StreamingMedian {
         double[] latest = scratch(cap);
         for (int i = 0; i < k; i++) {
             int from = start + i;
-            latest[i] = origin + recent[from >= cap ? from - cap : from];
+            latest[i] = origin + recent[from >= cap ? from - cap : from] * unit;
         }
         // The newest value is the new origin: the level the restart is about.
         origin = k > 0 ? latest[k - 1] : origin;
         for (int i = 0; i < k; i++) {
-            recent[i] = (float) (latest[i] - origin);
+            recent[i] = offset(latest[i] - origin);
         }
         head = k == cap ? 0 : k;
         count = k;
@@ -137,9 +143,34 @@ final class StreamingMedian {
         float[] r = recent;
         double from = origin;
         for (int i = 0; i < r.length; i++) {
-            r[i] = (float) (from + r[i] - to);
+            r[i] = offset(from + r[i] * unit - to);
         }
         origin = to;
+    }
+
+    /** {@code d} in the unit, as a float; first widens the unit when {@code d} would not fit it. */
+    private float offset(double d) {
+        float f = (float) (d * perUnit);
+        return Math.abs(f) <= FLOAT_SAFE ? f : (float) widen(d);
+    }
+
+    /**
+     * Makes the unit a power of two in which {@code d} fits (a difference past a double's range counts as its
+     * largest), rescales the offsets held (exactly: by a power of two), and returns {@code d} in it.
+     */
+    private double widen(double d) {
+        double a = Math.min(Math.abs(d), Double.MAX_VALUE);
+        double wider = Math.scalb(1.0, Math.max(0, Math.getExponent(a) - Math.getExponent(FLOAT_SAFE) + 1));
+        if (wider > unit) {
+            float[] r = recent;
+            double shrink = unit / wider; // a power of two, perhaps under a float's least
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (float) (r[i] * shrink);
+            }
+            unit = wider;
+            perUnit = 1.0 / wider;
+        }
+        return Math.copySign(a, d) * perUnit;
     }
 
     /** The median and half the interquartile range of {@code recent[0, n)}, from a sorted copy. */
@@ -148,7 +179,7 @@ final class StreamingMedian {
         float[] r = recent;
         double o = origin;
         for (int i = 0; i < n; i++) {
-            sorted[i] = o + r[i];
+            sorted[i] = o + r[i] * unit;
         }
         Arrays.sort(sorted, 0, n);
         median = quantile(sorted, 0.5, n);

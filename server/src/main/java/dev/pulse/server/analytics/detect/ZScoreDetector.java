@@ -32,8 +32,7 @@ public final class ZScoreDetector implements Detector {
         if (undefined) {
             return 1.0;
         }
-        double z2 = zscore * zscore;
-        return z2 == Double.POSITIVE_INFINITY ? 1.0 : z2 / (z2 + thresholdSquared); // |z| past 1e154 overflows z2
+        return RatioScore.of(zscore * zscore, thresholdSquared);
     }
 
     @Override

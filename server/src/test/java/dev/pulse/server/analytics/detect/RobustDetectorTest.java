@@ -41,6 +41,34 @@ class RobustDetectorTest {
     }
 
     @Test
+    void aSeriesAround1e40FlagsWhatTheSameSeriesAtScaleOneFlags() {
+        // Past a float's range (3.4e38) the median's offsets are held in a unit of their own: the same daily cycle,
+        // noise and spikes scaled by 1e40 are flagged at the same values. Only a restart of the baselines differs:
+        // the profiles' recent errors overflow the floats that hold them, so their levels do not jump to the new
+        // level but learn it; every spike after the level shift is still flagged, and no score is NaN (run).
+        double[] v = noise(6000, 9);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 20 * Math.sin(2 * Math.PI * i / 288) + (i >= 3000 ? 20 : 0); // a day at five minutes; a shift
+        }
+        for (int i = 3500; i < v.length; i += 500) {
+            v[i] += 30;
+        }
+        double[] scaled = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            scaled[i] = v[i] * 1e40;
+        }
+        boolean[] plain = run(new RobustDetector(50, 10), v);
+        boolean[] huge = run(new RobustDetector(50, 10), scaled);
+        assertTrue(count(plain, 3000, 3010) > 0, "the level shift");
+        for (int i = 0; i < 3000; i++) {
+            assertEquals(plain[i], huge[i], "flag at " + i);
+        }
+        for (int i = 3500; i < v.length; i += 500) {
+            assertTrue(plain[i] && huge[i], "the spike at " + i);
+        }
+    }
+
+    @Test
     void aConstantSeriesIsNeverAnAnomaly() {
         double[] v = new double[5000];
         java.util.Arrays.fill(v, 42.0);

@@ -32,6 +32,29 @@ class StreamingMedianTest {
     }
 
     @Test
+    void aSeriesBeyondAFloatsRangeIsTheSameSeriesScaled() {
+        // Offsets from the origin are floats; around 1e40 or 1e300 they pass a float's largest (3.4e38). Held in a
+        // unit of their own, the estimates are those of the same values at scale 1, scaled, to a float's precision;
+        // a restart from the latest values too.
+        for (double scale : new double[] {1e40, 1e300, -1e300}) {
+            StreamingMedian plain = new StreamingMedian(384, 64);
+            StreamingMedian scaled = new StreamingMedian(384, 64);
+            SplittableRandom r = new SplittableRandom(5);
+            for (int i = 0; i < 5_000; i++) {
+                double x = 100 + SIGMA * r.nextGaussian() + (i > 3_000 ? 50 : 0); // a level shift late on
+                plain.add(x);
+                scaled.add(x * scale);
+                if (i == 4_000) {
+                    plain.keepLatest(20);
+                    scaled.keepLatest(20);
+                }
+            }
+            assertEquals(plain.median(), scaled.median() / scale, 1e-4 * plain.median(), "median at " + scale);
+            assertEquals(plain.spread(), Math.abs(scaled.spread() / scale), 1e-3 * plain.spread(), "spread at " + scale);
+        }
+    }
+
+    @Test
     void convergesToTheMedianAndMadOfAStationaryStream() {
         StreamingMedian m = gaussianStream(3, 20_000);
         assertEquals(100, m.median(), 0.2 * SIGMA);
