@@ -71,6 +71,25 @@ class RoundEntryTest {
     }
 
     @Test
+    void wholeNumbersAtEveryVarintLengthsEdgeReadBack() {
+        // zigzag turns -64..63 into one byte and -8,192..8,191 into two: the edges and a step past each
+        long[] edges = {0, 1, -1, 63, 64, -64, -65, 8191, 8192, -8192, -8193, 1L << 20, -(1L << 20), 1L << 52};
+        double[] times = new double[edges.length];
+        double[] values = new double[edges.length];
+        double t = 0;
+        for (int i = 0; i < edges.length; i++) {
+            t += edges[i]; // the times step by the edges too
+            times[i] = t;
+            values[i] = edges[i];
+        }
+        double[][] back = read(entry(times, values, 0, edges.length));
+        for (int i = 0; i < edges.length; i++) {
+            assertEquals(times[i], back[i][0], "time " + i);
+            assertEquals(values[i], back[i][1], "value " + i);
+        }
+    }
+
+    @Test
     void theLongestVarintsReadBackAndFitTheEntry() {
         double most = 0x1p53 - 1; // the largest whole number a varint is written for
         double[] times = {most, -most, most, 0, -most};
