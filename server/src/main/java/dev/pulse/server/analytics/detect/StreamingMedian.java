@@ -19,7 +19,8 @@ import java.util.Arrays;
  * spread it is measured against is a few such distances, in half a double ring's bytes. (The NAB decisions and the
  * stream families came out the same as with doubles, EVALUATION.md.) The offsets are held in a unit, a power of two:
  * 1, unless an offset would pass {@link #FLOAT_SAFE}, when the unit grows so that it fits (a series around 1e40 or
- * 1e300 keeps its 24 bits; dividing by a power of two rounds nothing).
+ * 1e300 keeps its 24 bits; dividing by a power of two rounds nothing). Each re-base (once a lap, and at a restart)
+ * chooses it afresh, so a single far value costs the others their precision only while it is in the ring.
  *
  * <p>Not thread-safe: owned by one detector, guarded by its series' lock.
  */
@@ -128,6 +129,8 @@ final class StreamingMedian {
         }
         // The newest value is the new origin: the level the restart is about.
         origin = k > 0 ? latest[k - 1] : origin;
+        unit = 1.0; // chosen afresh for the values kept
+        perUnit = 1.0;
         for (int i = 0; i < k; i++) {
             recent[i] = offset(latest[i] - origin);
         }
@@ -138,7 +141,7 @@ final class StreamingMedian {
         }
     }
 
-    /** Rewrites every offset from {@code to}. */
+    /** Rewrites every offset from {@code to}; a unit widened for a far value narrows once that value has left. */
     private void moveOrigin(double to) {
         float[] r = recent;
         double from = origin;
@@ -146,6 +149,33 @@ final class StreamingMedian {
             r[i] = offset(from + r[i] * unit - to);
         }
         origin = to;
+        if (unit > 1.0) {
+            narrow();
+        }
+    }
+
+    /** Makes the unit the least power of two, at least 1, that the offsets held fit (exactly: by a power of two). */
+    private void narrow() {
+        float[] r = recent;
+        double most = 0;
+        for (float f : r) {
+            most = Math.max(most, Math.abs(f * unit));
+        }
+        double least = unitFor(most);
+        if (least < unit) {
+            double grow = unit / least;
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (float) (r[i] * grow);
+            }
+            unit = least;
+            perUnit = 1.0 / least;
+        }
+    }
+
+    /** The least power of two, at least 1, in which an offset of magnitude {@code a} stays under FLOAT_SAFE. */
+    private static double unitFor(double a) {
+        return Math.scalb(1.0, Math.max(0, Math.getExponent(Math.min(a, Double.MAX_VALUE))
+                - Math.getExponent(FLOAT_SAFE) + 1));
     }
 
     /** {@code d} in the unit, as a float; first widens the unit when {@code d} would not fit it. */
@@ -160,7 +190,7 @@ final class StreamingMedian {
      */
     private double widen(double d) {
         double a = Math.min(Math.abs(d), Double.MAX_VALUE);
-        double wider = Math.scalb(1.0, Math.max(0, Math.getExponent(a) - Math.getExponent(FLOAT_SAFE) + 1));
+        double wider = unitFor(a);
         if (wider > unit) {
             float[] r = recent;
             double shrink = unit / wider; // a power of two, perhaps under a float's least

@@ -55,6 +55,24 @@ class StreamingMedianTest {
     }
 
     @Test
+    void oneHugeValueLeavesNoTraceOnceItHasLeftTheRing() {
+        // A glitch of 1e300 widens the unit the offsets are held in; once it has left the ring, the unit narrows
+        // again, so a restart from the latest values finds them as a series that never had it.
+        StreamingMedian plain = new StreamingMedian(384, 64);
+        StreamingMedian glitched = new StreamingMedian(384, 64);
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < 2_000; i++) {
+            double x = 100 + SIGMA * r.nextGaussian();
+            plain.add(x);
+            glitched.add(i == 1_000 ? 1e300 : x);
+        }
+        plain.keepLatest(20);
+        glitched.keepLatest(20);
+        assertEquals(plain.median(), glitched.median(), 1e-6 * plain.median(), "median after the restart");
+        assertEquals(plain.spread(), glitched.spread(), 1e-6 * plain.spread(), "spread after the restart");
+    }
+
+    @Test
     void convergesToTheMedianAndMadOfAStationaryStream() {
         StreamingMedian m = gaussianStream(3, 20_000);
         assertEquals(100, m.median(), 0.2 * SIGMA);
