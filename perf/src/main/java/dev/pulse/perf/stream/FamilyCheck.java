@@ -24,13 +24,14 @@ import java.util.Map;
  * chosen on the tuning seeds only.
  *
  * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--clean-values N]
- *             [--values-per-second N] [--require]</pre>
+ *             [--values-per-second N] [--rows N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
  * York in winter; -8: in Singapore, at 16:00 UTC the day before); the families' days begin at midnight UTC otherwise.
  * With {@code --clean-values N} the first anomaly comes after N clean values instead of two weeks' worth, and scoring
  * starts there. With {@code --values-per-second N} the detector sees the times a server would stamp on values
- * arriving N a second without timestamps.
+ * arriving N a second without timestamps. With {@code --rows N} each series is cut to its first N values (with
+ * {@code --clean-values 0}: a short stream with anomalies from its start), and only the anomalies that end in them count.
  */
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
@@ -158,11 +159,17 @@ public final class FamilyCheck {
     /** Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, with the times {@code timing} gives. */
     public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
                                                 int lastSeed, Timing timing) {
+        return run(replay, families, firstSeed, lastSeed, timing, Integer.MAX_VALUE);
+    }
+
+    /** As above, each series cut to its first {@code rows} values. */
+    public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
+                                                int lastSeed, Timing timing, int rows) {
         Map<StreamFamily, Result> out = new java.util.LinkedHashMap<>();
         for (StreamFamily f : families) {
             Result r = new Result();
             for (int seed = firstSeed; seed <= lastSeed; seed++) {
-                StreamFamily.Series s = f.draw(seed);
+                StreamFamily.Series s = f.draw(seed).first(rows);
                 NabFile file = new NabFile("family/" + f.name() + "/" + seed, timing.seconds(s.epochSecond()),
                         s.value(), new int[0][]);
                 r.add(s, replay.run(file).anomaly());
@@ -226,13 +233,16 @@ public final class FamilyCheck {
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
         Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")));
         int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
+        int rows = Integer.parseInt(opt.getOrDefault("rows", Integer.toString(Integer.MAX_VALUE)));
         List<StreamFamily> families = StreamFamily.all(clean);
         boolean allMet = true;
         for (String d : opt.getOrDefault("detectors", "robust").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
-            Map<StreamFamily, Result> r = tuning ? tuning(replay, families, timing) : report(replay, families, timing);
+            Map<StreamFamily, Result> r = tuning
+                    ? run(replay, families, 1, TUNING_SEEDS, timing, rows)
+                    : run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing, rows);
             System.out.print(markdown(d, r));
             System.out.println();
             System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"
@@ -240,6 +250,7 @@ public final class FamilyCheck {
                     + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival, " + timing.valuesPerSecond()
                     + " a second")
                     + (clean == StreamFamily.CLEAN_VALUES ? "" : ", " + clean + " clean values first")
+                    + (rows == Integer.MAX_VALUE ? "" : ", the first " + rows + " values of each series")
                     + ")");
             System.out.println();
             for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {

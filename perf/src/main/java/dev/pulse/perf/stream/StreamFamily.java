@@ -1,6 +1,7 @@
 package dev.pulse.perf.stream;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -51,6 +52,20 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
 
     /** One drawn series and its labels. */
     public record Series(StreamFamily family, long seed, double[] value, long[] epochSecond, List<Event> events) {
+        /** The first {@code rows} values (all of them when there are fewer) and the anomalies that end in them. */
+        public Series first(int rows) {
+            if (rows >= value.length) {
+                return this;
+            }
+            List<Event> kept = new ArrayList<>();
+            for (Event e : events) {
+                if (e.start() + e.length() + SHIFT_SETTLE < rows) {
+                    kept.add(e);
+                }
+            }
+            return new Series(family, seed, Arrays.copyOf(value, rows), Arrays.copyOf(epochSecond, rows),
+                    List.copyOf(kept));
+        }
     }
 
     static final double LEVEL = 1000.0;

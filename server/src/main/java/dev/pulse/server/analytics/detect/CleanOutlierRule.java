@@ -15,7 +15,9 @@ package dev.pulse.server.analytics.detect;
  *   <li>The rule speaks only on series whose residuals look like light-tailed noise with rare outliers: while more
  *   than {@link #GATE_RATE} of recent values land between {@link #CLIP} and the bar (0.3% for Gaussian noise, 2%
  *   for Laplace), or more than {@link #OUTLIER_RATE} of them are flagged, a residual past the bar is the series'
- *   everyday behaviour, not an anomaly.</li>
+ *   everyday behaviour, not an anomaly. Those shares start closed and cross after about 2,800 values of such a
+ *   series; before that the rule speaks on a series that already shows clear outliers on both sides of
+ *   light-tailed noise (early trust, {@link #MIN_CLEAR}).</li>
  * </ul>
  *
  * <p>O(1) per value, no allocation; about 1 KB (the two shapes, 96 slots each, in 416 bytes; the four models'
@@ -53,6 +55,23 @@ final class CleanOutlierRule {
     static final double GATE_ALPHA = 0.00025;
     /** Values seen before the rule speaks. */
     static final int WARM_UP = 400;
+    /**
+     * Early trust. Until the two shares have crossed, the rule also speaks on a series whose plain counts since its
+     * first value look like the families' light-tailed noise with clear, isolated outliers on both sides: at least
+     * MIN_CLEAR flagged values beyond GAP_BAR noise units, at most GAP_RATIO times as many flagged between the bar and
+     * GAP_BAR, at least SIDE_SHARE of the clear ones on each side, at most RUN_RATIO values past the bar per flag,
+     * at most REPEAT_RATE of values equal to the one before, and both shares, as plain counts, under their limits.
+     * Heavy tails fill the band past the bar; bursts of load come in runs and on one side; counts and levels repeat.
+     * Checked over the first EARLY_VALUES values, by when the shares have crossed on such a series. Chosen on the
+     * tuning seeds and the NAB tuning split (EVALUATION.md, "Anomalies from the start").
+     */
+    static final int EARLY_VALUES = 16_384; // at most Short.MAX_VALUE: the counts are 16 bits
+    static final int MIN_CLEAR = 6;
+    static final double GAP_BAR = 6.0;
+    static final double GAP_RATIO = 0.5;
+    static final double SIDE_SHARE = 0.2;
+    static final double RUN_RATIO = 3.0;
+    static final double REPEAT_RATE = 0.1;
     private static final int LOCAL = 0;
     private static final int DAY = 1;
     private static final int WEEK = 2;
@@ -94,6 +113,14 @@ final class CleanOutlierRule {
     private boolean lastOutlier;                 // the last value was an outlier
     private double low;                          // slowly forgotten minimum, for the noise floor
     private double high;                         // slowly forgotten maximum
+    // The evidence for early trust: plain counts over the first EARLY_VALUES values (16 bits hold them); same guard.
+    private double previous;                     // the last value
+    private short clearFlags;                    // flagged beyond GAP_BAR
+    private short clearAbove;                    // ... of them above the prediction
+    private short nearFlags;                     // flagged between BAR and GAP_BAR
+    private short pastBar;                       // values past the bar, flagged or not
+    private short midValues;                     // values between CLIP and BAR
+    private short repeats;                       // values equal to the one before
 
     /**
      * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is
@@ -126,6 +153,7 @@ final class CleanOutlierRule {
             week.start(x, 0);
             low = x;
             high = x;
+            previous = x;
             return 0.0;
         }
         // The baseline is chosen before the value is learnt: by the errors of the values before it.
@@ -167,9 +195,37 @@ final class CleanOutlierRule {
         double lvl = local.level();
         high = Math.max(x, high - RANGE_DECAY * (high - lvl));
         low = Math.min(x, low + RANGE_DECAY * (lvl - low));
+        boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged
         }
-        return n >= WARM_UP && midRate <= GATE_RATE && flagRate <= OUTLIER_RATE ? r / BAR : 0.0;
+        boolean speaks = midRate <= GATE_RATE && flagRate <= OUTLIER_RATE || trusted;
+        return n >= WARM_UP && speaks ? r / BAR : 0.0;
+    }
+
+    /** Counts value {@code n} into the evidence for early trust; returns whether it trusts the series now. */
+    private boolean countEvidence(double x, double r, boolean above, boolean outlier, boolean first, long n) {
+        if (x == previous) {
+            repeats++;
+        }
+        previous = x;
+        if (first) {
+            if (r > GAP_BAR) {
+                clearFlags++;
+                clearAbove += above ? 1 : 0;
+            } else {
+                nearFlags++;
+            }
+        }
+        if (outlier) {
+            pastBar++;
+        } else if (r > CLIP) {
+            midValues++;
+        }
+        int flags = clearFlags + nearFlags;
+        int side = Math.min(clearAbove, clearFlags - clearAbove);
+        return clearFlags >= MIN_CLEAR && side >= SIDE_SHARE * clearFlags && nearFlags <= GAP_RATIO * clearFlags
+                && pastBar <= RUN_RATIO * flags && repeats <= REPEAT_RATE * n
+                && midValues <= GATE_RATE * n && flags <= OUTLIER_RATE * n;
     }
 }

@@ -113,6 +113,68 @@ class PerValueDetectorTest {
         }
     }
 
+    /**
+     * Gaussian noise (sigma 5) with an outlier every 50 values from value 50, {@code run} values long: 8 sigma, and
+     * 8 and 16 in turns within a run (too spread for a level shift).
+     */
+    private static double[] outliersFromTheStart(long seed, boolean bothSides, int run) {
+        double[] v = gaussian(4_000, 5, seed);
+        for (int i = 50; i + run <= v.length; i += 50) {
+            double side = bothSides && i / 50 % 2 == 0 ? -1 : 1;
+            for (int k = 0; k < run; k++) {
+                v[i + k] += side * (k % 2 == 0 ? 8 : 16) * 5;
+            }
+        }
+        return v;
+    }
+
+    /** Values in [from, to) on which the per-value detector decided otherwise than the robust detector alone. */
+    private static int decisionsAddedToRobust(double[] v, int from, int to) {
+        PerValueDetector perValue = new PerValueDetector(50, 10);
+        RobustDetector robust = new RobustDetector(50, 10);
+        int added = 0;
+        for (int i = 0; i < to; i++) {
+            double t = START + i * STEP;
+            perValue.observe(v[i], t, 0.0, Math.min(i, 50));
+            robust.observe(v[i], t, 0.0, Math.min(i, 50));
+            added += i >= from && perValue.lastAnomaly() != robust.lastAnomaly() ? 1 : 0;
+        }
+        return added;
+    }
+
+    @Test
+    void spikesAndDipsFromTheFirstValuesAreFlaggedOnceAFewStandClearOfTheNoise() {
+        // No clean history: the shares of the gate would take about 6,000 values to cross at one outlier in 50, but
+        // a few spikes and dips far past the bar with nothing just past it are evidence enough (early trust).
+        double[] v = outliersFromTheStart(6, true, 1);
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int missed = 0;
+        int falsePositives = 0;
+        for (int i = 1_000; i < v.length; i++) {
+            if (i % 50 == 0) {
+                missed += f[i] ? 0 : 1;
+            } else {
+                falsePositives += f[i] ? 1 : 0;
+            }
+        }
+        assertTrue(missed <= 2, missed + " spikes and dips of 60 not flagged at their value");
+        assertTrue(falsePositives <= 10, falsePositives + " false positives in 2,940");
+    }
+
+    @Test
+    void outliersOnOneSideOnlyAreLeftToRobustUntilTheGateOpens() {
+        // The same series with every outlier upwards, as bursts of load look: no early trust, so for its first 2,000
+        // values the per-value rule adds nothing to robust's decisions.
+        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, false, 1), 0, 2_000));
+    }
+
+    @Test
+    void outliersInLongRunsAreLeftToRobustUntilTheGateOpens() {
+        // Both sides, but each outlier a run of six values: many values past the bar per flag, as the episodes of a
+        // series' own behaviour look, not glitches.
+        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, true, 6), 0, 2_000));
+    }
+
     @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
