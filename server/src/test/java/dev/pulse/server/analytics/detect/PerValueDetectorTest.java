@@ -96,8 +96,9 @@ class PerValueDetectorTest {
     @Test
     void aMostlyZeroCountIsLeftToRobustForItsFirstValues() {
         // A count that is mostly zero, with a burst every 50 values: the per-value rule stays silent for its first
-        // 2,000 values (its gate starts closed and opens over about 2,800), so only robust's rules speak. A gate that
-        // trusted series sooner flagged such bursts on NAB as false alarms (EVALUATION.md, "Anomalies from the start").
+        // 2,000 values (its gate starts closed and opens over about 2,800; no early trust, since the values repeat
+        // and the bursts are all upwards), so only robust's rules speak. A gate that trusted such series sooner
+        // flagged their bursts on NAB as false alarms (EVALUATION.md, "Anomalies from the start").
         SplittableRandom r = new SplittableRandom(3);
         double[] v = new double[2_000];
         for (int i = 0; i < v.length; i++) {
