@@ -129,16 +129,16 @@ class PerValueDetectorTest {
         return v;
     }
 
-    /** Values in [from, to) on which the per-value detector decided otherwise than the robust detector alone. */
-    private static int decisionsAddedToRobust(double[] v, int from, int to) {
+    /** Values of the first {@code count} on which the per-value detector decided otherwise than robust alone. */
+    private static int decisionsAddedToRobust(double[] v, int count) {
         PerValueDetector perValue = new PerValueDetector(50, 10);
         RobustDetector robust = new RobustDetector(50, 10);
         int added = 0;
-        for (int i = 0; i < to; i++) {
+        for (int i = 0; i < count; i++) {
             double t = START + i * STEP;
             perValue.observe(v[i], t, 0.0, Math.min(i, 50));
             robust.observe(v[i], t, 0.0, Math.min(i, 50));
-            added += i >= from && perValue.lastAnomaly() != robust.lastAnomaly() ? 1 : 0;
+            added += perValue.lastAnomaly() != robust.lastAnomaly() ? 1 : 0;
         }
         return added;
     }
@@ -166,14 +166,14 @@ class PerValueDetectorTest {
     void outliersOnOneSideOnlyAreLeftToRobustUntilTheGateOpens() {
         // The same series with every outlier upwards, as bursts of load look: no early trust, so for its first 2,000
         // values the per-value rule adds nothing to robust's decisions.
-        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, false, 1), 0, 2_000));
+        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, false, 1), 2_000));
     }
 
     @Test
     void outliersInLongRunsAreLeftToRobustUntilTheGateOpens() {
         // Both sides, but each outlier a run of six values: many values past the bar per flag, as the episodes of a
         // series' own behaviour look, not glitches.
-        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, true, 6), 0, 2_000));
+        assertEquals(0, decisionsAddedToRobust(outliersFromTheStart(6, true, 6), 2_000));
     }
 
     @Test
