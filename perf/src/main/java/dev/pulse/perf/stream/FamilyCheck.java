@@ -156,13 +156,10 @@ public final class FamilyCheck {
         }
     }
 
-    /** Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, with the times {@code timing} gives. */
-    public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
-                                                int lastSeed, Timing timing) {
-        return run(replay, families, firstSeed, lastSeed, timing, Integer.MAX_VALUE);
-    }
-
-    /** As above, each series cut to its first {@code rows} values. */
+    /**
+     * Runs {@code replay} over each family's seeds {@code firstSeed..lastSeed}, each series cut to its first
+     * {@code rows} values, with the times {@code timing} gives.
+     */
     public static Map<StreamFamily, Result> run(OfflineReplay replay, List<StreamFamily> families, int firstSeed,
                                                 int lastSeed, Timing timing, int rows) {
         Map<StreamFamily, Result> out = new java.util.LinkedHashMap<>();
@@ -179,12 +176,14 @@ public final class FamilyCheck {
         return out;
     }
 
-    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, List<StreamFamily> families, Timing timing) {
-        return run(replay, families, 1, TUNING_SEEDS, timing);
+    public static Map<StreamFamily, Result> tuning(OfflineReplay replay, List<StreamFamily> families, Timing timing,
+                                                   int rows) {
+        return run(replay, families, 1, TUNING_SEEDS, timing, rows);
     }
 
-    public static Map<StreamFamily, Result> report(OfflineReplay replay, List<StreamFamily> families, Timing timing) {
-        return run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing);
+    public static Map<StreamFamily, Result> report(OfflineReplay replay, List<StreamFamily> families, Timing timing,
+                                                   int rows) {
+        return run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing, rows);
     }
 
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
@@ -241,8 +240,8 @@ public final class FamilyCheck {
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
             Map<StreamFamily, Result> r = tuning
-                    ? run(replay, families, 1, TUNING_SEEDS, timing, rows)
-                    : run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing, rows);
+                    ? tuning(replay, families, timing, rows)
+                    : report(replay, families, timing, rows);
             System.out.print(markdown(d, r));
             System.out.println();
             System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"

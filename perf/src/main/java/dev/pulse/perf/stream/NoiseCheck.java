@@ -33,11 +33,11 @@ public final class NoiseCheck {
         for (String d : detectors.split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
+            OfflineReplay replay = OfflineReplay.fromEnvironment(env);
             for (String kind : KINDS) {
                 long flags = 0;
                 for (int seed = 1; seed <= SEEDS; seed++) {
-                    NabFile f = draw(kind, seed);
-                    for (boolean b : OfflineReplay.fromEnvironment(env).run(f).anomaly()) {
+                    for (boolean b : replay.run(draw(kind, seed)).anomaly()) {
                         flags += b ? 1 : 0;
                     }
                 }

@@ -48,6 +48,10 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
 
     /** One injected anomaly, starting at row {@code start}, {@code length} values long. */
     public record Event(Kind kind, int start, int length) {
+        /** Whether the anomaly, and a shift's settling values after it, end within the first {@code rows} values. */
+        boolean endsWithin(int rows) {
+            return start + length + SHIFT_SETTLE < rows;
+        }
     }
 
     /** One drawn series and its labels. */
@@ -59,7 +63,7 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
             }
             List<Event> kept = new ArrayList<>();
             for (Event e : events) {
-                if (e.start() + e.length() + SHIFT_SETTLE < rows) {
+                if (e.endsWithin(rows)) {
                     kept.add(e);
                 }
             }
@@ -123,10 +127,11 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
         for (int i = cleanValues + gap(rnd); ; i += gap(rnd)) {
             Kind k = kind(rnd.nextDouble());
             int len = k == Kind.VARIANCE_BURST ? BURST_VALUES : 1;
-            if (i + len + SHIFT_SETTLE >= rows) {
+            Event e = new Event(k, i, len);
+            if (!e.endsWithin(rows)) {
                 break;
             }
-            events.add(new Event(k, i, len));
+            events.add(e);
         }
         double[] v = new double[rows];
         long[] ts = new long[rows];

@@ -188,14 +188,15 @@ final class CleanOutlierRule {
         double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek : eTrend;
         double r = Math.abs(e) / CycleModel.sigma(mae, floor);
         boolean outlier = r > BAR;
-        midRate += GATE_ALPHA * ((r > CLIP && !outlier ? 1.0 : 0.0) - midRate);
+        boolean mid = r > CLIP && !outlier;
+        midRate += GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate);
         boolean first = outlier && !lastOutlier;
         lastOutlier = outlier;
         flagRate += GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate);
         double lvl = local.level();
         high = Math.max(x, high - RANGE_DECAY * (high - lvl));
         low = Math.min(x, low + RANGE_DECAY * (lvl - low));
-        boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, first, n);
+        boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged
         }
@@ -204,7 +205,8 @@ final class CleanOutlierRule {
     }
 
     /** Counts value {@code n} into the evidence for early trust; returns whether it trusts the series now. */
-    private boolean countEvidence(double x, double r, boolean above, boolean outlier, boolean first, long n) {
+    private boolean countEvidence(double x, double r, boolean above, boolean outlier, boolean mid, boolean first,
+                                  long n) {
         if (x == previous) {
             repeats++;
         }
@@ -217,11 +219,8 @@ final class CleanOutlierRule {
                 nearFlags++;
             }
         }
-        if (outlier) {
-            pastBar++;
-        } else if (r > CLIP) {
-            midValues++;
-        }
+        pastBar += outlier ? 1 : 0;
+        midValues += mid ? 1 : 0;
         int flags = clearFlags + nearFlags;
         int side = Math.min(clearAbove, clearFlags - clearAbove);
         return clearFlags >= MIN_CLEAR && side >= SIDE_SHARE * clearFlags && nearFlags <= GAP_RATIO * clearFlags
