@@ -17,7 +17,8 @@ package dev.pulse.server.analytics.detect;
  *   for Laplace), or more than {@link #OUTLIER_RATE} of them are flagged, a residual past the bar is the series'
  *   everyday behaviour, not an anomaly. Those shares start closed and cross after about 2,800 values of such a
  *   series; before that the rule speaks on a series that already shows clear outliers on both sides of
- *   light-tailed noise (early trust, {@link #MIN_CLEAR}).</li>
+ *   light-tailed noise, or, from {@link #QUIET_VALUES} values, almost nothing past the clip (early trust,
+ *   {@link #MIN_CLEAR}).</li>
  * </ul>
  *
  * <p>O(1) per value, no allocation; about 1 KB (the two shapes, 96 slots each, in 416 bytes; the four models'
@@ -64,14 +65,21 @@ final class CleanOutlierRule {
      * Heavy tails fill the band past the bar; bursts of load come in runs and on one side; counts and levels repeat.
      * Checked over the first EARLY_VALUES values, by when the shares have crossed on such a series. Chosen on the
      * tuning seeds and the NAB tuning split (EVALUATION.md, "Anomalies from the start").
+     *
+     * <p>A quiet series is trusted early too: one whose plain counts, after QUIET_VALUES values, show at most
+     * QUIET_RATE of values in the band below the bar and at most QUIET_RATE flagged, in isolated outliers, with few
+     * repeats. Its anomalies are too rare to make MIN_CLEAR clear flags before the shares cross; its noise is
+     * already known to be light-tailed, where a series the shares would close on fills the band sooner.
      */
     static final int EARLY_VALUES = 16_384; // at most Short.MAX_VALUE: the counts are 16 bits
     static final int MIN_CLEAR = 6;
     static final double GAP_BAR = 6.0;
-    static final double GAP_RATIO = 0.5;
+    static final double GAP_RATIO = 1.0;
     static final double SIDE_SHARE = 0.2;
     static final double RUN_RATIO = 3.0;
     static final double REPEAT_RATE = 0.1;
+    static final int QUIET_VALUES = 600;
+    static final double QUIET_RATE = 0.004;
     private static final int LOCAL = 0;
     private static final int DAY = 1;
     private static final int WEEK = 2;
@@ -222,9 +230,14 @@ final class CleanOutlierRule {
         pastBar += outlier ? 1 : 0;
         midValues += mid ? 1 : 0;
         int flags = clearFlags + nearFlags;
+        if (pastBar > RUN_RATIO * flags || repeats > REPEAT_RATE * n) {
+            return false;
+        }
+        if (n >= QUIET_VALUES && midValues <= QUIET_RATE * n && flags <= QUIET_RATE * n) {
+            return true; // quiet
+        }
         int side = Math.min(clearAbove, clearFlags - clearAbove);
         return clearFlags >= MIN_CLEAR && side >= SIDE_SHARE * clearFlags && nearFlags <= GAP_RATIO * clearFlags
-                && pastBar <= RUN_RATIO * flags && repeats <= REPEAT_RATE * n
                 && midValues <= GATE_RATE * n && flags <= OUTLIER_RATE * n;
     }
 }
