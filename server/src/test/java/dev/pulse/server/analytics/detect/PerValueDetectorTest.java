@@ -208,6 +208,31 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void spikesOnALevelThatHasDriftedFarAreStillFlagged() {
+        // Gaussian noise (sigma 5) rising by 0.1 a value for 40,000 values, 800 noise units in all, with a spike of
+        // 7 sigma, up or down in turns, every 2,000 values from value 20,000. The noise floor is a share of the
+        // recent range, not of all the series has crossed (RANGE_HALF_LIFE): else these spikes fall under the bar.
+        double[] v = gaussian(40_000, 5, 9);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 0.1 * i + (i >= 20_000 && i % 2_000 == 1_000 ? (i / 2_000 % 2 == 0 ? 35 : -35) : 0);
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int spikes = 0;
+        int flagged = 0;
+        int falsePositives = 0;
+        for (int i = 20_000; i < v.length; i++) {
+            if (i % 2_000 == 1_000) {
+                spikes++;
+                flagged += f[i] ? 1 : 0;
+            } else {
+                falsePositives += f[i] ? 1 : 0;
+            }
+        }
+        assertEquals(spikes, flagged, "spikes flagged at their value");
+        assertTrue(falsePositives <= 10, falsePositives + " false positives in 19,990");
+    }
+
+    @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
         // the score must still agree (the score was NaN), for robust, pervalue and novelty alike.
