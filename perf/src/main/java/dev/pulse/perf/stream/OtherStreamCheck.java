@@ -18,16 +18,18 @@ import java.util.SplittableRandom;
  * the scoring are the families' ({@link FamilyCheck.Result}). Each series alternates between two cycle amplitudes and
  * two drift slopes by seed.
  *
- * <p>Set {@code a} found a floor that grew with a drift (EVALUATION.md, "A series that drifts far") and was used to
- * choose its fix; set {@code b} was drawn after that choice, once, to report on.
+ * <p>Set {@code a} found a noise floor that grew with a drift (EVALUATION.md, "A series that drifts far") and was
+ * used to choose its half-life; set {@code b}, drawn after that, showed the floor still grew on steeper drifts and
+ * judged moving the range with the trend; set {@code c}, drawn after both, reports.
  *
- * <pre>OtherStreamCheck [--detectors novelty] [--set a|b]</pre>
+ * <pre>OtherStreamCheck [--detectors novelty] [--set a|b|c]</pre>
  */
 public final class OtherStreamCheck {
     /** One set of streams: seeds, cycle amplitudes and drift slopes (noise units), seconds between values, level. */
     record Set(long firstSeed, double[] amplitudes, double[] slopes, long stepSeconds, double level) {
         static final Set A = new Set(101, new double[] {5, 20}, new double[] {0.005, 0.02}, 60, 500);
         static final Set B = new Set(301, new double[] {3, 50}, new double[] {0.01, 0.05}, 30, 2000);
+        static final Set C = new Set(501, new double[] {8, 30}, new double[] {0.003, 0.08}, 120, 10_000);
     }
 
     static final int SEEDS = 5;
@@ -97,7 +99,8 @@ public final class OtherStreamCheck {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        Set set = opt.getOrDefault("set", "b").equals("a") ? Set.A : Set.B;
+        String name = opt.getOrDefault("set", "c");
+        Set set = name.equals("a") ? Set.A : name.equals("b") ? Set.B : Set.C;
         for (String d : opt.getOrDefault("detectors", "novelty").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
@@ -120,8 +123,7 @@ public final class OtherStreamCheck {
             }
             System.out.print(FamilyCheck.markdown(d, results));
             System.out.println();
-            System.out.println(d + ": " + FamilyCheck.summary(results) + " (set " + opt.getOrDefault("set", "b")
-                    + ")");
+            System.out.println(d + ": " + FamilyCheck.summary(results) + " (set " + name + ")");
         }
     }
 }

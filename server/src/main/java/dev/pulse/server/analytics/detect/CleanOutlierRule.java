@@ -91,10 +91,11 @@ final class CleanOutlierRule {
     private static final double LEVEL_FLOOR = 1e-9;
     private static final double ABSOLUTE_FLOOR = 1e-12;
     /**
-     * The range's extremes move half-way back to the level in this many values: the recent range, so a series that
-     * drifts far (a growing total) keeps a floor of its recent spread, not of everything it has crossed. With a
-     * half-life of 100,000 values a drift of 0.02 noise units a value put the floor at 1.8 noise units after 30,000
-     * values, and spikes of 6-10 no longer passed the bar (EVALUATION.md, "A series that drifts far").
+     * The range's extremes move half-way back to the level in this many values, and with the trend model's step:
+     * the recent range, so a series that drifts far (a growing total) keeps a floor of its recent spread, not of
+     * everything it has crossed. With a half-life of 100,000 values and no step, a drift of 0.02 noise units a value
+     * put the floor at 1.8 noise units after 30,000 values, and spikes of 6-10 no longer passed the bar
+     * (EVALUATION.md, "A series that drifts far").
      */
     static final double RANGE_HALF_LIFE = 10_000;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / RANGE_HALF_LIFE);
@@ -209,8 +210,10 @@ final class CleanOutlierRule {
         lastOutlier = outlier;
         flagRate += GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate);
         double lvl = local.level();
-        high = Math.max(x, high - RANGE_DECAY * (high - lvl));
-        low = Math.min(x, low + RANGE_DECAY * (lvl - low));
+        // The extremes move with the trend too: a steady drift alone does not widen the range.
+        double step = trend.trend();
+        high = Math.max(x, high + step - RANGE_DECAY * (high - lvl));
+        low = Math.min(x, low + step + RANGE_DECAY * (lvl - low));
         boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged

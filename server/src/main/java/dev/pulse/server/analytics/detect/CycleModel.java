@@ -248,6 +248,11 @@ final class CycleModel {
         return level;
     }
 
+    /** The level's step per value: 0 unless {@link #levelAndTrend}. */
+    double trend() {
+        return trend;
+    }
+
     private double levelAlpha() {
         return shape == null ? CleanOutlierRule.LEVEL_ALPHA : CleanOutlierRule.SEASON_LEVEL_ALPHA;
     }

@@ -209,12 +209,13 @@ class PerValueDetectorTest {
 
     @Test
     void spikesOnALevelThatHasDriftedFarAreStillFlagged() {
-        // Gaussian noise (sigma 5) rising by 0.1 a value for 40,000 values, 800 noise units in all, with a spike of
-        // 7 sigma, up or down in turns, every 2,000 values from value 20,000. The noise floor is a share of the
-        // recent range, not of all the series has crossed (RANGE_HALF_LIFE): else these spikes fall under the bar.
+        // Gaussian noise (sigma 5) rising by 0.25 a value for 40,000 values, 2,000 noise units in all, with a spike
+        // of 8 sigma, up or down in turns, every 2,000 values from value 20,000. The noise floor is a share of the
+        // recent range, which moves with the trend (RANGE_HALF_LIFE), not of all the series has crossed: else
+        // these spikes fall under the bar.
         double[] v = gaussian(40_000, 5, 9);
         for (int i = 0; i < v.length; i++) {
-            v[i] += 0.1 * i + (i >= 20_000 && i % 2_000 == 1_000 ? (i / 2_000 % 2 == 0 ? 35 : -35) : 0);
+            v[i] += 0.25 * i + (i >= 20_000 && i % 2_000 == 1_000 ? (i / 2_000 % 2 == 0 ? 40 : -40) : 0);
         }
         boolean[] f = run(new PerValueDetector(50, 10), v);
         int spikes = 0;
