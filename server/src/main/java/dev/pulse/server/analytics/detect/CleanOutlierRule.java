@@ -95,7 +95,9 @@ final class CleanOutlierRule {
      * the recent range, so a series that drifts far (a growing total) keeps a floor of its recent spread, not of
      * everything it has crossed. With a half-life of 100,000 values and no step, a drift of 0.02 noise units a value
      * put the floor at 1.8 noise units after 30,000 values, and spikes of 6-10 no longer passed the bar
-     * (EVALUATION.md, "A series that drifts far").
+     * (EVALUATION.md, "A series that drifts far"). A value widens the range by at most the range itself (or the
+     * noise), so a single absurd value (1e6 on a series around 1,000) raises the floor for one half-life, not for
+     * as long as it takes to forget a millionfold range.
      */
     static final double RANGE_HALF_LIFE = 10_000;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / RANGE_HALF_LIFE);
@@ -210,10 +212,12 @@ final class CleanOutlierRule {
         lastOutlier = outlier;
         flagRate += GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate);
         double lvl = local.level();
-        // The extremes move with the trend too: a steady drift alone does not widen the range.
+        // The extremes move with the trend too: a steady drift alone does not widen the range. A value reaches past
+        // them by at most the range (or the noise) at once, so one absurd value cannot blind the floor for good.
         double step = trend.trend();
-        high = Math.max(x, high + step - RANGE_DECAY * (high - lvl));
-        low = Math.min(x, low + step + RANGE_DECAY * (lvl - low));
+        double reach = Math.max(high - low, CycleModel.sigma(mae, floor));
+        high = Math.max(Math.min(x, high + reach), high + step - RANGE_DECAY * (high - lvl));
+        low = Math.min(Math.max(x, low - reach), low + step + RANGE_DECAY * (lvl - low));
         boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged

@@ -234,6 +234,24 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void oneAbsurdValueDoesNotBlindTheRuleForGood() {
+        // Gaussian noise (sigma 5) with one value of 1e6 at value 5,000 (a client's wrong unit), then a spike of
+        // 8 sigma every 1,000 values from value 20,000: the range that sets the noise floor grew by at most itself
+        // with that value, and has been forgotten since. Without that limit it held 1e6, and no spike passed.
+        double[] v = gaussian(30_000, 5, 10);
+        v[5_000] = 1e6;
+        for (int i = 20_000; i < v.length; i += 1_000) {
+            v[i] += 40;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int flagged = 0;
+        for (int i = 20_000; i < v.length; i += 1_000) {
+            flagged += f[i] ? 1 : 0;
+        }
+        assertEquals(10, flagged, "spikes flagged after the absurd value");
+    }
+
+    @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
         // the score must still agree (the score was NaN), for robust, pervalue and novelty alike.
