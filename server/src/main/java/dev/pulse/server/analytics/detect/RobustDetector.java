@@ -404,9 +404,12 @@ public final class RobustDetector implements Detector {
             low = x;
             high = x;
         } else {
-            // Extremes drift back towards the median, so a range seen once long ago stops hiding new ones.
-            high = Math.max(x, high - rangeDecay * (high - median));
-            low = Math.min(x, low + rangeDecay * (median - low));
+            // Extremes drift back towards the median, so a range seen once long ago stops hiding new ones. A value
+            // widens the range by at most the range itself (or the local error): one burst a hundred times the
+            // usual spread widens it twofold, not a hundredfold, and does not hide every later anomaly.
+            double reach = Math.max(high - low, maeLocal);
+            high = Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median));
+            low = Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low));
         }
         count = n + 1;
     }
