@@ -14,8 +14,9 @@ import java.util.Arrays;
  * residual, scaled by the chosen baseline's spread, is judged by three rules, and the value is an anomaly when any
  * of them fires:
  * <ul>
- *   <li><b>range</b>: the value lies beyond the range of the values seen (slowly forgotten) by more than
- *   {@link Params#rangeMargin} of that range. A series' extremes are where people see anomalies.</li>
+ *   <li><b>range</b>: the value lies beyond the range of the values seen (slowly forgotten, and widened by at most
+ *   itself per value) by more than {@link Params#rangeMargin} of that range. A series' extremes are where people see
+ *   anomalies.</li>
  *   <li><b>sustained deviation</b>: the mean residual of the last {@link Params#shortValues} values lies
  *   {@link Params#sustainedZ} standard deviations above the long-run mean residual (the anomaly likelihood of
  *   Ahmad et al. 2017, with a Gaussian tail). Catches level shifts and variance bursts.</li>
