@@ -104,10 +104,10 @@ class RobustDetectorTest {
 
     @Test
     void oneHugeValueDoesNotHideTheSpikesAfterIt() {
-        // Noise around 100 (sigma 2), one value of 1e5 at value 2,000 (a burst a thousand times the spread, or a
-        // wrong unit), then a spike of 10 sigma every 1,000 values from value 5,000. The range widens by at most
-        // itself per value, so it stays near the noise's; had it taken the 1e5, its margin and the residuals' floor
-        // would hide every spike for the next hundred thousand values.
+        // Noise around 100 (sigma 2), one value of 1e5 at value 2,000 (a burst far beyond the spread, or a wrong
+        // unit), then a spike of 10 sigma every 1,000 values from value 5,000. The range widens by at most itself
+        // per value, so that value only doubles it; had it taken the 1e5, its margin and the residuals' floor would
+        // hide every spike for the next hundred thousand values.
         double[] v = noise(12_000, 11);
         v[2_000] = 1e5;
         for (int i = 5_000; i < v.length; i += 1_000) {
