@@ -3,17 +3,15 @@ package dev.pulse.perf.stream;
 import dev.pulse.perf.nab.NabFile;
 import dev.pulse.perf.nab.OfflineReplay;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * A second check on labelled streams, drawn unlike {@link StreamFamily}: another level, noise of 2, 5 and 20, a
  * drift that goes one way for the whole stream (a growing total) instead of a bounded triangle, daily cycles of other
- * amplitudes, one value a minute or every 30 seconds, anomalies from value 200, and streams as long as a held-out
+ * amplitudes, a value every 30 seconds to 2 minutes, anomalies from value 200, and streams as long as a held-out
  * check's (7,600, 11,000, 22,000 and 45,000 values at one anomaly in 50, 110, 1,000 and 5,000). The anomalies and
  * the scoring are the families' ({@link FamilyCheck.Result}). Each series alternates between two cycle amplitudes and
  * two drift slopes by seed.
@@ -43,55 +41,24 @@ public final class OtherStreamCheck {
     private OtherStreamCheck() {
     }
 
-    /** Draws one series: the family carries its baseline, noise and density; {@code set} the rest. */
+    /**
+     * Draws one series: the family's noise, density and anomalies ({@link StreamFamily#draw(long, SplittableRandom,
+     * long[], java.util.function.IntToDoubleFunction)}) over this check's baseline; {@code set} the rest.
+     */
     static StreamFamily.Series draw(StreamFamily family, int rows, Set set, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 7919L + family.meanGap() * 31L
                 + family.baseline().ordinal() * 101L + (long) family.sigma());
-        double sigma = family.sigma();
-        double amplitude = set.amplitudes()[(int) (seed % 2)] * sigma;
-        double slope = set.slopes()[(int) (seed % 2)] * sigma;
-        int gap = family.meanGap();
-        List<StreamFamily.Event> events = new ArrayList<>();
-        for (int i = FIRST_ANOMALY + gap / 2 + rnd.nextInt(gap + 1); ; i += gap / 2 + rnd.nextInt(gap + 1)) {
-            double u = rnd.nextDouble();
-            StreamFamily.Kind k = u < 0.35 ? StreamFamily.Kind.SPIKE : u < 0.7 ? StreamFamily.Kind.DIP
-                    : u < 0.9 ? StreamFamily.Kind.LEVEL_SHIFT : StreamFamily.Kind.VARIANCE_BURST;
-            StreamFamily.Event e = new StreamFamily.Event(k, i, k == StreamFamily.Kind.VARIANCE_BURST
-                    ? StreamFamily.BURST_VALUES : 1);
-            if (!e.endsWithin(rows)) {
-                break;
-            }
-            events.add(e);
-        }
-        double[] v = new double[rows];
+        double amplitude = set.amplitudes()[(int) (seed % 2)] * family.sigma();
+        double slope = set.slopes()[(int) (seed % 2)] * family.sigma();
         long[] t = new long[rows];
-        double shift = 0;
-        int next = 0;
         for (int i = 0; i < rows; i++) {
             t[i] = 1_600_000_000L + set.stepSeconds() * i;
-            double base = set.level() + switch (family.baseline()) {
-                case DRIFTING -> slope * i;
-                case DAILY -> amplitude * Math.sin(2 * Math.PI * t[i] / 86_400.0);
-                default -> 0.0;
-            };
-            double noise = rnd.nextGaussian() * sigma;
-            double extra = 0;
-            if (next < events.size() && events.get(next).start() + events.get(next).length() <= i) {
-                next++;
-            }
-            if (next < events.size() && events.get(next).start() <= i) {
-                StreamFamily.Event e = events.get(next);
-                switch (e.kind()) {
-                    case SPIKE -> extra = (6 + 4 * rnd.nextDouble()) * sigma;
-                    case DIP -> extra = -(6 + 4 * rnd.nextDouble()) * sigma;
-                    case LEVEL_SHIFT -> shift += (shift == 0 ? (rnd.nextBoolean() ? 1 : -1) : -Math.signum(shift))
-                            * (8 + 4 * rnd.nextDouble()) * sigma;
-                    case VARIANCE_BURST -> noise *= StreamFamily.BURST_FACTOR;
-                }
-            }
-            v[i] = base + shift + noise + extra;
         }
-        return new StreamFamily.Series(family, seed, v, t, List.copyOf(events));
+        return family.draw(seed, rnd, t, i -> set.level() + switch (family.baseline()) {
+            case DRIFTING -> slope * i;
+            case DAILY -> amplitude * Math.sin(2 * Math.PI * t[i] / 86_400.0);
+            default -> 0.0;
+        });
     }
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * A family of labelled series: a baseline shape, a noise level and a density of anomalies; each seed draws one
@@ -122,7 +123,19 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
     public Series draw(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + meanGap * 31L + baseline.ordinal() * 7L
                 + (long) (sigma * 1000));
-        int rows = rows();
+        long[] ts = new long[rows()];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = START_EPOCH + (long) i * STEP_SECONDS;
+        }
+        return draw(seed, rnd, ts, this::base);
+    }
+
+    /**
+     * This family's noise and anomalies (anomalies from value {@code cleanValues} on) over another baseline:
+     * {@code base} gives each row's value without them, {@code times} each row's time and the series' length.
+     */
+    Series draw(long seed, SplittableRandom rnd, long[] times, IntToDoubleFunction base) {
+        int rows = times.length;
         List<Event> events = new ArrayList<>();
         for (int i = cleanValues + gap(rnd); ; i += gap(rnd)) {
             Kind k = kind(rnd.nextDouble());
@@ -134,11 +147,9 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
             events.add(e);
         }
         double[] v = new double[rows];
-        long[] ts = new long[rows];
         double shift = 0;
         int next = 0;
         for (int i = 0; i < rows; i++) {
-            ts[i] = START_EPOCH + (long) i * STEP_SECONDS;
             double noise = rnd.nextGaussian() * sigma;
             double extra = 0;
             if (next < events.size() && events.get(next).start() + events.get(next).length() <= i) {
@@ -156,9 +167,9 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
                     case VARIANCE_BURST -> noise *= BURST_FACTOR;
                 }
             }
-            v[i] = base(i) + shift + noise + extra;
+            v[i] = base.applyAsDouble(i) + shift + noise + extra;
         }
-        return new Series(this, seed, v, ts, List.copyOf(events));
+        return new Series(this, seed, v, times, List.copyOf(events));
     }
 
     /** Values after a shift's start that count as part of it (neither required nor false positives). */
