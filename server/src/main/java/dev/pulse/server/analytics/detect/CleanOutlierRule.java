@@ -99,7 +99,7 @@ final class CleanOutlierRule {
      * noise), so a single absurd value (1e6 on a series around 1,000) raises the floor for one half-life, not for
      * as long as it takes to forget a millionfold range.
      */
-    static final double RANGE_HALF_LIFE = 10_000;
+    private static final double RANGE_HALF_LIFE = 10_000;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / RANGE_HALF_LIFE);
 
     private final CycleModel local = new CycleModel(0);
@@ -204,7 +204,8 @@ final class CleanOutlierRule {
         double eTrend = trend.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.
         double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek : eTrend;
-        double r = Math.abs(e) / CycleModel.sigma(mae, floor);
+        double noise = CycleModel.sigma(mae, floor);
+        double r = Math.abs(e) / noise;
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;
         midRate += GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate);
@@ -215,7 +216,7 @@ final class CleanOutlierRule {
         // The extremes move with the trend too: a steady drift alone does not widen the range. A value reaches past
         // them by at most the range (or the noise) at once, so one absurd value cannot blind the floor for good.
         double step = trend.trend();
-        double reach = Math.max(high - low, CycleModel.sigma(mae, floor));
+        double reach = Math.max(high - low, noise);
         high = Math.max(Math.min(x, high + reach), high + step - RANGE_DECAY * (high - lvl));
         low = Math.min(Math.max(x, low - reach), low + step + RANGE_DECAY * (lvl - low));
         boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
