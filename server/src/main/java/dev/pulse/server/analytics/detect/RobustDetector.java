@@ -123,6 +123,12 @@ public final class RobustDetector implements Detector {
     private static final double MAD_TO_SIGMA = 2 / 1.349;
     /** Values the median baseline holds exactly after a (re)start, before its estimates take over. */
     private static final int EXACT_VALUES = 64;
+    /**
+     * Once the range is open, a value is learnt at most this many ranges (or local errors) beyond it: far past any
+     * value a real series draws, and near enough that the baselines recover from the worst within a few thousand
+     * values. On the NAB tuning split 100, 1,000 and 10,000 score as no limit does.
+     */
+    private static final double LEARN_REACH = 1000;
 
     private final Params p;
     private final StreamingMedian baseline;
@@ -340,6 +346,15 @@ public final class RobustDetector implements Detector {
                        boolean judged, boolean quiet, boolean restart) {
         final Params p = this.p;
         long n = count;
+        double reach = LEARN_REACH * Math.max(high - low, maeLocal);
+        if (n >= p.minSamples() && high > low && !(x >= low - reach && x <= high + reach)) {
+            // Judged as it is, learnt at the range's reach: one absurd value (1e300) would otherwise put the
+            // baselines' errors, levels and slots out of reach of the values that follow, for good.
+            x = Math.max(low - reach, Math.min(high + reach, x));
+            eLocal = x - median;
+            eDay = dayReady ? x - dayLevel - dayShape : eLocal;
+            eWeek = weekReady ? x - weekLevel - weekShape : eLocal;
+        }
         // An alarm's own residual joins the tail (a series whose spikes recur learns them), the echoes after it
         // do not.
         if (judged && !quiet) {
@@ -408,7 +423,7 @@ public final class RobustDetector implements Detector {
             // Extremes drift back towards the median, so a range seen once long ago stops hiding new ones. A value
             // widens the range by at most the range itself (or the local error): one burst a hundred times the
             // usual spread widens it twofold, not a hundredfold, and does not hide every later anomaly.
-            double reach = Math.max(high - low, maeLocal);
+            reach = Math.max(high - low, maeLocal);
             high = Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median));
             low = Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low));
         }

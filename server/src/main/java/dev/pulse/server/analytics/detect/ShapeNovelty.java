@@ -41,6 +41,12 @@ public final class ShapeNovelty {
 
     /** Weight of a new value in the mean the extremes are forgotten towards. */
     private static final double MEAN_ALPHA = 0.001;
+    /**
+     * A value widens an open range by at most this many times the range (chosen on the NAB tuning split: 1 lost a
+     * window, 3 and 10 were the same as no limit). One absurd value (1e300) otherwise sets the bands' width and the
+     * mean for good, and every later shape reads as the same flat one.
+     */
+    private static final double REACH = 3.0;
 
     private final Params p;        // shared by every series of a factory
     private final double rangeDecay;
@@ -69,9 +75,11 @@ public final class ShapeNovelty {
             high = x;
             mean = x;
         } else {
-            mean += MEAN_ALPHA * (x - mean);
-            high = Math.max(x, high - rangeDecay * (high - mean));
-            low = Math.min(x, low + rangeDecay * (mean - low));
+            double reach = high > low ? REACH * (high - low) : Double.POSITIVE_INFINITY;
+            double y = Math.max(low - reach, Math.min(high + reach, x));
+            mean += MEAN_ALPHA * (y - mean);
+            high = Math.max(y, high - rangeDecay * (high - mean));
+            low = Math.min(y, low + rangeDecay * (mean - low));
         }
         final Params p = this.p;
         int levels = p.levels();

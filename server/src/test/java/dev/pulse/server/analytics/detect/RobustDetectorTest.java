@@ -122,6 +122,26 @@ class RobustDetectorTest {
     }
 
     @Test
+    void noValueIsLargeEnoughToBlindItForGood() {
+        // The same, with values no larger value can outdo. Each is judged as it is and learnt at most 1,000 ranges
+        // beyond the range: learnt as it is, it put the baselines' errors near 1e297 and no spike passed again.
+        for (double absurd : new double[] {1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
+            double[] v = noise(20_000, 11);
+            v[2_000] = absurd;
+            for (int i = 8_000; i < v.length; i += 1_000) {
+                v[i] += 20;
+            }
+            boolean[] f = run(new RobustDetector(50, 10), v);
+            assertTrue(f[2_000], absurd + " itself");
+            int flagged = 0;
+            for (int i = 8_000; i < v.length; i += 1_000) {
+                flagged += f[i] ? 1 : 0;
+            }
+            assertEquals(12, flagged, "spikes flagged after " + absurd);
+        }
+    }
+
+    @Test
     void aSpikeThatRecursEveryFewValuesStopsBeingAnAnomaly() {
         double[] v = noise(8000, 2);
         for (int i = 1000; i < v.length; i += 40) {

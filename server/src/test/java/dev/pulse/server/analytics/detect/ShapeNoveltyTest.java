@@ -41,6 +41,26 @@ class ShapeNoveltyTest {
     }
 
     @Test
+    void oneAbsurdValueDoesNotMakeEveryShapeTheSame() {
+        // A value widens the range by at most three times itself: had it taken 1e300, the mean and the bands'
+        // width would follow it for good, every later value would fall in the lowest band, and no shape be new.
+        ShapeNovelty s = new ShapeNovelty(ShapeNovelty.Params.DEFAULTS);
+        int i = 0;
+        for (; i < 24 * 40; i++) {
+            s.observe(wave(i));
+        }
+        s.observe(1e300);
+        for (int end = i + 24 * 40; i < end; i++) {
+            s.observe(wave(i));
+        }
+        int fresh = 0;
+        for (int k = 0; k < 10; k++) {
+            fresh += s.observe(90.0) ? 1 : 0; // low in the wave's range, never held by it
+        }
+        assertTrue(fresh >= 3, "only " + fresh + " of a flat stretch's first 10 shapes are new");
+    }
+
+    @Test
     void aShapeNotSeenForTwoGenerationsIsForgotten() {
         ShapeNovelty.Params p = new ShapeNovelty.Params(12, 6, 2048, 500, 100_000);
         ShapeNovelty s = new ShapeNovelty(p);
