@@ -75,11 +75,13 @@ public final class ShapeNovelty {
             high = x;
             mean = x;
         } else {
-            double reach = high > low ? REACH * (high - low) : Double.POSITIVE_INFINITY;
-            double y = Math.max(low - reach, Math.min(high + reach, x));
-            mean += MEAN_ALPHA * (y - mean);
-            high = Math.max(y, high - rangeDecay * (high - mean));
-            low = Math.min(y, low + rangeDecay * (mean - low));
+            double reach = REACH * (high - low);
+            if (!(x <= high + reach && x >= low - reach) && reach > 0) {
+                x = Math.max(low - reach, Math.min(high + reach, x)); // past the edge band's symbol either way
+            }
+            mean += MEAN_ALPHA * (x - mean);
+            high = Math.max(x, high - rangeDecay * (high - mean));
+            low = Math.min(x, low + rangeDecay * (mean - low));
         }
         final Params p = this.p;
         int levels = p.levels();
