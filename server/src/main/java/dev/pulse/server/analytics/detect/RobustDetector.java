@@ -25,6 +25,8 @@ import java.util.Arrays;
  *   heavy-tailed (99th over 90th percentile above {@link Params#outlierTailLimit}) the rule is off: their everyday
  *   spikes would pass any bar a clean spike passes.</li>
  * </ul>
+ * Every value is judged as it is, but one absurdly far beyond the range (1,000 ranges) is learnt at that distance,
+ * so no single value can put the baselines out of reach of the values that follow.
  * After an alarm, the next {@link Params#quietValues} values raise none (the same event) and their residuals stay
  * out of the tail statistics. A sustained deviation restarts the median baseline from the values since the alarm
  * (or the last few), moves the profiles' levels by their recent error and clears its own memory, so a new level
