@@ -123,8 +123,8 @@ class RobustDetectorTest {
 
     @Test
     void noValueIsLargeEnoughToBlindItForGood() {
-        // The same, with values no larger value can outdo. Each is judged as it is and learnt at most 1,000 ranges
-        // beyond the range: learnt as it is, it put the baselines' errors near 1e297 and no spike passed again.
+        // As above, with the largest values a double holds. Each is flagged as it is but learnt at most 1,000 ranges
+        // beyond the range: learnt as it was, 1e300 put the baselines' errors near 1e297 and no spike passed again.
         for (double absurd : new double[] {1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
             double[] v = noise(20_000, 11);
             v[2_000] = absurd;
