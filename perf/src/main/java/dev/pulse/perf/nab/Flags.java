@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The {@code --name value} pairs of an evaluation program's command line, by name (a last unpaired word is ignored). */
-final class Flags {
+public final class Flags {
     private Flags() {
     }
 
-    static Map<String, String> of(String[] args) {
+    public static Map<String, String> of(String[] args) {
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);

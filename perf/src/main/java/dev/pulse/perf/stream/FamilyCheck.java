@@ -87,6 +87,11 @@ public final class FamilyCheck {
             return n;
         }
 
+        /** Replays {@code s}, its times {@code seconds}, through {@code replay} and counts its decisions. */
+        void replay(OfflineReplay replay, String name, StreamFamily.Series s, long[] seconds) {
+            add(s, replay.run(new NabFile(name, seconds, s.value(), new int[0][])).anomaly());
+        }
+
         void add(StreamFamily.Series s, boolean[] flagged) {
             int rows = flagged.length;
             boolean[] excluded = new boolean[rows];
@@ -167,9 +172,7 @@ public final class FamilyCheck {
             Result r = new Result();
             for (int seed = firstSeed; seed <= lastSeed; seed++) {
                 StreamFamily.Series s = f.draw(seed).first(rows);
-                NabFile file = new NabFile("family/" + f.name() + "/" + seed, timing.seconds(s.epochSecond()),
-                        s.value(), new int[0][]);
-                r.add(s, replay.run(file).anomaly());
+                r.replay(replay, "family/" + f.name() + "/" + seed, s, timing.seconds(s.epochSecond()));
             }
             out.put(f, r);
         }

@@ -1,6 +1,6 @@
 package dev.pulse.perf.stream;
 
-import dev.pulse.perf.nab.NabFile;
+import dev.pulse.perf.nab.Flags;
 import dev.pulse.perf.nab.OfflineReplay;
 
 import java.util.HashMap;
@@ -62,10 +62,7 @@ public final class OtherStreamCheck {
     }
 
     public static void main(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opt = Flags.of(args);
         String name = opt.getOrDefault("set", "c");
         Set set = name.equals("a") ? Set.A : name.equals("b") ? Set.B : Set.C;
         for (String d : opt.getOrDefault("detectors", "novelty").split(",")) {
@@ -80,9 +77,7 @@ public final class OtherStreamCheck {
                         FamilyCheck.Result r = new FamilyCheck.Result();
                         for (long seed = set.firstSeed(); seed < set.firstSeed() + SEEDS; seed++) {
                             StreamFamily.Series s = draw(family, ROWS[g], set, seed);
-                            NabFile file = new NabFile("other/" + family.name() + "/" + seed, s.epochSecond(),
-                                    s.value(), new int[0][]);
-                            r.add(s, replay.run(file).anomaly());
+                            r.replay(replay, "other/" + family.name() + "/" + seed, s, s.epochSecond());
                         }
                         results.put(family, r);
                     }

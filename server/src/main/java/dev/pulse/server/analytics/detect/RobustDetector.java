@@ -348,11 +348,11 @@ public final class RobustDetector implements Detector {
                        boolean judged, boolean quiet, boolean restart) {
         final Params p = this.p;
         long n = count;
-        double reach = LEARN_REACH * Math.max(high - low, maeLocal);
-        if (n >= p.minSamples() && high > low && !(x >= low - reach && x <= high + reach)) {
-            // Judged as it is, learnt at the range's reach: one absurd value (1e300) would otherwise put the
+        double farthest = LEARN_REACH * Math.max(high - low, maeLocal);
+        if (n >= p.minSamples() && high > low && !(x >= low - farthest && x <= high + farthest)) {
+            // Judged as it is, learnt at most that far: one absurd value (1e300) would otherwise put the
             // baselines' errors, levels and slots out of reach of the values that follow, for good.
-            x = Math.max(low - reach, Math.min(high + reach, x));
+            x = Math.max(low - farthest, Math.min(high + farthest, x));
             eLocal = x - median;
             eDay = dayReady ? x - dayLevel - dayShape : eLocal;
             eWeek = weekReady ? x - weekLevel - weekShape : eLocal;
@@ -425,7 +425,7 @@ public final class RobustDetector implements Detector {
             // Extremes drift back towards the median, so a range seen once long ago stops hiding new ones. A value
             // widens the range by at most the range itself (or the local error): one burst a hundred times the
             // usual spread widens it twofold, not a hundredfold, and does not hide every later anomaly.
-            reach = Math.max(high - low, maeLocal);
+            double reach = Math.max(high - low, maeLocal);
             high = Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median));
             low = Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low));
         }

@@ -77,7 +77,7 @@ public final class ShapeNovelty {
         } else {
             double reach = REACH * (high - low);
             if (!(x <= high + reach && x >= low - reach) && reach > 0) {
-                x = Math.max(low - reach, Math.min(high + reach, x)); // past the edge band's symbol either way
+                x = Math.max(low - reach, Math.min(high + reach, x)); // still in the edge band
             }
             mean += MEAN_ALPHA * (x - mean);
             high = Math.max(x, high - rangeDecay * (high - mean));

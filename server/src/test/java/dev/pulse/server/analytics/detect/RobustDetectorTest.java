@@ -102,23 +102,35 @@ class RobustDetectorTest {
         assertTrue(count(f, 1000, v.length) - at.length <= 2, "false alarms: " + (count(f, 1000, v.length) - at.length));
     }
 
-    @Test
-    void oneHugeValueDoesNotHideTheSpikesAfterIt() {
-        // Noise around 100 (sigma 2), one value of 1e5 at value 2,000 (a burst far beyond the spread, or a wrong
-        // unit), then a spike of 10 sigma every 1,000 values from value 5,000. The range widens by at most itself
-        // per value, so that value only doubles it; had it taken the 1e5, its margin and the residuals' floor would
-        // hide every spike for the next hundred thousand values.
-        double[] v = noise(12_000, 11);
-        v[2_000] = 1e5;
-        for (int i = 5_000; i < v.length; i += 1_000) {
+    /**
+     * The flags on {@code rows} values of noise around 100 (sigma 2) with {@code far} at value 2,000 and a spike of
+     * 10 sigma every 1,000 values from {@code firstSpike}.
+     */
+    private static boolean[] spikesAfter(double far, int rows, int firstSpike) {
+        double[] v = noise(rows, 11);
+        v[2_000] = far;
+        for (int i = firstSpike; i < rows; i += 1_000) {
             v[i] += 20;
         }
-        boolean[] f = run(new RobustDetector(50, 10), v);
-        int flagged = 0;
-        for (int i = 5_000; i < v.length; i += 1_000) {
-            flagged += f[i] ? 1 : 0;
+        return run(new RobustDetector(50, 10), v);
+    }
+
+    /** How many of the values every {@code step} from {@code from} are flagged. */
+    private static int flaggedEvery(boolean[] flags, int from, int step) {
+        int c = 0;
+        for (int i = from; i < flags.length; i += step) {
+            c += flags[i] ? 1 : 0;
         }
-        assertEquals(7, flagged, "spikes flagged after the huge value");
+        return c;
+    }
+
+    @Test
+    void oneHugeValueDoesNotHideTheSpikesAfterIt() {
+        // One value of 1e5 (a burst far beyond the spread, or a wrong unit). The range widens by at most itself per
+        // value, so that value only doubles it; had it taken the 1e5, its margin and the residuals' floor would hide
+        // every spike for the next hundred thousand values.
+        assertEquals(7, flaggedEvery(spikesAfter(1e5, 12_000, 5_000), 5_000, 1_000),
+                "spikes flagged after the huge value");
     }
 
     @Test
@@ -126,18 +138,9 @@ class RobustDetectorTest {
         // As above, with the largest values a double holds. Each is flagged as it is but learnt at most 1,000 ranges
         // beyond the range: learnt as it was, 1e300 put the baselines' errors near 1e297 and no spike passed again.
         for (double absurd : new double[] {1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
-            double[] v = noise(20_000, 11);
-            v[2_000] = absurd;
-            for (int i = 8_000; i < v.length; i += 1_000) {
-                v[i] += 20;
-            }
-            boolean[] f = run(new RobustDetector(50, 10), v);
+            boolean[] f = spikesAfter(absurd, 20_000, 8_000);
             assertTrue(f[2_000], absurd + " itself");
-            int flagged = 0;
-            for (int i = 8_000; i < v.length; i += 1_000) {
-                flagged += f[i] ? 1 : 0;
-            }
-            assertEquals(12, flagged, "spikes flagged after " + absurd);
+            assertEquals(12, flaggedEvery(f, 8_000, 1_000), "spikes flagged after " + absurd);
         }
     }
 

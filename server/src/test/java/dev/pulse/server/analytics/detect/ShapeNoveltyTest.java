@@ -13,13 +13,18 @@ class ShapeNoveltyTest {
         return 100 + 10 * Math.sin(2 * Math.PI * i / 24);
     }
 
+    /** Feeds the wave's values {@code from} to {@code to} (exclusive); returns {@code to}. */
+    private static int feedWave(ShapeNovelty s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            s.observe(wave(i));
+        }
+        return to;
+    }
+
     @Test
     void aRepeatedShapeStopsBeingNewAndAnUnseenOneIsNew() {
         ShapeNovelty s = new ShapeNovelty(ShapeNovelty.Params.DEFAULTS);
-        int i = 0;
-        for (; i < 24 * 10; i++) {
-            s.observe(wave(i));
-        }
+        int i = feedWave(s, 0, 24 * 10);
         for (int end = i + 24 * 20; i < end; i++) {
             assertFalse(s.observe(wave(i)), "a shape the wave drew every 24 values is new at " + i);
         }
@@ -30,9 +35,7 @@ class ShapeNoveltyTest {
         }
         assertTrue(fresh >= 3, "only " + fresh + " of the flat stretch's first 10 shapes are new");
         // Seen once, known the next time.
-        for (int k = 0; k < 24 * 3; k++, i++) {
-            s.observe(wave(i));
-        }
+        i = feedWave(s, i, i + 24 * 3);
         int again = 0;
         for (int k = 0; k < 10; k++) {
             again += s.observe(100.0) ? 1 : 0;
@@ -45,14 +48,9 @@ class ShapeNoveltyTest {
         // A value widens the range by at most three times itself: had it taken 1e300, the mean and the bands'
         // width would follow it for good, every later value would fall in the lowest band, and no shape be new.
         ShapeNovelty s = new ShapeNovelty(ShapeNovelty.Params.DEFAULTS);
-        int i = 0;
-        for (; i < 24 * 40; i++) {
-            s.observe(wave(i));
-        }
+        int i = feedWave(s, 0, 24 * 40);
         s.observe(1e300);
-        for (int end = i + 24 * 40; i < end; i++) {
-            s.observe(wave(i));
-        }
+        feedWave(s, i, i + 24 * 40);
         int fresh = 0;
         for (int k = 0; k < 10; k++) {
             fresh += s.observe(90.0) ? 1 : 0; // low in the wave's range, never held by it
