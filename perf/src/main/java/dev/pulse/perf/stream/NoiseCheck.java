@@ -11,9 +11,11 @@ import java.util.SplittableRandom;
 /**
  * Flags per detector on series with no anomaly in them, of kinds the {@link StreamFamily families} do not draw:
  * heavy tails (Student's t with 3 and 5 degrees of freedom, Laplace), a skewed level (log-normal), a small count
- * (Poisson, mean 5), a slowly wandering level (AR(1), 0.95) and a random walk. Every flag is a false alarm by the
- * families' measure, and the first values are counted too, so this shows what a detector says on a new series
- * that is not Gaussian noise. Ten seeds of 20,000 values, five minutes apart, per kind.
+ * (Poisson, mean 5), a slowly wandering level (AR(1), 0.95) and a random walk; and series whose noise changes for
+ * good half-way: a series that sat still at one value and starts moving (sigma 5), and noise that grows tenfold
+ * (sigma 0.5 to 5). Every flag is a false alarm by the families' measure (where the noise changes, a flag or two at
+ * the change is what a user would want), and the first values are counted too, so this shows what a detector says
+ * on a new series that is not Gaussian noise. Ten seeds of 20,000 values, five minutes apart, per kind.
  *
  * <pre>NoiseCheck [--detectors robust,pervalue,novelty]</pre>
  */
@@ -21,7 +23,7 @@ public final class NoiseCheck {
     static final int VALUES = 20_000;
     static final int SEEDS = 10;
     static final String[] KINDS = {"student-t 3", "student-t 5", "laplace", "log-normal", "poisson 5", "ar(1) 0.95",
-        "random walk"};
+        "random walk", "still, then sigma 5", "sigma 0.5, then 5"};
 
     private NoiseCheck() {
     }
@@ -72,6 +74,8 @@ public final class NoiseCheck {
                     level += g;
                     yield 100 + level;
                 }
+                case "still, then sigma 5" -> i < VALUES / 2 ? 100 : 100 + 5 * g;
+                case "sigma 0.5, then 5" -> 100 + (i < VALUES / 2 ? 0.5 : 5) * g;
                 default -> throw new IllegalArgumentException(kind);
             };
         }

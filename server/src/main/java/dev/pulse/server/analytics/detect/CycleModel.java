@@ -19,6 +19,8 @@ final class CycleModel {
     static final int START_VALUES = 30;
     /** Past this many values 1/n is below every weight a model learns with (the least is 0.01). */
     private static final long GAIN_VALUES = 100;
+    /** Outliers that say the noise grew count at least this many on each side (fewer: a shift and a spike). */
+    static final int MIN_SIDE = 2;
 
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
@@ -37,6 +39,9 @@ final class CycleModel {
     private double runSum;      // their errors' sum, in value units
     private double runMin;      // their least and greatest error
     private double runMax;
+    private byte wild;          // recent outliers, either side, each value within the bar taking one away
+    private byte wildAbove;     // ... of them above the prediction
+    private float wildSum;      // their absolute errors' sum, in value units (a float and two bytes fit the padding)
     private int lower;          // slots around the located time, and the weight of the upper one
     private int upper;
     private double frac;
@@ -159,30 +164,62 @@ final class CycleModel {
         double sigma = sigma(mae, floor);
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
         learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
-        if (outlier) {
-            int side = e > 0 ? 1 : -1;
-            if (run * side <= 0) {
+        if (!outlier) {
+            if (wild != 0) { // (no run without wild: every outlier counts in it or ends both)
                 run = 0;
-                runSum = 0;
-                runMin = e;
-                runMax = e;
+                forgetOne(); // a value within the bar takes one outlier from the count
             }
-            run += side;
-            runSum += e;
-            runMin = Math.min(runMin, e);
-            runMax = Math.max(runMax, e);
-            int len = Math.abs(run);
-            if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
-                    || len >= CleanOutlierRule.LONG_RUN) {
-                // To the run's mean error, less what the run's clipped steps already moved it.
-                level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
-                trend = 0; // a step, not a slope
-                run = 0;
-            }
-        } else {
+            return e;
+        }
+        int side = e > 0 ? 1 : -1;
+        if (run * side <= 0) {
             run = 0;
+            runSum = 0;
+            runMin = e;
+            runMax = e;
+        }
+        run += side;
+        runSum += e;
+        runMin = Math.min(runMin, e);
+        runMax = Math.max(runMax, e);
+        int len = Math.abs(run);
+        if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
+                || len >= CleanOutlierRule.LONG_RUN) {
+            // To the run's mean error, less what the run's clipped steps already moved it.
+            level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
+            trend = 0; // a step, not a slope
+            endRuns();
+            return e;
+        }
+        if (wild == Byte.MAX_VALUE) {
+            forgetOne(); // outliers mostly on one side, none in a run long enough to be a shift: keep the latest
+        }
+        wild++;
+        wildAbove += side > 0 ? 1 : 0;
+        wildSum += (float) Math.abs(e);
+        if (wild >= CleanOutlierRule.LONG_RUN && Math.min(wildAbove, wild - wildAbove) >= MIN_SIDE) {
+            // Outliers on both sides, more of them than values within the bar since: the noise has grown (a flat
+            // series starts moving), and learning it an outlier's clipped step at a time would take thousands of
+            // values. The noise is now theirs.
+            mae = wildSum / wild;
+            endRuns();
         }
         return e;
+    }
+
+    /** Takes one outlier, of the larger side, from the count of recent ones. */
+    private void forgetOne() {
+        wildSum -= wildSum / wild;
+        wildAbove -= 2 * wildAbove > wild ? 1 : 0;
+        wild--;
+    }
+
+    /** A level shift or a new noise ends the runs of outliers and their count. */
+    private void endRuns() {
+        run = 0;
+        wild = 0;
+        wildAbove = 0;
+        wildSum = 0;
     }
 
     /**

@@ -114,4 +114,31 @@ class CycleModelTest {
         assertEquals(4.0, next - level.predict(0), 0.01, "the level alone");
         assertEquals(0.0, next - trending.predict(0), 0.01, "the level with a trend");
     }
+
+    @Test
+    void aNoiseThatGrowsIsLearntFromItsOutliers() {
+        // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
+        // clipped step at a time, the error would still be near the floor's after 200 values.
+        CycleModel m = new CycleModel(0);
+        m.start(1000, 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int n = 1; n <= 5_200; n++) {
+            m.observe(n <= 5_000 ? 1000 : 1000 + 5 * r.nextGaussian(), 0, 1e-6, n);
+        }
+        assertTrue(m.mae() > 2 && m.mae() < 8, "mean absolute error " + m.mae());
+    }
+
+    @Test
+    void outliersMostlyOnOneSideBetweenUsualValuesKeepTheErrorFinite() {
+        // Runs of up to seven outliers above, too spread to be a shift, each ended by a usual value: the count of
+        // recent outliers grows by six a run and must stay in its byte (wrapped, it made the error negative).
+        CycleModel m = new CycleModel(0);
+        m.start(0, 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int n = 1; n <= 100_000; n++) {
+            double x = n % 8 == 0 || n < 1_000 ? r.nextGaussian() : 1e3 * (1 + 9 * r.nextDouble());
+            m.observe(x, 0, 1.0, n);
+            assertTrue(m.mae() >= 0 && m.mae() < 1e4, "mean absolute error " + m.mae() + " at " + n);
+        }
+    }
 }

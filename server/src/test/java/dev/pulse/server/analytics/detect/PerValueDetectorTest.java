@@ -249,6 +249,25 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void aFlatSeriesThatStartsMovingIsLearntInAFewValues() {
+        // 10,000 values of exactly 1,000 (a gauge that sat still), then Gaussian noise of sigma 5 for good. The
+        // start is an anomaly, flagged; the new noise is learnt from the first run of outliers on both sides. Before,
+        // the noise grew by an outlier's clipped step a value, and about 90 of the next 1,000 values were flagged.
+        int still = 10_000;
+        double[] noise = gaussian(2_000, 5, 11);
+        double[] v = new double[still + noise.length];
+        java.util.Arrays.fill(v, 0, still, 1000);
+        System.arraycopy(noise, 0, v, still, noise.length);
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int flagged = 0;
+        for (int i = still; i < v.length; i++) {
+            flagged += f[i] ? 1 : 0;
+        }
+        assertTrue(f[still], "the first moving value is flagged");
+        assertTrue(flagged <= 10, flagged + " of the 2,000 values after the start flagged");
+    }
+
+    @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
         // the score must still agree (the score was NaN), for robust, pervalue and novelty alike.
