@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Prometheus scrapes a small exporter served here and remote-writes to pulse, configured as the README's
  * block says (bearer token, {@code write_relabel_configs} choosing the series): the exporter's values appear in
- * {@code /analyze}, its counter as a per-second rate, and a restart of Prometheus counts nothing twice.
+ * {@code /analyze}, its counter as a per-second rate, and a restart of Prometheus counts nothing twice. vmagent,
+ * another collector's remote write, does the same.
  */
 @Timeout(180)
 class PrometheusRemoteWriteTest {
@@ -45,26 +46,7 @@ class PrometheusRemoteWriteTest {
         String prometheus = Tools.require("prometheus");
         AtomicInteger scrapes = new AtomicInteger();
         Set<Double> served = ConcurrentHashMap.newKeySet();
-        long start = System.currentTimeMillis();
-        HttpServer exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", ex -> {
-            int n = scrapes.incrementAndGet();
-            double gauge = 20 + n % 7;
-            served.add(gauge);
-            double counter = RATE * (System.currentTimeMillis() - start) / 1000.0;
-            byte[] body = ("# TYPE demo_temperature_celsius gauge\n"
-                    + "demo_temperature_celsius{room=\"lab\"} " + gauge + "\n"
-                    + "# TYPE demo_requests_total counter\n"
-                    + "demo_requests_total{code=\"200\"} " + counter + "\n"
-                    + "# TYPE other_series gauge\n"
-                    + "other_series 1\n").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(body);
-            }
-        });
-        exporter.start();
+        HttpServer exporter = startExporter(scrapes, served);
         int exporterPort = exporter.getAddress().getPort();
         String source = "127.0.0.1:" + exporterPort;
 
@@ -125,6 +107,93 @@ class PrometheusRemoteWriteTest {
         } finally {
             exporter.stop(0);
         }
+    }
+
+    /**
+     * Another collector than Prometheus: VictoriaMetrics' vmagent scrapes the same exporter and remote-writes to
+     * pulse with the token, its own relabelling keeping the demo series. The same series, kinds and rate arrive.
+     */
+    @Test
+    void vmagentsRemoteWriteArrivesTheSameWay(@TempDir Path dir) throws Exception {
+        String vmagent = Tools.require("vmagent");
+        AtomicInteger scrapes = new AtomicInteger();
+        Set<Double> served = ConcurrentHashMap.newKeySet();
+        HttpServer exporter = startExporter(scrapes, served);
+        String source = "127.0.0.1:" + exporter.getAddress().getPort();
+        try (TestServer pulse = new TestServer(Map.of("AUTH_TOKEN", TOKEN))) {
+            Path scrape = dir.resolve("scrape.yml");
+            Files.writeString(scrape, """
+                    scrape_configs:
+                      - job_name: demo
+                        scrape_interval: 1s
+                        static_configs:
+                          - targets: ['%s']
+                    """.formatted(source));
+            Path relabel = dir.resolve("relabel.yml");
+            Files.writeString(relabel, """
+                    - source_labels: [__name__]
+                      regex: 'demo_.*'
+                      action: keep
+                    """);
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(vmagent, "-promscrape.config=" + scrape,
+                    "-remoteWrite.url=http://127.0.0.1:" + pulse.port() + "/api/v1/write",
+                    "-remoteWrite.bearerToken=" + TOKEN, "-remoteWrite.urlRelabelConfig=" + relabel,
+                    "-remoteWrite.flushInterval=1s", "-remoteWrite.tmpDataPath=" + dir.resolve("data"),
+                    "-httpListenAddr=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("vmagent.log").toFile()).start();
+            try {
+                String gauge = "demo_temperature_celsius{room=\"lab\"}";
+                String counter = "demo_requests_total{code=\"200\"}";
+                Await.until("three values of the gauge in pulse", 90_000, () -> count(pulse, source, gauge) >= 3);
+                Await.until("two rates of the counter in pulse", 30_000, () -> count(pulse, source, counter) >= 2);
+                JsonNode g = analyze(pulse, source, gauge);
+                assertEquals("value", g.get("kind").asText());
+                assertTrue(served.contains(g.get("last").asDouble()), "last " + g.get("last") + " of " + served);
+                JsonNode c = analyze(pulse, source, counter);
+                assertEquals("rate", c.get("kind").asText());
+                assertEquals(RATE, c.get("rolling_avg").asDouble(), 0.5, c.toString());
+                assertEquals(404, pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
+                        + "&metric=other_series").statusCode(), "the relabelling keeps demo_ series only");
+                assertTrue(count(pulse, source, gauge) <= scrapes.get(), "each scrape's value counted at most once");
+            } finally {
+                p.destroy();
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "vmagent stopped");
+            }
+        } finally {
+            exporter.stop(0);
+        }
+    }
+
+    /**
+     * A small exporter: a gauge cycling through 20-26 (each value served is added to {@code served}), a counter
+     * growing by {@link #RATE} a second, and one series the remote write leaves out.
+     */
+    private static HttpServer startExporter(AtomicInteger scrapes, Set<Double> served) throws IOException {
+        long start = System.currentTimeMillis();
+        HttpServer exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        exporter.createContext("/metrics", ex -> {
+            int n = scrapes.incrementAndGet();
+            double gauge = 20 + n % 7;
+            served.add(gauge);
+            double counter = RATE * (System.currentTimeMillis() - start) / 1000.0;
+            byte[] body = ("# TYPE demo_temperature_celsius gauge\n"
+                    + "demo_temperature_celsius{room=\"lab\"} " + gauge + "\n"
+                    + "# TYPE demo_requests_total counter\n"
+                    + "demo_requests_total{code=\"200\"} " + counter + "\n"
+                    + "# TYPE other_series gauge\n"
+                    + "other_series 1\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        exporter.start();
+        return exporter;
     }
 
     private static Process startPrometheus(String prometheus, Path config, Path data, Path dir) throws IOException {
