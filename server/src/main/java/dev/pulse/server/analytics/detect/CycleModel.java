@@ -21,6 +21,12 @@ final class CycleModel {
     private static final long GAIN_VALUES = 100;
     /** Outliers that say the noise grew count at least this many on each side (fewer: a shift and a spike). */
     static final int MIN_SIDE = 2;
+    /**
+     * ... and each counts at most this many noise floors: at least the level's size (the floor holds 1e-9 of it), so a
+     * still series that starts moving is learnt at once, and a burst of garbage (1e300) among them leaves a noise
+     * that a couple of thousand values wear down, not one past every number (1e3 or 1e4 floors held back that start).
+     */
+    private static final double FLOORS_PER_OUTLIER = 1e9;
 
     private final short[] shape;          // in units; null for a level only; guarded by the series' lock
     private final double slotsInverse;
@@ -196,7 +202,7 @@ final class CycleModel {
         }
         wild++;
         wildAbove += side > 0 ? 1 : 0;
-        wildSum += (float) Math.abs(e);
+        wildSum += (float) Math.min(Math.abs(e), FLOORS_PER_OUTLIER * floor);
         if (wild >= CleanOutlierRule.LONG_RUN && Math.min(wildAbove, wild - wildAbove) >= MIN_SIDE) {
             // Outliers on both sides, more of them than values within the bar since: the noise has grown (a flat
             // series starts moving), and learning it an outlier's clipped step at a time would take thousands of
@@ -209,7 +215,7 @@ final class CycleModel {
 
     /** Takes one outlier, of the larger side, from the count of recent ones. */
     private void forgetOne() {
-        wildSum -= wildSum / wild;
+        wildSum = wild == 1 ? 0 : wildSum - wildSum / wild; // emptied, from 0 again (whatever it held)
         wildAbove -= 2 * wildAbove > wild ? 1 : 0;
         wild--;
     }

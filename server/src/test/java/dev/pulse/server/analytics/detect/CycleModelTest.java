@@ -141,4 +141,19 @@ class CycleModelTest {
             assertTrue(m.mae() >= 0 && m.mae() < 1e4, "mean absolute error " + m.mae() + " at " + n);
         }
     }
+
+    @Test
+    void anAbsurdOutlierLeavesTheNoiseANumber() {
+        // One value of 1e39 (past a float's range) counted among the outliers, then, much later, a noise of sigma 50
+        // on a series that sat at 0: the new noise is learnt from its outliers, and is a number near 40. Summed as it
+        // came, that value made the count's sum infinite, then NaN, and the model's error NaN for good.
+        CycleModel m = new CycleModel(0);
+        m.start(0, 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int n = 1; n <= 3_000; n++) {
+            double x = n == 1_000 ? 1e39 : n > 2_000 ? 50 * r.nextGaussian() : 0;
+            m.observe(x, 0, 1.0, n);
+        }
+        assertTrue(m.mae() > 20 && m.mae() < 80, "mean absolute error " + m.mae());
+    }
 }
