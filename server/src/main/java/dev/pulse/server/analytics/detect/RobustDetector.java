@@ -121,6 +121,12 @@ public final class RobustDetector implements Detector {
     private static final double RANGE_FLOOR = 0.003;
     private static final double LEVEL_FLOOR = 1e-9;
     private static final double ABSOLUTE_FLOOR = 1e-12;
+    /**
+     * The range counts in that floor as at most this many local mean errors (Gaussian noise spans about ten): an
+     * incident of twenty values at ten times the level widened the range for a hundred thousand values, and the floor
+     * with it, past every later spike of a quiet series (EVALUATION.md, "An incident's range").
+     */
+    private static final double FLOOR_RANGE_ERRORS = 100;
     /** A Gaussian's standard deviation over its MAD (half its interquartile range): 2 / 1.349. */
     private static final double MAD_TO_SIGMA = 2 / 1.349;
     /** Values the median baseline holds exactly after a (re)start, before its estimates take over. */
@@ -234,7 +240,8 @@ public final class RobustDetector implements Detector {
         double residual = 0.0;
         boolean judged = b.count() >= p.minSamples();
         if (judged) {
-            double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(median) + RANGE_FLOOR * (high - low);
+            double range = Math.min(high - low, FLOOR_RANGE_ERRORS * maeLocal);
+            double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(median) + RANGE_FLOOR * range;
             double spread = model == LOCAL ? b.spread() * MAD_TO_SIGMA
                     : model == DAY ? maeDay : maeWeek;
             residual = Math.abs(e) / Math.max(spread, floor);

@@ -268,6 +268,25 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void anIncidentDoesNotHideTheSpikesAfterIt() {
+        // Twenty values at 100,000, a hundred times the level (an incident), then a 7-sigma spike every 50 values,
+        // which robust soon learns as habit: the per-value rule must flag them. The incident's range forgets with a
+        // half-life of 10,000 values, and 0.3% of it was the noise floor (60 sigma) for tens of thousands of values;
+        // it now counts at most 100 of the level's mean errors there.
+        double[] v = gaussian(30_000, 5, 12);
+        java.util.Arrays.fill(v, 6_000, 6_020, 100_000);
+        for (int i = 10_000; i < v.length; i += 50) {
+            v[i] += 35;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int flagged = 0;
+        for (int i = 15_000; i < v.length; i += 50) {
+            flagged += f[i] ? 1 : 0;
+        }
+        assertTrue(flagged >= 290, flagged + " of 300 spikes flagged after the incident");
+    }
+
+    @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
         // the score must still agree (the score was NaN), for robust, pervalue and novelty alike.

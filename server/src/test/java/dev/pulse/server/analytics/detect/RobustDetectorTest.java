@@ -103,12 +103,12 @@ class RobustDetectorTest {
     }
 
     /**
-     * The flags on {@code rows} values of noise around 100 (sigma 2) with {@code far} at value 2,000 and a spike of
-     * 10 sigma every 1,000 values from {@code firstSpike}.
+     * The flags on {@code rows} values of noise around 100 (sigma 2) with {@code far} at value 2,000 (and the
+     * {@code farValues} - 1 after it) and a spike of 10 sigma every 1,000 values from {@code firstSpike}.
      */
-    private static boolean[] spikesAfter(double far, int rows, int firstSpike) {
+    private static boolean[] spikesAfter(double far, int farValues, int rows, int firstSpike) {
         double[] v = noise(rows, 11);
-        v[2_000] = far;
+        java.util.Arrays.fill(v, 2_000, 2_000 + farValues, far);
         for (int i = firstSpike; i < rows; i += 1_000) {
             v[i] += 20;
         }
@@ -129,7 +129,7 @@ class RobustDetectorTest {
         // One value of 1e5 (a burst far beyond the spread, or a wrong unit). The range widens by at most itself per
         // value, so that value only doubles it; had it taken the 1e5, its margin and the residuals' floor would hide
         // every spike for the next hundred thousand values.
-        assertEquals(7, flaggedEvery(spikesAfter(1e5, 12_000, 5_000), 5_000, 1_000),
+        assertEquals(7, flaggedEvery(spikesAfter(1e5, 1, 12_000, 5_000), 5_000, 1_000),
                 "spikes flagged after the huge value");
     }
 
@@ -138,10 +138,19 @@ class RobustDetectorTest {
         // As above, with the largest values a double holds. Each is flagged as it is but learnt at most 1,000 ranges
         // beyond the range: learnt as it was, 1e300 put the baselines' errors near 1e297 and no spike passed again.
         for (double absurd : new double[] {1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
-            boolean[] f = spikesAfter(absurd, 20_000, 8_000);
+            boolean[] f = spikesAfter(absurd, 1, 20_000, 8_000);
             assertTrue(f[2_000], absurd + " itself");
             assertEquals(12, flaggedEvery(f, 8_000, 1_000), "spikes flagged after " + absurd);
         }
+    }
+
+    @Test
+    void anIncidentDoesNotHideTheSpikesAfterIt() {
+        // Twenty values at 10,000, a hundred times the level (an incident on a quiet series). They widen the range,
+        // which forgets with a half-life of 100,000 values; 0.3% of it, the residuals' floor, was 15 sigma. It now
+        // counts at most 100 local errors there, so the spikes from 6,000 values after the incident are flagged.
+        assertEquals(12, flaggedEvery(spikesAfter(10_000, 20, 20_000, 8_000), 8_000, 1_000),
+                "spikes flagged after the incident");
     }
 
     @Test
