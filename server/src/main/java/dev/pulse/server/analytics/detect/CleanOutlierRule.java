@@ -6,7 +6,8 @@ package dev.pulse.server.analytics.detect;
  * predict each value (a level; a level and a daily shape; a level and a weekday and a weekend day; a level with a
  * trend, for cycles and drifts that the values' times do not show); the one whose recent error is least is used.
  * Each learns every value with its error clipped to {@link #CLIP} noise units, or to {@link #OUTLIER_CLIP} when it
- * is an outlier for that model, and moves its level at once on a run of outliers that agree (a level shift).
+ * is an outlier for that model, moves its level at once on a run of outliers that agree (a level shift), and takes
+ * its noise from recent outliers on both sides once they outnumber the values within the bar (a noise that grew).
  *
  * <ul>
  *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean

@@ -10,7 +10,9 @@ package dev.pulse.server.analytics.detect;
  * slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a step under half a unit is lost
  * a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The
  * prediction uses the shape minus its mean, so the level and the shape cannot trade a constant between them and
- * wander. Also keeps its own mean absolute error, so the rule can use the baseline that predicts best.
+ * wander. Also keeps its own mean absolute error, so the rule can use the baseline that predicts best; a run of
+ * outliers on one side moves the level (a shift), and recent outliers on both sides, once they outnumber the values
+ * within the bar by {@link CleanOutlierRule#LONG_RUN}, set that error to theirs (a noise that grew).
  *
  * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot. Not thread-safe: guarded by the series' lock.
  */
