@@ -105,8 +105,8 @@ final class CleanOutlierRule {
     private static final double RANGE_HALF_LIFE = 10_000;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / RANGE_HALF_LIFE);
 
-    private final CycleModel local = new CycleModel(0);
-    private final CycleModel trend = CycleModel.levelAndTrend();
+    private final LevelModel local = LevelModel.alone();
+    private final LevelModel trend = LevelModel.levelAndTrend();
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
     static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
@@ -208,7 +208,7 @@ final class CleanOutlierRule {
         double eTrend = trend.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.
         double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek : eTrend;
-        double noise = CycleModel.sigma(mae, floor);
+        double noise = LevelModel.sigma(mae, floor);
         double r = Math.abs(e) / noise;
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;

@@ -101,8 +101,8 @@ class CycleModelTest {
         // A ramp of 0.2 a value, noise-free: the level alone steps 0.05 of its error, so it settles where that is
         // the ramp's step, 0.2 / 0.05 = 4 behind the next value; the level with a trend learns the step and predicts
         // the next value almost exactly.
-        CycleModel level = new CycleModel(0);
-        CycleModel trending = CycleModel.levelAndTrend();
+        LevelModel level = LevelModel.alone();
+        LevelModel trending = LevelModel.levelAndTrend();
         level.start(0, 0);
         trending.start(0, 0);
         for (int n = 1; n < 2_000; n++) {
@@ -119,7 +119,7 @@ class CycleModelTest {
     void aNoiseThatGrowsIsLearntFromItsOutliers() {
         // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
         // clipped step at a time, the error would still be near the floor's after 200 values.
-        CycleModel m = new CycleModel(0);
+        LevelModel m = LevelModel.alone();
         m.start(1000, 0);
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);
         for (int n = 1; n <= 5_200; n++) {
@@ -132,7 +132,7 @@ class CycleModelTest {
     void outliersMostlyOnOneSideBetweenUsualValuesKeepTheErrorFinite() {
         // Runs of up to seven outliers above, too spread to be a shift, each ended by a usual value: the count of
         // recent outliers grows by six a run and must stay in its byte (wrapped, it made the error negative).
-        CycleModel m = new CycleModel(0);
+        LevelModel m = LevelModel.alone();
         m.start(0, 0);
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
         for (int n = 1; n <= 100_000; n++) {
@@ -147,7 +147,7 @@ class CycleModelTest {
         // One value of 1e39 (past a float's range) counted among the outliers, then, much later, a noise of sigma 50
         // on a series that sat at 0: the new noise is learnt from its outliers, and is a number near 40. Summed as it
         // came, that value made the count's sum infinite, then NaN, and the model's error NaN for good.
-        CycleModel m = new CycleModel(0);
+        LevelModel m = LevelModel.alone();
         m.start(0, 0);
         java.util.SplittableRandom r = new java.util.SplittableRandom(7);
         for (int n = 1; n <= 3_000; n++) {

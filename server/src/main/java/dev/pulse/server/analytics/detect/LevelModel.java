@@ -1,0 +1,196 @@
+package dev.pulse.server.analytics.detect;
+
+/**
+ * One baseline of a {@link CleanOutlierRule}: a level, or a level with a trend ({@link #levelAndTrend}); a
+ * {@link CycleModel} adds the shape of a cycle. Keeps its own mean absolute error, so the rule can use the baseline
+ * that predicts best. A run of outliers on one side moves the level (a shift), and recent outliers on both sides,
+ * once they outnumber the values within the bar by {@link CleanOutlierRule#LONG_RUN}, set that error to theirs (a
+ * noise that grew).
+ *
+ * <p>O(1) per value; a few scalars (a level alone holds none of a shape's fields). Not thread-safe: guarded by the
+ * series' lock.
+ */
+class LevelModel {
+    /** Values learnt unclipped at the start, while the noise is still unknown. */
+    static final int START_VALUES = 30;
+    /** Past this many values 1/n is below every weight a model learns with (the least is 0.01). */
+    private static final long GAIN_VALUES = 100;
+    /** Outliers that say the noise grew count at least this many on each side (fewer: a shift and a spike). */
+    static final int MIN_SIDE = 2;
+    /**
+     * ... and each counts at most this many noise floors: at least the level's size (the floor holds 1e-9 of it), so a
+     * still series that starts moving is learnt at once, and a burst of garbage (1e300) among them leaves a noise
+     * that a couple of thousand values wear down, not one past every number (1e3 or 1e4 floors held back that start).
+     */
+    private static final double FLOORS_PER_OUTLIER = 1e9;
+
+    private final boolean trending;       // the level steps by a learnt trend ({@link #levelAndTrend})
+
+    // All fields below: guarded by the series' lock.
+    private double level;       // the level (a shape is added to it)
+    private double trend;       // the level's step per value; 0 unless trending
+    private double mae;         // mean absolute (clipped) error of the predictions
+    private int run;            // outliers in a row on one side (signed: + above, - below)
+    private double runSum;      // their errors' sum, in value units
+    private double runMin;      // their least and greatest error
+    private double runMax;
+    private byte wild;          // recent outliers, either side, each value within the bar taking one away
+    private byte wildAbove;     // ... of them above the prediction
+    private float wildSum;      // their absolute errors' sum, in value units (a float and two bytes fit the padding)
+
+    LevelModel(boolean trending) {
+        this.trending = trending;
+    }
+
+    /** A level alone; it learns with {@link CleanOutlierRule#LEVEL_ALPHA}. */
+    static LevelModel alone() {
+        return new LevelModel(false);
+    }
+
+    /**
+     * A level that also steps by a learnt trend each value (Holt's linear trend), which follows a cycle or a drift
+     * whose times do not show it, such as values stamped as they arrive: the trend learns
+     * {@link CleanOutlierRule#TREND_SHARE} of each of the level's steps.
+     */
+    static LevelModel levelAndTrend() {
+        return new LevelModel(true);
+    }
+
+    void start(double x, double mae) {
+        level = x;
+        this.mae = mae;
+    }
+
+    /**
+     * The prediction for a value {@code slot} slots into the model's period (its phase times slots per second;
+     * ignored for a level alone).
+     */
+    double predict(double slot) {
+        return level + trend;
+    }
+
+    /** Mean absolute (clipped) error; the noise of the next value is {@link #sigma} of it, at least a floor. */
+    double mae() {
+        return mae;
+    }
+
+    /** The noise a value is judged in when the mean absolute error was {@code mae}: at least {@code floor}. */
+    static double sigma(double mae, double floor) {
+        return Math.max(mae * CleanOutlierRule.MAE_TO_SIGMA, floor);
+    }
+
+    /**
+     * Judges {@code x} against the prediction at {@code slot} (as {@link #predict}) and learns from it: returns the
+     * error, measured in noise of {@link #sigma} of {@link #mae()} as it was before (the caller that needs the noise
+     * computes it, rather than each model keeping it). An error past
+     * {@link CleanOutlierRule#BAR} noise units is learnt clipped to {@link CleanOutlierRule#OUTLIER_CLIP} of them,
+     * others to {@link CleanOutlierRule#CLIP}; a run of outliers that agree moves the level to them. {@code learnt}
+     * counts the values learnt, this one included (the caller's count: one field less per model).
+     */
+    double observe(double x, double slot, double floor, long learnt) {
+        double e = x - predict(slot);
+        double sigma = sigma(mae, floor);
+        boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
+        learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
+        if (!outlier) {
+            if (wild != 0) { // (no run without wild: every outlier counts in it or ends both)
+                run = 0;
+                forgetOne(); // a value within the bar takes one outlier from the count
+            }
+            return e;
+        }
+        int side = e > 0 ? 1 : -1;
+        if (run * side <= 0) {
+            run = 0;
+            runSum = 0;
+            runMin = e;
+            runMax = e;
+        }
+        run += side;
+        runSum += e;
+        runMin = Math.min(runMin, e);
+        runMax = Math.max(runMax, e);
+        int len = Math.abs(run);
+        if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
+                || len >= CleanOutlierRule.LONG_RUN) {
+            // To the run's mean error, less what the run's clipped steps already moved it.
+            level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
+            trend = 0; // a step, not a slope
+            endRuns();
+            return e;
+        }
+        if (wild == Byte.MAX_VALUE) {
+            forgetOne(); // outliers mostly on one side, none in a run long enough to be a shift: keep the latest
+        }
+        wild++;
+        wildAbove += side > 0 ? 1 : 0;
+        wildSum += (float) Math.min(Math.abs(e), FLOORS_PER_OUTLIER * floor);
+        if (wild >= CleanOutlierRule.LONG_RUN && Math.min(wildAbove, wild - wildAbove) >= MIN_SIDE) {
+            // Outliers on both sides, more of them than values within the bar since: the noise has grown (a flat
+            // series starts moving), and learning it an outlier's clipped step at a time would take thousands of
+            // values. The noise is now theirs.
+            mae = wildSum / wild;
+            endRuns();
+        }
+        return e;
+    }
+
+    /** Takes one outlier, of the larger side, from the count of recent ones. */
+    private void forgetOne() {
+        wildSum = wild == 1 ? 0 : wildSum - wildSum / wild; // emptied, from 0 again (whatever it held)
+        wildAbove -= 2 * wildAbove > wild ? 1 : 0;
+        wild--;
+    }
+
+    /** A level shift or a new noise ends the runs of outliers and their count. */
+    private void endRuns() {
+        run = 0;
+        wild = 0;
+        wildAbove = 0;
+        wildSum = 0;
+    }
+
+    /**
+     * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
+     * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
+     */
+    private void learn(double e, double clip, long n) {
+        double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
+        double maeGain = CleanOutlierRule.SCALE_ALPHA;
+        double levelGain = levelAlpha();
+        if (n <= GAIN_VALUES) {
+            // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is
+            // slow, and so are two maxima that would take the weights anyway.
+            double gain = 1.0 / n;
+            maeGain = Math.max(gain, maeGain);
+            levelGain = Math.max(gain, levelGain);
+        }
+        mae += maeGain * (Math.abs(ce) - mae);
+        level += levelGain * ce;
+        if (trending) {
+            level += trend;
+            if (n > START_VALUES) { // from a level that has settled, not from the first values' scatter
+                trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
+            }
+        }
+        learnShape(ce);
+    }
+
+    /** Learns the error {@code ce} (clipped) into the shape, if there is one: nothing for a level alone. */
+    void learnShape(double ce) {
+    }
+
+    double level() {
+        return level;
+    }
+
+    /** The level's step per value: 0 unless {@link #levelAndTrend}. */
+    double trend() {
+        return trend;
+    }
+
+    /** The level's weight for a new error: a constant, not a field (8 bytes less in each of a series' models). */
+    double levelAlpha() {
+        return CleanOutlierRule.LEVEL_ALPHA;
+    }
+}
