@@ -25,6 +25,7 @@ class LevelModel {
     private static final double FLOORS_PER_OUTLIER = 1e9;
 
     private final boolean trending;       // the level steps by a learnt trend ({@link #levelAndTrend})
+    private final boolean fast;           // ... and learns with the fast weight ({@link #fastLevelAndTrend})
 
     // All fields below: guarded by the series' lock.
     private double level;       // the level (a shape is added to it)
@@ -39,7 +40,12 @@ class LevelModel {
     private float wildSum;      // their absolute errors' sum, in value units (a float and two bytes fit the padding)
 
     LevelModel(boolean trending) {
+        this(trending, false);
+    }
+
+    private LevelModel(boolean trending, boolean fast) {
         this.trending = trending;
+        this.fast = fast;
     }
 
     /** A level alone; it learns with {@link CleanOutlierRule#LEVEL_ALPHA}. */
@@ -54,6 +60,14 @@ class LevelModel {
      */
     static LevelModel levelAndTrend() {
         return new LevelModel(true);
+    }
+
+    /**
+     * A level with a trend that follows the last few values: it learns with {@link CleanOutlierRule#FAST_ALPHA}, so it
+     * keeps up with a cycle's sharp turns, which a shape's slots blur, at the cost of more of the noise.
+     */
+    static LevelModel fastLevelAndTrend() {
+        return new LevelModel(true, true);
     }
 
     void start(double x, double mae) {
@@ -191,6 +205,6 @@ class LevelModel {
 
     /** The level's weight for a new error: a constant, not a field (8 bytes less in each of a series' models). */
     double levelAlpha() {
-        return CleanOutlierRule.LEVEL_ALPHA;
+        return fast ? CleanOutlierRule.FAST_ALPHA : CleanOutlierRule.LEVEL_ALPHA;
     }
 }

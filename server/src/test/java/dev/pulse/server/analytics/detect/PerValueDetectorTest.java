@@ -286,6 +286,43 @@ class PerValueDetectorTest {
         assertTrue(flagged >= 290, flagged + " of 300 spikes flagged after the incident");
     }
 
+    /** 1 on Saturday and Sunday (UTC), 0 on weekdays, ramped linearly over the three hours around each midnight. */
+    private static double weekend(double epochSeconds) {
+        double hours = ((epochSeconds - START) / 3600 + 3 * 24) % (7 * 24); // since Monday 00:00; START is a Thursday
+        double in = Math.min(Math.max((hours - 5 * 24 + 1.5) / 3, 0), 1);   // Friday night into Saturday
+        double out = Math.min(Math.max((hours + 1.5) / 3, 0), 1);           // Sunday night into Monday
+        double outLate = Math.min(Math.max((hours - 7 * 24 + 1.5) / 3, 0), 1);
+        return hours >= 3 * 24 ? in - outLate : 1 - out;
+    }
+
+    @Test
+    void spikesOnAWeekWhoseWeekendTurnsSharplyAreFlagged() {
+        // A daily cycle of 100 noise units, halved at the weekend, whose level drops by 50 over the three hours around
+        // Saturday's midnight and rises again around Monday's: the weekday and weekend shapes blur those turns, their
+        // errors kept the rule's gate shut, and it flagged 1 of these 200. A fast level with a trend follows
+        // the turns, and on a series whose cycle the times show the rule now judges against it where it predicts best.
+        SplittableRandom r = new SplittableRandom(13);
+        int n = CLEAN + 10_000;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = START + i * STEP;
+            double w = weekend(t);
+            v[i] = 1000 * (1 + 0.1 * Math.sin(2 * Math.PI * (t - START) / 86_400) * (1 - 0.5 * w) - 0.05 * w)
+                    + r.nextGaussian();
+        }
+        int spikes = 0;
+        for (int i = CLEAN; i < n; i += 50) {
+            v[i] += (i / 50 % 2 == 0 ? 7 : -7);
+            spikes++;
+        }
+        boolean[] f = run(new PerValueDetector(50, 10), v);
+        int flagged = 0;
+        for (int i = CLEAN; i < n; i += 50) {
+            flagged += f[i] ? 1 : 0;
+        }
+        assertTrue(flagged >= 0.8 * spikes, flagged + " of " + spikes + " spikes and dips flagged");
+    }
+
     @Test
     void aValueBeyondEveryScaleIsAnAnomalyWithScoreOne() {
         // 1e300 against noise of 5 around 1,000: every rule's ratio squares past a double's range. The decision and
