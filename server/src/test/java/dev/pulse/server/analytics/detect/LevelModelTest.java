@@ -1,0 +1,98 @@
+package dev.pulse.server.analytics.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LevelModelTest {
+    @Test
+    void aTrendingLevelFollowsARampThatALevelAloneLagsBehind() {
+        // A ramp of 0.2 a value, noise-free: the level alone steps 0.05 of its error, so it settles where that is
+        // the ramp's step, 0.2 / 0.05 = 4 behind the next value; the level with a trend learns the step and predicts
+        // the next value almost exactly.
+        LevelModel level = LevelModel.alone();
+        LevelModel trending = LevelModel.levelAndTrend();
+        level.start(0, 0);
+        trending.start(0, 0);
+        for (int n = 1; n < 2_000; n++) {
+            double x = 0.2 * n;
+            level.observe(x, 0, 1.0, n);
+            trending.observe(x, 0, 1.0, n);
+        }
+        double next = 0.2 * 2_000;
+        assertEquals(4.0, next - level.predict(0), 0.01, "the level alone");
+        assertEquals(0.0, next - trending.predict(0), 0.01, "the level with a trend");
+    }
+
+    @Test
+    void aNoiseThatGrowsIsLearntFromItsOutliers() {
+        // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
+        // clipped step at a time, the error would still be near the floor's after 200 values.
+        LevelModel m = LevelModel.alone();
+        m.start(1000, 0);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int n = 1; n <= 5_200; n++) {
+            m.observe(n <= 5_000 ? 1000 : 1000 + 5 * r.nextGaussian(), 0, 1e-6, n);
+        }
+        assertTrue(m.mae() > 2 && m.mae() < 8, "mean absolute error " + m.mae());
+    }
+
+    @Test
+    void outliersMostlyOnOneSideBetweenUsualValuesKeepTheErrorFinite() {
+        // Runs of up to seven outliers above, too spread to be a shift, each ended by a usual value: the count of
+        // recent outliers grows by six a run and must stay in its byte (wrapped, it made the error negative).
+        LevelModel m = LevelModel.alone();
+        m.start(0, 0);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n = 1; n <= 100_000; n++) {
+            double x = n % 8 == 0 || n < 1_000 ? r.nextGaussian() : 1e3 * (1 + 9 * r.nextDouble());
+            m.observe(x, 0, 1.0, n);
+            assertTrue(m.mae() >= 0 && m.mae() < 1e4, "mean absolute error " + m.mae() + " at " + n);
+        }
+    }
+
+    @Test
+    void anAbsurdOutlierLeavesTheNoiseANumber() {
+        // One value of 1e39 (past a float's range) counted among the outliers, then, much later, a noise of sigma 50
+        // on a series that sat at 0: the new noise is learnt from its outliers, and is a number near 40. Summed as it
+        // came, that value made the count's sum infinite, then NaN, and the model's error NaN for good.
+        LevelModel m = LevelModel.alone();
+        m.start(0, 0);
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n = 1; n <= 3_000; n++) {
+            double x = n == 1_000 ? 1e39 : n > 2_000 ? 50 * r.nextGaussian() : 0;
+            m.observe(x, 0, 1.0, n);
+        }
+        assertTrue(m.mae() > 20 && m.mae() < 80, "mean absolute error " + m.mae());
+    }
+
+    @Test
+    void theFastLevelFollowsATurnThatTheSlowOneLags() {
+        // A level that falls by 50 over 36 values and comes back 200 values later (a weekend's turns at five-minute
+        // steps), with noise of sigma 1: the slow level with a trend lags each turn and overshoots its end; the fast
+        // one follows it, at the cost of more of the noise.
+        LevelModel slow = LevelModel.levelAndTrend();
+        LevelModel fast = LevelModel.fastLevelAndTrend();
+        slow.start(0, 0);
+        fast.start(0, 0);
+        SplittableRandom r = new SplittableRandom(17);
+        double slowError = 0;
+        double fastError = 0;
+        for (int n = 1; n < 20_000; n++) {
+            int t = n % 600;
+            double ramp = t < 300 ? 0 : t < 336 ? (t - 300) / 36.0 : t < 536 ? 1 : t < 572 ? 1 - (t - 536) / 36.0 : 0;
+            double x = -50 * ramp + r.nextGaussian();
+            if (n > 5_000) {
+                slowError += Math.abs(x - slow.predict(0));
+                fastError += Math.abs(x - fast.predict(0));
+            }
+            slow.observe(x, 0, 1e-6, n);
+            fast.observe(x, 0, 1e-6, n);
+        }
+        // Mean absolute errors here: about 1.05 and 1.88, where the noise alone gives 0.8.
+        assertTrue(fastError < 0.7 * slowError, "mean errors: fast " + fastError / 15_000 + ", slow " + slowError / 15_000);
+    }
+}
