@@ -93,6 +93,7 @@ class LevelModelTest {
             fast.observe(x, 0, 1e-6, n);
         }
         // Mean absolute errors here: about 1.05 and 1.88, where the noise alone gives 0.8.
-        assertTrue(fastError < 0.7 * slowError, "mean errors: fast " + fastError / 15_000 + ", slow " + slowError / 15_000);
+        assertTrue(fastError < 0.7 * slowError,
+                "mean errors: fast " + fastError / 15_000 + ", slow " + slowError / 15_000);
     }
 }
