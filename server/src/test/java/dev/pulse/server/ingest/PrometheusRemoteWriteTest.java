@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.pulse.server.support.Await;
+import dev.pulse.server.support.Ports;
 import dev.pulse.server.support.TestServer;
 import dev.pulse.server.support.Tools;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +40,9 @@ class PrometheusRemoteWriteTest {
     private static final String TOKEN = "remote-write-token-42";
     /** The exporter's counter grows by this much per second of its own clock. */
     private static final double RATE = 5.0;
+    /** The exporter's gauge and counter as pulse names them; the exporter's third series is left out. */
+    private static final String GAUGE = "demo_temperature_celsius{room=\"lab\"}";
+    private static final String COUNTER = "demo_requests_total{code=\"200\"}";
 
     @Test
     void seriesArriveCountersAsRatesAndARestartCountsNothingTwice(@TempDir Path dir) throws Exception {
@@ -75,32 +78,20 @@ class PrometheusRemoteWriteTest {
             Path data = dir.resolve("data");
             Process p = startPrometheus(prometheus, config, data, dir);
             try {
-                String gauge = "demo_temperature_celsius{room=\"lab\"}";
-                String counter = "demo_requests_total{code=\"200\"}";
-                Await.until("three values of the gauge in pulse", 90_000, () -> count(pulse, source, gauge) >= 3);
-                Await.until("two rates of the counter in pulse", 30_000, () -> count(pulse, source, counter) >= 2);
-
-                JsonNode g = analyze(pulse, source, gauge);
-                assertEquals("value", g.get("kind").asText());
-                assertTrue(served.contains(g.get("last").asDouble()), "last " + g.get("last") + " of " + served);
-                JsonNode c = analyze(pulse, source, counter);
-                assertEquals("rate", c.get("kind").asText());
-                assertEquals(RATE, c.get("rolling_avg").asDouble(), 0.5, c.toString());
-                assertEquals(404, pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                        + "&metric=other_series").statusCode(), "write_relabel_configs keeps demo_ series only");
+                assertDemoSeriesArrive(pulse, source, served);
 
                 stop(p);
                 int scrapedBeforeRestart = scrapes.get();
-                long before = count(pulse, source, gauge);
+                long before = count(pulse, source, GAUGE);
                 assertTrue(before <= scrapedBeforeRestart, before + " values from " + scrapedBeforeRestart + " scrapes");
 
                 p = startPrometheus(prometheus, config, data, dir);
-                Await.until("new values after the restart", 90_000, () -> count(pulse, source, gauge) >= before + 2);
+                Await.until("new values after the restart", 90_000, () -> count(pulse, source, GAUGE) >= before + 2);
                 stop(p);
-                long after = count(pulse, source, gauge);
+                long after = count(pulse, source, GAUGE);
                 // each scrape's value is counted at most once, whatever Prometheus re-sent from its WAL
                 assertTrue(after <= scrapes.get(), after + " values from " + scrapes.get() + " scrapes");
-                assertEquals(RATE, analyze(pulse, source, counter).get("rolling_avg").asDouble(), 0.5);
+                assertEquals(RATE, analyze(pulse, source, COUNTER).get("rolling_avg").asDouble(), 0.5);
             } finally {
                 p.destroyForcibly();
             }
@@ -135,10 +126,7 @@ class PrometheusRemoteWriteTest {
                       regex: 'demo_.*'
                       action: keep
                     """);
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = Ports.free();
             Process p = new ProcessBuilder(vmagent, "-promscrape.config=" + scrape,
                     "-remoteWrite.url=http://127.0.0.1:" + pulse.port() + "/api/v1/write",
                     "-remoteWrite.bearerToken=" + TOKEN, "-remoteWrite.urlRelabelConfig=" + relabel,
@@ -146,19 +134,8 @@ class PrometheusRemoteWriteTest {
                     "-httpListenAddr=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("vmagent.log").toFile()).start();
             try {
-                String gauge = "demo_temperature_celsius{room=\"lab\"}";
-                String counter = "demo_requests_total{code=\"200\"}";
-                Await.until("three values of the gauge in pulse", 90_000, () -> count(pulse, source, gauge) >= 3);
-                Await.until("two rates of the counter in pulse", 30_000, () -> count(pulse, source, counter) >= 2);
-                JsonNode g = analyze(pulse, source, gauge);
-                assertEquals("value", g.get("kind").asText());
-                assertTrue(served.contains(g.get("last").asDouble()), "last " + g.get("last") + " of " + served);
-                JsonNode c = analyze(pulse, source, counter);
-                assertEquals("rate", c.get("kind").asText());
-                assertEquals(RATE, c.get("rolling_avg").asDouble(), 0.5, c.toString());
-                assertEquals(404, pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                        + "&metric=other_series").statusCode(), "the relabelling keeps demo_ series only");
-                assertTrue(count(pulse, source, gauge) <= scrapes.get(), "each scrape's value counted at most once");
+                assertDemoSeriesArrive(pulse, source, served);
+                assertTrue(count(pulse, source, GAUGE) <= scrapes.get(), "each scrape's value counted at most once");
             } finally {
                 p.destroy();
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "vmagent stopped");
@@ -166,6 +143,23 @@ class PrometheusRemoteWriteTest {
         } finally {
             exporter.stop(0);
         }
+    }
+
+    /**
+     * The collector's relabelling kept the exporter's demo series: three values of the gauge arrive as values (the
+     * last one served), two of the counter as its per-second rate, and the other series not at all.
+     */
+    private static void assertDemoSeriesArrive(TestServer pulse, String source, Set<Double> served) throws Exception {
+        Await.until("three values of the gauge in pulse", 90_000, () -> count(pulse, source, GAUGE) >= 3);
+        Await.until("two rates of the counter in pulse", 30_000, () -> count(pulse, source, COUNTER) >= 2);
+        JsonNode g = analyze(pulse, source, GAUGE);
+        assertEquals("value", g.get("kind").asText());
+        assertTrue(served.contains(g.get("last").asDouble()), "last " + g.get("last") + " of " + served);
+        JsonNode c = analyze(pulse, source, COUNTER);
+        assertEquals("rate", c.get("kind").asText());
+        assertEquals(RATE, c.get("rolling_avg").asDouble(), 0.5, c.toString());
+        assertEquals(404, pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
+                + "&metric=other_series").statusCode(), "the relabelling keeps demo_ series only");
     }
 
     /**
@@ -197,10 +191,7 @@ class PrometheusRemoteWriteTest {
     }
 
     private static Process startPrometheus(String prometheus, Path config, Path data, Path dir) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         return new ProcessBuilder(prometheus, "--config.file=" + config, "--storage.tsdb.path=" + data,
                 "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus-" + port + ".log").toFile()).start();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +30,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
 
     public AlertmanagerProcess() throws Exception {
         binary = Tools.require("prometheus-alertmanager");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free();
         dir = Files.createTempDirectory("alertmanager");
         Files.writeString(dir.resolve("alertmanager.yml"), """
                 route:

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Assumptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -65,9 +64,7 @@ public final class RedisProcess implements AutoCloseable {
         }
         binary = bin;
         host = "127.0.0.1";
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free();
         start();
     }
 

@@ -5,7 +5,6 @@ import dev.pulse.server.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,10 +40,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the service on a free port and returns once it listens. */
     public static ServerProcess start(Map<String, String> env) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("SERVER_PORT", Integer.toString(port));
         Process p = builder(all).start();

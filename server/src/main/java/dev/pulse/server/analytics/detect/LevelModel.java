@@ -107,8 +107,8 @@ class LevelModel {
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
         learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
         if (!outlier) {
-            if (wild != 0) { // (no run without wild: every outlier counts in it or ends both)
-                run = 0;
+            run = 0;
+            if (wild != 0) {
                 forgetOne(); // a value within the bar takes one outlier from the count
             }
             return e;

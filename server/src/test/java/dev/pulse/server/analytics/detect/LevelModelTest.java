@@ -3,25 +3,28 @@ package dev.pulse.server.analytics.detect;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LevelModelTest {
+    /** {@code m} started at {@code first} and fed values 1 to {@code last} of {@code x}, with the noise floor given. */
+    private static LevelModel fed(LevelModel m, double first, double floor, int last, IntToDoubleFunction x) {
+        m.start(first, 0);
+        for (int n = 1; n <= last; n++) {
+            m.observe(x.applyAsDouble(n), 0, floor, n);
+        }
+        return m;
+    }
+
     @Test
     void aTrendingLevelFollowsARampThatALevelAloneLagsBehind() {
         // A ramp of 0.2 a value, noise-free: the level alone steps 0.05 of its error, so it settles where that is
         // the ramp's step, 0.2 / 0.05 = 4 behind the next value; the level with a trend learns the step and predicts
         // the next value almost exactly.
-        LevelModel level = LevelModel.alone();
-        LevelModel trending = LevelModel.levelAndTrend();
-        level.start(0, 0);
-        trending.start(0, 0);
-        for (int n = 1; n < 2_000; n++) {
-            double x = 0.2 * n;
-            level.observe(x, 0, 1.0, n);
-            trending.observe(x, 0, 1.0, n);
-        }
+        LevelModel level = fed(LevelModel.alone(), 0, 1.0, 1_999, n -> 0.2 * n);
+        LevelModel trending = fed(LevelModel.levelAndTrend(), 0, 1.0, 1_999, n -> 0.2 * n);
         double next = 0.2 * 2_000;
         assertEquals(4.0, next - level.predict(0), 0.01, "the level alone");
         assertEquals(0.0, next - trending.predict(0), 0.01, "the level with a trend");
@@ -31,12 +34,8 @@ class LevelModelTest {
     void aNoiseThatGrowsIsLearntFromItsOutliers() {
         // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
         // clipped step at a time, the error would still be near the floor's after 200 values.
-        LevelModel m = LevelModel.alone();
-        m.start(1000, 0);
         SplittableRandom r = new SplittableRandom(3);
-        for (int n = 1; n <= 5_200; n++) {
-            m.observe(n <= 5_000 ? 1000 : 1000 + 5 * r.nextGaussian(), 0, 1e-6, n);
-        }
+        LevelModel m = fed(LevelModel.alone(), 1000, 1e-6, 5_200, n -> n <= 5_000 ? 1000 : 1000 + 5 * r.nextGaussian());
         assertTrue(m.mae() > 2 && m.mae() < 8, "mean absolute error " + m.mae());
     }
 
@@ -59,13 +58,9 @@ class LevelModelTest {
         // One value of 1e39 (past a float's range) counted among the outliers, then, much later, a noise of sigma 50
         // on a series that sat at 0: the new noise is learnt from its outliers, and is a number near 40. Summed as it
         // came, that value made the count's sum infinite, then NaN, and the model's error NaN for good.
-        LevelModel m = LevelModel.alone();
-        m.start(0, 0);
         SplittableRandom r = new SplittableRandom(7);
-        for (int n = 1; n <= 3_000; n++) {
-            double x = n == 1_000 ? 1e39 : n > 2_000 ? 50 * r.nextGaussian() : 0;
-            m.observe(x, 0, 1.0, n);
-        }
+        LevelModel m = fed(LevelModel.alone(), 0, 1.0, 3_000,
+                n -> n == 1_000 ? 1e39 : n > 2_000 ? 50 * r.nextGaussian() : 0);
         assertTrue(m.mae() > 20 && m.mae() < 80, "mean absolute error " + m.mae());
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static dev.pulse.server.analytics.detect.Flagged.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,14 +39,6 @@ class NoveltyDetectorTest {
             f[i] = d.lastAnomaly();
         }
         return f;
-    }
-
-    private static int count(boolean[] f, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            n += f[i] ? 1 : 0;
-        }
-        return n;
     }
 
     @Test

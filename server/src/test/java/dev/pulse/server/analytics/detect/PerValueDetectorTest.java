@@ -6,6 +6,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
+import static dev.pulse.server.analytics.detect.Flagged.count;
+import static dev.pulse.server.analytics.detect.Flagged.every;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,23 +36,29 @@ class PerValueDetectorTest {
         return v;
     }
 
+    /** Adds a spike and a dip of {@code size} in turn every 50 values from {@code from}; returns how many. */
+    private static int spikesAndDipsEvery50(double[] v, int from, double size) {
+        int planted = 0;
+        for (int i = from; i < v.length; i += 50) {
+            v[i] += (i / 50 % 2 == 0 ? 1 : -1) * size;
+            planted++;
+        }
+        return planted;
+    }
+
     @Test
     void aSevenSigmaSpikeEveryFiftyValuesIsFlaggedEveryTime() {
         // Every time up to the noise: a 7-sigma spike on a value that happens to be 2.5 sigma low stays under the
         // bar (4.5 noise units), about one in 150; at most 2 of 200 may be missed.
         double sigma = 5;
         double[] v = gaussian(CLEAN + 10_000, sigma, 1);
-        boolean[] spike = new boolean[v.length];
-        for (int i = CLEAN; i < v.length; i += 50) {
-            v[i] += (i / 50 % 2 == 0 ? 7 : -7) * sigma;
-            spike[i] = true;
-        }
+        spikesAndDipsEvery50(v, CLEAN, 7 * sigma);
         boolean[] f = run(new PerValueDetector(50, 10), v);
         int missed = 0;
         int falsePositives = 0;
         int normal = 0;
         for (int i = CLEAN; i < v.length; i++) {
-            if (spike[i]) {
+            if ((i - CLEAN) % 50 == 0) {
                 missed += f[i] ? 0 : 1;
             } else {
                 normal++;
@@ -143,14 +151,6 @@ class PerValueDetectorTest {
         return added;
     }
 
-    private static int count(boolean[] flags) {
-        int n = 0;
-        for (boolean f : flags) {
-            n += f ? 1 : 0;
-        }
-        return n;
-    }
-
     @Test
     void spikesAndDipsFromTheFirstValuesAreFlaggedOnceAFewStandClearOfTheNoise() {
         // No clean history: the shares of the gate would take about 6,000 values to cross at one outlier in 50, but
@@ -241,11 +241,7 @@ class PerValueDetectorTest {
             v[i] += 40;
         }
         boolean[] f = run(new PerValueDetector(50, 10), v);
-        int flagged = 0;
-        for (int i = 20_000; i < v.length; i += 1_000) {
-            flagged += f[i] ? 1 : 0;
-        }
-        assertEquals(10, flagged, "spikes flagged after the absurd value");
+        assertEquals(10, every(f, 20_000, 1_000), "spikes flagged after the absurd value");
     }
 
     @Test
@@ -259,10 +255,7 @@ class PerValueDetectorTest {
         java.util.Arrays.fill(v, 0, still, 1000);
         System.arraycopy(noise, 0, v, still, noise.length);
         boolean[] f = run(new PerValueDetector(50, 10), v);
-        int flagged = 0;
-        for (int i = still; i < v.length; i++) {
-            flagged += f[i] ? 1 : 0;
-        }
+        int flagged = count(f, still, v.length);
         assertTrue(f[still], "the first moving value is flagged");
         assertTrue(flagged <= 10, flagged + " of the 2,000 values after the start flagged");
     }
@@ -278,21 +271,19 @@ class PerValueDetectorTest {
         for (int i = 10_000; i < v.length; i += 50) {
             v[i] += 35;
         }
-        boolean[] f = run(new PerValueDetector(50, 10), v);
-        int flagged = 0;
-        for (int i = 15_000; i < v.length; i += 50) {
-            flagged += f[i] ? 1 : 0;
-        }
+        int flagged = every(run(new PerValueDetector(50, 10), v), 15_000, 50);
         assertTrue(flagged >= 290, flagged + " of 300 spikes flagged after the incident");
     }
 
     /** 1 on Saturday and Sunday (UTC), 0 on weekdays, ramped linearly over the three hours around each midnight. */
     private static double weekend(double epochSeconds) {
         double hours = ((epochSeconds - START) / 3600 + 3 * 24) % (7 * 24); // since Monday 00:00; START is a Thursday
-        double in = Math.min(Math.max((hours - 5 * 24 + 1.5) / 3, 0), 1);   // Friday night into Saturday
-        double out = Math.min(Math.max((hours + 1.5) / 3, 0), 1);           // Sunday night into Monday
-        double outLate = Math.min(Math.max((hours - 7 * 24 + 1.5) / 3, 0), 1);
-        return hours >= 3 * 24 ? in - outLate : 1 - out;
+        return pastTurn(hours - 5 * 24) - pastTurn(hours - 7 * 24) + 1 - pastTurn(hours); // Sunday's ends on Monday
+    }
+
+    /** How far past a three-hour turn centred on hour 0 an hour is: 0 before it, 1 after. */
+    private static double pastTurn(double hours) {
+        return Math.min(Math.max((hours + 1.5) / 3, 0), 1);
     }
 
     @Test
@@ -310,16 +301,8 @@ class PerValueDetectorTest {
             v[i] = 1000 * (1 + 0.1 * Math.sin(2 * Math.PI * (t - START) / 86_400) * (1 - 0.5 * w) - 0.05 * w)
                     + r.nextGaussian();
         }
-        int spikes = 0;
-        for (int i = CLEAN; i < n; i += 50) {
-            v[i] += (i / 50 % 2 == 0 ? 7 : -7);
-            spikes++;
-        }
-        boolean[] f = run(new PerValueDetector(50, 10), v);
-        int flagged = 0;
-        for (int i = CLEAN; i < n; i += 50) {
-            flagged += f[i] ? 1 : 0;
-        }
+        int spikes = spikesAndDipsEvery50(v, CLEAN, 7);
+        int flagged = every(run(new PerValueDetector(50, 10), v), CLEAN, 50);
         assertTrue(flagged >= 0.8 * spikes, flagged + " of " + spikes + " spikes and dips flagged");
     }
 
@@ -352,9 +335,7 @@ class PerValueDetectorTest {
     void theRobustDetectorAloneLearnsThoseSpikesAsHabit() {
         double sigma = 5;
         double[] v = gaussian(CLEAN + 10_000, sigma, 1);
-        for (int i = CLEAN; i < v.length; i += 50) {
-            v[i] += (i / 50 % 2 == 0 ? 7 : -7) * sigma;
-        }
+        spikesAndDipsEvery50(v, CLEAN, 7 * sigma);
         RobustDetector robust = new RobustDetector(50, 10);
         int flagged = 0;
         for (int i = 0; i < v.length; i++) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static dev.pulse.server.analytics.detect.Flagged.count;
+import static dev.pulse.server.analytics.detect.Flagged.every;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,14 +32,6 @@ class RobustDetectorTest {
             v[i] = 100 + 2 * r.nextGaussian();
         }
         return v;
-    }
-
-    private static int count(boolean[] flags, int from, int to) {
-        int c = 0;
-        for (int i = from; i < to; i++) {
-            c += flags[i] ? 1 : 0;
-        }
-        return c;
     }
 
     @Test
@@ -114,22 +108,12 @@ class RobustDetectorTest {
         }
         return run(new RobustDetector(50, 10), v);
     }
-
-    /** How many of the values every {@code step} from {@code from} are flagged. */
-    private static int flaggedEvery(boolean[] flags, int from, int step) {
-        int c = 0;
-        for (int i = from; i < flags.length; i += step) {
-            c += flags[i] ? 1 : 0;
-        }
-        return c;
-    }
-
     @Test
     void oneHugeValueDoesNotHideTheSpikesAfterIt() {
         // One value of 1e5 (a burst far beyond the spread, or a wrong unit). The range widens by at most itself per
         // value, so that value only doubles it; had it taken the 1e5, its margin and the residuals' floor would hide
         // every spike for the next hundred thousand values.
-        assertEquals(7, flaggedEvery(spikesAfter(1e5, 1, 12_000, 5_000), 5_000, 1_000),
+        assertEquals(7, every(spikesAfter(1e5, 1, 12_000, 5_000), 5_000, 1_000),
                 "spikes flagged after the huge value");
     }
 
@@ -140,7 +124,7 @@ class RobustDetectorTest {
         for (double absurd : new double[] {1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
             boolean[] f = spikesAfter(absurd, 1, 20_000, 8_000);
             assertTrue(f[2_000], absurd + " itself");
-            assertEquals(12, flaggedEvery(f, 8_000, 1_000), "spikes flagged after " + absurd);
+            assertEquals(12, every(f, 8_000, 1_000), "spikes flagged after " + absurd);
         }
     }
 
@@ -149,7 +133,7 @@ class RobustDetectorTest {
         // Twenty values at 10,000, a hundred times the level (an incident on a quiet series). They widen the range,
         // which forgets with a half-life of 100,000 values; 0.3% of it, the residuals' floor, was 15 sigma. It now
         // counts at most 100 local errors there, so the spikes from 6,000 values after the incident are flagged.
-        assertEquals(12, flaggedEvery(spikesAfter(10_000, 20, 20_000, 8_000), 8_000, 1_000),
+        assertEquals(12, every(spikesAfter(10_000, 20, 20_000, 8_000), 8_000, 1_000),
                 "spikes flagged after the incident");
     }
 
