@@ -171,6 +171,21 @@ class PerValueDetectorTest {
     }
 
     @Test
+    void twoClearSpikesAndTwoClearDipsAreEvidenceEnough() {
+        // Gaussian noise (sigma 5) rising by 0.05 a value, with a spike or a dip of 8 sigma in turns every 110 values
+        // from value 100. The fourth (a dip, value 430) makes two clear outliers on each side: from then on the
+        // per-value rule speaks, and flags the dips that robust misses (its median lags the rise).
+        double[] v = gaussian(1_000, 5, 8);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 0.05 * i + (i >= 100 && i % 110 == 100 ? (i / 110 % 2 == 0 ? 40 : -40) : 0);
+        }
+        boolean[] added = decisionsAddedToRobust(v, v.length);
+        for (int i = 430; i < v.length; i += 220) {
+            assertTrue(added[i], "dip at " + i + " flagged where robust misses it");
+        }
+    }
+
+    @Test
     void outliersOnOneSideOnlyAreLeftToRobustUntilTheGateOpens() {
         // The same series with every outlier upwards, as bursts of load look: no early trust, so for its first 2,000
         // values the per-value rule adds nothing to robust's decisions.
