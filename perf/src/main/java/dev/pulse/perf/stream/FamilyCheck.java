@@ -21,9 +21,10 @@ import java.util.Map;
  * burst's next two, which count neither way.
  *
  * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
- * chosen on the tuning seeds only.
+ * chosen on the tuning seeds only. The {@value #CHECK_SEEDS} check seeds after the report seeds are for a second
+ * look at a choice before it is reported, so that the report seeds stay unseen until then.
  *
- * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning] [--turn-hour H] [--clean-values N]
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning|check] [--turn-hour H] [--clean-values N]
  *             [--values-per-second N] [--rows N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
@@ -36,6 +37,7 @@ import java.util.Map;
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
     public static final int REPORT_SEEDS = 5;
+    public static final int CHECK_SEEDS = 8;
     static final int SHIFT_FOUND_WITHIN = 5;
     static final int BURST_GRACE = 2;
 
@@ -231,7 +233,7 @@ public final class FamilyCheck {
                 opt.put(args[i].replaceFirst("^--", ""), args[++i]);
             }
         }
-        boolean tuning = opt.getOrDefault("seeds", "report").equals("tuning");
+        String seeds = opt.getOrDefault("seeds", "report");
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
         Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")));
         int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
@@ -242,12 +244,16 @@ public final class FamilyCheck {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
-            Map<StreamFamily, Result> r = tuning
-                    ? tuning(replay, families, timing, rows)
-                    : report(replay, families, timing, rows);
+            Map<StreamFamily, Result> r = switch (seeds) {
+                case "tuning" -> tuning(replay, families, timing, rows);
+                case "check" -> run(replay, families, TUNING_SEEDS + REPORT_SEEDS + 1,
+                        TUNING_SEEDS + REPORT_SEEDS + CHECK_SEEDS, timing, rows);
+                case "report" -> report(replay, families, timing, rows);
+                default -> throw new IllegalArgumentException("--seeds " + seeds + ": report, tuning or check");
+            };
             System.out.print(markdown(d, r));
             System.out.println();
-            System.out.println(d + ": " + summary(r) + " (" + (tuning ? "tuning" : "report") + " seeds"
+            System.out.println(d + ": " + summary(r) + " (" + seeds + " seeds"
                     + (turnSeconds == 0 ? "" : ", days beginning " + turnSeconds / 3600 + " h after midnight UTC")
                     + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival, " + timing.valuesPerSecond()
                     + " a second")
