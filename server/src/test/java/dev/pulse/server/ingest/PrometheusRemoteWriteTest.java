@@ -47,13 +47,9 @@ class PrometheusRemoteWriteTest {
     @Test
     void seriesArriveCountersAsRatesAndARestartCountsNothingTwice(@TempDir Path dir) throws Exception {
         String prometheus = Tools.require("prometheus");
-        AtomicInteger scrapes = new AtomicInteger();
-        Set<Double> served = ConcurrentHashMap.newKeySet();
-        HttpServer exporter = startExporter(scrapes, served);
-        int exporterPort = exporter.getAddress().getPort();
-        String source = "127.0.0.1:" + exporterPort;
-
-        try (TestServer pulse = new TestServer(Map.of("AUTH_TOKEN", TOKEN))) {
+        try (DemoExporter exporter = new DemoExporter();
+             TestServer pulse = new TestServer(Map.of("AUTH_TOKEN", TOKEN))) {
+            String source = exporter.source();
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -78,25 +74,26 @@ class PrometheusRemoteWriteTest {
             Path data = dir.resolve("data");
             Process p = startPrometheus(prometheus, config, data, dir);
             try {
-                assertDemoSeriesArrive(pulse, source, served);
+                assertDemoSeriesArrive(pulse, exporter);
 
                 stop(p);
-                int scrapedBeforeRestart = scrapes.get();
+                int scrapedBeforeRestart = exporter.scrapes.get();
                 long before = count(pulse, source, GAUGE);
-                assertTrue(before <= scrapedBeforeRestart, before + " values from " + scrapedBeforeRestart + " scrapes");
+                assertTrue(before <= scrapedBeforeRestart,
+                        before + " values from " + scrapedBeforeRestart + " scrapes");
 
                 p = startPrometheus(prometheus, config, data, dir);
-                Await.until("new values after the restart", 90_000, () -> count(pulse, source, GAUGE) >= before + 2);
+                Await.until("new values after the restart", 90_000,
+                        () -> count(pulse, source, GAUGE) >= before + 2);
                 stop(p);
                 long after = count(pulse, source, GAUGE);
                 // each scrape's value is counted at most once, whatever Prometheus re-sent from its WAL
-                assertTrue(after <= scrapes.get(), after + " values from " + scrapes.get() + " scrapes");
+                int scraped = exporter.scrapes.get();
+                assertTrue(after <= scraped, after + " values from " + scraped + " scrapes");
                 assertEquals(RATE, analyze(pulse, source, COUNTER).get("rolling_avg").asDouble(), 0.5);
             } finally {
                 p.destroyForcibly();
             }
-        } finally {
-            exporter.stop(0);
         }
     }
 
@@ -107,11 +104,9 @@ class PrometheusRemoteWriteTest {
     @Test
     void vmagentsRemoteWriteArrivesTheSameWay(@TempDir Path dir) throws Exception {
         String vmagent = Tools.require("vmagent");
-        AtomicInteger scrapes = new AtomicInteger();
-        Set<Double> served = ConcurrentHashMap.newKeySet();
-        HttpServer exporter = startExporter(scrapes, served);
-        String source = "127.0.0.1:" + exporter.getAddress().getPort();
-        try (TestServer pulse = new TestServer(Map.of("AUTH_TOKEN", TOKEN))) {
+        try (DemoExporter exporter = new DemoExporter();
+             TestServer pulse = new TestServer(Map.of("AUTH_TOKEN", TOKEN))) {
+            String source = exporter.source();
             Path scrape = dir.resolve("scrape.yml");
             Files.writeString(scrape, """
                     scrape_configs:
@@ -134,14 +129,13 @@ class PrometheusRemoteWriteTest {
                     "-httpListenAddr=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("vmagent.log").toFile()).start();
             try {
-                assertDemoSeriesArrive(pulse, source, served);
-                assertTrue(count(pulse, source, GAUGE) <= scrapes.get(), "each scrape's value counted at most once");
+                assertDemoSeriesArrive(pulse, exporter);
+                assertTrue(count(pulse, source, GAUGE) <= exporter.scrapes.get(),
+                        "each scrape's value counted at most once");
             } finally {
                 p.destroy();
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "vmagent stopped");
             }
-        } finally {
-            exporter.stop(0);
         }
     }
 
@@ -149,7 +143,9 @@ class PrometheusRemoteWriteTest {
      * The collector's relabelling kept the exporter's demo series: three values of the gauge arrive as values (the
      * last one served), two of the counter as its per-second rate, and the other series not at all.
      */
-    private static void assertDemoSeriesArrive(TestServer pulse, String source, Set<Double> served) throws Exception {
+    private static void assertDemoSeriesArrive(TestServer pulse, DemoExporter exporter) throws Exception {
+        String source = exporter.source();
+        Set<Double> served = exporter.served;
         Await.until("three values of the gauge in pulse", 90_000, () -> count(pulse, source, GAUGE) >= 3);
         Await.until("two rates of the counter in pulse", 30_000, () -> count(pulse, source, COUNTER) >= 2);
         JsonNode g = analyze(pulse, source, GAUGE);
@@ -158,36 +154,51 @@ class PrometheusRemoteWriteTest {
         JsonNode c = analyze(pulse, source, COUNTER);
         assertEquals("rate", c.get("kind").asText());
         assertEquals(RATE, c.get("rolling_avg").asDouble(), 0.5, c.toString());
-        assertEquals(404, pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                + "&metric=other_series").statusCode(), "the relabelling keeps demo_ series only");
+        assertEquals(404, pulse.get(analyzePath(source, "other_series")).statusCode(),
+                "the relabelling keeps demo_ series only");
     }
 
     /**
-     * A small exporter: a gauge cycling through 20-26 (each value served is added to {@code served}), a counter
+     * A small exporter: a gauge cycling through 20-26 (each value served is added to {@link #served}), a counter
      * growing by {@link #RATE} a second, and one series the remote write leaves out.
      */
-    private static HttpServer startExporter(AtomicInteger scrapes, Set<Double> served) throws IOException {
-        long start = System.currentTimeMillis();
-        HttpServer exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", ex -> {
-            int n = scrapes.incrementAndGet();
-            double gauge = 20 + n % 7;
-            served.add(gauge);
-            double counter = RATE * (System.currentTimeMillis() - start) / 1000.0;
-            byte[] body = ("# TYPE demo_temperature_celsius gauge\n"
-                    + "demo_temperature_celsius{room=\"lab\"} " + gauge + "\n"
-                    + "# TYPE demo_requests_total counter\n"
-                    + "demo_requests_total{code=\"200\"} " + counter + "\n"
-                    + "# TYPE other_series gauge\n"
-                    + "other_series 1\n").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(body);
-            }
-        });
-        exporter.start();
-        return exporter;
+    private static final class DemoExporter implements AutoCloseable {
+        final AtomicInteger scrapes = new AtomicInteger();
+        final Set<Double> served = ConcurrentHashMap.newKeySet();
+        private final HttpServer server;
+
+        DemoExporter() throws IOException {
+            long start = System.currentTimeMillis();
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/metrics", ex -> {
+                int n = scrapes.incrementAndGet();
+                double gauge = 20 + n % 7;
+                served.add(gauge);
+                double counter = RATE * (System.currentTimeMillis() - start) / 1000.0;
+                byte[] body = ("# TYPE demo_temperature_celsius gauge\n"
+                        + "demo_temperature_celsius{room=\"lab\"} " + gauge + "\n"
+                        + "# TYPE demo_requests_total counter\n"
+                        + "demo_requests_total{code=\"200\"} " + counter + "\n"
+                        + "# TYPE other_series gauge\n"
+                        + "other_series 1\n").getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body);
+                }
+            });
+            server.start();
+        }
+
+        /** The scrape target, which is also the source pulse files the series under. */
+        String source() {
+            return "127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     private static Process startPrometheus(String prometheus, Path config, Path data, Path dir) throws IOException {
@@ -202,15 +213,18 @@ class PrometheusRemoteWriteTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "prometheus stopped");
     }
 
+    private static String analyzePath(String source, String metric) {
+        return "/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
+                + "&metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8);
+    }
+
     private static long count(TestServer pulse, String source, String metric) throws Exception {
-        HttpResponse<String> r = pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                + "&metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+        HttpResponse<String> r = pulse.get(analyzePath(source, metric));
         return r.statusCode() == 200 ? JSON.readTree(r.body()).get("metrics").get(metric).get("count").asLong() : 0;
     }
 
     private static JsonNode analyze(TestServer pulse, String source, String metric) throws Exception {
-        HttpResponse<String> r = pulse.get("/analyze?source=" + URLEncoder.encode(source, StandardCharsets.UTF_8)
-                + "&metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+        HttpResponse<String> r = pulse.get(analyzePath(source, metric));
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body()).get("metrics").get(metric);
     }

@@ -102,12 +102,6 @@ final class CleanOutlierRule {
     private static final int FAST = 4;
     /** Mean absolute deviation to standard deviation, Gaussian: sqrt(pi / 2). */
     static final double MAE_TO_SIGMA = 1.2533;
-    /** Smallest noise, as shares of the range and the level: a flat series stays finite (as in the robust rule). */
-    private static final double RANGE_FLOOR = 0.003;
-    private static final double LEVEL_FLOOR = 1e-9;
-    private static final double ABSOLUTE_FLOOR = 1e-12;
-    /** The range counts in that floor as at most this many of the level's mean errors (as in the robust rule). */
-    private static final double FLOOR_RANGE_ERRORS = 100;
     /**
      * The range's extremes move half-way back to the level in this many values, and with the trend model's step:
      * the recent range, so a series that drifts far (a growing total) keeps a floor of its recent spread, not of
@@ -217,8 +211,7 @@ final class CleanOutlierRule {
             model = FAST;
             mae = fast.mae();
         }
-        double range = Math.min(high - low, FLOOR_RANGE_ERRORS * local.mae());
-        double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(local.level()) + RANGE_FLOOR * range;
+        double floor = NoiseFloor.of(local.level(), high - low, local.mae());
         // The day's phase from the week's (a week is whole days): a remainder costs more than the rest here.
         double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
         if (dayPhase >= DAY_SECONDS) {

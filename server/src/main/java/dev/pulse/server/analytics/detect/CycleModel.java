@@ -2,16 +2,16 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * A {@link LevelModel} plus the shape of a cycle (a day, a week) in slots, read and learnt by linear interpolation
- * between the two slots around a time. A week can be held as two
- * days ({@link #weekdaysAndWeekends}): one shape for Monday to Friday and one for Saturday and Sunday (UTC), each
- * slot learning from five or two days' values a week where a slot of a whole week learns from one. Each slot is a 16-bit count of
- * a unit, a power of two that starts at 1/4,096 of the first step learnt and doubles (halving the counts) whenever a
- * slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a step under half a unit is lost
- * a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The
- * prediction uses the shape minus its mean, so the level and the shape cannot trade a constant between them and
- * wander.
+ * between the two slots around a time. A week can be held as two days ({@link #weekdaysAndWeekends}): one shape for
+ * Monday to Friday and one for Saturday and Sunday (UTC), each slot learning from five or two days' values a week
+ * where a slot of a whole week learns from one. Each slot is a 16-bit count of a unit, a power of two that starts at
+ * 1/4,096 of the first step learnt and doubles (halving the counts) whenever a slot would overflow: a unit is at most
+ * 1/32,768 of the largest deviation, and as a step under half a unit is lost a slot settles within a few units, about
+ * 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The prediction uses the shape minus its mean, so
+ * the level and the shape cannot trade a constant between them and wander.
  *
- * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot. Not thread-safe: guarded by the series' lock.
+ * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot.
+ * Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel extends LevelModel {
     private final short[] shape;          // in units; guarded by the series' lock
@@ -37,7 +37,7 @@ final class CycleModel extends LevelModel {
     }
 
     private CycleModel(int slots, int daySlots) {
-        super(false);
+        super(false, false);
         this.shape = new short[slots];
         this.slotsInverse = 1.0 / slots;
         this.daySlots = daySlots;
@@ -80,8 +80,8 @@ final class CycleModel extends LevelModel {
     }
 
     /**
-     * The prediction for a value {@code slot} slots into the model's period (its phase times slots per second;
-     * ignored for a level only); positions the shape for {@link #learn}.
+     * The prediction for a value {@code slot} slots into the model's period (its phase times slots per second);
+     * positions the shape for {@link #learnShape}.
      */
     @Override
     double predict(double slot) {

@@ -39,18 +39,15 @@ class LevelModel {
     private byte wildAbove;     // ... of them above the prediction
     private float wildSum;      // their absolute errors' sum, in value units (a float and two bytes fit the padding)
 
-    LevelModel(boolean trending) {
-        this(trending, false);
-    }
-
-    private LevelModel(boolean trending, boolean fast) {
+    /** See {@link #alone}, {@link #levelAndTrend} and {@link #fastLevelAndTrend}; a {@link CycleModel} is neither. */
+    LevelModel(boolean trending, boolean fast) {
         this.trending = trending;
         this.fast = fast;
     }
 
     /** A level alone; it learns with {@link CleanOutlierRule#LEVEL_ALPHA}. */
     static LevelModel alone() {
-        return new LevelModel(false);
+        return new LevelModel(false, false);
     }
 
     /**
@@ -59,7 +56,7 @@ class LevelModel {
      * {@link CleanOutlierRule#TREND_SHARE} of each of the level's steps.
      */
     static LevelModel levelAndTrend() {
-        return new LevelModel(true);
+        return new LevelModel(true, false);
     }
 
     /**

@@ -114,19 +114,6 @@ public final class RobustDetector implements Detector {
     /** Quantiles of the residuals' recent distribution the outlier bar is extrapolated from. */
     private static final double TAIL_LOW = 0.90;
     private static final double TAIL_HIGH = 0.99;
-    /**
-     * Smallest spread a residual is scaled by, as a share of the range plus a share of the level: a flat series
-     * stays finite, and large values with a small spread (bytes, timestamps) keep their resolution.
-     */
-    private static final double RANGE_FLOOR = 0.003;
-    private static final double LEVEL_FLOOR = 1e-9;
-    private static final double ABSOLUTE_FLOOR = 1e-12;
-    /**
-     * The range counts in that floor as at most this many local mean errors (Gaussian noise spans about ten): an
-     * incident of twenty values at ten times the level widened the range for a hundred thousand values, and the floor
-     * with it, past every later spike of a quiet series (EVALUATION.md, "An incident's range").
-     */
-    private static final double FLOOR_RANGE_ERRORS = 100;
     /** A Gaussian's standard deviation over its MAD (half its interquartile range): 2 / 1.349. */
     private static final double MAD_TO_SIGMA = 2 / 1.349;
     /** Values the median baseline holds exactly after a (re)start, before its estimates take over. */
@@ -240,8 +227,7 @@ public final class RobustDetector implements Detector {
         double residual = 0.0;
         boolean judged = b.count() >= p.minSamples();
         if (judged) {
-            double range = Math.min(high - low, FLOOR_RANGE_ERRORS * maeLocal);
-            double floor = ABSOLUTE_FLOOR + LEVEL_FLOOR * Math.abs(median) + RANGE_FLOOR * range;
+            double floor = NoiseFloor.of(median, high - low, maeLocal);
             double spread = model == LOCAL ? b.spread() * MAD_TO_SIGMA
                     : model == DAY ? maeDay : maeWeek;
             residual = Math.abs(e) / Math.max(spread, floor);
@@ -279,7 +265,7 @@ public final class RobustDetector implements Detector {
             double above = shortMean - longMean;
             if (!(above <= 0)) {
                 // Below the long-run mean the ratio is 0 whatever the bar: the root and the division only above it.
-                double bar = (Math.sqrt(longVar) + ABSOLUTE_FLOOR) * p.sustainedZ();
+                double bar = (Math.sqrt(longVar) + NoiseFloor.ABSOLUTE) * p.sustainedZ();
                 sustainedRatio = Math.max(0.0, above / bar);
             }
         }
