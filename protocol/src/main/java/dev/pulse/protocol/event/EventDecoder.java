@@ -2,10 +2,10 @@ package dev.pulse.protocol.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -622,10 +622,10 @@ public final class EventDecoder {
     }
 
     private boolean malformed(Exception e) {
-        long offset = e instanceof StreamReadException sre && sre.getLocation() != null
-                ? base + sre.getLocation().getByteOffset() : currentOffset();
-        String why = e instanceof StreamReadException sre ? sre.getOriginalMessage() : e.getMessage();
-        return fail(DecodeError.MALFORMED, "malformed JSON: " + firstLine(why), Math.max(0, offset));
+        long offset = e instanceof JsonProcessingException j && j.getLocation() != null
+                ? base + j.getLocation().getByteOffset() : currentOffset();
+        String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return fail(DecodeError.MALFORMED, "malformed JSON: " + JsonSyntax.describe(why), Math.max(0, offset));
     }
 
     private boolean fail(DecodeError reason, String why, long offset) {
@@ -667,14 +667,6 @@ public final class EventDecoder {
             case START_ARRAY -> "an array";
             default -> "a " + token.name().toLowerCase();
         };
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable input";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Names echoed in errors are cut short and stripped of control characters. */

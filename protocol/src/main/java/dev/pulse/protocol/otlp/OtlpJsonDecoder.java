@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.pulse.protocol.event.JsonSyntax;
 import dev.pulse.protocol.labelled.DecodeResult;
 import dev.pulse.protocol.labelled.LabelledBatch;
 import dev.pulse.protocol.labelled.Skip;
@@ -74,10 +75,8 @@ public final class OtlpJsonDecoder {
             }
             return DecodeResult.OK;
         } catch (JsonProcessingException e) {
-            String why = e.getOriginalMessage();
-            int cut = why.indexOf(" (start marker");
             long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            return fail("the body is not valid JSON at byte " + at + ": " + (cut < 0 ? why : why.substring(0, cut)));
+            return fail("the body is not valid JSON at byte " + at + ": " + JsonSyntax.describe(e.getOriginalMessage()));
         } catch (Bad e) {
             return fail("the body is not a valid OTLP JSON request: " + e.getMessage());
         } catch (IOException e) {

@@ -1,0 +1,78 @@
+package dev.pulse.protocol.event;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Jackson's parse errors as one sentence for a client: Jackson's messages name its own features and settings
+ * ("enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow") and notes on its input source ("[Source:
+ * REDACTED ...]"), which mean nothing to someone posting metrics. The offset is answered beside the sentence, so
+ * none of them carries a location. Stateless.
+ */
+public final class JsonSyntax {
+    private static final Pattern NON_NUMERIC = Pattern.compile("^Non-standard token '([^']*)'");
+    private static final Pattern CHARACTER = Pattern.compile("^Unexpected character \\('(.)' \\(code (\\d+)\\)\\)");
+    private static final Pattern CONTROL = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+    private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
+    private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
+    /** The setting a limit comes from, e.g. ", from `StreamReadConstraints.getMaxNumberLength()`". */
+    private static final Pattern SETTING = Pattern.compile(", from `[^`]*`");
+
+    private JsonSyntax() {
+    }
+
+    /** What is wrong, for Jackson's {@code getOriginalMessage()} (null: "unreadable input"). */
+    public static String describe(String jackson) {
+        if (jackson == null || jackson.isBlank()) {
+            return "unreadable input";
+        }
+        String m = firstLine(jackson);
+        Matcher x;
+        if ((x = NON_NUMERIC.matcher(m)).find()) {
+            return x.group(1) + " is not a JSON number: values must be finite numbers";
+        }
+        if (m.startsWith("Unexpected end-of-input")) {
+            // The streaming parser names the open container only at its close; inside a token it names its state.
+            return m.contains("for Array") ? "the body ends inside an array"
+                    : m.contains("for Object") ? "the body ends inside an object"
+                    : "the body ends before its JSON is complete";
+        }
+        if ((x = CONTROL.matcher(m)).find()) {
+            return "control character " + x.group(1) + " must be escaped inside a string";
+        }
+        if ((x = CHARACTER.matcher(m)).find()) {
+            return "unexpected character '" + x.group(1) + "'" + where(m);
+        }
+        if ((x = TOKEN.matcher(m)).find()) {
+            return "unrecognized word '" + x.group(1) + "' where a value should be";
+        }
+        if ((x = ESCAPE.matcher(m)).find()) {
+            return "invalid escape \\" + x.group(1) + " inside a string";
+        }
+        int marker = m.indexOf(" (start marker");
+        String plain = SETTING.matcher(marker < 0 ? m : m.substring(0, marker)).replaceAll("");
+        return Character.toLowerCase(plain.charAt(0)) + plain.substring(1);
+    }
+
+    /** Where an unexpected character stands, from what Jackson was expecting instead. */
+    private static String where(String m) {
+        if (m.contains("double-quote to start field name")) {
+            return " where a field name in double quotes should start";
+        }
+        if (m.contains("colon")) {
+            return " where a colon should follow a field name";
+        }
+        if (m.contains("comma")) {
+            return " where a comma should separate two entries";
+        }
+        if (m.contains("expected a value") || m.contains("expected a valid value")) {
+            return " where a value should be";
+        }
+        return "";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

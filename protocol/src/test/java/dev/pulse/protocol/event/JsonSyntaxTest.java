@@ -1,0 +1,94 @@
+package dev.pulse.protocol.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Malformed bodies through the decoder: the client reads one sentence, in its words, not Jackson's. */
+class JsonSyntaxTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "{\"cpu\":NaN}                | NaN is not a JSON number: values must be finite numbers",
+        "{\"cpu\":Infinity}           | Infinity is not a JSON number: values must be finite numbers",
+        "{\"cpu\":-Infinity}          | -Infinity is not a JSON number: values must be finite numbers",
+        "{\"cpu\":1                   | the body ends inside an object",
+        "[{\"cpu\":1},                | the body ends before its JSON is complete",
+        "{\"source\":\"web            | the body ends before its JSON is complete",
+        "{\"cpu\":tru}                | unrecognized word 'tru' where a value should be",
+        "{cpu:1}                      | unexpected character 'c' where a field name in double quotes should start",
+        "{\"cpu\" 1}                  | unexpected character '1' where a colon should follow a field name",
+        "{\"cpu\":1 \"rps\":2}        | unexpected character '\"' where a comma should separate two entries",
+        "{\"cpu\":}                   | unexpected character '}' where a value should be",
+        "{\"source\":\"a\\q\",\"cpu\":1} | invalid escape \\q inside a string",
+    })
+    void aMalformedBodyIsNamedInOneSentence(String body, String sentence) {
+        assertEquals("malformed JSON: " + sentence, message(body.strip().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aControlCharacterInAStringIsNamedByItsCode() {
+        assertEquals("malformed JSON: control character 10 must be escaped inside a string",
+                message("{\"source\":\"a\nb\",\"cpu\":1}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void invalidUtf8IsNamedByItsByte() {
+        byte[] body = {'{', '"', 's', 'o', 'u', 'r', 'c', 'e', '"', ':', '"', (byte) 0xff, '"', '}'};
+        assertEquals("malformed JSON: invalid UTF-8 start byte 0xff", message(body));
+    }
+
+    /** Jackson's own message for {@code json}, from a blocking parser (as the OTLP JSON decoder reads). */
+    private static String jackson(String json) throws IOException {
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            return assertThrows(JsonProcessingException.class, () -> {
+                while (p.nextToken() != null) {
+                    // to the error
+                }
+            }).getOriginalMessage();
+        }
+    }
+
+    @Test
+    void aLimitKeepsItsFiguresAndLosesTheSettingItComesFrom() throws IOException {
+        String said = jackson("[".repeat(1001) + "]".repeat(1001));
+        assertTrue(said.contains("`"), said);
+        assertEquals("document nesting depth (1001) exceeds the maximum allowed (1000)", JsonSyntax.describe(said));
+    }
+
+    @Test
+    void anOpenArrayIsNamed() throws IOException {
+        String said = jackson("[1, 2");
+        assertTrue(said.contains("REDACTED"), said);
+        assertEquals("the body ends inside an array", JsonSyntax.describe(said));
+    }
+
+    @Test
+    void noSentenceNamesJacksonOrItsSettings() {
+        for (String body : new String[] {"{\"cpu\":NaN}", "{\"cpu\":1", "[{\"cpu\":1}", "[{\"cpu\":1},", "{\"cpu\":1 2}"}) {
+            String message = message(body.getBytes(StandardCharsets.UTF_8));
+            assertFalse(message.contains("`") || message.contains("Source") || message.contains("REDACTED")
+                    || message.contains("Feature") || message.contains("internal state"), message);
+        }
+    }
+
+    private static String message(byte[] body) {
+        EventDecoder d = new EventDecoder(new EventBatch());
+        d.begin(BodyFormat.JSON);
+        boolean ok = d.feed(body, 0, body.length) && d.finish();
+        assertFalse(ok, "decoded: " + new String(body, StandardCharsets.UTF_8));
+        assertEquals(DecodeError.MALFORMED, d.error());
+        return d.message();
+    }
+}
