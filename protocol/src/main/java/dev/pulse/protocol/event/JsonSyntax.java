@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class JsonSyntax {
     private static final Pattern NON_NUMERIC = Pattern.compile("^Non-standard token '([^']*)'");
-    private static final Pattern CHARACTER = Pattern.compile("^Unexpected character \\('(.)' \\(code (\\d+)\\)\\)");
+    private static final Pattern CHARACTER = Pattern.compile("^Unexpected character \\('(.)' \\(code \\d+\\)\\)");
     private static final Pattern CONTROL = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
@@ -38,7 +38,8 @@ public final class JsonSyntax {
                     : "the body ends before its JSON is complete";
         }
         if ((x = CONTROL.matcher(m)).find()) {
-            return "control character " + x.group(1) + " must be escaped inside a string";
+            return "control character " + x.group(1) + (m.startsWith("Illegal unquoted")
+                    ? " must be escaped inside a string" : " where only white space may stand between tokens");
         }
         if ((x = CHARACTER.matcher(m)).find()) {
             return "unexpected character '" + x.group(1) + "'" + where(m);

@@ -38,9 +38,11 @@ class JsonSyntaxTest {
     }
 
     @Test
-    void aControlCharacterInAStringIsNamedByItsCode() {
+    void aControlCharacterIsNamedByItsCode() {
         assertEquals("malformed JSON: control character 10 must be escaped inside a string",
                 message("{\"source\":\"a\nb\",\"cpu\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("malformed JSON: control character 1 where only white space may stand between tokens",
+                message("{\"cpu\":\u0001}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
