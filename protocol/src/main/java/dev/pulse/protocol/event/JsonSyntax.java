@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class JsonSyntax {
     private static final Pattern NON_NUMERIC = Pattern.compile("^Non-standard token '([^']*)'");
-    private static final Pattern CHARACTER = Pattern.compile("^Unexpected character \\('(.)' \\(code \\d+\\)\\)");
+    /** An unexpected character, its code, and what follows. */
+    private static final Pattern CHARACTER =
+            Pattern.compile("^(?:Unexpected|Illegal) character \\('(.+?)' \\(code (\\d+)[^)]*\\)\\)(.*)");
     private static final Pattern CONTROL = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
@@ -42,7 +44,15 @@ public final class JsonSyntax {
                     ? " must be escaped inside a string" : " where only white space may stand between tokens");
         }
         if ((x = CHARACTER.matcher(m)).find()) {
-            return "unexpected character '" + x.group(1) + "'" + where(m);
+            String rest = x.group(3);
+            if (rest.startsWith(" in numeric value: ")) {
+                return "malformed number: " + lowerFirst(rest.substring(" in numeric value: ".length()));
+            }
+            int code = Integer.parseInt(x.group(2));
+            // Past ASCII the streaming parser shows one byte of the UTF-8 sequence as if it were a character.
+            String what = code < 128 ? "character '" + x.group(1) + "'" : "non-ASCII character";
+            return "unexpected " + what + (m.startsWith("Illegal")
+                    ? " where only white space may stand between tokens" : where(m));
         }
         if ((x = TOKEN.matcher(m)).find()) {
             return "unrecognized word '" + x.group(1) + "' where a value should be";
@@ -51,8 +61,11 @@ public final class JsonSyntax {
             return "invalid escape \\" + x.group(1) + " inside a string";
         }
         int marker = m.indexOf(" (start marker");
-        String plain = SETTING.matcher(marker < 0 ? m : m.substring(0, marker)).replaceAll("");
-        return Character.toLowerCase(plain.charAt(0)) + plain.substring(1);
+        return lowerFirst(SETTING.matcher(marker < 0 ? m : m.substring(0, marker)).replaceAll(""));
+    }
+
+    private static String lowerFirst(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     /** Where an unexpected character stands, from what Jackson was expecting instead. */

@@ -31,6 +31,10 @@ class JsonSyntaxTest {
         "{\"cpu\" 1}                  | unexpected character '1' where a colon should follow a field name",
         "{\"cpu\":1 \"rps\":2}        | unexpected character '\"' where a comma should separate two entries",
         "{\"cpu\":}                   | unexpected character '}' where a value should be",
+        "{\"cpu\":1,}                 | unexpected character '}' where a field name in double quotes should start",
+        "{\"cpu\":1.}                 | malformed number: decimal point not followed by a digit",
+        "{\"cpu\":é}                  | unexpected non-ASCII character where only white space may stand between tokens",
+        "{é:1}                        | unexpected non-ASCII character where a field name in double quotes should start",
         "{\"source\":\"a\\q\",\"cpu\":1} | invalid escape \\q inside a string",
     })
     void aMalformedBodyIsNamedInOneSentence(String body, String sentence) {
@@ -74,6 +78,14 @@ class JsonSyntaxTest {
         String said = jackson("[1, 2");
         assertTrue(said.contains("REDACTED"), said);
         assertEquals("the body ends inside an array", JsonSyntax.describe(said));
+    }
+
+    @Test
+    void aNonAsciiCharacterIsNamedAlikeByBothParsers() throws IOException {
+        String said = jackson("{\u00e9:1}"); // the blocking parser decodes UTF-8: it names the character itself
+        assertTrue(said.contains("233"), said);
+        assertEquals("unexpected non-ASCII character where a field name in double quotes should start",
+                JsonSyntax.describe(said));
     }
 
     @Test
