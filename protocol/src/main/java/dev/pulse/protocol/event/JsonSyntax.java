@@ -35,9 +35,9 @@ public final class JsonSyntax {
         }
         if (m.startsWith("Unexpected end-of-input")) {
             // The streaming parser names the open container only at its close; inside a token it names its state.
-            return m.contains("for Array") ? "the body ends inside an array"
-                    : m.contains("for Object") ? "the body ends inside an object"
-                    : "the body ends before its JSON is complete";
+            return m.contains("for Array") ? "the JSON ends inside an array"
+                    : m.contains("for Object") ? "the JSON ends inside an object"
+                    : "the JSON ends before it is complete";
         }
         if ((x = CONTROL.matcher(m)).find()) {
             return "control character " + x.group(1) + (m.startsWith("Illegal unquoted")

@@ -23,9 +23,9 @@ class JsonSyntaxTest {
         "{\"cpu\":NaN}                | NaN is not a JSON number: values must be finite numbers",
         "{\"cpu\":Infinity}           | Infinity is not a JSON number: values must be finite numbers",
         "{\"cpu\":-Infinity}          | -Infinity is not a JSON number: values must be finite numbers",
-        "{\"cpu\":1                   | the body ends inside an object",
-        "[{\"cpu\":1},                | the body ends before its JSON is complete",
-        "{\"source\":\"web            | the body ends before its JSON is complete",
+        "{\"cpu\":1                   | the JSON ends inside an object",
+        "[{\"cpu\":1},                | the JSON ends before it is complete",
+        "{\"source\":\"web            | the JSON ends before it is complete",
         "{\"cpu\":tru}                | unrecognized word 'tru' where a value should be",
         "{cpu:1}                      | unexpected character 'c' where a field name in double quotes should start",
         "{\"cpu\" 1}                  | unexpected character '1' where a colon should follow a field name",
@@ -77,7 +77,7 @@ class JsonSyntaxTest {
     void anOpenArrayIsNamed() throws IOException {
         String said = jackson("[1, 2");
         assertTrue(said.contains("REDACTED"), said);
-        assertEquals("the body ends inside an array", JsonSyntax.describe(said));
+        assertEquals("the JSON ends inside an array", JsonSyntax.describe(said));
     }
 
     @Test

@@ -182,7 +182,7 @@ class OtlpDecoderTest {
 
     @Test
     void refusesJsonThatIsNotAnOtlpRequest() {
-        assertEquals("MALFORMED: the body is not valid JSON at byte 20: the body ends inside an array",
+        assertEquals("MALFORMED: the body is not valid JSON at byte 20: the JSON ends inside an array",
                 decodeJson("{\"resourceMetrics\":["));
         assertEquals("MALFORMED: the body is not a valid OTLP JSON request: resourceMetrics is not an array",
                 decodeJson("{\"resourceMetrics\":{}}"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.pulse.protocol.event.JsonSyntax;
 import dev.pulse.server.analytics.SeriesPolicy;
 import dev.pulse.server.analytics.SeriesSpec;
 import dev.pulse.server.analytics.detect.Detectors;
@@ -105,7 +106,8 @@ public final class SeriesRules {
             }
         } catch (JsonProcessingException e) {
             throw new ConfigException(Setting.SERIES_RULES_FILE, file, "not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + JsonSyntax.describe(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(Setting.SERIES_RULES_FILE, file, "cannot be read: " + e);
         }

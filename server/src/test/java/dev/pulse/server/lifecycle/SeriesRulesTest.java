@@ -133,7 +133,12 @@ class SeriesRulesTest {
         Path broken = write("broken.json", "[{\"metric\": \"cpu\",]");
         ConfigException b = assertThrows(ConfigException.class,
                 () -> SeriesRules.load(Config.from(Map.of("SERIES_RULES_FILE", broken.toString()))));
-        assertTrue(b.getMessage().contains("not valid JSON at line 1"), b.getMessage());
+        assertTrue(b.getMessage().endsWith("not valid JSON at line 1, column 19: unexpected character ']' where a"
+                + " field name in double quotes should start"), b.getMessage());
+        Path open = write("open.json", "[{\"metric\": \"cpu\"");
+        ConfigException o = assertThrows(ConfigException.class,
+                () -> SeriesRules.load(Config.from(Map.of("SERIES_RULES_FILE", open.toString()))));
+        assertTrue(o.getMessage().endsWith(": the JSON ends inside an object"), o.getMessage()); // one line, no internals
     }
 
     @Test
