@@ -191,6 +191,12 @@ public final class FamilyCheck {
         return run(replay, families, TUNING_SEEDS + 1, TUNING_SEEDS + REPORT_SEEDS, timing, rows);
     }
 
+    public static Map<StreamFamily, Result> check(OfflineReplay replay, List<StreamFamily> families, Timing timing,
+                                                  int rows) {
+        int first = TUNING_SEEDS + REPORT_SEEDS + 1;
+        return run(replay, families, first, first + CHECK_SEEDS - 1, timing, rows);
+    }
+
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
         StringBuilder b = new StringBuilder("| detector | family | anomalies | found | spike | dip | level shift "
                 + "| variance burst | spikes and dips flagged at their value | false-positive rate | targets |\n"
@@ -246,8 +252,7 @@ public final class FamilyCheck {
             OfflineReplay replay = OfflineReplay.fromEnvironment(env);
             Map<StreamFamily, Result> r = switch (seeds) {
                 case "tuning" -> tuning(replay, families, timing, rows);
-                case "check" -> run(replay, families, TUNING_SEEDS + REPORT_SEEDS + 1,
-                        TUNING_SEEDS + REPORT_SEEDS + CHECK_SEEDS, timing, rows);
+                case "check" -> check(replay, families, timing, rows);
                 case "report" -> report(replay, families, timing, rows);
                 default -> throw new IllegalArgumentException("--seeds " + seeds + ": report, tuning or check");
             };

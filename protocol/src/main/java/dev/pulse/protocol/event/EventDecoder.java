@@ -622,9 +622,12 @@ public final class EventDecoder {
     }
 
     private boolean malformed(Exception e) {
-        long offset = e instanceof JsonProcessingException j && j.getLocation() != null
-                ? base + j.getLocation().getByteOffset() : currentOffset();
-        String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        long offset = currentOffset();
+        String why = e.getMessage();
+        if (e instanceof JsonProcessingException j) {
+            offset = j.getLocation() != null ? base + j.getLocation().getByteOffset() : offset;
+            why = j.getOriginalMessage();
+        }
         return fail(DecodeError.MALFORMED, "malformed JSON: " + JsonSyntax.describe(why), Math.max(0, offset));
     }
 
