@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
  * used to choose its half-life; set {@code b}, drawn after that, showed the floor still grew on steeper drifts and
  * judged moving the range with the trend; set {@code c}, drawn after both, reports.
  *
- * <pre>OtherStreamCheck [--detectors novelty] [--set a|b|c]</pre>
+ * <p>With {@code --values-per-second N} the detector sees the times a server stamps on values sent without timestamps
+ * at that rate ({@link FamilyCheck.Timing}).
+ *
+ * <pre>OtherStreamCheck [--detectors novelty] [--set a|b|c] [--values-per-second N]</pre>
  */
 public final class OtherStreamCheck {
     /** One set of streams: seeds, cycle amplitudes and drift slopes (noise units), seconds between values, level. */
@@ -65,6 +68,8 @@ public final class OtherStreamCheck {
         Map<String, String> opt = Flags.of(args);
         String name = opt.getOrDefault("set", "c");
         Set set = name.equals("a") ? Set.A : name.equals("b") ? Set.B : Set.C;
+        int valuesPerSecond = Integer.parseInt(opt.getOrDefault("values-per-second", "0"));
+        FamilyCheck.Timing timing = new FamilyCheck.Timing(0, valuesPerSecond);
         for (String d : opt.getOrDefault("detectors", "novelty").split(",")) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("DETECTOR", d);
@@ -77,7 +82,7 @@ public final class OtherStreamCheck {
                         FamilyCheck.Result r = new FamilyCheck.Result();
                         for (long seed = set.firstSeed(); seed < set.firstSeed() + SEEDS; seed++) {
                             StreamFamily.Series s = draw(family, ROWS[g], set, seed);
-                            r.replay(replay, "other/" + family.name() + "/" + seed, s, s.epochSecond());
+                            r.replay(replay, "other/" + family.name() + "/" + seed, s, timing.seconds(s.epochSecond()));
                         }
                         results.put(family, r);
                     }
@@ -85,7 +90,9 @@ public final class OtherStreamCheck {
             }
             System.out.print(FamilyCheck.markdown(d, results));
             System.out.println();
-            System.out.println(d + ": " + FamilyCheck.summary(results) + " (set " + name + ")");
+            System.out.println(d + ": " + FamilyCheck.summary(results) + " (set " + name
+                    + (timing.valuesPerSecond() == 0 ? "" : ", stamped on arrival, " + timing.valuesPerSecond()
+                    + " a second") + ")");
         }
     }
 }
