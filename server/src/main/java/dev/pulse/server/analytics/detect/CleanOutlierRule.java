@@ -225,8 +225,14 @@ final class CleanOutlierRule {
         }
         // Every model learns every value but the first (which starts them): n values learnt, this one included.
         double eLocal = local.observe(x, 0, floor, n);
-        double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n);
-        double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n);
+        // A cycle's turn that its slots cannot hold (a weekend that starts at midnight) is a run of outliers for the
+        // cycle baselines but not for the fast level, which follows it: there they are the baseline's own error, to
+        // be learnt, not a level shift. Taken as shifts, they moved the week's level by tens of noise units at every
+        // turn and left its error high for a day or two (EVALUATION.md, "The week's turns").
+        boolean fastHolds = n > LevelModel.START_VALUES
+                && Math.abs(x - fast.predict(0)) <= CLIP * LevelModel.sigma(fast.mae(), floor);
+        double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n, fastHolds);
+        double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n, fastHolds);
         double eTrend = trend.observe(x, 0, floor, n);
         double eFast = fast.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.

@@ -99,9 +99,18 @@ class LevelModel {
      * counts the values learnt, this one included (the caller's count: one field less per model).
      */
     double observe(double x, double slot, double floor, long learnt) {
+        return observe(x, slot, floor, learnt, false);
+    }
+
+    /**
+     * {@link #observe(double, double, double, long)}, where {@code othersHold} says another baseline predicts the value
+     * within its clip: an error past the bar is then this model's own, learnt as one within it, and neither a run of
+     * outliers (a shift) nor a sign that the noise grew.
+     */
+    double observe(double x, double slot, double floor, long learnt, boolean othersHold) {
         double e = x - predict(slot);
         double sigma = sigma(mae, floor);
-        boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma;
+        boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma && !othersHold;
         learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
         if (!outlier) {
             run = 0;

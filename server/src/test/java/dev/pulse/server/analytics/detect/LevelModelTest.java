@@ -47,6 +47,23 @@ class LevelModelTest {
     }
 
     @Test
+    void outliersThatAnotherBaselineHoldsAreThisOnesOwnErrorNotAShift() {
+        // Gaussian noise of sigma 1 around 0, then 20 for ten values. Alone, three outliers in a row move the level to
+        // them (a shift). Where another baseline holds those values (a turn it follows and this one's shape blurs),
+        // they are learnt as errors within the bar: the level moves by a twentieth of 3 noise units a value.
+        for (boolean othersHold : new boolean[] {false, true}) {
+            SplittableRandom r = new SplittableRandom(5);
+            LevelModel m = LevelModel.alone();
+            m.start(0, 0);
+            for (int n = 1; n <= 2_000; n++) {
+                m.observe(n <= 1_990 ? r.nextGaussian() : 20, 0, 1e-9, n, n > 1_990 && othersHold);
+            }
+            double level = m.predict(0);
+            assertTrue(othersHold ? level > 0.5 && level < 4 : level > 18, "level " + level + " with " + othersHold);
+        }
+    }
+
+    @Test
     void aNoiseThatGrowsIsLearntFromItsOutliers() {
         // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
         // clipped step at a time, the error would still be near the floor's after 200 values.
