@@ -10,6 +10,8 @@ package dev.pulse.server.analytics.detect;
  * Each learns every value with its error clipped to {@link #CLIP} noise units, or to {@link #OUTLIER_CLIP} when it
  * is an outlier for that model, moves its level at once on a run of outliers that agree (a level shift), and takes
  * its noise from recent outliers on both sides once they outnumber the values within the bar (a noise that grew).
+ * A cycle baseline's outlier that the fast level holds (a turn its slots blur) is its own error instead: learnt as
+ * one within the bar.
  *
  * <ul>
  *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean
