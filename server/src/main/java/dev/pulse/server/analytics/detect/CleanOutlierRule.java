@@ -229,8 +229,8 @@ final class CleanOutlierRule {
         double eLocal = local.observe(x, 0, floor, n);
         // A cycle's turn that its slots cannot hold (a weekend that starts at midnight) is a run of outliers for the
         // cycle baselines but not for the fast level, which follows it: there they are the baseline's own error, to
-        // be learnt, not a level shift. Taken as shifts, they moved the week's level by tens of noise units at every
-        // turn and left its error high for a day or two (EVALUATION.md, "The week's turns").
+        // be learnt, not a level shift. Taken as shifts, they jerked the week's level at every turn and left its error
+        // at up to 5 noise units for a day or two (EVALUATION.md, "The week's turns").
         boolean fastHolds = n > LevelModel.START_VALUES
                 && Math.abs(x - fast.predict(0)) <= CLIP * LevelModel.sigma(fast.mae(), floor);
         double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n, fastHolds);
