@@ -225,18 +225,19 @@ final class CleanOutlierRule {
         } else if (dayPhase < 0) {
             dayPhase += DAY_SECONDS;
         }
-        // Every model learns every value but the first (which starts them): n values learnt, this one included.
-        double eLocal = local.observe(x, 0, floor, n);
+        // Every model learns every value but the first (which starts them): n values learnt, this one included. The
+        // fast level first: its error, against its noise before this value, tells the cycle baselines whether it held.
+        double fastNoise = LevelModel.sigma(fast.mae(), floor);
+        double eFast = fast.observe(x, 0, floor, n);
         // A cycle's turn that its slots cannot hold (a weekend that starts at midnight) is a run of outliers for the
         // cycle baselines but not for the fast level, which follows it: there they are the baseline's own error, to
         // be learnt, not a level shift. Taken as shifts, they jerked the week's level at every turn and left its error
         // at up to 5 noise units for a day or two (EVALUATION.md, "The week's turns").
-        boolean fastHolds = n > LevelModel.START_VALUES
-                && Math.abs(x - fast.predict(0)) <= CLIP * LevelModel.sigma(fast.mae(), floor);
+        boolean fastHolds = n > LevelModel.START_VALUES && Math.abs(eFast) <= CLIP * fastNoise;
+        double eLocal = local.observe(x, 0, floor, n);
         double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n, fastHolds);
         double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n, fastHolds);
         double eTrend = trend.observe(x, 0, floor, n);
-        double eFast = fast.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.
         double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek
                 : model == TREND ? eTrend : eFast;

@@ -97,14 +97,7 @@ class PerValueDetectorTest {
         // every turn and its error stayed high for a day or two), 66.
         int flagged = 0;
         for (long seed = 1; seed <= 4; seed++) {
-            SplittableRandom r = new SplittableRandom(seed);
-            double[] v = new double[10 * 2_016];
-            for (int i = 0; i < v.length; i++) {
-                double t = START + i * STEP;
-                double w = weekend(t);
-                v[i] = 1000 * (1 + 0.1 * Math.sin(2 * Math.PI * (t - START) / 86_400) * (1 - 0.5 * w) - 0.05 * w)
-                        + r.nextGaussian();
-            }
+            double[] v = weekThatTurnsAtMidnight(10 * 2_016, seed);
             boolean[] f = run(new PerValueDetector(50, 10), v);
             for (int i = 2 * 2_016; i < v.length; i++) {
                 flagged += f[i] ? 1 : 0;
@@ -334,6 +327,22 @@ class PerValueDetectorTest {
         assertTrue(flagged >= 290, flagged + " of 300 spikes flagged after the incident");
     }
 
+    /**
+     * {@code n} values from START: a daily cycle of 100 noise units around 1,000, halved on Saturdays and Sundays,
+     * which also sit 50 lower ({@link #weekend}), and Gaussian noise of 1.
+     */
+    private static double[] weekThatTurnsAtMidnight(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = START + i * STEP;
+            double w = weekend(t);
+            v[i] = 1000 * (1 + 0.1 * Math.sin(2 * Math.PI * (t - START) / 86_400) * (1 - 0.5 * w) - 0.05 * w)
+                    + r.nextGaussian();
+        }
+        return v;
+    }
+
     /** 1 on Saturday and Sunday (UTC), 0 on weekdays, ramped linearly over the three hours around each midnight. */
     private static double weekend(double epochSeconds) {
         double hours = ((epochSeconds - START) / 3600 + 3 * 24) % (7 * 24); // since Monday 00:00; START is a Thursday
@@ -351,15 +360,7 @@ class PerValueDetectorTest {
         // Saturday's midnight and rises again around Monday's: the weekday and weekend shapes blur those turns, their
         // errors kept the rule's gate shut, and it flagged 1 of these 200. A fast level with a trend follows
         // the turns, and on a series whose cycle the times show the rule now judges against it where it predicts best.
-        SplittableRandom r = new SplittableRandom(13);
-        int n = CLEAN + 10_000;
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            double t = START + i * STEP;
-            double w = weekend(t);
-            v[i] = 1000 * (1 + 0.1 * Math.sin(2 * Math.PI * (t - START) / 86_400) * (1 - 0.5 * w) - 0.05 * w)
-                    + r.nextGaussian();
-        }
+        double[] v = weekThatTurnsAtMidnight(CLEAN + 10_000, 13);
         int spikes = spikesAndDipsEvery50(v, CLEAN, 7);
         int flagged = every(run(new PerValueDetector(50, 10), v), CLEAN, 50);
         assertTrue(flagged >= 0.8 * spikes, flagged + " of " + spikes + " spikes and dips flagged");
