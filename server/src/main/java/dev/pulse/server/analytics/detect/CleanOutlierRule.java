@@ -11,7 +11,7 @@ package dev.pulse.server.analytics.detect;
  * is an outlier for that model, moves its level at once on a run of outliers that agree (a level shift), and takes
  * its noise from recent outliers on both sides once they outnumber the values within the bar (a noise that grew).
  * A cycle baseline's outlier that the fast level holds (a turn its slots blur) is its own error instead: learnt as
- * one within the bar.
+ * one within the bar, and judged by the fast level.
  *
  * <ul>
  *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean
@@ -242,6 +242,12 @@ final class CleanOutlierRule {
         double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek
                 : model == TREND ? eTrend : eFast;
         double noise = LevelModel.sigma(mae, floor);
+        if ((model == DAY || model == WEEK) && fastHolds && Math.abs(e) > BAR * noise) {
+            // A turn the cycle's slots blur, not an anomaly: judged by the fast level that holds it (so within its
+            // clip). A value the fast level does not hold, a spike, is judged by the cycle as before.
+            e = eFast;
+            noise = fastNoise;
+        }
         double r = Math.abs(e) / noise;
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;
