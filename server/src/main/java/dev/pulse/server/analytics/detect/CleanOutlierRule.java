@@ -219,7 +219,10 @@ final class CleanOutlierRule {
             model = FAST;
             mae = fast.mae();
         }
-        double floor = NoiseFloor.of(local.level(), high - low, local.mae());
+        // The range counts as at most RANGE_ERRORS of the chosen baseline's errors: on a cycle of a hundred noise
+        // units its extremes say nothing of the noise around it, and the local level's errors, which lag the cycle,
+        // let the floor pass the fast level's noise (EVALUATION.md, "The floor from the chosen baseline").
+        double floor = NoiseFloor.of(local.level(), high - low, mae);
         // The day's phase from the week's (a week is whole days): a remainder costs more than the rest here.
         double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
         if (dayPhase >= DAY_SECONDS) {

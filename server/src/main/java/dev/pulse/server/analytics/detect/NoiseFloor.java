@@ -3,10 +3,11 @@ package dev.pulse.server.analytics.detect;
 /**
  * The smallest noise a residual is scaled by, for {@link RobustDetector} and {@link CleanOutlierRule} alike: a share
  * of the series' recent range plus a share of its level, so a flat series stays finite and large values with a small
- * spread (bytes, timestamps) keep their resolution. The range counts as at most {@link #RANGE_ERRORS} of the local
- * baseline's mean errors (Gaussian noise spans about ten): an incident of twenty values at ten times the level
- * widened the range for a hundred thousand values, and the floor with it, past every later spike of a quiet series
- * (EVALUATION.md, "An incident's range").
+ * spread (bytes, timestamps) keep their resolution. The range counts as at most {@link #RANGE_ERRORS} of a
+ * baseline's mean errors (Gaussian noise spans about ten; the local baseline's in the robust detector, the chosen
+ * one's in the clean rule): an incident of twenty values at ten times the level widened the range for a hundred
+ * thousand values, and the floor with it, past every later spike of a quiet series (EVALUATION.md, "An incident's
+ * range").
  */
 final class NoiseFloor {
     static final double RANGE_SHARE = 0.003;
