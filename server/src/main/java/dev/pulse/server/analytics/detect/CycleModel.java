@@ -8,12 +8,17 @@ package dev.pulse.server.analytics.detect;
  * 1/4,096 of the first step learnt and doubles (halving the counts) whenever a slot would overflow: a unit is at most
  * 1/32,768 of the largest deviation, and as a step under half a unit is lost a slot settles within a few units, about
  * 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The prediction uses the shape minus its mean, so
- * the level and the shape cannot trade a constant between them and wander.
+ * the level and the shape cannot trade a constant between them and wander. A week's slot takes its first value
+ * whole (and reads as its neighbour until then): the weekend's drop is in place after the first weekend, where steps
+ * clipped to a few noise units took weeks (EVALUATION.md, "A weekly slot's first value").
  *
- * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot.
+ * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot and
+ * a bit. At most {@value #MAX_SLOTS} slots.
  * Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel extends LevelModel {
+    /** Slots a shape may have: the bits of two longs say which have learnt a value. */
+    static final int MAX_SLOTS = 128;
     private final short[] shape;          // in units; guarded by the series' lock
     private final double slotsInverse;
     private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
@@ -27,9 +32,12 @@ final class CycleModel extends LevelModel {
     private int upper;
     private double frac;
     private int located = -2;   // the position's whole slot lower and upper were found for (-1: before slot 0)
+    private long learntLow;     // a week's slots 0-63 that have learnt a value, a bit each
+    private long learntHigh;    // ... slots 64-127
+    private int unlearnt;       // slots that have not (none for a day's shape)
 
     /**
-     * @param slots slots of the cycle's shape (at least 1). The level learns with
+     * @param slots slots of the cycle's shape (1 to {@value #MAX_SLOTS}). The level learns with
      *              {@link CleanOutlierRule#SEASON_LEVEL_ALPHA}.
      */
     CycleModel(int slots) {
@@ -38,6 +46,13 @@ final class CycleModel extends LevelModel {
 
     private CycleModel(int slots, int daySlots) {
         super(false, false);
+        if (slots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("slots=" + slots);
+        }
+        // Only a week's slots wait for their first value: a day's are all seen in its first day, while the noise is
+        // still wide and so are the clips. Learnt whole, the day's first values cost NAB 0.7 points
+        // (EVALUATION.md, "A weekly slot's first value").
+        this.unlearnt = daySlots > 0 ? slots : 0;
         this.shape = new short[slots];
         this.slotsInverse = 1.0 / slots;
         this.daySlots = daySlots;
@@ -93,7 +108,17 @@ final class CycleModel extends LevelModel {
             // A new slot: values come many to a slot, so the slots' lookup (two divisions for a week) is seldom done.
             locate(lo);
         }
-        return level() + (s[lower] + frac * (s[upper] - s[lower])) * unit - shapeSum * slotsInverse;
+        int from = lower;
+        int to = upper;
+        if (unlearnt != 0) {
+            // A slot not yet learnt holds nothing: it reads as its learnt neighbour.
+            if (!learnt(to)) {
+                to = from;
+            } else if (!learnt(from)) {
+                from = to;
+            }
+        }
+        return level() + (s[from] + frac * (s[to] - s[from])) * unit - shapeSum * slotsInverse;
     }
 
     /** Finds the slots of the shape around whole slot {@code lo} of the period (-1: before the first). */
@@ -106,10 +131,50 @@ final class CycleModel extends LevelModel {
     }
 
     @Override
-    void learnShape(double ce) {
+    void learnShape(double ce, double x) {
         double step = CleanOutlierRule.SHAPE_ALPHA * ce;
-        add(lower, step * (1.0 - frac));
-        add(upper, step * frac);
+        if (unlearnt == 0) {
+            add(lower, step * (1.0 - frac));
+            add(upper, step * frac);
+            return;
+        }
+        // A slot not yet learnt takes its first value from the nearer side only: the slot after a turn (Saturday's
+        // first) is the upper one of the last values before it, which are not its own.
+        if (learnt(lower)) {
+            add(lower, step * (1.0 - frac));
+        } else if (frac <= 0.5) {
+            learnFirst(lower, x);
+        }
+        if (learnt(upper)) {
+            add(upper, step * frac);
+        } else if (frac >= 0.5) {
+            learnFirst(upper, x);
+        }
+    }
+
+    /**
+     * Slot {@code i}'s first value: the slot takes the deviation that puts its own prediction at {@code x}, and the
+     * level moves by what that changed the shape's mean, so no other slot's prediction moves. Before it the slot held
+     * nothing to weigh an error against.
+     */
+    private void learnFirst(int i, double x) {
+        double before = shapeSum;
+        add(i, x - (level() + shape[i] * unit - shapeSum * slotsInverse));
+        shiftLevel((shapeSum - before) * slotsInverse);
+        markLearnt(i);
+    }
+
+    private boolean learnt(int i) {
+        return ((i < 64 ? learntLow >>> i : learntHigh >>> (i - 64)) & 1L) != 0;
+    }
+
+    private void markLearnt(int i) {
+        if (i < 64) {
+            learntLow |= 1L << i;
+        } else {
+            learntHigh |= 1L << (i - 64);
+        }
+        unlearnt--;
     }
 
     /** Adds {@code v} (value units) to slot {@code i}, rounded to the unit. */

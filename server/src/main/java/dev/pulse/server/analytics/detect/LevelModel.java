@@ -111,7 +111,7 @@ class LevelModel {
         double e = x - predict(slot);
         double sigma = sigma(mae, floor);
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma && !othersHold;
-        learn(e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
+        learn(x, e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
         if (!outlier) {
             run = 0;
             if (wild != 0) {
@@ -174,7 +174,7 @@ class LevelModel {
      * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
      * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
      */
-    private void learn(double e, double clip, long n) {
+    private void learn(double x, double e, double clip, long n) {
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
         double maeGain = CleanOutlierRule.SCALE_ALPHA;
         double levelGain = levelAlpha();
@@ -193,11 +193,19 @@ class LevelModel {
                 trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
             }
         }
-        learnShape(ce);
+        learnShape(ce, x);
     }
 
-    /** Learns the error {@code ce} (clipped) into the shape, if there is one: nothing for a level alone. */
-    void learnShape(double ce) {
+    /**
+     * Learns the error {@code ce} (clipped) of value {@code x} into the shape, if there is one: nothing for a level
+     * alone.
+     */
+    void learnShape(double ce, double x) {
+    }
+
+    /** Moves the level by {@code by}, as a shape that changed its mean by {@code -by} asks. */
+    void shiftLevel(double by) {
+        level += by;
     }
 
     double level() {
