@@ -8,9 +8,10 @@ package dev.pulse.server.analytics.detect;
  * 1/4,096 of the first step learnt and doubles (halving the counts) whenever a slot would overflow: a unit is at most
  * 1/32,768 of the largest deviation, and as a step under half a unit is lost a slot settles within a few units, about
  * 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The prediction uses the shape minus its mean, so
- * the level and the shape cannot trade a constant between them and wander. A week's slot takes its first value
- * whole (and reads as its neighbour until then): the weekend's drop is in place after the first weekend, where steps
- * clipped to a few noise units took weeks (EVALUATION.md, "A weekly slot's first value").
+ * the level and the shape cannot trade a constant between them and wander. A week's slot takes its first held value
+ * whole (one within the bar, or one another baseline holds) and reads as its neighbour until then: the weekend's
+ * drop is in place after the first weekend, where steps clipped to a few noise units took weeks, and one absurd value
+ * cannot set a slot (EVALUATION.md, "A weekly slot's first value").
  *
  * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot and
  * a bit. At most {@value #MAX_SLOTS} slots.
@@ -131,7 +132,7 @@ final class CycleModel extends LevelModel {
     }
 
     @Override
-    void learnShape(double ce, double x) {
+    void learnShape(double ce, double x, boolean held) {
         double step = CleanOutlierRule.SHAPE_ALPHA * ce;
         if (unlearnt == 0) {
             add(lower, step * (1.0 - frac));
@@ -142,12 +143,12 @@ final class CycleModel extends LevelModel {
         // first) is the upper one of the last values before it, which are not its own.
         if (learnt(lower)) {
             add(lower, step * (1.0 - frac));
-        } else if (frac <= 0.5) {
+        } else if (frac <= 0.5 && held) {
             learnFirst(lower, x);
         }
         if (learnt(upper)) {
             add(upper, step * frac);
-        } else if (frac >= 0.5) {
+        } else if (frac >= 0.5 && held) {
             learnFirst(upper, x);
         }
     }

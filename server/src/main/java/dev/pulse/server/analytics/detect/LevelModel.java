@@ -111,7 +111,7 @@ class LevelModel {
         double e = x - predict(slot);
         double sigma = sigma(mae, floor);
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma && !othersHold;
-        learn(x, e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt);
+        learn(x, e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt, !outlier);
         if (!outlier) {
             run = 0;
             if (wild != 0) {
@@ -174,7 +174,7 @@ class LevelModel {
      * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
      * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
      */
-    private void learn(double x, double e, double clip, long n) {
+    private void learn(double x, double e, double clip, long n, boolean held) {
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
         double maeGain = CleanOutlierRule.SCALE_ALPHA;
         double levelGain = levelAlpha();
@@ -193,14 +193,14 @@ class LevelModel {
                 trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
             }
         }
-        learnShape(ce, x);
+        learnShape(ce, x, held);
     }
 
     /**
      * Learns the error {@code ce} (clipped) of value {@code x} into the shape, if there is one: nothing for a level
-     * alone.
+     * alone. {@code held}: x is within the bar, or another baseline holds it.
      */
-    void learnShape(double ce, double x) {
+    void learnShape(double ce, double x, boolean held) {
     }
 
     /** Moves the level by {@code by}, as a shape that changed its mean by {@code -by} asks. */
