@@ -77,10 +77,7 @@ class CycleModelTest {
         // Each of the week's slots takes its first value whole, so by the first Monday both days' shapes hold their
         // level, and Monday starts at 1,000. Learnt in clipped steps, the weekend's drop had reached the shapes only in
         // part: Monday 06:00 was predicted at 937.
-        CycleModel m = learnFirstWeekend(Double.NaN);
-        long monday = START + 4 * DAY;
-        assertEquals(1000, m.predict(slot(monday + 6 * 3600)), 5.0, "Monday 06:00");
-        assertEquals(900, m.predict(slot(monday + 6 * 3600 - 2 * DAY)), 5.0, "Saturday 06:00");
+        assertWeekdaysAt1000AndWeekendsAt900(learnFirstWeekend(Double.NaN));
     }
 
     @Test
@@ -88,7 +85,10 @@ class CycleModelTest {
         // A slot takes its first value whole only when the value is held. Taken whole, 1e9 set Saturday's slot a
         // million times off and the shape's unit with it, for good: Monday 06:00 was predicted at 900.5 (on the
         // families' weekly shape such a value left 121 of 400 later 7-sigma spikes unflagged, against 22).
-        CycleModel m = learnFirstWeekend(1e9);
+        assertWeekdaysAt1000AndWeekendsAt900(learnFirstWeekend(1e9));
+    }
+
+    private static void assertWeekdaysAt1000AndWeekendsAt900(CycleModel m) {
         long monday = START + 4 * DAY;
         assertEquals(1000, m.predict(slot(monday + 6 * 3600)), 5.0, "Monday 06:00");
         assertEquals(900, m.predict(slot(monday + 6 * 3600 - 2 * DAY)), 5.0, "Saturday 06:00");
