@@ -93,8 +93,9 @@ class PerValueDetectorTest {
         // Ten weeks of a daily cycle of 100 sigma, halved on Saturdays and Sundays, which also sit 50 sigma lower, the
         // change ramped over the three hours around each midnight; sigma 1, no anomaly. The weekly baseline's
         // weekday and weekend day cannot hold the ramps; the fast level follows them, and judges them. Flags after two
-        // weeks, four seeds: 16 of 64,512. While the weekly baseline still judged the ramps it could not hold, 47;
-        // when it also took their errors as level shifts (its level jerked at every turn), 66.
+        // weeks, four seeds: 16 of 64,512. With the weekly baseline judging the ramps it cannot hold, 75 (47 at the bar
+        // of 4.2 and the floor of the local level's errors); when it also took their errors as level shifts (its level
+        // jerked at every turn), 66 at those.
         int flagged = 0;
         for (long seed = 1; seed <= 4; seed++) {
             double[] v = weekThatTurnsAtMidnight(10 * 2_016, seed);
