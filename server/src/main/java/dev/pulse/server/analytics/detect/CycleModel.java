@@ -33,9 +33,8 @@ final class CycleModel extends LevelModel {
     private int upper;
     private double frac;
     private int located = -2;   // the position's whole slot lower and upper were found for (-1: before slot 0)
-    private long learntLow;     // a week's slots 0-63 that have learnt a value, a bit each
+    private long learntLow;     // slots 0-63 that have learnt a value or do not exist, a bit each (a day's: all)
     private long learntHigh;    // ... slots 64-127
-    private int unlearnt;       // slots that have not (none for a day's shape)
 
     /**
      * @param slots slots of the cycle's shape (1 to {@value #MAX_SLOTS}). The level learns with
@@ -53,7 +52,13 @@ final class CycleModel extends LevelModel {
         // Only a week's slots wait for their first value: a day's are all seen in its first day, while the noise is
         // still wide and so are the clips. Learnt whole, the day's first values cost NAB 0.7 points
         // (EVALUATION.md, "A weekly slot's first value").
-        this.unlearnt = daySlots > 0 ? slots : 0;
+        if (daySlots > 0) {
+            learntLow = slots >= 64 ? 0 : -1L << slots;
+            learntHigh = slots >= 128 ? 0 : slots > 64 ? -1L << (slots - 64) : -1L;
+        } else {
+            learntLow = -1L;
+            learntHigh = -1L;
+        }
         this.shape = new short[slots];
         this.slotsInverse = 1.0 / slots;
         this.daySlots = daySlots;
@@ -111,7 +116,7 @@ final class CycleModel extends LevelModel {
         }
         int from = lower;
         int to = upper;
-        if (unlearnt != 0) {
+        if (!allLearnt()) {
             // A slot not yet learnt holds nothing: it reads as its learnt neighbour.
             if (!learnt(to)) {
                 to = from;
@@ -134,7 +139,7 @@ final class CycleModel extends LevelModel {
     @Override
     void learnShape(double ce, double x, boolean held) {
         double step = CleanOutlierRule.SHAPE_ALPHA * ce;
-        if (unlearnt == 0) {
+        if (allLearnt()) {
             add(lower, step * (1.0 - frac));
             add(upper, step * frac);
             return;
@@ -165,6 +170,10 @@ final class CycleModel extends LevelModel {
         markLearnt(i);
     }
 
+    private boolean allLearnt() {
+        return (learntLow & learntHigh) == -1L;
+    }
+
     private boolean learnt(int i) {
         return ((i < 64 ? learntLow >>> i : learntHigh >>> (i - 64)) & 1L) != 0;
     }
@@ -175,7 +184,6 @@ final class CycleModel extends LevelModel {
         } else {
             learntHigh |= 1L << (i - 64);
         }
-        unlearnt--;
     }
 
     /** Adds {@code v} (value units) to slot {@code i}, rounded to the unit. */
