@@ -1,5 +1,6 @@
 package dev.pulse.protocol.event;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,12 @@ public final class JsonSyntax {
     private static final Pattern CONTROL = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
+    /** A closing bracket that closes nothing, or the wrong container: what it expected and for what. */
+    private static final Pattern CLOSE = Pattern.compile(
+            "^Unexpected close marker '(.)': (?:expected '(.)' \\(for (Array|Object|root)|no open (Array|Object) to close)");
+    private static final Pattern NUMBER = Pattern.compile("^Invalid numeric value: (.*)");
+    /** A feature Jackson suggests turning on, e.g. ": enable `JsonReadFeature.ALLOW_...` to allow". */
+    private static final Pattern ENABLE = Pattern.compile(": enable `[^`]*` to allow");
     /** The setting a limit comes from, e.g. ", from `StreamReadConstraints.getMaxNumberLength()`". */
     private static final Pattern SETTING = Pattern.compile(", from `[^`]*`");
 
@@ -46,7 +53,8 @@ public final class JsonSyntax {
         if ((x = CHARACTER.matcher(m)).find()) {
             String rest = x.group(3);
             if (rest.startsWith(" in numeric value: ")) {
-                return "malformed number: " + lowerFirst(rest.substring(" in numeric value: ".length()));
+                return "malformed number: " + (rest.contains("plus sign") ? "a number may not start with a plus sign"
+                        : lowerFirst(ENABLE.matcher(rest.substring(" in numeric value: ".length())).replaceAll("")));
             }
             int code = Integer.parseInt(x.group(2));
             // Past ASCII the streaming parser shows one byte of the UTF-8 sequence as if it were a character.
@@ -60,12 +68,31 @@ public final class JsonSyntax {
         if ((x = ESCAPE.matcher(m)).find()) {
             return "invalid escape \\" + x.group(1) + " inside a string";
         }
+        if ((x = CLOSE.matcher(m)).find()) {
+            String close = "unexpected '" + x.group(1) + "'";
+            return x.group(4) != null ? close + " with no " + lower(x.group(4)) + " open to close"
+                    : x.group(3).equals("root") ? close + " with nothing open to close"
+                    : close + " where '" + x.group(2) + "' should close the " + lower(x.group(3));
+        }
+        if ((x = NUMBER.matcher(m)).find()) {
+            return "malformed number: " + lowerFirst(x.group(1)).replace(" not allowed", " are not allowed");
+        }
+        // Anything else loses Jackson's notes on where a container started and what to enable.
         int marker = m.indexOf(" (start marker");
-        return lowerFirst(SETTING.matcher(marker < 0 ? m : m.substring(0, marker)).replaceAll(""));
+        int source = m.indexOf(" (for ");
+        int cut = marker < 0 ? source : source < 0 ? marker : Math.min(marker, source);
+        String said = ENABLE.matcher(cut < 0 ? m : m.substring(0, cut)).replaceAll("");
+        return lowerFirst(SETTING.matcher(said).replaceAll(""));
     }
 
+    /** The sentence's first letter in lower case, unless it starts a word in capitals ("JSON"). */
     private static String lowerFirst(String s) {
-        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+        return s.isEmpty() || s.length() > 1 && Character.isUpperCase(s.charAt(1)) ? s
+                : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /** Where an unexpected character stands, from what Jackson was expecting instead. */
@@ -81,6 +108,12 @@ public final class JsonSyntax {
         }
         if (m.contains("expected a value") || m.contains("expected a valid value")) {
             return " where a value should be";
+        }
+        if (m.contains("hex-digit")) {
+            return " where a \\u escape needs four hex digits";
+        }
+        if (m.contains("comment")) {
+            return ": JSON has no comments";
         }
         return "";
     }

@@ -36,6 +36,13 @@ class JsonSyntaxTest {
         "{\"cpu\":é}                  | unexpected non-ASCII character where only white space may stand between tokens",
         "{é:1}                        | unexpected non-ASCII character where a field name in double quotes should start",
         "{\"source\":\"a\\q\",\"cpu\":1} | invalid escape \\q inside a string",
+        "{\"cpu\":+1}                 | malformed number: a number may not start with a plus sign",
+        "{\"cpu\":-01}                | malformed number: leading zeroes are not allowed",
+        "{\"cpu\":\"\\u12\"}           | unexpected character '\"' where a \\u escape needs four hex digits",
+        "{\"cpu\":1}/                 | unexpected character '/': JSON has no comments",
+        "{\"cpu\":1}}                 | unexpected '}' with nothing open to close",
+        "[{\"cpu\":1}]]               | unexpected ']' with nothing open to close",
+        "[{\"cpu\":1}}                | unexpected '}' where ']' should close the array",
     })
     void aMalformedBodyIsNamedInOneSentence(String body, String sentence) {
         assertEquals("malformed JSON: " + sentence, message(body.strip().getBytes(StandardCharsets.UTF_8)));
@@ -74,6 +81,16 @@ class JsonSyntaxTest {
     }
 
     @Test
+    void aWrongCloseIsNamedWithTheOneExpected() throws IOException {
+        String said = jackson("{\"a\":[1}");
+        assertTrue(said.contains("REDACTED"), said);
+        assertEquals("unexpected '}' where ']' should close the array", JsonSyntax.describe(said));
+        // The non-blocking parser's words where a close follows a whole value.
+        assertEquals("unexpected ']' with no array open to close",
+                JsonSyntax.describe("Unexpected close marker ']': no open Array to close"));
+    }
+
+    @Test
     void anOpenArrayIsNamed() throws IOException {
         String said = jackson("[1, 2");
         assertTrue(said.contains("REDACTED"), said);
@@ -90,7 +107,8 @@ class JsonSyntaxTest {
 
     @Test
     void noSentenceNamesJacksonOrItsSettings() {
-        for (String body : new String[] {"{\"cpu\":NaN}", "{\"cpu\":1", "[{\"cpu\":1}", "[{\"cpu\":1},", "{\"cpu\":1 2}"}) {
+        for (String body : new String[] {"{\"cpu\":NaN}", "{\"cpu\":1", "[{\"cpu\":1}", "[{\"cpu\":1},", "{\"cpu\":1 2}",
+                "{\"cpu\":+1}", "[{\"cpu\":1}}", "#{}", "{\"cpu\":1}/"}) {
             String message = message(body.getBytes(StandardCharsets.UTF_8));
             assertFalse(message.contains("`") || message.contains("Source") || message.contains("REDACTED")
                     || message.contains("Feature") || message.contains("internal state"), message);
