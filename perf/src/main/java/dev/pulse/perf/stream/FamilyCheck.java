@@ -22,9 +22,11 @@ import java.util.Map;
  *
  * <p>Seeds {@value #TUNING_SEEDS} and below are the tuning seeds; the report seeds follow them. Parameters are
  * chosen on the tuning seeds only. The {@value #CHECK_SEEDS} check seeds after the report seeds are for a second
- * look at a choice before it is reported, so that the report seeds stay unseen until then.
+ * look at a choice before it is reported, so that the report seeds stay unseen until then. The {@value #FRESH_SEEDS}
+ * fresh seeds after those were first run on the build of 4 December 2026, after every choice, to see how the report
+ * seeds' figures carry to series drawn from seeds that no choice ever saw.
  *
- * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning|check] [--turn-hour H] [--clean-values N]
+ * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning|check|fresh] [--turn-hour H] [--clean-values N]
  *             [--values-per-second N] [--rows N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
@@ -38,6 +40,7 @@ public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
     public static final int REPORT_SEEDS = 5;
     public static final int CHECK_SEEDS = 8;
+    public static final int FRESH_SEEDS = 15;
     static final int SHIFT_FOUND_WITHIN = 5;
     static final int BURST_GRACE = 2;
 
@@ -197,6 +200,12 @@ public final class FamilyCheck {
         return run(replay, families, first, first + CHECK_SEEDS - 1, timing, rows);
     }
 
+    public static Map<StreamFamily, Result> fresh(OfflineReplay replay, List<StreamFamily> families, Timing timing,
+                                                  int rows) {
+        int first = TUNING_SEEDS + REPORT_SEEDS + CHECK_SEEDS + 1;
+        return run(replay, families, first, first + FRESH_SEEDS - 1, timing, rows);
+    }
+
     public static String markdown(String detector, Map<StreamFamily, Result> results) {
         StringBuilder b = new StringBuilder("| detector | family | anomalies | found | spike | dip | level shift "
                 + "| variance burst | spikes and dips flagged at their value | false-positive rate | targets |\n"
@@ -254,7 +263,8 @@ public final class FamilyCheck {
                 case "tuning" -> tuning(replay, families, timing, rows);
                 case "check" -> check(replay, families, timing, rows);
                 case "report" -> report(replay, families, timing, rows);
-                default -> throw new IllegalArgumentException("--seeds " + seeds + ": report, tuning or check");
+                case "fresh" -> fresh(replay, families, timing, rows);
+                default -> throw new IllegalArgumentException("--seeds " + seeds + ": report, tuning, check or fresh");
             };
             System.out.print(markdown(d, r));
             System.out.println();
