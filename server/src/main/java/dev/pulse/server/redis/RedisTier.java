@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -34,6 +35,11 @@ public final class RedisTier implements RedisStatus {
     /** Keys as text, values as bytes: the binary list entries and anomaly numbers. */
     private static final RedisCodec<String, byte[]> BYTE_VALUES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final long CONNECT_RETRY_MS = 1_000;
+    /**
+     * Longest a read of the anomaly stream waits for the writer's next round: a round starts within a few
+     * milliseconds of the wait and a chunk of the largest size is written in well under a second.
+     */
+    static final long OWN_WRITES_WAIT_MS = 1_000;
 
     private final Config config;
     private final KeySchema keys;
@@ -186,12 +192,24 @@ public final class RedisTier implements RedisStatus {
         };
     }
 
-    /** The anomaly stream replicas share; until connected, reading it fails. */
+    /**
+     * The anomaly stream replicas share; until connected, reading it fails. A read first waits, at most
+     * {@link #OWN_WRITES_WAIT_MS}, for the writer's next round, so it finds every anomaly this replica flagged before
+     * it (read-your-writes, as {@code /analyze}); where Redis is down it then fails as before.
+     */
     public SharedAnomalies anomalies() {
         return (since, source, limit) -> {
             AnomalyStreamReader r = anomalyReader;
-            return r == null ? CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"))
-                    : r.read(since, source, limit);
+            RedisWriter w = writer;
+            StatefulRedisConnection<byte[], byte[]> c = writerConnection;
+            if (r == null || w == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
+            }
+            if (!c.isOpen()) {
+                return r.read(since, source, limit); // no round is written meanwhile: what the stream holds, if it answers
+            }
+            return w.nextRound().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
+                    .thenCompose(written -> r.read(since, source, limit));
         };
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -102,6 +103,8 @@ final class RedisWriter implements Runnable {
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
+    private final RoundWaiters waiters = new RoundWaiters();
+    private final List<CompletableFuture<Void>> boarded = new ArrayList<>(); // writer thread: readers of the round in hand
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -136,21 +139,22 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                if (linger > 0 && !stopping && !queue.roundDue(chunkValues)) {
+                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !waiters.wanted()) {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
+                waiters.board(boarded); // before the drain and the anomalies: the round carries what they wait for
                 int drained = queue.drainTo(chunk, chunkValues);
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 if (drained == 0) {
-                    if (snapshotsDue.isEmpty() && removals.isEmpty()) {
+                    if (snapshotsDue.isEmpty() && removals.isEmpty() && boarded.isEmpty()) {
                         if (stopping) {
                             return;
                         }
                         LockSupport.parkNanos(1_000_000L);
                         continue;
                     }
-                    // nothing queued: a round of the snapshots and removals still due
+                    // nothing queued: a round of the snapshots, removals and anomalies still due
                 } else {
                     lastDrainNanos = System.nanoTime();
                 }
@@ -161,6 +165,7 @@ final class RedisWriter implements Runnable {
                 anomalies.take(); // what the log gained (a round of snapshots alone carries it too); kept on a retry
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
+                RoundWaiters.release(boarded); // they read what the stream holds
                 return;
             }
             long start = System.nanoTime();
@@ -173,6 +178,7 @@ final class RedisWriter implements Runnable {
                 if (anomalies != null) {
                     anomalies.written();
                 }
+                RoundWaiters.release(boarded);
                 if (chunk.size() > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                     batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
@@ -192,6 +198,14 @@ final class RedisWriter implements Runnable {
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
         }
+    }
+
+    /**
+     * Completes once a round that starts after this call is written: the anomalies this replica flagged before it
+     * are in the stream then. Any thread; a waiting reader makes the writer start that round without lingering.
+     */
+    CompletableFuture<Void> nextRound() {
+        return waiters.next();
     }
 
     /** Asks the thread to write what is queued until {@code deadlineNanos}, then return. */

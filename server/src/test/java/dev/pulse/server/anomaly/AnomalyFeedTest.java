@@ -141,6 +141,18 @@ class AnomalyFeedTest {
     }
 
     @Test
+    void aReplicaReadsItsOwnAnomaliesAtOnceThoughItsRoundsAreSlow() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_FLUSH_MS", "30000"))) {
+            spike(server, "web-1", "cpu", 500, 1_700_000_100L);
+            assertEquals(List.of("web-1/cpu"), names(get(server, "")), "no wait for the next 30-second round");
+            spike(server, "web-2", "rps", 900, 1_700_000_200L);
+            assertEquals(List.of("web-2/rps"), names(get(server, "?source=web-2")));
+            assertEquals(2, inStream(redis));
+        }
+    }
+
+    @Test
     void anomaliesFlaggedWhileRedisIsDownReachTheStreamOnceItReturns() throws Exception {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
