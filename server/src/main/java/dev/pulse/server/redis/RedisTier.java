@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.BiConsumer;
 
 /**
@@ -45,7 +46,8 @@ public final class RedisTier implements RedisStatus {
     private final KeySchema keys;
     private final WriteBehindQueue queue;
     private final ForgetQueue forgets = new ForgetQueue(); // removals of forgotten series, for the writer
-    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong(); // connections made, by Lettuce's threads: first ones and reconnections
+    private final AtomicLong opened = new AtomicLong();   // connections the tier asked for, from any thread
     private final Object clientsLock = new Object();                            // not this: a scrape takes this
     private RedisClients clients;                                               // guarded by clientsLock, made once
     private volatile StatefulRedisConnection<byte[], byte[]> writerConnection; // set once by the connecting thread
@@ -78,6 +80,20 @@ public final class RedisTier implements RedisStatus {
     }
 
     /**
+     * A connection the tier opens on purpose, counted before it connects, so that {@link #reconnects} counts only
+     * the connections Lettuce makes again by itself.
+     */
+    private <T> T open(Supplier<T> connect) {
+        opened.incrementAndGet();
+        try {
+            return connect.get();
+        } catch (RuntimeException e) {
+            opened.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
      * Connects, restores the registry when Redis answers, and starts the writer. Call before the server listens.
      */
     public static RedisTier start(Config config, SeriesRegistry registry) {
@@ -95,10 +111,10 @@ public final class RedisTier implements RedisStatus {
         String where = config.redisHost() + ":" + config.redisPort();
         try {
             probe(config);
-            StatefulRedisConnection<String, String> c = tier.clients().client.connect();
+            StatefulRedisConnection<String, String> c = tier.open(() -> tier.clients().client.connect());
             long t0 = System.nanoTime();
             try (StatefulRedisConnection<String, byte[]> lists =
-                         tier.clients().client.connect(BYTE_VALUES)) {
+                         tier.open(() -> tier.clients().client.connect(BYTE_VALUES))) {
                 tier.restored = HistoryRestorer.restore(c.async(), lists.async(), tier.keys, registry,
                         config.redisHistory(), config.seriesTtlMs());
             }
@@ -135,7 +151,7 @@ public final class RedisTier implements RedisStatus {
                 if (c == null) {
                     return; // closed meanwhile
                 }
-                startWriter(c.client.connect());
+                startWriter(open(() -> c.client.connect()));
                 Log.info("redis connected; writing the queued events");
                 return;
             } catch (InterruptedException e) {
@@ -152,13 +168,13 @@ public final class RedisTier implements RedisStatus {
      * scrape ({@link #writeHistograms}, on an event loop) never waits on the network.
      */
     private void startWriter(StatefulRedisConnection<String, String> c) {
-        StatefulRedisConnection<byte[], byte[]> w0 = clients().writerClient.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> w0 = open(() -> clients().writerClient.connect(ByteArrayCodec.INSTANCE));
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
         AnomalyStreamWriter stream = null;
         if (anomalyLog != null) {
             stream = new AnomalyStreamWriter(anomalyLog, config.redisKeyPrefix());
-            anomalyReader = new AnomalyStreamReader(clients().client.connect(BYTE_VALUES), config.redisKeyPrefix(),
+            anomalyReader = new AnomalyStreamReader(open(() -> clients().client.connect(BYTE_VALUES)), config.redisKeyPrefix(),
                     anomalyLog.capacity());
         }
         RedisWriter w = new RedisWriter(queue, forgets, new KeyExpiry(config.seriesTtlMs()), w0, keys,
@@ -280,7 +296,7 @@ public final class RedisTier implements RedisStatus {
 
     @Override
     public long reconnects() {
-        return Math.max(0, connects.get() - 2); // the writer's and the snapshot reader's first connections
+        return Math.max(0, connects.get() - opened.get());
     }
 
     @Override

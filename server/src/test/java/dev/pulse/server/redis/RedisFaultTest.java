@@ -37,6 +37,7 @@ class RedisFaultTest {
                      "REDIS_QUEUE_CAPACITY", "40", "REDIS_QUEUE_FULL", "reject"))) {
             assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":0,\"rps\":0}").statusCode());
             Await.until("the first write", () -> redisStats(server.get("/stats")).get("values_written").asLong() == 2);
+            assertEquals(0, redisStats(server.get("/stats")).get("reconnects").asLong(), "the connections made at start-up are not reconnections");
             redis.stop();
             Await.until("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
 
@@ -64,6 +65,7 @@ class RedisFaultTest {
             assertEquals(accepted, stored.stream().map(e -> Integer.parseInt(e.split(" ")[1])).toList(),
                     "every value answered 200 is in Redis, in order");
             assertEquals(0, redisStats(server.get("/stats")).get("values_dropped").asLong());
+            assertTrue(redisStats(server.get("/stats")).get("reconnects").asLong() >= 1, "the writer connected again");
             assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":1,\"rps\":1}").statusCode(), "room again");
         }
     }
