@@ -19,8 +19,8 @@ public final class JsonSyntax {
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
     /** A closing bracket that closes nothing, or the wrong container: what it expected and for what. */
-    private static final Pattern CLOSE = Pattern.compile(
-            "^Unexpected close marker '(.)': (?:expected '(.)' \\(for (Array|Object|root)|no open (Array|Object) to close)");
+    private static final Pattern CLOSE = Pattern.compile("^Unexpected close marker '(.)': "
+            + "(?:expected '(.)' \\(for (Array|Object|root)|no open (Array|Object) to close)");
     private static final Pattern NUMBER = Pattern.compile("^Invalid numeric value: (.*)");
     /** A feature Jackson suggests turning on, e.g. ": enable `JsonReadFeature.ALLOW_...` to allow". */
     private static final Pattern ENABLE = Pattern.compile(": enable `[^`]*` to allow");

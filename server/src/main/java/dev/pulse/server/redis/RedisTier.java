@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The Redis tier: write-behind queue, writer thread, warm restart and the replica snapshots, behind one object.
@@ -46,7 +46,7 @@ public final class RedisTier implements RedisStatus {
     private final KeySchema keys;
     private final WriteBehindQueue queue;
     private final ForgetQueue forgets = new ForgetQueue(); // removals of forgotten series, for the writer
-    private final AtomicLong connects = new AtomicLong(); // connections made, by Lettuce's threads: first ones and reconnections
+    private final AtomicLong connects = new AtomicLong(); // connections made (first ones and again), Lettuce's threads
     private final AtomicLong opened = new AtomicLong();   // connections the tier asked for, from any thread
     private final Object clientsLock = new Object();                            // not this: a scrape takes this
     private RedisClients clients;                                               // guarded by clientsLock, made once
@@ -168,14 +168,15 @@ public final class RedisTier implements RedisStatus {
      * scrape ({@link #writeHistograms}, on an event loop) never waits on the network.
      */
     private void startWriter(StatefulRedisConnection<String, String> c) {
-        StatefulRedisConnection<byte[], byte[]> w0 = open(() -> clients().writerClient.connect(ByteArrayCodec.INSTANCE));
+        StatefulRedisConnection<byte[], byte[]> w0 =
+                open(() -> clients().writerClient.connect(ByteArrayCodec.INSTANCE));
         writerConnection = w0;
         snapshots = new RedisSnapshots(c, keys, config);
         AnomalyStreamWriter stream = null;
         if (anomalyLog != null) {
             stream = new AnomalyStreamWriter(anomalyLog, config.redisKeyPrefix());
-            anomalyReader = new AnomalyStreamReader(open(() -> clients().client.connect(BYTE_VALUES)), config.redisKeyPrefix(),
-                    anomalyLog.capacity());
+            anomalyReader = new AnomalyStreamReader(open(() -> clients().client.connect(BYTE_VALUES)),
+                    config.redisKeyPrefix(), anomalyLog.capacity());
         }
         RedisWriter w = new RedisWriter(queue, forgets, new KeyExpiry(config.seriesTtlMs()), w0, keys,
                 config.redisHistory(), RedisWriter.REPLY_TIMEOUT_MS, config.redisFlushMs(), stream);
@@ -222,7 +223,7 @@ public final class RedisTier implements RedisStatus {
                 return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
             }
             if (!c.isOpen()) {
-                return r.read(since, source, limit); // no round is written meanwhile: what the stream holds, if it answers
+                return r.read(since, source, limit); // no round goes out meanwhile: what the stream holds, if up
             }
             return w.nextRound().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
                     .thenCompose(written -> r.read(since, source, limit));

@@ -104,7 +104,7 @@ final class RedisWriter implements Runnable {
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
     private final RoundWaiters waiters = new RoundWaiters();
-    private final List<CompletableFuture<Void>> boarded = new ArrayList<>(); // writer thread: readers of the round in hand
+    private final List<CompletableFuture<Void>> boarded = new ArrayList<>(); // writer thread: the round's readers
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Readers waiting for the writer's next round, so that {@code GET /anomalies} reads its own replica's writes: an
  * anomaly this replica flagged before the request is in the stream once a round that started after the request is
  * written. Any thread may {@link #next} (it does not block); the writer thread {@link #board}s the waiting into the
- * round it starts and completes them once that round is written. Bounded by the readers in flight, each of which
- * also stops waiting after its own timeout.
+ * round it starts and completes them once that round is written. Bounded by the readers in flight: a reader that
+ * stops waiting (its own timeout) leaves the queue.
  */
 final class RoundWaiters {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
@@ -20,6 +20,7 @@ final class RoundWaiters {
         CompletableFuture<Void> f = new CompletableFuture<>();
         waiting.add(f);
         wanted = true;
+        f.whenComplete((done, failed) -> waiting.remove(f)); // timed out while a round is retried: gone at once
         return f;
     }
 

@@ -37,7 +37,8 @@ class RedisFaultTest {
                      "REDIS_QUEUE_CAPACITY", "40", "REDIS_QUEUE_FULL", "reject"))) {
             assertEquals(200, server.post("{\"source\":\"full\",\"cpu\":0,\"rps\":0}").statusCode());
             Await.until("the first write", () -> redisStats(server.get("/stats")).get("values_written").asLong() == 2);
-            assertEquals(0, redisStats(server.get("/stats")).get("reconnects").asLong(), "the connections made at start-up are not reconnections");
+            assertEquals(0, redisStats(server.get("/stats")).get("reconnects").asLong(),
+                    "the connections made at start-up are not reconnections");
             redis.stop();
             Await.until("Redis to be seen down", () -> server.server.services().redis.health() == RedisStatus.Health.DOWN);
 
