@@ -11,14 +11,20 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /analyze?source=S[&metric=M]}: a source held here is answered on the event loop, {@code source=*} from
- * the fleet view, and any other source from the shared tier, answered when Redis replies (off the loop).
+ * the fleet view (once the other replicas' part of it is fresh: see {@link RemoteSnapshots#fleetReady}), and any
+ * other source from the shared tier, answered when Redis replies (off the loop).
  *
  * <p>Stateless and thread-safe: one instance serves every connection.
  */
 public final class AnalyzeHandler implements RouteHandler.Whole {
+    /** Longest a fleet view waits for the other replicas' sources; past it, it answers with what it has. */
+    static final long FLEET_WAIT_MS = 2_000;
+
     private final SeriesRegistry registry;
     private final AnalyzeView analyze;
     private final FleetView fleet;
@@ -37,9 +43,18 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
         String sourceName = first(query.parameters().get("source"), "default");
         String metric = first(query.parameters().get("metric"), null);
         if (sourceName.equals("*")) {
-            JsonWriter w = ex.json();
-            fleet.write(w);
-            ex.reply(HttpResponseStatus.OK, w);
+            CompletableFuture<Void> ready = remote.fleetReady().toCompletableFuture();
+            if (ready.isDone()) {
+                JsonWriter w = ex.json();
+                fleet.write(w, false);
+                ex.reply(HttpResponseStatus.OK, w);
+            } else { // the other replicas' sources are being read: not a cached view without them
+                ex.later(ready.copy().completeOnTimeout(null, FLEET_WAIT_MS, TimeUnit.MILLISECONDS), (v, failure) -> {
+                    JsonWriter w = ex.json();
+                    fleet.write(w, true);
+                    ex.reply(HttpResponseStatus.OK, w);
+                });
+            }
             return;
         }
         Source source = registry.find(sourceName);

@@ -40,10 +40,11 @@ public final class FleetView implements MetricFamilies {
         this.ttlNanos = ttlMillis * 1_000_000L;
     }
 
-    public void write(JsonWriter w) {
+    /** The fleet view, from the snapshot unless it is too old or {@code fresh} asks for a new one. */
+    public void write(JsonWriter w, boolean fresh) {
         long now = System.nanoTime();
         Snapshot s = snapshot;
-        if (s != null && now - s.builtNanos <= ttlNanos) {
+        if (s != null && now - s.builtNanos <= ttlNanos && !fresh) {
             hits.increment();
         } else {
             misses.increment();

@@ -17,6 +17,14 @@ public interface RemoteSnapshots {
      */
     java.util.Map<String, String> fleet();
 
+    /**
+     * Completes once {@link #fleet} is fresh: at once while the background refresh runs, else after the refresh this
+     * call wakes (the first fleet view, or the first after the refresh paused unasked). Never fails.
+     */
+    default CompletionStage<Void> fleetReady() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** No shared tier: unknown sources are simply unknown. */
     RemoteSnapshots NONE = new RemoteSnapshots() {
         @Override

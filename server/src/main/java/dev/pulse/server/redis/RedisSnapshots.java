@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * (Lettuce's async API, completing off the event loop), and the fleet view's remote part, refreshed in the background
  * every {@code ANALYZE_CACHE_TTL_MS} by a thread of its own and read without waiting. The refresh reads every
  * source's hash, so it runs only while the fleet view is being asked for: after {@value #IDLE_NANOS} ns unasked it
- * pauses, and the first request after that gets the view it last made while waking it.
+ * pauses, and the first request after that waits for the refresh it wakes ({@link #fleetReady}), so no fleet view
+ * leaves out another replica's sources for being the first one asked.
  */
 final class RedisSnapshots {
     static final long IDLE_NANOS = 60_000_000_000L;
@@ -30,6 +31,9 @@ final class RedisSnapshots {
     private final Config config;
     private final Thread refresher;
     private volatile Map<String, String> fleet = Map.of(); // replaced by the refresher thread
+    private volatile long fleetNanos = System.nanoTime() - IDLE_NANOS - 1; // when it was, by the refresher thread
+    private volatile CompletableFuture<Void> refreshed = new CompletableFuture<>(); // completed and replaced by
+                                                                                     // the refresher after each round
     private volatile boolean closed;                       // set by the shutdown thread
     private volatile long askedNanos = System.nanoTime() - IDLE_NANOS - 1; // set by whichever thread asks for the
                                                                           // fleet view; paused until the first ask
@@ -57,6 +61,16 @@ final class RedisSnapshots {
             AnalyzeJson.openRedis(w, source, age(fields), config.windowSize(), config.zscoreThreshold());
             return finish(writeMetrics(w, metrics).endObject());
         }).exceptionally(e -> null);
+    }
+
+    /** See {@link dev.pulse.server.query.RemoteSnapshots#fleetReady}. */
+    CompletionStage<Void> fleetReady() {
+        if (System.nanoTime() - fleetNanos <= IDLE_NANOS) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> next = refreshed; // before the wake: the refresh it wakes completes this one
+        fleet();
+        return next;
     }
 
     Map<String, String> fleet() {
@@ -96,9 +110,13 @@ final class RedisSnapshots {
                     }
                 }
                 fleet = next;
+                fleetNanos = System.nanoTime();
             } catch (RuntimeException e) {
                 // Redis away: keep the last view; the next round tries again
             }
+            CompletableFuture<Void> done = refreshed;
+            refreshed = new CompletableFuture<>();
+            done.complete(null); // whoever waited reads what this round found (or, Redis away, the last view)
             try {
                 Thread.sleep(Math.max(100, config.analyzeCacheTtlMs()));
             } catch (InterruptedException e) {

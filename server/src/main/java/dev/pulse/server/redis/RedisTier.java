@@ -206,6 +206,12 @@ public final class RedisTier implements RedisStatus {
                 RedisSnapshots s = snapshots;
                 return s == null ? Map.of() : s.fleet();
             }
+
+            @Override
+            public CompletionStage<Void> fleetReady() {
+                RedisSnapshots s = snapshots;
+                return s == null ? CompletableFuture.completedFuture(null) : s.fleetReady();
+            }
         };
     }
 
