@@ -79,7 +79,7 @@ public final class Application {
             Application app = new Application(PulseServer.start(services, loops), redis, sweeper, registry, config);
             anomalies.start(config, app.port());
             return app;
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) { // also the transport's IOException (a port in use), which sync() throws unchecked
             if (sweeper != null) {
                 sweeper.close();
             }

@@ -9,6 +9,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -72,9 +73,17 @@ public final class Main {
             System.err.println("pulse: invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
-        } catch (RuntimeException | Error | InterruptedException e) {
+        } catch (Exception | Error e) {
             started.completeExceptionally(e); // a signal's thread waiting for the start ends too
-            throw e;
+            if (e instanceof IOException) { // the port is taken or not ours to bind: said in one line, as a setting
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                System.err.println("pulse: cannot listen on port " + config.port() + ": "
+                        + why.substring(why.lastIndexOf(": ") + 1).strip());
+            } else {
+                e.printStackTrace();
+            }
+            System.exit(1); // what started before the failure (Redis's threads, the sweeper) must not keep it running
+            return;
         }
         stopped.await();
         System.exit(0);

@@ -79,7 +79,7 @@ public final class PulseServer {
             Log.info("listening on port " + ((InetSocketAddress) ch.localAddress()).getPort() + " with "
                     + loops.threads() + " event loops (" + (loops.epoll() ? "epoll" : "nio") + ")");
             return new PulseServer(services, loops.boss(), loops.workers(), ch);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) { // also the transport's IOException (a port in use), which sync() throws unchecked
             loops.close();
             throw e;
         }

@@ -26,6 +26,20 @@ class ShutdownTest {
     }
 
     @Test
+    void aPortInUseStopsStartUpWithOneLineAndNonZeroStatus() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            Process p = ServerProcess.builder(Map.of("SERVER_PORT", Integer.toString(port))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process ends");
+            assertEquals(1, p.exitValue(), out);
+            String[] lines = out.strip().split("\n");
+            assertEquals("pulse: cannot listen on port " + port + ": Address already in use", lines[lines.length - 1]);
+            assertTrue(!out.contains("\tat "), "no stack trace: " + out);
+        }
+    }
+
+    @Test
     void aBadSettingStopsStartUpWithOneLineAndNonZeroStatus() throws Exception {
         Process p = ServerProcess.builder(Map.of("WINDOW_SIZE", "many")).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
