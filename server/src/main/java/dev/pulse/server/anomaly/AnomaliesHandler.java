@@ -8,11 +8,11 @@ import dev.pulse.server.http.Replies;
 import dev.pulse.server.http.RouteHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -46,10 +46,13 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        QueryStringDecoder query = new QueryStringDecoder(ex.request().uri());
-        String limitText = first(query.parameters().get("limit"));
-        String source = first(query.parameters().get("source"));
-        String since = first(query.parameters().get("since"));
+        Map<String, List<String>> query = ex.query();
+        if (query == null) {
+            return; // answered 400
+        }
+        String limitText = first(query.get("limit"));
+        String source = first(query.get("source"));
+        String since = first(query.get("since"));
         int limit = DEFAULT_LIMIT;
         if (limitText != null) {
             limit = limitText.matches("[0-9]{1,9}") ? Integer.parseInt(limitText) : -1;

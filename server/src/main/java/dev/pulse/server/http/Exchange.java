@@ -8,10 +8,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -102,6 +105,19 @@ public final class Exchange {
     /** Replies with {@code body} (released by the pipeline once written). */
     public void reply(HttpResponseStatus status, AsciiString contentType, ByteBuf body) {
         send(Replies.response(status, contentType, body));
+    }
+
+    /**
+     * The request's query parameters, decoded; null once it has answered 400 for an escape that is not one ("%ZZ"),
+     * where the decoder throws. A caller that gets null returns.
+     */
+    public Map<String, List<String>> query() {
+        try {
+            return new QueryStringDecoder(request.uri()).parameters();
+        } catch (IllegalArgumentException e) {
+            error(HttpResponseStatus.BAD_REQUEST, "the query string has a malformed %-escape: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Replies {@code {"error": message}}. */

@@ -6,9 +6,9 @@ import dev.pulse.server.http.RouteHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code DELETE /series?source=S[&metric=M]}: forgets every series of a source, or one. {@code 204} when something
@@ -27,9 +27,12 @@ public final class DeleteSeriesHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        QueryStringDecoder query = new QueryStringDecoder(ex.request().uri());
-        String source = first(query.parameters().get("source"));
-        String metric = first(query.parameters().get("metric"));
+        Map<String, List<String>> query = ex.query();
+        if (query == null) {
+            return; // answered 400
+        }
+        String source = first(query.get("source"));
+        String metric = first(query.get("metric"));
         if (source == null || source.isEmpty()) {
             ex.error(HttpResponseStatus.BAD_REQUEST, "source is required: DELETE /series?source=S[&metric=M]");
             return;

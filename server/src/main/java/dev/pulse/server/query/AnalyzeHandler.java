@@ -7,10 +7,10 @@ import dev.pulse.server.http.Exchange;
 import dev.pulse.server.http.RouteHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +39,12 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        QueryStringDecoder query = new QueryStringDecoder(ex.request().uri());
-        String sourceName = first(query.parameters().get("source"), "default");
-        String metric = first(query.parameters().get("metric"), null);
+        Map<String, List<String>> query = ex.query();
+        if (query == null) {
+            return; // answered 400
+        }
+        String sourceName = first(query.get("source"), "default");
+        String metric = first(query.get("metric"), null);
         if (sourceName.equals("*")) {
             CompletableFuture<Void> ready = remote.fleetReady().toCompletableFuture();
             if (ready.isDone()) {

@@ -160,6 +160,18 @@ class HttpContractTest {
     }
 
     @Test
+    void aMalformedEscapeInTheQueryIs400NotAServerError() throws Exception {
+        try (RawHttp c = new RawHttp(server.port())) {
+            c.send(RawHttp.get("/analyze?source=%ZZ") + RawHttp.get("/anomalies?source=a%2")
+                    + "DELETE /series?source=%G1 HTTP/1.1\r\nHost: x\r\n\r\n" + RawHttp.get("/health"));
+            List<RawHttp.Response> rs = c.read(4);
+            assertEquals(List.of(400, 400, 400, 200), rs.stream().map(RawHttp.Response::status).toList(),
+                    "the connection stays usable");
+            assertTrue(rs.get(0).body().contains("malformed %-escape"), rs.get(0).body());
+        }
+    }
+
+    @Test
     void answers415ForAnotherContentType() throws Exception {
         HttpResponse<String> r = server.post("{\"cpu\":1}", "text/plain");
         assertEquals(415, r.statusCode());
