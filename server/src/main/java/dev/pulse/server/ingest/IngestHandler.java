@@ -16,6 +16,8 @@ import dev.pulse.server.http.Replies;
 import dev.pulse.server.http.RouteHandler;
 import dev.pulse.server.ingest.IngestCounters.Rejection;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -71,6 +73,14 @@ public final class IngestHandler implements RouteHandler {
             counters.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
             ex.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                     "content type must be application/json or application/x-ndjson");
+            return;
+        }
+        if (req.headers().contains(HttpHeaderNames.CONTENT_ENCODING) // seldom there: no lookup of its value else
+                && !req.headers().contains(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.IDENTITY, true)) {
+            counters.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE); // a compressed body would read as malformed JSON
+            ex.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding "
+                    + req.headers().get(HttpHeaderNames.CONTENT_ENCODING) + " is not accepted here: send the body"
+                    + " uncompressed");
             return;
         }
         if (HttpUtil.getContentLength(req, -1L) > maxBodyBytes) {

@@ -179,6 +179,22 @@ class HttpContractTest {
     }
 
     @Test
+    void answers415ForACompressedBodyAndTakesIdentity() throws Exception {
+        String body = "{\"source\":\"encoded\",\"cpu\":1}";
+        String head = "POST /metrics-data HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\n";
+        try (RawHttp c = new RawHttp(server.port())) {
+            c.send(head + "Content-Encoding: gzip\r\n\r\n" + body + head + "Content-Encoding: identity\r\n\r\n" + body);
+            List<RawHttp.Response> rs = c.read(2);
+            assertEquals(415, rs.get(0).status());
+            assertTrue(rs.get(0).body().contains("Content-Encoding gzip is not accepted"), rs.get(0).body());
+            assertEquals(200, rs.get(1).status(), rs.get(1).body());
+        }
+        assertEquals(1, json(server.get("/analyze?source=encoded")).get("metrics").get("cpu").get("count").asInt(),
+                "the refused body was not applied");
+    }
+
+    @Test
     void answers413FromTheDeclaredLengthAndWhileStreamingChunks() throws Exception {
         String big = "{\"source\":\"big\",\"cpu\":1,\"pad\":" + "1".repeat(5000) + "}";
         assertEquals(413, server.post(big).statusCode());
