@@ -218,7 +218,7 @@ public final class RedisTier implements RedisStatus {
     /**
      * The anomaly stream replicas share; until connected, reading it fails. A read first waits, at most
      * {@link #OWN_WRITES_WAIT_MS}, for the writer's next round, so it finds every anomaly this replica flagged before
-     * it (read-your-writes, as {@code /analyze}); where Redis is down it then fails as before.
+     * it (read-your-writes, as {@code /analyze}). While Redis is down or the rounds fail it reads at once, as before.
      */
     public SharedAnomalies anomalies() {
         return (since, source, limit) -> {

@@ -95,6 +95,7 @@ final class RedisWriter implements Runnable {
     private long roundSequence;   // writer thread: number of the round in hand
     private boolean roundInHand;  // writer thread: a round was started and is not written yet
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
+    private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
     private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
@@ -174,6 +175,7 @@ final class RedisWriter implements Runnable {
                     write();
                 }
                 uncertain = false;
+                failing = false;
                 roundInHand = false;
                 if (anomalies != null) {
                     anomalies.written();
@@ -190,6 +192,7 @@ final class RedisWriter implements Runnable {
                 backoff = 10;
             } catch (RuntimeException e) {
                 uncertain = true;
+                failing = true;
                 writeFailures.increment();
                 if (writeFailures.sum() % 50 == 1) {
                     Log.warn("redis write failed, keeping " + chunk.size() + " values to retry: " + e.getMessage());
@@ -205,6 +208,9 @@ final class RedisWriter implements Runnable {
      * are in the stream then. Any thread; a waiting reader makes the writer start that round without lingering.
      */
     CompletableFuture<Void> nextRound() {
+        if (failing) { // Redis refuses or drops the rounds: no round is near, the stream is read as it is
+            return CompletableFuture.completedFuture(null);
+        }
         return waiters.next();
     }
 
