@@ -4,17 +4,20 @@ import dev.pulse.server.log.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends each request to the handler of its route, and answers 404 (no such path) and 405 (wrong method) itself;
@@ -147,12 +150,24 @@ final class Router extends ChannelInboundHandlerAdapter {
     /**
      * A failure of ours: logged (rate-limited), answered 500 when a request is waiting for its reply (so it is
      * counted), and the connection closed, since its state is unknown. A reset by the peer is a client leaving: no
-     * log, no reply.
+     * log, no reply. TLS failures are logged in one line of our own words: plain HTTP on the TLS port without its
+     * bytes, which the TLS layer's message holds in hex (an {@code Authorization} header among them).
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         current = null;
-        if (cause instanceof IOException) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof NotSslRecordException) {
+            ERRORS.warn("closing a connection that does not speak TLS to the TLS port");
+            ctx.close();
+            return;
+        }
+        if (root instanceof SSLException) {
+            ERRORS.warn("closing a connection whose TLS handshake failed: " + root.getMessage());
+            ctx.close();
+            return;
+        }
+        if (root instanceof IOException) {
             ctx.close();
             return;
         }

@@ -1,6 +1,7 @@
 package dev.pulse.server.http;
 
 import dev.pulse.protocol.remote.WriteRequestWriter;
+import dev.pulse.server.support.Await;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;
 import dev.pulse.server.support.Tools;
@@ -133,6 +134,25 @@ class AccessTest {
 
             String plain = plainHttp(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertFalse(plain.startsWith("HTTP/1.1 200"), plain);
+        }
+    }
+
+    @Test
+    void plainHttpOnTheTlsPortLeavesNoTokenInTheLog(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p = new ProcessBuilder(Tools.require("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-days", "1", "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        try (ServerProcess server = ServerProcess.start(Map.of("TLS_CERT_FILE", cert.toString(),
+                "TLS_KEY_FILE", key.toString(), "AUTH_TOKEN", TOKEN))) {
+            plainHttp(server.port(), "POST /metrics-data HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Length: 9\r\n\r\n{\"cpu\":1}");
+            Await.until("the refusal is logged", () -> server.output().contains("does not speak TLS"));
+            String hex = java.util.HexFormat.of().formatHex(TOKEN.getBytes(StandardCharsets.US_ASCII));
+            assertFalse(server.output().contains(TOKEN) || server.output().contains(hex), server.output());
         }
     }
 
