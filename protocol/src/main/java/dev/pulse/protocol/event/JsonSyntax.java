@@ -26,6 +26,8 @@ public final class JsonSyntax {
     private static final Pattern ENABLE = Pattern.compile(": enable `[^`]*` to allow");
     /** The setting a limit comes from, e.g. ", from `StreamReadConstraints.getMaxNumberLength()`". */
     private static final Pattern SETTING = Pattern.compile(", from `[^`]*`");
+    /** Jackson's closing notes on where a container started: " (start marker at ...)", " (for Array starting at ...)". */
+    private static final Pattern NOTES = Pattern.compile(" \\((?:start marker|for ).*");
 
     private JsonSyntax() {
     }
@@ -77,12 +79,9 @@ public final class JsonSyntax {
         if ((x = NUMBER.matcher(m)).find()) {
             return "malformed number: " + lowerFirst(x.group(1)).replace(" not allowed", " are not allowed");
         }
-        // Anything else loses Jackson's notes on where a container started and what to enable.
-        int marker = m.indexOf(" (start marker");
-        int source = m.indexOf(" (for ");
-        int cut = marker < 0 ? source : source < 0 ? marker : Math.min(marker, source);
-        String said = ENABLE.matcher(cut < 0 ? m : m.substring(0, cut)).replaceAll("");
-        return lowerFirst(SETTING.matcher(said).replaceAll(""));
+        // Anything else loses Jackson's notes on where a container started, what to enable and which setting limits.
+        String said = NOTES.matcher(m).replaceFirst("");
+        return lowerFirst(SETTING.matcher(ENABLE.matcher(said).replaceAll("")).replaceAll(""));
     }
 
     /** The sentence's first letter in lower case, unless it starts a word in capitals ("JSON"). */

@@ -48,15 +48,10 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
         if (sourceName.equals("*")) {
             CompletableFuture<Void> ready = remote.fleetReady().toCompletableFuture();
             if (ready.isDone()) {
-                JsonWriter w = ex.json();
-                fleet.write(w, false);
-                ex.reply(HttpResponseStatus.OK, w);
+                writeFleet(ex, false);
             } else { // the other replicas' sources are being read: not a cached view without them
-                ex.later(ready.copy().completeOnTimeout(null, FLEET_WAIT_MS, TimeUnit.MILLISECONDS), (v, failure) -> {
-                    JsonWriter w = ex.json();
-                    fleet.write(w, true);
-                    ex.reply(HttpResponseStatus.OK, w);
-                });
+                ex.later(ready.copy().completeOnTimeout(null, FLEET_WAIT_MS, TimeUnit.MILLISECONDS),
+                        (read, failure) -> writeFleet(ex, true));
             }
             return;
         }
@@ -82,6 +77,12 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
                         : "unknown source \"" + sourceName + "\" or metric \"" + metric + "\"");
             }
         });
+    }
+
+    private void writeFleet(Exchange ex, boolean fresh) {
+        JsonWriter w = ex.json();
+        fleet.write(w, fresh);
+        ex.reply(HttpResponseStatus.OK, w);
     }
 
     private static String first(List<String> values, String fallback) {

@@ -31,10 +31,7 @@ final class RedisSnapshots {
     private final Config config;
     private final Thread refresher;
     private volatile Map<String, String> fleet = Map.of(); // replaced by the refresher thread
-    private volatile CompletableFuture<Void> refreshed = new CompletableFuture<>(); // completed and replaced by
-                                                                                     // the refresher after each round
-    private volatile CompletableFuture<Void> waking; // the round a wake asked for, until it is done; set by the
-                                                     // asking thread, cleared by the refresher
+    private final NextRound rounds = new NextRound(); // fleet views waiting for the refresh their ask woke
     private volatile boolean closed;                       // set by the shutdown thread
     private volatile long askedNanos = System.nanoTime() - IDLE_NANOS - 1; // set by whichever thread asks for the
                                                                           // fleet view; paused until the first ask
@@ -66,15 +63,14 @@ final class RedisSnapshots {
 
     /** See {@link dev.pulse.server.query.RemoteSnapshots#fleetReady}. */
     CompletionStage<Void> fleetReady() {
-        CompletableFuture<Void> pending = waking;
+        CompletableFuture<Void> pending = rounds.pending();
         if (pending != null) {
             return pending; // woken and not refreshed yet: the view is as old as the pause
         }
         if (System.nanoTime() - askedNanos <= IDLE_NANOS) {
             return CompletableFuture.completedFuture(null); // refreshing (or failing to, Redis away): no wait
         }
-        CompletableFuture<Void> next = refreshed; // before the wake: the refresh it wakes completes this one
-        waking = next;
+        CompletableFuture<Void> next = rounds.next(); // before the wake: the refresh it wakes completes this one
         fleet();
         return next;
     }
@@ -101,6 +97,7 @@ final class RedisSnapshots {
                 LockSupport.park(this); // until the fleet view is asked for again (or close)
                 continue;
             }
+            rounds.begin();
             try {
                 Map<String, String> next = new HashMap<>();
                 for (String source : connection.sync().smembers(keys.sources())) {
@@ -119,10 +116,7 @@ final class RedisSnapshots {
             } catch (RuntimeException e) {
                 // Redis away: keep the last view; the next round tries again
             }
-            CompletableFuture<Void> done = refreshed;
-            refreshed = new CompletableFuture<>();
-            waking = null;
-            done.complete(null); // whoever waited reads what this round found (or, Redis away, the last view)
+            rounds.end(); // whoever waited reads what this round found (or, Redis away, the last view)
             try {
                 Thread.sleep(Math.max(100, config.analyzeCacheTtlMs()));
             } catch (InterruptedException e) {

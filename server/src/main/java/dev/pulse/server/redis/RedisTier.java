@@ -218,20 +218,16 @@ public final class RedisTier implements RedisStatus {
     /**
      * The anomaly stream replicas share; until connected, reading it fails. A read first waits, at most
      * {@link #OWN_WRITES_WAIT_MS}, for the writer's next round, so it finds every anomaly this replica flagged before
-     * it (read-your-writes, as {@code /analyze}). While Redis is down or the rounds fail it reads at once, as before.
+     * it (read-your-writes, as {@code /analyze}). While Redis is down or refuses the rounds it reads at once.
      */
     public SharedAnomalies anomalies() {
         return (since, source, limit) -> {
             AnomalyStreamReader r = anomalyReader;
             RedisWriter w = writer;
-            StatefulRedisConnection<byte[], byte[]> c = writerConnection;
             if (r == null || w == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
             }
-            if (!c.isOpen()) {
-                return r.read(since, source, limit); // no round goes out meanwhile: what the stream holds, if up
-            }
-            return w.nextRound().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
+            return w.nextRound().copy().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
                     .thenCompose(written -> r.read(since, source, limit));
         };
     }

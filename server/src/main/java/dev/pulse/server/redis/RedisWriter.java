@@ -104,8 +104,7 @@ final class RedisWriter implements Runnable {
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
     private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
-    private final RoundWaiters waiters = new RoundWaiters();
-    private final List<CompletableFuture<Void>> boarded = new ArrayList<>(); // writer thread: the round's readers
+    private final NextRound rounds = new NextRound(); // readers of the anomaly stream waiting for a round
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
                 long replyTimeoutMs) {
@@ -140,15 +139,15 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !waiters.wanted()) {
+                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !rounds.wanted()) {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
-                waiters.board(boarded); // before the drain and the anomalies: the round carries what they wait for
+                boolean awaited = rounds.begin(); // before the drain and the anomalies: the round carries what they wait for
                 int drained = queue.drainTo(chunk, chunkValues);
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 if (drained == 0) {
-                    if (snapshotsDue.isEmpty() && removals.isEmpty() && boarded.isEmpty()) {
+                    if (snapshotsDue.isEmpty() && removals.isEmpty() && !awaited) {
                         if (stopping) {
                             return;
                         }
@@ -166,7 +165,7 @@ final class RedisWriter implements Runnable {
                 anomalies.take(); // what the log gained (a round of snapshots alone carries it too); kept on a retry
             }
             if (stopping && System.nanoTime() > stopDeadlineNanos) {
-                RoundWaiters.release(boarded); // they read what the stream holds
+                rounds.end(); // its readers read what the stream holds
                 return;
             }
             long start = System.nanoTime();
@@ -180,7 +179,7 @@ final class RedisWriter implements Runnable {
                 if (anomalies != null) {
                     anomalies.written();
                 }
-                RoundWaiters.release(boarded);
+                rounds.end();
                 if (chunk.size() > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                     batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
@@ -205,13 +204,15 @@ final class RedisWriter implements Runnable {
 
     /**
      * Completes once a round that starts after this call is written: the anomalies this replica flagged before it
-     * are in the stream then. Any thread; a waiting reader makes the writer start that round without lingering.
+     * are in the stream then. Any thread; a waiting reader makes the writer start that round without lingering. At
+     * once while Redis is away or refuses the rounds: no round is near, and the stream is read as it is. Shared by
+     * the readers of a round: wait on a {@code copy()}.
      */
     CompletableFuture<Void> nextRound() {
-        if (failing) { // Redis refuses or drops the rounds: no round is near, the stream is read as it is
+        if (failing || !connection.isOpen()) {
             return CompletableFuture.completedFuture(null);
         }
-        return waiters.next();
+        return rounds.next();
     }
 
     /** Asks the thread to write what is queued until {@code deadlineNanos}, then return. */
