@@ -26,7 +26,7 @@ public final class JsonSyntax {
     private static final Pattern ENABLE = Pattern.compile(": enable `[^`]*` to allow");
     /** The setting a limit comes from, e.g. ", from `StreamReadConstraints.getMaxNumberLength()`". */
     private static final Pattern SETTING = Pattern.compile(", from `[^`]*`");
-    /** Jackson's closing notes on where a container started: " (start marker at ...)", " (for Array starting at ...)". */
+    /** Jackson's notes on where a container started: " (start marker at ...)", " (for Array starting at ...)". */
     private static final Pattern NOTES = Pattern.compile(" \\((?:start marker|for ).*");
 
     private JsonSyntax() {

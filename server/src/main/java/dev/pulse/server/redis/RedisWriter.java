@@ -143,7 +143,8 @@ final class RedisWriter implements Runnable {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
-                boolean awaited = rounds.begin(); // before the drain and the anomalies: the round carries what they wait for
+                // Before the drain and the anomalies: the round carries what its readers wait for.
+                boolean awaited = rounds.begin();
                 int drained = queue.drainTo(chunk, chunkValues);
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 if (drained == 0) {
