@@ -19,7 +19,8 @@ import java.io.IOException;
  *       only, never the body's) and finished when the next chunk comes;</li>
  *   <li>at the first thing it does not take (an escape, an exotic number, nesting, any error) the rest of the body
  *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
- *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons.</li>
+ *       state machine below. It decides every error (and {@link TrailingComma} the one it misses across chunks), so
+ *       both paths refuse the same bodies for the same reasons.</li>
  * </ul>
  *
  * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
@@ -38,6 +39,9 @@ public final class EventDecoder {
     private static final int SCRATCH_BYTES = 16 * 1024;
     private static final String TIMESTAMP = "timestamp";
     private static final String SOURCE = "source";
+    /** Jackson's words for a trailing comma in an object (as {@link JsonSyntax} puts them), where it misses one. */
+    private static final String TRAILING_COMMA =
+            "malformed JSON: unexpected character '}' where a field name in double quotes should start";
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -101,6 +105,7 @@ public final class EventDecoder {
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private final String[] kindNames = new String[KIND_CACHE_SIZE]; // owned by the connection's event loop
     private final byte[] kinds = new byte[KIND_CACHE_SIZE];          // owned by the connection's event loop
+    private final TrailingComma trailingComma = new TrailingComma();
 
     // All fields below: owned by the connection's event loop.
     private Fast fast;
@@ -211,12 +216,19 @@ public final class EventDecoder {
         if (length == 0) {
             return true;
         }
+        int comma = trailingComma.find(bytes, offset, offset + length);
+        int upto = comma < 0 ? offset + length : comma;
         try {
-            feeder.feedInput(bytes, offset, offset + length);
-            return drain();
+            if (upto > offset) { // what precedes a trailing comma's '}' first: an error there comes first
+                feeder.feedInput(bytes, offset, upto);
+                if (!drain()) {
+                    return false;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return malformed(e);
         }
+        return comma < 0 || fail(DecodeError.MALFORMED, TRAILING_COMMA, base + trailingComma.seen());
     }
 
     /** The fast path over {@code b[i, end)}, which starts at body offset {@link #fed}. */
@@ -377,6 +389,8 @@ public final class EventDecoder {
         try {
             parser = JSON.createNonBlockingByteArrayParser();
             feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+            trailingComma.reset();
+            trailingComma.find(prefix, 0, prefix.length); // none there: it counts the prefix's bytes
             if (prefix.length > 0) {
                 feeder.feedInput(prefix, 0, prefix.length);
                 JsonToken t;

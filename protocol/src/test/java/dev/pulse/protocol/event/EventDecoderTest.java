@@ -231,6 +231,41 @@ class EventDecoderTest {
                 "the event with an escape goes to jackson, the events around it are read alike");
     }
 
+    /** Jackson's non-blocking parser took {@code ,} and {@code '}'} in two chunks as a complete object. */
+    @Test
+    void refusesAnObjectClosedAfterACommaWhereverTheBodyIsCut() {
+        String[][] cases = {
+                {"JSON", "{\"cpu\":110110555888815555,}", "0", "26"}, // a number too long for the fast path
+                {"JSON", "{\"source\":\"\\u0061\",\"cpu\":1, \n}", "0", "29"}, // an escape, white space
+                {"JSON", "[{\"cpu\":1},{\"cpu\":110110555888815555,}]", "1", "37"},
+                {"NDJSON", "{\"cpu\":1}\n{\"cpu\":110110555888815555,}\n", "1", "36"},
+        };
+        for (String[] c : cases) {
+            BodyFormat format = BodyFormat.valueOf(c[0]);
+            byte[] body = c[1].getBytes(StandardCharsets.UTF_8);
+            Outcome refused = new Outcome(false, null, DecodeError.MALFORMED, Integer.parseInt(c[2]), Long.parseLong(c[3]));
+            assertEquals(refused, decode(format, body), c[1]);
+            for (int split = 0; split <= body.length; split++) {
+                assertEquals(refused, decode(format, body, split), c[1] + " split at " + split);
+                assertEquals(refused, decode(EventDecoder.jacksonOnly(new EventBatch()), format, body, split),
+                        "jackson alone: " + c[1] + " split at " + split);
+            }
+            EventDecoder d = new EventDecoder(new EventBatch());
+            decode(d, format, body, body.length - 1);
+            assertEquals("malformed JSON: unexpected character '}' where a field name in double quotes should start",
+                    d.message(), "in the words jackson's refusal of a whole body gives");
+        }
+    }
+
+    @Test
+    void aCommaAndABraceInsideAStringAreNoTrailingComma() {
+        byte[] body = "{\"source\":\"\\u0061\",\"a\\\",}\":1,\"cpu\":2}".getBytes(StandardCharsets.UTF_8);
+        for (int split = 0; split <= body.length; split++) {
+            Outcome o = decode(BodyFormat.JSON, body, split);
+            assertEquals(DecodeError.BAD_NAME, o.error(), "the name is refused, not the JSON: split at " + split);
+        }
+    }
+
     /** The same events, or the same refusal (reason and event index) with an offset inside the body. */
     static void assertSameVerdict(Outcome reference, Outcome actual, String what) {
         assertEquals(reference.ok(), actual.ok(), what + ": " + reference + " / " + actual);
