@@ -19,8 +19,9 @@ import java.io.IOException;
  *       only, never the body's) and finished when the next chunk comes;</li>
  *   <li>at the first thing it does not take (an escape, an exotic number, nesting, any error) the rest of the body
  *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
- *       state machine below. It decides every error (and {@link TrailingComma} the one it misses across chunks), so
- *       both paths refuse the same bodies for the same reasons.</li>
+ *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons, and
+ *       wherever the body is cut: {@link HeldNumber} and {@link TrailingComma} mend what its parser judged
+ *       differently across chunks.</li>
  * </ul>
  *
  * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
@@ -106,6 +107,7 @@ public final class EventDecoder {
     private final String[] kindNames = new String[KIND_CACHE_SIZE]; // owned by the connection's event loop
     private final byte[] kinds = new byte[KIND_CACHE_SIZE];          // owned by the connection's event loop
     private final TrailingComma trailingComma = new TrailingComma();
+    private final HeldNumber heldNumber = new HeldNumber();
 
     // All fields below: owned by the connection's event loop.
     private Fast fast;
@@ -217,18 +219,50 @@ public final class EventDecoder {
             return true;
         }
         int comma = trailingComma.find(bytes, offset, offset + length);
-        int upto = comma < 0 ? offset + length : comma;
         try {
-            if (upto > offset) { // what precedes a trailing comma's '}' first: an error there comes first
-                feeder.feedInput(bytes, offset, upto);
-                if (!drain()) {
-                    return false;
-                }
+            // what precedes a trailing comma's '}' first: an error there comes first
+            if (!feedJackson(bytes, offset, comma < 0 ? offset + length : comma) || comma >= 0 && !feedHeld()) {
+                return false;
             }
         } catch (IOException | RuntimeException e) {
             return malformed(e);
         }
         return comma < 0 || fail(DecodeError.MALFORMED, TRAILING_COMMA, base + trailingComma.seen());
+    }
+
+    /** Feeds {@code b[from, to)} to jackson and reads its tokens, holding back a number cut by the end. */
+    private boolean feedJackson(byte[] b, int from, int to) throws IOException {
+        if (!heldNumber.isEmpty()) {
+            int rest = heldNumber.complete(b, from, to);
+            if (rest < 0) {
+                return true; // the number runs on
+            }
+            if (!feedHeld()) {
+                return false;
+            }
+            from = rest;
+        }
+        int run = HeldNumber.runStart(b, from, to);
+        if (run > from && !feedAndDrain(b, from, run)) {
+            return false;
+        }
+        heldNumber.hold(b, run, to);
+        return true;
+    }
+
+    /** Feeds what {@link HeldNumber} holds, if anything. */
+    private boolean feedHeld() throws IOException {
+        if (heldNumber.isEmpty()) {
+            return true;
+        }
+        boolean ok = feedAndDrain(heldNumber.bytes(), 0, heldNumber.length());
+        heldNumber.clear();
+        return ok;
+    }
+
+    private boolean feedAndDrain(byte[] b, int from, int to) throws IOException {
+        feeder.feedInput(b, from, to);
+        return drain();
     }
 
     /** The fast path over {@code b[i, end)}, which starts at body offset {@link #fed}. */
@@ -390,6 +424,7 @@ public final class EventDecoder {
             parser = JSON.createNonBlockingByteArrayParser();
             feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
             trailingComma.reset();
+            heldNumber.clear();
             trailingComma.find(prefix, 0, prefix.length); // none there: it counts the prefix's bytes
             if (prefix.length > 0) {
                 feeder.feedInput(prefix, 0, prefix.length);
@@ -423,6 +458,9 @@ public final class EventDecoder {
             return true;
         }
         try {
+            if (!feedHeld()) {
+                return false;
+            }
             feeder.endOfInput();
             if (!drain()) {
                 return false;

@@ -257,6 +257,37 @@ class EventDecoderTest {
         }
     }
 
+    /** Jackson's non-blocking parser took {@code 3.1.} as a number in one feed and as a malformed one in two. */
+    @Test
+    void judgesANumberAlikeWhereverTheBodyIsCut() {
+        String longRun = "1".repeat(HeldNumber.MAX_HELD + 100);
+        String[][] cases = {
+                {"JSON", "{\"source\":3.1.}"},
+                {"JSON", "[{\"cpu\":1},3.1.]"},
+                {"NDJSON", "{\"cpu\":1}\n3.1..5"},
+                {"JSON", "{\"cpu\":1.5.}"},
+                {"NDJSON", "{\"cpu\":1}\n{\"cpu\":22}\n{\"cpu\":-3e+2}"},
+                {"JSON", "{\"cpu\":" + longRun + "}"}, // longer than is held: past jackson's limit on a number
+        };
+        for (String[] c : cases) {
+            BodyFormat format = BodyFormat.valueOf(c[0]);
+            byte[] body = c[1].getBytes(StandardCharsets.UTF_8);
+            Outcome whole = decode(format, body);
+            for (int split = 0; split <= body.length; split++) {
+                Outcome cut = decode(format, body, split);
+                Outcome jackson = decode(EventDecoder.jacksonOnly(new EventBatch()), format, body, split);
+                for (Outcome o : List.of(cut, jackson)) {
+                    assertEquals(whole.ok(), o.ok(), c[1] + " split at " + split);
+                    assertEquals(whole.events(), o.events(), c[1] + " split at " + split);
+                    assertEquals(whole.error(), o.error(), c[1] + " split at " + split);
+                    assertEquals(whole.index(), o.index(), c[1] + " split at " + split);
+                }
+            }
+        }
+        assertEquals(DecodeError.WRONG_TYPE, decode(BodyFormat.JSON, "{\"source\":3.1.}").error());
+        assertTrue(decode(BodyFormat.NDJSON, cases[4][1]).ok());
+    }
+
     @Test
     void aCommaAndABraceInsideAStringAreNoTrailingComma() {
         byte[] body = "{\"source\":\"\\u0061\",\"a\\\",}\":1,\"cpu\":2}".getBytes(StandardCharsets.UTF_8);
