@@ -10,9 +10,17 @@ package dev.pulse.server.analytics;
  * (which also re-centres the pivot) every {@code capacity} values, amortised O(1); a run of equal values is
  * tracked so that a constant window has exactly that mean and a stddev of exactly 0, as the contract needs.
  *
+ * <p>A value past {@link #HUGE} in magnitude (any finite value is taken) would overflow those sums: while one is in
+ * the window, its mean and stddev are computed afresh at each value, in units of a power of two near the largest
+ * value held, O(capacity) per value; once the last such value leaves, the recurrences start again from an exact
+ * recomputation. A stddev is at most the largest magnitude held, so both stay finite.
+ *
  * <p>Not thread-safe: guarded by the owning {@link Source}'s lock.
  */
 public final class RollingWindow {
+    /** Past this magnitude (2^500, about 3e150) differences' squares could overflow the sums. */
+    static final double HUGE = 0x1p500;
+
     private final double[] ring;
     private final double inverseCapacity; // 1 / capacity: a full window's mean moves by a product, not a quotient
 
@@ -25,6 +33,9 @@ public final class RollingWindow {
     private int sinceExact;    // values added since the last exact recomputation
     private int equalRun;      // how many of the latest values equal the latest one
     private double latest;     // the latest value
+    private int huge;          // values held past HUGE in magnitude; while any, the two below are the statistics
+    private double hugeMean;
+    private double hugeStddev;
 
     public RollingWindow(int capacity) {
         if (capacity < 1) {
@@ -39,11 +50,14 @@ public final class RollingWindow {
     }
 
     public double mean() {
-        return pivot + meanY;
+        return huge == 0 ? pivot + meanY : hugeMean;
     }
 
     /** Population standard deviation of the values held (0 when empty). */
     public double stddev() {
+        if (huge != 0) {
+            return hugeStddev;
+        }
         int n = size;
         return n == ring.length ? Math.sqrt(m2 * inverseCapacity) : n == 0 ? 0.0 : Math.sqrt(m2 / n);
     }
@@ -69,6 +83,9 @@ public final class RollingWindow {
         if (isConstant()) {
             return x == pivot ? 0.0 : Double.NaN;
         }
+        if (huge != 0) { // halves, so that the difference cannot overflow
+            return sd == 0.0 ? Double.NaN : (0.5 * x - 0.5 * hugeMean) / (0.5 * sd);
+        }
         double d = (x - pivot) - meanY;
         return sd == 0.0 ? (d == 0.0 ? 0.0 : Double.NaN) : d / sd;
     }
@@ -79,6 +96,12 @@ public final class RollingWindow {
         int cap = r.length;
         equalRun = size > 0 && x == latest ? Math.min(equalRun + 1, cap) : 1;
         latest = x;
+        int hugeBefore = huge;
+        huge += (Math.abs(x) > HUGE ? 1 : 0) - (size == cap && Math.abs(r[head]) > HUGE ? 1 : 0);
+        if ((huge | hugeBefore) != 0) {
+            addPastHuge(x);
+            return;
+        }
         if (size == 0) {
             pivot = x;
         }
@@ -104,6 +127,51 @@ public final class RollingWindow {
         } else if (++sinceExact >= cap || m2 < 0) {
             recompute();
         }
+    }
+
+    /** {@link #add} while a value past {@link #HUGE} is held, or as the last one leaves. */
+    private void addPastHuge(double x) {
+        double[] r = ring;
+        size = Math.min(size + 1, r.length);
+        r[head] = x;
+        head = head + 1 == r.length ? 0 : head + 1;
+        if (equalRun >= size) {
+            pivot = x;
+            meanY = 0.0;
+            m2 = 0.0;
+            sinceExact = 0;
+            hugeMean = x;
+            hugeStddev = 0.0;
+        } else if (huge != 0) {
+            scaledStatistics();
+        } else { // the last huge value left: the recurrences start again from the values held
+            pivot = x;
+            recompute();
+        }
+    }
+
+    /** Mean and stddev of the values held, summed in units of a power of two near the largest. */
+    private void scaledStatistics() {
+        double[] r = ring;
+        int n = size;
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, Math.abs(r[i]));
+        }
+        int exponent = Math.getExponent(max);
+        double down = Math.scalb(1.0, -exponent);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += r[i] * down;
+        }
+        double mean = sum / n;
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            double d = r[i] * down - mean;
+            squares += d * d;
+        }
+        hugeMean = Math.scalb(mean, exponent);
+        hugeStddev = Math.scalb(Math.sqrt(squares / n), exponent);
     }
 
     /** Copies the values held, oldest first, into {@code dst}; returns how many. */

@@ -32,7 +32,12 @@ final class ReferenceWindow {
             BigDecimal d = new BigDecimal(v).subtract(m, MC);
             sum = sum.add(d.multiply(d, MC), MC);
         }
-        return Math.sqrt(sum.divide(BigDecimal.valueOf(values.size()), MC).doubleValue());
+        return stddevExact(sum).doubleValue();
+    }
+
+    /** The root taken exactly: the variance of values near a double's limit is past the double's range. */
+    private BigDecimal stddevExact(BigDecimal squares) {
+        return squares.divide(BigDecimal.valueOf(values.size()), MC).sqrt(MC);
     }
 
     boolean constant() {
@@ -48,7 +53,7 @@ final class ReferenceWindow {
             return x == values.peekFirst() ? 0 : Double.NaN;
         }
         BigDecimal m = meanExact();
-        return new BigDecimal(x).subtract(m, MC).doubleValue() / stddev();
+        return new BigDecimal(x).subtract(m, MC).divide(new BigDecimal(stddev()), MC).doubleValue();
     }
 
     void add(double x) {

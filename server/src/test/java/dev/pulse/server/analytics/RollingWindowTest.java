@@ -66,6 +66,34 @@ class RollingWindowTest {
     }
 
     @Test
+    void valuesNearTheLimitsOfADoubleLeaveFiniteStatisticsAndNoTraceOnceGone() {
+        Random r = new Random(11);
+        compare(50, 3_000, () -> r.nextInt(40) == 0 ? (r.nextBoolean() ? 1 : -1) * Double.MAX_VALUE * r.nextDouble()
+                : 100 + r.nextGaussian(), "now and then a value up to 1.8e308 either side");
+        compare(20, 1_000, () -> r.nextInt(3) == 0 ? Double.MAX_VALUE : 1e300 * r.nextGaussian(), "huge values only");
+
+        RollingWindow w = new RollingWindow(50);
+        for (int i = 0; i < 100; i++) {
+            w.add(100 + i % 2);
+        }
+        w.add(Double.MAX_VALUE);
+        w.add(-Double.MAX_VALUE);
+        assertTrue(Double.isFinite(w.mean()) && Double.isFinite(w.stddev()), w.mean() + " " + w.stddev());
+        assertTrue(Double.isFinite(w.zscore(Double.MAX_VALUE)));
+        for (int i = 0; i < 50; i++) {
+            w.add(100 + i % 2);
+        }
+        assertEquals(100.5, w.mean(), 1e-12, "a sum of squares that overflowed once would be NaN for good");
+        assertEquals(0.5, w.stddev(), 1e-12);
+        for (int i = 0; i < 50; i++) {
+            w.add(Double.MAX_VALUE);
+        }
+        assertTrue(w.isConstant());
+        assertEquals(Double.MAX_VALUE, w.mean(), 0.0);
+        assertEquals(0.0, w.stddev(), 0.0);
+    }
+
+    @Test
     void constantWindowHasExactMeanAndZeroStddev() {
         RollingWindow w = new RollingWindow(10);
         Random r = new Random(3);
