@@ -33,8 +33,9 @@ public final class RollingWindow {
     private int sinceExact;    // values added since the last exact recomputation
     private int equalRun;      // how many of the latest values equal the latest one
     private double latest;     // the latest value
-    private int huge;          // values held past HUGE in magnitude; while any, the two below are the statistics
-    private double hugeMean;
+    private int hugeFor;       // adds until the last value past HUGE leaves (its slot is rewritten capacity adds on)
+    private double hugeLimit = HUGE; // HUGE while hugeFor is 0, else -1: add's one comparison tests both
+    private double hugeMean;   // while hugeFor is above 0: the statistics
     private double hugeStddev;
 
     public RollingWindow(int capacity) {
@@ -50,12 +51,12 @@ public final class RollingWindow {
     }
 
     public double mean() {
-        return huge == 0 ? pivot + meanY : hugeMean;
+        return hugeFor == 0 ? pivot + meanY : hugeMean;
     }
 
     /** Population standard deviation of the values held (0 when empty). */
     public double stddev() {
-        if (huge != 0) {
+        if (hugeFor != 0) {
             return hugeStddev;
         }
         int n = size;
@@ -83,7 +84,7 @@ public final class RollingWindow {
         if (isConstant()) {
             return x == pivot ? 0.0 : Double.NaN;
         }
-        if (huge != 0) { // halves, so that the difference cannot overflow
+        if (hugeFor != 0) { // halves, so that the difference cannot overflow
             return sd == 0.0 ? Double.NaN : (0.5 * x - 0.5 * hugeMean) / (0.5 * sd);
         }
         double d = (x - pivot) - meanY;
@@ -96,9 +97,7 @@ public final class RollingWindow {
         int cap = r.length;
         equalRun = size > 0 && x == latest ? Math.min(equalRun + 1, cap) : 1;
         latest = x;
-        int hugeBefore = huge;
-        huge += (Math.abs(x) > HUGE ? 1 : 0) - (size == cap && Math.abs(r[head]) > HUGE ? 1 : 0);
-        if ((huge | hugeBefore) != 0) {
+        if (Math.abs(x) > hugeLimit) { // HUGE, or -1 while a huge value is held: one comparison either way
             addPastHuge(x);
             return;
         }
@@ -132,6 +131,8 @@ public final class RollingWindow {
     /** {@link #add} while a value past {@link #HUGE} is held, or as the last one leaves. */
     private void addPastHuge(double x) {
         double[] r = ring;
+        hugeFor = Math.abs(x) > HUGE ? r.length : hugeFor - 1;
+        hugeLimit = hugeFor == 0 ? HUGE : -1.0;
         size = Math.min(size + 1, r.length);
         r[head] = x;
         head = head + 1 == r.length ? 0 : head + 1;
@@ -142,7 +143,7 @@ public final class RollingWindow {
             sinceExact = 0;
             hugeMean = x;
             hugeStddev = 0.0;
-        } else if (huge != 0) {
+        } else if (hugeFor != 0) {
             scaledStatistics();
         } else { // the last huge value left: the recurrences start again from the values held
             pivot = x;
