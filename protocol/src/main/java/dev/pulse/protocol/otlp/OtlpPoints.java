@@ -73,6 +73,7 @@ final class OtlpPoints {
                 skip = Skip.UNSUPPORTED_TYPE; // a delta without its interval has no per-second value
             } else {
                 value = value / ((timeNanos - startNanos) / 1e9);
+                skip = Double.isInfinite(value) ? Skip.NAN : null; // per second, past a double's range
             }
         }
         if (skip != null) {

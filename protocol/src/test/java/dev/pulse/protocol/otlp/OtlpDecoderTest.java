@@ -124,6 +124,17 @@ class OtlpDecoderTest {
     }
 
     @Test
+    void skipsADeltaWhosePerSecondValuePassesADoublesRange() {
+        String body = """
+                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n","sum":{"dataPoints":[
+                  {"startTimeUnixNano":"1000000000","timeUnixNano":"1000000001","asDouble":1e308},
+                  {"startTimeUnixNano":"1000000001","timeUnixNano":"3000000000","asInt":"10"}],
+                  "isMonotonic":true,"aggregationTemporality":1}}]}]}]}
+                """;
+        assertEquals("delta [] n{} 3000=5.0000000025 | nan=1", decodeJson(body));
+    }
+
+    @Test
     void decodesJsonThatStartsInsideItsArray() {
         String body = """
                 {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n","sum":{"dataPoints":[

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>Per sample: not later than the last accepted for its series, skipped ({@link Skip#OUT_OF_ORDER}: a retried
  * batch is not counted twice); a cumulative counter's value becomes its per-second increase since the previous one
- * (the first value and a decrease only prime); every other value is observed as it is.
+ * (the first value and a decrease only prime; an increase past a double's range in its interval is {@link Skip#NAN});
+ * every other value is observed as it is.
  *
  * <p>A series is found by its bytes in a per-loop cache, so a known series costs no String and no registry lookup;
  * a new one is named by the contract's mapping ({@link SeriesNaming}) and created within {@code MAX_SOURCES},
@@ -177,6 +178,10 @@ public final class LabelledApplier {
             if (kind == LabelledBatch.CUMULATIVE) {
                 x = series.counterRate(x, ts);
                 if (x != x) {
+                    continue; // the first sample, or a reset: it primes the next
+                }
+                if (Double.isInfinite(x)) { // a jump past a double's range in its interval: no number to judge
+                    skipped[Skip.NAN.ordinal()]++;
                     continue;
                 }
             }

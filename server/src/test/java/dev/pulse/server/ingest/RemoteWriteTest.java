@@ -118,6 +118,20 @@ class RemoteWriteTest {
     }
 
     @Test
+    void aCounterRatePastADoublesRangeIsSkippedAsNan() throws Exception {
+        String[] labels = {"__name__", "bytes_total", "instance", "api-2"};
+        // 0, then 1.7e308 a millisecond later (1.7e311 a second), then no increase in a second
+        byte[] m = new WriteRequestWriter().series(labels, new long[]{T0, T0 + 1, T0 + 1001},
+                new double[]{0, 1.7e308, 1.7e308}).toByteArray();
+        assertEquals(204, write(snappy(m)).statusCode());
+        JsonNode c = analyze("api-2", "bytes_total");
+        assertEquals(1, c.get("count").asInt(), "the infinite rate was not judged; the one after it was");
+        assertEquals(0.0, c.get("last").asDouble());
+        assertEquals(0.0, c.get("rolling_avg").asDouble(), "an infinite value would have left the mean NaN");
+        assertEquals(1, skipped("nan"));
+    }
+
+    @Test
     void skipsWhatWasAlreadyAcceptedSoARetryCountsOnce() throws Exception {
         byte[] body = snappy(new WriteRequestWriter().series(new String[]{"__name__", "temp", "job", "room"},
                 new long[]{T0, T0 + 1000}, new double[]{20, 21}).toByteArray());
