@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -21,7 +22,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Sends each request to the handler of its route, and answers 404 (no such path) and 405 (wrong method) itself;
- * while the server drains, the route's handler refuses instead. The last handler of the pipeline.
+ * while the server drains, the route's handler refuses instead. A HEAD request is its route's GET, answered without
+ * a body. The last handler of the pipeline.
  *
  * <h2>Adding a route</h2>
  * <ol>
@@ -109,7 +111,9 @@ final class Router extends ChannelInboundHandlerAdapter {
             exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /anomalies, /metrics, /metrics-data, or / for the live page");
             return;
         }
-        if (!req.method().equals(route.method())) {
+        // HEAD is a GET without its body (the codec drops the reply's body and keeps its Content-Length)
+        boolean headOfGet = HttpMethod.HEAD.equals(req.method()) && HttpMethod.GET.equals(route.method());
+        if (!req.method().equals(route.method()) && !headOfGet) {
             FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, exchange.json()
                     .beginObject().name("error").value("method " + req.method().name() + " is not allowed on " + route.path())
                     .endObject().buffer());

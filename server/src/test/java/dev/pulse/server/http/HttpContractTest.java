@@ -160,6 +160,34 @@ class HttpContractTest {
     }
 
     @Test
+    void headIsAGetWithoutItsBody() throws Exception {
+        for (String path : List.of("/health", "/stats", "/metrics", "/analyze?source=*", "/anomalies")) {
+            HttpResponse<String> get = server.get(path);
+            HttpResponse<String> head = server.client.send(HttpRequest.newBuilder(server.uri(path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, head.statusCode(), path);
+            assertEquals("", head.body(), path);
+            assertEquals(get.headers().firstValue("content-type"), head.headers().firstValue("content-type"), path);
+            assertTrue(Long.parseLong(head.headers().firstValue("content-length").orElseThrow()) > 0, path);
+        }
+        HttpResponse<String> health = server.get("/health");
+        HttpResponse<String> head = server.client.send(HttpRequest.newBuilder(server.uri("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(String.valueOf(health.body().length()), head.headers().firstValue("content-length").orElseThrow());
+        HttpResponse<String> post = server.client.send(HttpRequest.newBuilder(server.uri("/metrics-data"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("POST", post.headers().firstValue("allow").orElseThrow());
+        try (RawHttp c = new RawHttp(server.port())) { // pipelined after a HEAD, a GET still reads its own reply
+            c.send("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n" + RawHttp.get("/health"));
+            assertEquals(200, c.readHeadOnly().status());
+            RawHttp.Response after = c.read();
+            assertEquals(200, after.status());
+            assertEquals(health.body(), after.body());
+        }
+    }
+
+    @Test
     void aMalformedEscapeInTheQueryIs400NotAServerError() throws Exception {
         try (RawHttp c = new RawHttp(server.port())) {
             c.send(RawHttp.get("/analyze?source=%ZZ") + RawHttp.get("/anomalies?source=a%2")

@@ -79,6 +79,12 @@ public final class RawHttp implements AutoCloseable {
         return new Response(status, head, new String(body, StandardCharsets.UTF_8));
     }
 
+    /** Reads a response that has a head only, whatever its Content-Length says (the reply to a HEAD request). */
+    public Response readHeadOnly() throws IOException {
+        String head = readHead();
+        return new Response(Integer.parseInt(head.substring(9, 12)), head, "");
+    }
+
     /** Reads an interim (1xx) response head and returns its status. */
     public int readInterim() throws IOException {
         String head = readHead();
