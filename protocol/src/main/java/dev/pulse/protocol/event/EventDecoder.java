@@ -21,7 +21,7 @@ import java.io.IOException;
  *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
  *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons, and
  *       wherever the body is cut: {@link HeldNumber} and {@link TrailingComma} mend what its parser judged
- *       differently across chunks.</li>
+ *       differently across chunks, and a 0xFF byte is refused before it reads one ({@link #indexOfFF}).</li>
  * </ul>
  *
  * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
@@ -40,9 +40,11 @@ public final class EventDecoder {
     private static final int SCRATCH_BYTES = 16 * 1024;
     private static final String TIMESTAMP = "timestamp";
     private static final String SOURCE = "source";
-    /** Jackson's words for a trailing comma in an object (as {@link JsonSyntax} puts them), where it misses one. */
+    /** Jackson's words for a trailing comma in an object (as {@link JsonSyntax} puts them), where it misses one... */
     private static final String TRAILING_COMMA =
             "malformed JSON: unexpected character '}' where a field name in double quotes should start";
+    /** ... and for a 0xFF byte, where it misses one. */
+    private static final String INVALID_FF = "malformed JSON: invalid UTF-8 start byte 0xff";
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -218,16 +220,34 @@ public final class EventDecoder {
         if (length == 0) {
             return true;
         }
-        int comma = trailingComma.find(bytes, offset, offset + length);
+        int end = offset + length;
+        int invalid = indexOfFF(bytes, offset, end);
+        int comma = trailingComma.find(bytes, offset, invalid < 0 ? end : invalid);
+        int upto = comma >= 0 ? comma : invalid >= 0 ? invalid : end;
         try {
-            // what precedes a trailing comma's '}' first: an error there comes first
-            if (!feedJackson(bytes, offset, comma < 0 ? offset + length : comma) || comma >= 0 && !feedHeld()) {
+            // what precedes a refused byte first: an error there comes first
+            if (!feedJackson(bytes, offset, upto) || upto < end && !feedHeld()) {
                 return false;
             }
         } catch (IOException | RuntimeException e) {
             return malformed(e);
         }
-        return comma < 0 || fail(DecodeError.MALFORMED, TRAILING_COMMA, base + trailingComma.seen());
+        return upto == end || fail(DecodeError.MALFORMED, comma >= 0 ? TRAILING_COMMA : INVALID_FF,
+                base + trailingComma.seen());
+    }
+
+    /**
+     * The first 0xFF byte of {@code b[from, to)}, or -1. Never valid UTF-8, and jackson misses it at the start of a
+     * name's last four bytes: its table of names pads those with 0xFF, so {@code "\xFFpu"} was found as {@code "pu"}
+     * once any body had held that name (jackson-core 2.18).
+     */
+    private static int indexOfFF(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == (byte) 0xFF) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Feeds {@code b[from, to)} to jackson and reads its tokens, holding back a number cut by the end. */

@@ -288,6 +288,22 @@ class EventDecoderTest {
         assertTrue(decode(BodyFormat.NDJSON, cases[4][1]).ok());
     }
 
+    /** Jackson's table of names took {@code "\xFFpu"} for {@code "pu"} once it had seen that name. */
+    @Test
+    void refusesA0xFFByteInANameWhoseRestWasSeenBefore() {
+        byte[] bad = {'{', '"', 'c', 'p', 'u', '"', ':', '1', ',', '"', (byte) 0xFF, 'p', 'u', '"', ':', '2', '}'};
+        // the table is jackson's, shared by every parser of the process: a body jackson reads puts "pu" in it
+        assertTrue(decode(EventDecoder.jacksonOnly(new EventBatch()), BodyFormat.JSON,
+                "{\"pu\":1,\"u\":2}".getBytes(StandardCharsets.UTF_8)).ok());
+        for (EventDecoder d : List.of(new EventDecoder(new EventBatch()), EventDecoder.jacksonOnly(new EventBatch()))) {
+            for (int split = 0; split <= bad.length; split++) {
+                Outcome o = decode(d, BodyFormat.JSON, bad, split);
+                assertEquals(new Outcome(false, null, DecodeError.MALFORMED, 0, 10), o, "split at " + split);
+                assertEquals("malformed JSON: invalid UTF-8 start byte 0xff", d.message());
+            }
+        }
+    }
+
     @Test
     void aCommaAndABraceInsideAStringAreNoTrailingComma() {
         byte[] body = "{\"source\":\"\\u0061\",\"a\\\",}\":1,\"cpu\":2}".getBytes(StandardCharsets.UTF_8);
