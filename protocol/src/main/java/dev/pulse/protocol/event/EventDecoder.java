@@ -21,7 +21,7 @@ import java.io.IOException;
  *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
  *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons, and
  *       wherever the body is cut: {@link HeldNumber} and {@link TrailingComma} mend what its parser judged
- *       differently across chunks, and a 0xFF byte is refused before it reads one ({@link #indexOfFF}).</li>
+ *       differently across chunks, and a 0xFF byte is refused before it reads one ({@link JacksonNameTable}).</li>
  * </ul>
  *
  * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
@@ -221,7 +221,7 @@ public final class EventDecoder {
             return true;
         }
         int end = offset + length;
-        int invalid = indexOfFF(bytes, offset, end);
+        int invalid = JacksonNameTable.firstFF(bytes, offset, end);
         int comma = trailingComma.find(bytes, offset, invalid < 0 ? end : invalid);
         int upto = comma >= 0 ? comma : invalid >= 0 ? invalid : end;
         try {
@@ -234,20 +234,6 @@ public final class EventDecoder {
         }
         return upto == end || fail(DecodeError.MALFORMED, comma >= 0 ? TRAILING_COMMA : INVALID_FF,
                 base + trailingComma.seen());
-    }
-
-    /**
-     * The first 0xFF byte of {@code b[from, to)}, or -1. Never valid UTF-8, and jackson misses it at the start of a
-     * name's last four bytes: its table of names pads those with 0xFF, so {@code "\xFFpu"} was found as {@code "pu"}
-     * once any body had held that name (jackson-core 2.18).
-     */
-    private static int indexOfFF(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == (byte) 0xFF) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Feeds {@code b[from, to)} to jackson and reads its tokens, holding back a number cut by the end. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.pulse.protocol.event.JacksonNameTable;
 import dev.pulse.protocol.event.JsonSyntax;
 import dev.pulse.protocol.labelled.DecodeResult;
 import dev.pulse.protocol.labelled.LabelledBatch;
@@ -65,6 +66,10 @@ public final class OtlpJsonDecoder {
         this.start = off;
         this.end = off + len;
         this.depth = 0;
+        int ff = JacksonNameTable.firstFF(buf, off, off + len);
+        if (ff >= 0) {
+            return fail("the body is not valid JSON at byte " + (ff - off) + ": invalid UTF-8 start byte 0xff");
+        }
         try (JsonParser p = JSON.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new Bad("not a JSON object");

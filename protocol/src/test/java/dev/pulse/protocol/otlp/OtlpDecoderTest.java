@@ -134,6 +134,21 @@ class OtlpDecoderTest {
         assertEquals("delta [] n{} 3000=5.0000000025 | nan=1", decodeJson(body));
     }
 
+    /** Jackson's table of names pads a name's last bytes with 0xFF: "dataPoin\xFF\xFFts" was found as "dataPoints". */
+    @Test
+    void refusesA0xFFByteThatJacksonsTableOfNamesWouldTakeForAName() {
+        String valid = """
+                {"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n","gauge":{"dataPoints":[
+                  {"timeUnixNano":"3000000000","asDouble":1}]}}]}]}]}""";
+        assertEquals("value [] n{} 3000=1.0", decodeJson(valid));
+        byte[] aliased = valid.replace("dataPoints", "dataPoin__ts").getBytes(StandardCharsets.UTF_8);
+        int at = valid.indexOf("dataPoints") + 8;
+        aliased[at] = (byte) 0xFF;
+        aliased[at + 1] = (byte) 0xFF;
+        assertEquals(DecodeResult.MALFORMED, json.decode(aliased, 0, aliased.length));
+        assertEquals("the body is not valid JSON at byte " + at + ": invalid UTF-8 start byte 0xff", json.message());
+    }
+
     @Test
     void decodesJsonThatStartsInsideItsArray() {
         String body = """
