@@ -40,10 +40,10 @@ public final class EventDecoder {
     private static final int SCRATCH_BYTES = 16 * 1024;
     private static final String TIMESTAMP = "timestamp";
     private static final String SOURCE = "source";
-    /** Jackson's words for a trailing comma in an object (as {@link JsonSyntax} puts them), where it misses one... */
-    private static final String TRAILING_COMMA =
-            "malformed JSON: unexpected character '}' where a field name in double quotes should start";
-    /** ... and for a 0xFF byte, where it misses one. */
+    /** The refusals of what jackson misses: a '}' after a comma (in an object or where an array's entry should be)... */
+    private static final String TRAILING_COMMA = "malformed JSON: unexpected character '}' after a comma, where"
+            + " another entry should be";
+    /** ... and a 0xFF byte, in jackson's words. */
     private static final String INVALID_FF = "malformed JSON: invalid UTF-8 start byte 0xff";
 
     private static final JsonFactory JSON = JsonFactory.builder()
