@@ -20,8 +20,8 @@ import java.io.IOException;
  *   <li>at the first thing it does not take (an escape, an exotic number, nesting, any error) the rest of the body
  *       goes to jackson-core's non-blocking parser, from the start of the event in hand, whose tokens drive the
  *       state machine below. It decides every error, so both paths refuse the same bodies for the same reasons, and
- *       wherever the body is cut: {@link HeldNumber} and {@link TrailingComma} mend what its parser judged
- *       differently across chunks, and a 0xFF byte is refused before it reads one ({@link JacksonNameTable}).</li>
+ *       wherever the body is cut ({@link HeldTail} hands it whole what its parser judged differently across chunks);
+ *       a 0xFF byte is refused before it reads one ({@link JacksonNameTable}).</li>
  * </ul>
  *
  * <p>Cost: nothing per event once the batch's arrays have grown to the request size, and no parser per request
@@ -40,10 +40,7 @@ public final class EventDecoder {
     private static final int SCRATCH_BYTES = 16 * 1024;
     private static final String TIMESTAMP = "timestamp";
     private static final String SOURCE = "source";
-    /** The refusals of what jackson misses: a '}' after a comma (in an object or where an array's entry should be)... */
-    private static final String TRAILING_COMMA = "malformed JSON: unexpected character '}' after a comma, where"
-            + " another entry should be";
-    /** ... and a 0xFF byte, in jackson's words. */
+    /** The refusal of a 0xFF byte, which jackson may miss ({@link JacksonNameTable}), in its words. */
     private static final String INVALID_FF = "malformed JSON: invalid UTF-8 start byte 0xff";
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -108,8 +105,7 @@ public final class EventDecoder {
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private final String[] kindNames = new String[KIND_CACHE_SIZE]; // owned by the connection's event loop
     private final byte[] kinds = new byte[KIND_CACHE_SIZE];          // owned by the connection's event loop
-    private final TrailingComma trailingComma = new TrailingComma();
-    private final HeldNumber heldNumber = new HeldNumber();
+    private final HeldTail heldTail = new HeldTail();
 
     // All fields below: owned by the connection's event loop.
     private Fast fast;
@@ -120,6 +116,7 @@ public final class EventDecoder {
     private long carryOffset;     // the body offset of the carry's first byte
     private long fed;             // body bytes fed before the current chunk
     private long base;            // the body offset of jackson's byte 0 (negative by a prefix it was given)
+    private long handed;          // bytes handed to jackson, the prefix included: the next one's place in its input
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private BodyFormat format;
@@ -220,49 +217,47 @@ public final class EventDecoder {
         if (length == 0) {
             return true;
         }
-        int end = offset + length;
-        int invalid = JacksonNameTable.firstFF(bytes, offset, end);
-        int comma = trailingComma.find(bytes, offset, invalid < 0 ? end : invalid);
-        int upto = comma >= 0 ? comma : invalid >= 0 ? invalid : end;
+        int invalid = JacksonNameTable.firstFF(bytes, offset, offset + length);
+        long start = handed;
+        handed += length;
         try {
-            // what precedes a refused byte first: an error there comes first
-            if (!feedJackson(bytes, offset, upto) || upto < end && !feedHeld()) {
+            // what precedes a 0xFF byte first: an error there comes first
+            if (!feedJackson(bytes, offset, invalid < 0 ? offset + length : invalid) || invalid >= 0 && !feedHeld()) {
                 return false;
             }
         } catch (IOException | RuntimeException e) {
             return malformed(e);
         }
-        return upto == end || fail(DecodeError.MALFORMED, comma >= 0 ? TRAILING_COMMA : INVALID_FF,
-                base + trailingComma.seen());
+        return invalid < 0 || fail(DecodeError.MALFORMED, INVALID_FF, base + start + (invalid - offset));
     }
 
-    /** Feeds {@code b[from, to)} to jackson and reads its tokens, holding back a number cut by the end. */
+    /** Feeds {@code b[from, to)} to jackson and reads its tokens, holding back a tail it must read whole. */
     private boolean feedJackson(byte[] b, int from, int to) throws IOException {
-        if (!heldNumber.isEmpty()) {
-            int rest = heldNumber.complete(b, from, to);
+        if (!heldTail.isEmpty()) {
+            int rest = heldTail.complete(b, from, to);
             if (rest < 0) {
-                return true; // the number runs on
+                return true; // the tail runs on
             }
             if (!feedHeld()) {
                 return false;
             }
             from = rest;
         }
-        int run = HeldNumber.runStart(b, from, to);
-        if (run > from && !feedAndDrain(b, from, run)) {
+        int tail = HeldTail.tailStart(b, from, to);
+        if (tail > from && !feedAndDrain(b, from, tail)) {
             return false;
         }
-        heldNumber.hold(b, run, to);
+        heldTail.hold(b, tail, to);
         return true;
     }
 
-    /** Feeds what {@link HeldNumber} holds, if anything. */
+    /** Feeds what {@link HeldTail} holds, if anything. */
     private boolean feedHeld() throws IOException {
-        if (heldNumber.isEmpty()) {
+        if (heldTail.isEmpty()) {
             return true;
         }
-        boolean ok = feedAndDrain(heldNumber.bytes(), 0, heldNumber.length());
-        heldNumber.clear();
+        boolean ok = feedAndDrain(heldTail.bytes(), 0, heldTail.length());
+        heldTail.clear();
         return ok;
     }
 
@@ -429,9 +424,8 @@ public final class EventDecoder {
         try {
             parser = JSON.createNonBlockingByteArrayParser();
             feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-            trailingComma.reset();
-            heldNumber.clear();
-            trailingComma.find(prefix, 0, prefix.length); // none there: it counts the prefix's bytes
+            heldTail.clear();
+            handed = prefix.length;
             if (prefix.length > 0) {
                 feeder.feedInput(prefix, 0, prefix.length);
                 JsonToken t;

@@ -239,6 +239,7 @@ class EventDecoderTest {
                 {"JSON", "{\"source\":\"\\u0061\",\"cpu\":1, \n}", "0", "29"}, // an escape, white space
                 {"JSON", "[{\"cpu\":1},{\"cpu\":110110555888815555,}]", "1", "37"},
                 {"NDJSON", "{\"cpu\":1}\n{\"cpu\":110110555888815555,}\n", "1", "36"},
+                {"JSON", "{\"cpu\":1.25," + " ".repeat(1500) + "}", "0", "1512"}, // more white space than is kept
         };
         for (String[] c : cases) {
             BodyFormat format = BodyFormat.valueOf(c[0]);
@@ -252,15 +253,15 @@ class EventDecoderTest {
             }
             EventDecoder d = new EventDecoder(new EventBatch());
             decode(d, format, body, body.length - 1);
-            assertEquals("malformed JSON: unexpected character '}' after a comma, where another entry should be",
-                    d.message());
+            assertEquals("malformed JSON: unexpected character '}' where a field name in double quotes should start",
+                    d.message(), "in the words jackson's refusal of a whole body gives");
         }
     }
 
     /** Jackson's non-blocking parser took {@code 3.1.} as a number in one feed and as a malformed one in two. */
     @Test
     void judgesANumberAlikeWhereverTheBodyIsCut() {
-        String longRun = "1".repeat(HeldNumber.MAX_HELD + 100);
+        String longRun = "1".repeat(HeldTail.MAX_NUMBER + 100);
         String[][] cases = {
                 {"JSON", "{\"source\":3.1.}"},
                 {"JSON", "[{\"cpu\":1},3.1.]"},
