@@ -17,6 +17,8 @@ final class Alert {
     static final String NAME = "PulseAnomaly";
     /** Every alert has this severity: the label is part of an alert's identity, so it cannot follow its score. */
     static final String SEVERITY = "warning";
+    /** The earliest start an alert is given: 0000-01-01T00:00:00Z. */
+    static final long EARLIEST_MS = Instant.parse("0000-01-01T00:00:00Z").toEpochMilli();
 
     final Series series;
     final String source;
@@ -49,7 +51,9 @@ final class Alert {
     void anomaly(long timeMs, long nowMs, double x, double m, double z, double sc) {
         if (!firing) {
             firing = true;
-            startsAtMs = Math.min(timeMs, nowMs); // a value stamped in the future must not start after it ends
+            // a value stamped in the future must not start after it ends, nor one before year 0 where Alertmanager,
+            // which reads years 0000-9999 only, would refuse the whole POST and every alert in it
+            startsAtMs = Math.max(EARLIEST_MS, Math.min(timeMs, nowMs));
             generation++;
         }
         lastAnomalyMs = nowMs;

@@ -68,6 +68,26 @@ class AlertSenderTest {
     }
 
     @Test
+    void aValueStampedBeforeYearZeroDoesNotKeepTheOtherAlertsFromAlertmanager() throws Exception {
+        try (AlertmanagerProcess am = new AlertmanagerProcess()) {
+            AlertQueue queue = new AlertQueue(100);
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, any -> "zscore");
+            sender.start();
+            try {
+                queue.flagged(series("old-1", "cpu"), -1e12, 412, 48, 58.7, 6.2, 0.97); // 29,700 years BC
+                spike(queue, series("web-4", "cpu"), 420);
+                Await.until("both alerts in alertmanager",
+                        () -> am.alert("old-1", "cpu") != null && am.alert("web-4", "cpu") != null);
+                assertEquals(Instant.parse("0000-01-01T00:00:00Z"),
+                        Instant.parse(am.alert("old-1", "cpu").get("startsAt").asText()),
+                        "the earliest start Alertmanager reads");
+            } finally {
+                sender.stop();
+            }
+        }
+    }
+
+    @Test
     void aFiringAlertIsResentWithItsEndPushedAhead() throws Exception {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             AlertQueue queue = new AlertQueue(100);
