@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -46,13 +44,13 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        Map<String, List<String>> query = ex.query();
+        Exchange.Query query = ex.query();
         if (query == null) {
             return; // answered 400
         }
-        String limitText = first(query.get("limit"));
-        String source = first(query.get("source"));
-        String since = first(query.get("since"));
+        String limitText = query.first("limit");
+        String source = query.first("source");
+        String since = query.first("since");
         int limit = DEFAULT_LIMIT;
         if (limitText != null) {
             limit = limitText.matches("[0-9]{1,9}") ? Integer.parseInt(limitText) : -1;
@@ -100,7 +98,4 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
         ex.reply(HttpResponseStatus.OK, w);
     }
 
-    private static String first(List<String> values) {
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
 }

@@ -107,13 +107,22 @@ public final class Exchange {
         send(Replies.response(status, contentType, body));
     }
 
+    /** A request's query parameters, decoded. */
+    public record Query(Map<String, List<String>> parameters) {
+        /** The first value of parameter {@code name}, or null when it is absent. */
+        public String first(String name) {
+            List<String> values = parameters.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
     /**
      * The request's query parameters, decoded; null once it has answered 400 for an escape that is not one ("%ZZ"),
      * where the decoder throws. A caller that gets null returns.
      */
-    public Map<String, List<String>> query() {
+    public Query query() {
         try {
-            return new QueryStringDecoder(request.uri()).parameters();
+            return new Query(new QueryStringDecoder(request.uri()).parameters());
         } catch (IllegalArgumentException e) {
             error(HttpResponseStatus.BAD_REQUEST, "the query string has a malformed %-escape: " + e.getMessage());
             return null;

@@ -7,8 +7,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code DELETE /series?source=S[&metric=M]}: forgets every series of a source, or one. {@code 204} when something
@@ -27,12 +25,12 @@ public final class DeleteSeriesHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        Map<String, List<String>> query = ex.query();
+        Exchange.Query query = ex.query();
         if (query == null) {
             return; // answered 400
         }
-        String source = first(query.get("source"));
-        String metric = first(query.get("metric"));
+        String source = query.first("source");
+        String metric = query.first("metric");
         if (source == null || source.isEmpty()) {
             ex.error(HttpResponseStatus.BAD_REQUEST, "source is required: DELETE /series?source=S[&metric=M]");
             return;
@@ -47,7 +45,4 @@ public final class DeleteSeriesHandler implements RouteHandler.Whole {
         }
     }
 
-    private static String first(List<String> values) {
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
 }

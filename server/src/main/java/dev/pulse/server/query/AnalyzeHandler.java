@@ -9,8 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,12 +38,12 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
 
     @Override
     public void answer(Exchange ex) {
-        Map<String, List<String>> query = ex.query();
+        Exchange.Query query = ex.query();
         if (query == null) {
             return; // answered 400
         }
-        String sourceName = first(query.get("source"), "default");
-        String metric = first(query.get("metric"), null);
+        String sourceName = Objects.requireNonNullElse(query.first("source"), "default");
+        String metric = query.first("metric");
         if (sourceName.equals("*")) {
             CompletableFuture<Void> ready = remote.fleetReady().toCompletableFuture();
             if (ready.isDone()) {
@@ -85,7 +84,4 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
         ex.reply(HttpResponseStatus.OK, w);
     }
 
-    private static String first(List<String> values, String fallback) {
-        return values == null || values.isEmpty() ? fallback : values.get(0);
-    }
 }

@@ -67,20 +67,18 @@ class AlertSenderTest {
         }
     }
 
-    @Test
-    void aValueStampedBeforeYearZeroDoesNotKeepTheOtherAlertsFromAlertmanager() throws Exception {
+    /** What a test does with a real Alertmanager and a started sender to it, which is stopped after. */
+    private interface Delivery {
+        void check(AlertmanagerProcess am, AlertQueue queue, AlertSender sender) throws Exception;
+    }
+
+    private static void deliver(long resendMs, Delivery delivery) throws Exception {
         try (AlertmanagerProcess am = new AlertmanagerProcess()) {
             AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 60_000, 600_000, any -> "zscore");
+            AlertSender sender = new AlertSender(queue, List.of(am.url()), resendMs, 600_000, any -> "zscore");
             sender.start();
             try {
-                queue.flagged(series("old-1", "cpu"), -1e12, 412, 48, 58.7, 6.2, 0.97); // 29,700 years BC
-                spike(queue, series("web-4", "cpu"), 420);
-                Await.until("both alerts in alertmanager",
-                        () -> am.alert("old-1", "cpu") != null && am.alert("web-4", "cpu") != null);
-                assertEquals(Instant.parse("0000-01-01T00:00:00Z"),
-                        Instant.parse(am.alert("old-1", "cpu").get("startsAt").asText()),
-                        "the earliest start Alertmanager reads");
+                delivery.check(am, queue, sender);
             } finally {
                 sender.stop();
             }
@@ -88,22 +86,28 @@ class AlertSenderTest {
     }
 
     @Test
+    void aValueStampedBeforeYearZeroDoesNotKeepTheOtherAlertsFromAlertmanager() throws Exception {
+        deliver(60_000, (am, queue, sender) -> {
+            queue.flagged(series("old-1", "cpu"), -1e12, 412, 48, 58.7, 6.2, 0.97); // 29,700 years BC
+            spike(queue, series("web-4", "cpu"), 420);
+            Await.until("both alerts in alertmanager",
+                    () -> am.alert("old-1", "cpu") != null && am.alert("web-4", "cpu") != null);
+            assertEquals(Instant.parse("0000-01-01T00:00:00Z"),
+                    Instant.parse(am.alert("old-1", "cpu").get("startsAt").asText()),
+                    "the earliest start Alertmanager reads");
+        });
+    }
+
+    @Test
     void aFiringAlertIsResentWithItsEndPushedAhead() throws Exception {
-        try (AlertmanagerProcess am = new AlertmanagerProcess()) {
-            AlertQueue queue = new AlertQueue(100);
-            AlertSender sender = new AlertSender(queue, List.of(am.url()), 300, 600_000, any -> "zscore");
-            sender.start();
-            try {
-                spike(queue, series("db-1", "cpu"), 99);
-                Await.until("the alert in alertmanager", () -> am.alert("db-1", "cpu") != null);
-                Instant firstEnd = Instant.parse(am.alert("db-1", "cpu").get("endsAt").asText());
-                Await.until("a re-send with a later end", () ->
-                        Instant.parse(am.alert("db-1", "cpu").get("endsAt").asText()).isAfter(firstEnd));
-                Await.until("both POSTs counted", () -> sender.sent() >= 2);
-            } finally {
-                sender.stop();
-            }
-        }
+        deliver(300, (am, queue, sender) -> {
+            spike(queue, series("db-1", "cpu"), 99);
+            Await.until("the alert in alertmanager", () -> am.alert("db-1", "cpu") != null);
+            Instant firstEnd = Instant.parse(am.alert("db-1", "cpu").get("endsAt").asText());
+            Await.until("a re-send with a later end", () ->
+                    Instant.parse(am.alert("db-1", "cpu").get("endsAt").asText()).isAfter(firstEnd));
+            Await.until("both POSTs counted", () -> sender.sent() >= 2);
+        });
     }
 
     @Test
