@@ -49,12 +49,13 @@ minikube-load: ## load $(IMAGE) into Minikube's image store
 load: $(SERVER_JAR) ## the load generator: make load ARGS="--url http://127.0.0.1:8080 --rate 5000"
 	$(JAVA) -jar perf/target/pulse-load.jar $(ARGS)
 
-fuzz: ## coverage-guided fuzzing (Jazzer) of the event, remote-write and OTLP decoders, then of the whole HTTP path, 60 s each; findings land in the test corpus
+fuzz: ## coverage-guided fuzzing (Jazzer) of the event, remote-write and OTLP decoders, then of the whole HTTP path and of a series under each detector, 60 s each; findings land in the test corpus
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=EventDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=RemoteWriteDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=OtlpDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	$(MVN) -pl protocol install -DskipTests
 	JAZZER_FUZZ=1 $(MVN) -pl server test -Dtest=HttpPathFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+	JAZZER_FUZZ=1 $(MVN) -pl server test -Dtest=SeriesFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 
 soak: $(SERVER_JAR) ## fixed-rate load with Redis for SOAK_SECONDS (600): heap, RSS, fds and p99 must stay flat
 	./perf/scripts/soak.sh

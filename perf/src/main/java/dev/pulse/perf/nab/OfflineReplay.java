@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs a detector in-process over a file, feeding it exactly what the server's series feeds it: the z-score and
- * count of the rolling window before each value, then the value enters the window. Same configuration, same
+ * count of the rolling window before each value, then the value enters the window; a detector that has outgrown
+ * the series is replaced by a new one, as the series replaces it. Same configuration, same
  * verdicts as a replay through the HTTP API, in a fraction of the time.
  */
 public final class OfflineReplay {
@@ -40,6 +41,9 @@ public final class OfflineReplay {
             double z = w.zscore(x);
             v.score()[i] = d.observe(x, ts[i], z, n);
             v.anomaly()[i] = d.lastAnomaly();
+            if (d.outgrown()) {
+                d = detectors.get(); // as the series does
+            }
             w.add(x);
         }
         return v;

@@ -23,4 +23,12 @@ public interface Detector {
 
     /** The decision for the value last given to {@link #observe}. */
     boolean lastAnomaly();
+
+    /**
+     * Whether the state built so far is out of all proportion to the recent values (scales learnt from a burst of
+     * garbage long over), so that the series had better start a new detector than wait for this one to forget.
+     */
+    default boolean outgrown() {
+        return false;
+    }
 }

@@ -21,7 +21,7 @@ public final class Series {
     private final Source source;
     private final String metric;
     private final RollingWindow window;
-    private final Detector detector;
+    private Detector detector;     // guarded by source's lock: a new one when the last has outgrown the series
     private final SeriesSpec spec;
 
     // All fields below: guarded by source's lock.
@@ -79,6 +79,9 @@ public final class Series {
         double z = w.zscore(x, sd);
         double score = detector.observe(x, epochSeconds, z, n);
         boolean anomaly = detector.lastAnomaly();
+        if (detector.outgrown()) {
+            detector = spec.detectors().get(); // rare: after a burst of garbage is long over
+        }
         w.add(x);
         count++;
         last = x;

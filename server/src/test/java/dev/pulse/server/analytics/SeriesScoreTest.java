@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,34 @@ class SeriesScoreTest {
                     flagged += anomaly ? 1 : 0;
                 }
                 assertTrue(flagged > 0, kind + " at " + scale + " flagged nothing");
+            }
+        }
+    }
+
+    @Test
+    void forgetsABurstOfGarbageOnceItIsOver() {
+        // 500 values of random sign and magnitude up to 1e300, each within reach of the range the ones before it
+        // widened: slow forgetting left robust, pervalue and novelty blind to spikes of 1e5 noise units for more than
+        // 20,000 clean values. Values at a double's limits, whose differences overflow, left robust's state NaN for
+        // good. Now the series starts a new detector once its residuals stay far inside its noise, or are no number.
+        SplittableRandom r = new SplittableRandom(3);
+        DoubleSupplier[] bursts = {
+                () -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, 300 * r.nextDouble()),
+                () -> r.nextBoolean() ? Double.MAX_VALUE : -Double.MAX_VALUE};
+        for (DoubleSupplier burst : bursts) {
+            for (DetectorKind kind : DetectorKind.values()) {
+                SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
+                        Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
+                Series s = new SeriesRegistry(10, 8, 10, (src, m) -> spec).restore("host", "cpu");
+                double t = 1.7e9;
+                for (int i = 0; i < 500; i++, t += 300) {
+                    s.observe(burst.getAsDouble(), t);
+                }
+                for (int i = 0; i < 3_000; i++, t += 300) {
+                    s.observe(1000 + r.nextGaussian(), t);
+                }
+                assertTrue(s.observe(1000 + 1e5, t), kind + " missed a spike of 1e5 noise units 3,000 values after "
+                        + (burst == bursts[0] ? "random garbage" : "values at a double's limits"));
             }
         }
     }

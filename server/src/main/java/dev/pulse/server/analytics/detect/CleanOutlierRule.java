@@ -160,6 +160,7 @@ final class CleanOutlierRule {
     private short pastBar;                       // values past the bar, flagged or not
     private short midValues;                     // values between CLIP and BAR
     private short repeats;                       // values equal to the one before
+    private int calmRun;                         // residuals in a row far inside the noise ({@link CalmRun}); same guard
 
     /**
      * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is
@@ -178,12 +179,18 @@ final class CleanOutlierRule {
         return count;
     }
 
+    /** Whether its scales come from values long over ({@link CalmRun}). */
+    boolean outgrown() {
+        return calmRun >= CalmRun.VALUES;
+    }
+
     /**
      * Judges {@code x} at a time {@code weekPhase} seconds into its week ({@link SeasonalProfile#phase}: the caller
-     * has it already), then learns from it. Returns the residual over the bar (above 1:
-     * an outlier), or 0 while the rule is warming up or the series' residuals are heavy-tailed.
+     * has it already), then learns from it; {@code zscore} is its z-score against the window, which tells whether
+     * it moved ({@link CalmRun}). Returns the residual over the bar (above 1: an outlier), or 0 while the rule is
+     * warming up or the series' residuals are heavy-tailed.
      */
-    double observe(double x, double weekPhase) {
+    double observe(double x, double weekPhase, double zscore) {
         long n = count++;
         if (n == 0) {
             local.start(x, 0);
@@ -254,6 +261,7 @@ final class CleanOutlierRule {
             noise = fastNoise;
         }
         double r = Math.abs(e) / noise;
+        calmRun = CalmRun.next(calmRun, r, zscore);
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;
         midRate += GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate);

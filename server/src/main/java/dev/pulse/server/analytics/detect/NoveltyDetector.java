@@ -81,4 +81,10 @@ public final class NoveltyDetector implements Detector {
     public boolean lastAnomaly() {
         return lastAnomaly;
     }
+
+    /** The inner detector's word: the shapes' bands then come from the same values long over. */
+    @Override
+    public boolean outgrown() {
+        return inner.outgrown();
+    }
 }

@@ -72,7 +72,7 @@ public final class PerValueDetector implements Detector {
             }
         }
         double score = robust.observeLocated(x, zscore, windowCount);
-        double ratio = clean.observe(x, weekPhase);
+        double ratio = clean.observe(x, weekPhase, zscore);
         if (clean.count() <= minSamples) { // among the first minSamples values
             ratio = Math.min(ratio, 1.0);
         }
@@ -89,5 +89,10 @@ public final class PerValueDetector implements Detector {
     @Override
     public boolean lastAnomaly() {
         return lastAnomaly;
+    }
+
+    @Override
+    public boolean outgrown() {
+        return robust.outgrown() || clean.outgrown();
     }
 }

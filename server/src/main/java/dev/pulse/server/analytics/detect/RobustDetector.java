@@ -163,6 +163,7 @@ public final class RobustDetector implements Detector {
     private int barLowBin = -1;
     private boolean tailHeavy;       // those bins' ratio exceeds outlierTailLimit: no outlier rule
     private double outlierBarInverse; // 1 / the outlier rule's bar for those bins
+    private int calmRun;             // judged residuals in a row far inside the noise ({@link CalmRun})
 
     /** With the tuned parameters, a baseline of at least {@code windowSize} values, and {@code minSamples}. */
     public RobustDetector(int windowSize, int minSamples) {
@@ -231,6 +232,7 @@ public final class RobustDetector implements Detector {
             double spread = model == LOCAL ? b.spread() * MAD_TO_SIGMA
                     : model == DAY ? maeDay : maeWeek;
             residual = Math.abs(e) / Math.max(spread, floor);
+            calmRun = CalmRun.next(calmRun, residual, zscore);
         }
         double capped = Math.min(residual, p.residualCap());
 
@@ -445,5 +447,10 @@ public final class RobustDetector implements Detector {
     @Override
     public boolean lastAnomaly() {
         return lastAnomaly;
+    }
+
+    @Override
+    public boolean outgrown() {
+        return calmRun >= CalmRun.VALUES;
     }
 }
