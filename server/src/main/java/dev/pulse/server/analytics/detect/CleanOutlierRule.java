@@ -160,7 +160,7 @@ final class CleanOutlierRule {
     private short pastBar;                       // values past the bar, flagged or not
     private short midValues;                     // values between CLIP and BAR
     private short repeats;                       // values equal to the one before
-    private int calmRun;                         // residuals in a row far inside the noise ({@link CalmRun}); same guard
+    private int calmRun;                         // residuals in a row far inside the noise (CalmRun); same guard
 
     /**
      * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is

@@ -26,7 +26,9 @@ import java.util.Arrays;
  *   spikes would pass any bar a clean spike passes.</li>
  * </ul>
  * Every value is judged as it is, but one absurdly far beyond the range (1,000 ranges) is learnt at that distance,
- * so no single value can put the baselines out of reach of the values that follow.
+ * so no single value can put the baselines out of reach of the values that follow. A burst of them can: residuals
+ * far inside the noise for {@link CalmRun#VALUES} values in a row then tell the series to start a new detector
+ * ({@link #outgrown}).
  * After an alarm, the next {@link Params#quietValues} values raise none (the same event) and their residuals stay
  * out of the tail statistics. A sustained deviation restarts the median baseline from the values since the alarm
  * (or the last few), moves the profiles' levels by their recent error and clears its own memory, so a new level
@@ -163,7 +165,7 @@ public final class RobustDetector implements Detector {
     private int barLowBin = -1;
     private boolean tailHeavy;       // those bins' ratio exceeds outlierTailLimit: no outlier rule
     private double outlierBarInverse; // 1 / the outlier rule's bar for those bins
-    private int calmRun;             // judged residuals in a row far inside the noise ({@link CalmRun})
+    private int calmRun;             // judged residuals in a row far inside the noise (CalmRun)
 
     /** With the tuned parameters, a baseline of at least {@code windowSize} values, and {@code minSamples}. */
     public RobustDetector(int windowSize, int minSamples) {
