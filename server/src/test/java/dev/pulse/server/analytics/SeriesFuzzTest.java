@@ -2,10 +2,8 @@ package dev.pulse.server.analytics;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.DetectorKind;
 
-import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +31,7 @@ class SeriesFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void forgetsAnyValuesOnceTheyAreOver(FuzzedDataProvider data) {
         DetectorKind kind = DetectorKind.values()[data.consumeInt(0, DetectorKind.values().length - 1)];
-        Series s = series(kind);
+        Series s = OneSeries.of(kind);
         int fuzzed = data.consumeInt(0, MAX_FUZZED);
         double t = CLEAN_START - MAX_FUZZED * STEP_SECONDS;
         for (int i = 0; i < fuzzed && data.remainingBytes() > 0; i++) {
@@ -71,11 +69,5 @@ class SeriesFuzzTest {
         assertTrue(Double.isFinite(s.rollingAverage()) && Double.isFinite(s.stddev()),
                 kind + ": window " + s.rollingAverage() + " / " + s.stddev() + " at " + what);
         return anomaly;
-    }
-
-    private static Series series(DetectorKind kind) {
-        SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
-                Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
-        return new SeriesRegistry(10, 8, 10, (src, m) -> spec).restore("host", "cpu");
     }
 }

@@ -1,10 +1,8 @@
 package dev.pulse.server.analytics;
 
 import dev.pulse.server.config.DetectorKind;
-import dev.pulse.server.analytics.detect.Detectors;
 import org.junit.jupiter.api.Test;
 
-import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
@@ -21,10 +19,7 @@ class SeriesScoreTest {
         // exactly when flagged; the spikes must be flagged at every scale.
         for (DetectorKind kind : DetectorKind.values()) {
             for (double scale : new double[] {1e-30, 1, 1e40, 1e300}) {
-                SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
-                        Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
-                SeriesRegistry registry = new SeriesRegistry(10, 8, 10, (src, m) -> spec);
-                Series s = registry.restore("host", "cpu");
+                Series s = OneSeries.of(kind);
                 SplittableRandom r = new SplittableRandom(7);
                 int flagged = 0;
                 for (int i = 0; i < 3_000; i++) {
@@ -54,9 +49,7 @@ class SeriesScoreTest {
                 () -> r.nextBoolean() ? Double.MAX_VALUE : -Double.MAX_VALUE};
         for (DoubleSupplier burst : bursts) {
             for (DetectorKind kind : DetectorKind.values()) {
-                SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
-                        Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
-                Series s = new SeriesRegistry(10, 8, 10, (src, m) -> spec).restore("host", "cpu");
+                Series s = OneSeries.of(kind);
                 double t = 1.7e9;
                 for (int i = 0; i < 500; i++, t += 300) {
                     s.observe(burst.getAsDouble(), t);
