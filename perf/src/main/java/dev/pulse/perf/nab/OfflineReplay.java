@@ -1,7 +1,8 @@
 package dev.pulse.perf.nab;
 
 import dev.pulse.server.analytics.Detector;
-import dev.pulse.server.analytics.RollingWindow;
+import dev.pulse.server.analytics.Series;
+import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.detect.Detectors;
 import dev.pulse.server.config.Config;
 
@@ -9,10 +10,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Runs a detector in-process over a file, feeding it exactly what the server's series feeds it: the z-score and
- * count of the rolling window before each value, then the value enters the window; a detector that has outgrown
- * the series is replaced by a new one, as the series replaces it. Same configuration, same
- * verdicts as a replay through the HTTP API, in a fraction of the time.
+ * Runs a detector in-process over a file through the server's own {@link Series}: the window's z-score and count
+ * before each value, the score a reply carries, and a new detector where the old one has outgrown the series. Same
+ * configuration, same verdicts as a replay through the HTTP API, in a fraction of the time.
  */
 public final class OfflineReplay {
     private final int windowSize;
@@ -30,21 +30,13 @@ public final class OfflineReplay {
     }
 
     public Verdicts run(NabFile f) {
-        Detector d = detectors.get();
-        RollingWindow w = new RollingWindow(windowSize);
+        Series series = new SeriesRegistry(1, 1, windowSize, detectors).restore(SeriesRegistry.DEFAULT_SOURCE, "value");
         Verdicts v = Verdicts.of(f.rows());
         double[] xs = f.value();
         long[] ts = f.epochSecond();
         for (int i = 0; i < xs.length; i++) {
-            double x = xs[i];
-            int n = w.size();
-            double z = w.zscore(x);
-            v.score()[i] = d.observe(x, ts[i], z, n);
-            v.anomaly()[i] = d.lastAnomaly();
-            if (d.outgrown()) {
-                d = detectors.get(); // as the series does
-            }
-            w.add(x);
+            v.anomaly()[i] = series.observe(xs[i], ts[i]);
+            v.score()[i] = series.lastScore();
         }
         return v;
     }

@@ -119,13 +119,18 @@ public final class RollingWindow {
         r[head] = x;
         head = head + 1 == cap ? 0 : head + 1;
         if (equalRun >= size) {
-            pivot = x;
-            meanY = 0.0;
-            m2 = 0.0;
-            sinceExact = 0;
+            constant(x);
         } else if (++sinceExact >= cap || m2 < 0) {
             recompute();
         }
+    }
+
+    /** Every value held is {@code x}: exactly that mean and no spread. */
+    private void constant(double x) {
+        pivot = x;
+        meanY = 0.0;
+        m2 = 0.0;
+        sinceExact = 0;
     }
 
     /** {@link #add} while a value past {@link #HUGE} is held, or as the last one leaves. */
@@ -137,10 +142,7 @@ public final class RollingWindow {
         r[head] = x;
         head = head + 1 == r.length ? 0 : head + 1;
         if (equalRun >= size) {
-            pivot = x;
-            meanY = 0.0;
-            m2 = 0.0;
-            sinceExact = 0;
+            constant(x);
             hugeMean = x;
             hugeStddev = 0.0;
         } else if (hugeFor != 0) {

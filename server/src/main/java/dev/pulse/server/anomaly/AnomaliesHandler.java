@@ -97,5 +97,4 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
         page.release();
         ex.reply(HttpResponseStatus.OK, w);
     }
-
 }

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-
 /**
  * {@code DELETE /series?source=S[&metric=M]}: forgets every series of a source, or one. {@code 204} when something
  * went, {@code 404} when the source or metric is unknown here, {@code 400} without a source. The registry tells its
@@ -44,5 +43,4 @@ public final class DeleteSeriesHandler implements RouteHandler.Whole {
                     : "source \"" + source + "\" has no metric \"" + metric + "\"");
         }
     }
-
 }

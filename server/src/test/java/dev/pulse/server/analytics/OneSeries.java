@@ -11,8 +11,7 @@ final class OneSeries {
     }
 
     static Series of(DetectorKind kind) {
-        SeriesSpec spec = new SeriesSpec(null, kind.name(), 50, 2.0, 10,
-                Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
-        return new SeriesRegistry(10, 8, 10, (src, m) -> spec).restore("host", "cpu");
+        SeriesRegistry registry = new SeriesRegistry(1, 1, 50, Detectors.factory(kind, 2.0, 10, 50, ZoneOffset.UTC));
+        return registry.restore("host", "cpu");
     }
 }

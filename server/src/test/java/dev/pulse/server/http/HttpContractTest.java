@@ -163,19 +163,16 @@ class HttpContractTest {
     void headIsAGetWithoutItsBody() throws Exception {
         for (String path : List.of("/health", "/stats", "/metrics", "/analyze?source=*", "/anomalies")) {
             HttpResponse<String> get = server.get(path);
-            HttpResponse<String> head = server.client.send(HttpRequest.newBuilder(server.uri(path))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> head = head(path);
             assertEquals(200, head.statusCode(), path);
             assertEquals("", head.body(), path);
             assertEquals(get.headers().firstValue("content-type"), head.headers().firstValue("content-type"), path);
             assertTrue(Long.parseLong(head.headers().firstValue("content-length").orElseThrow()) > 0, path);
         }
         HttpResponse<String> health = server.get("/health");
-        HttpResponse<String> head = server.client.send(HttpRequest.newBuilder(server.uri("/health"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(String.valueOf(health.body().length()), head.headers().firstValue("content-length").orElseThrow());
-        HttpResponse<String> post = server.client.send(HttpRequest.newBuilder(server.uri("/metrics-data"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(String.valueOf(health.body().length()), head("/health").headers().firstValue("content-length")
+                .orElseThrow());
+        HttpResponse<String> post = head("/metrics-data");
         assertEquals(405, post.statusCode());
         assertEquals("POST", post.headers().firstValue("allow").orElseThrow());
         try (RawHttp c = new RawHttp(server.port())) { // pipelined after a HEAD, a GET still reads its own reply
@@ -185,6 +182,11 @@ class HttpContractTest {
             assertEquals(200, after.status());
             assertEquals(health.body(), after.body());
         }
+    }
+
+    private HttpResponse<String> head(String path) throws Exception {
+        return server.client.send(HttpRequest.newBuilder(server.uri(path)).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
