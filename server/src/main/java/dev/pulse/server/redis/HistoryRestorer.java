@@ -3,6 +3,7 @@ package dev.pulse.server.redis;
 import dev.pulse.server.log.Log;
 import dev.pulse.server.analytics.Series;
 import dev.pulse.server.analytics.SeriesRegistry;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
@@ -30,6 +31,11 @@ import java.util.regex.Pattern;
  * <p>Reads are pipelined, {@value #SOURCES_PER_ROUND} sources at a time: one round trip for their snapshots, one for
  * their series' lists, so a restart with thousands of series costs a few round trips, not one per key, and holds
  * no more than one chunk's replies.
+ *
+ * <p>What cannot be read costs only itself: a history entry that does not parse, or holds a time or value that is
+ * not a finite number, is skipped (the series is replayed from the rest), and a key that Redis refuses to read as
+ * its type (another program's value under the name) is skipped with its series or source; each is logged and left
+ * as it is. Only Redis not answering stops the restore.
  */
 final class HistoryRestorer {
     static final int SOURCES_PER_ROUND = 256;
@@ -38,7 +44,7 @@ final class HistoryRestorer {
     private static final Pattern ANOMALIES = Pattern.compile("\"anomalies_total\":(\\d+)");
 
     /** What a restore brought back. */
-    record Restored(int sources, int series, long values) {
+    record Restored(int sources, int series, long values, int unreadable) {
     }
 
     private final RedisAsyncCommands<String, String> redis;
@@ -53,6 +59,7 @@ final class HistoryRestorer {
     private int sources;
     private int seriesCount;
     private long values;
+    private int unreadable; // entries and keys skipped
 
     private HistoryRestorer(RedisAsyncCommands<String, String> redis, RedisAsyncCommands<String, byte[]> lists,
                             KeySchema keys, SeriesRegistry registry, int history, long ttlMillis) {
@@ -76,7 +83,7 @@ final class HistoryRestorer {
             r.restoreChunk(all.subList(from, Math.min(all.size(), from + SOURCES_PER_ROUND)));
         }
         r.removals.forEach(HistoryRestorer::await);
-        return new Restored(r.sources, r.seriesCount, r.values);
+        return new Restored(r.sources, r.seriesCount, r.values, r.unreadable);
     }
 
     private void restoreChunk(List<String> chunk) {
@@ -88,7 +95,14 @@ final class HistoryRestorer {
         Map<String, RedisFuture<List<byte[]>>> replies = new LinkedHashMap<>();
         for (int i = 0; i < chunk.size(); i++) {
             String source = chunk.get(i);
-            Map<String, String> snapshot = await(snapshotReplies.get(i));
+            Map<String, String> snapshot;
+            try {
+                snapshot = await(snapshotReplies.get(i));
+            } catch (RedisCommandExecutionException e) {
+                skip("source " + source, e);
+                snapshots.add(null);
+                continue;
+            }
             long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
             if (snapshot.isEmpty() || ttlMillis > 0 && now - updated >= ttlMillis) {
                 forget(source, snapshot);
@@ -117,7 +131,13 @@ final class HistoryRestorer {
             if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
                 continue;
             }
-            List<byte[]> entries = await(lists.get(keys.series(source, field.getKey())));
+            List<byte[]> entries;
+            try {
+                entries = await(lists.get(keys.series(source, field.getKey())));
+            } catch (RedisCommandExecutionException e) {
+                skip("series " + source + "/" + field.getKey(), e);
+                continue;
+            }
             if (entries.isEmpty()) { // its list expired or was deleted: the series is gone, its field too
                 removals.add(redis.hdel(keys.source(source), field.getKey()));
                 continue;
@@ -127,7 +147,7 @@ final class HistoryRestorer {
                 Log.warn("restore skipped " + source + "/" + field.getKey() + ": a limit, a rule or a naming rule refused it");
                 continue;
             }
-            values += replay(s, entries, updated, field.getValue());
+            values += replay(s, readable(source + "/" + field.getKey(), entries), updated, field.getValue());
             seriesCount++;
             any = true;
         }
@@ -138,18 +158,51 @@ final class HistoryRestorer {
         }
     }
 
+    /** The entries that parse into finite numbers, with how many values each holds; the others are logged and left out. */
+    private List<Readable> readable(String series, List<byte[]> entries) {
+        List<Readable> out = new ArrayList<>(entries.size());
+        int bad = 0;
+        for (byte[] entry : entries) {
+            try {
+                out.add(new Readable(entry, RoundEntry.parse(entry, HistoryRestorer::requireFinite)));
+            } catch (IllegalArgumentException e) {
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            unreadable += bad;
+            Log.warn("restore of " + series + " skipped " + bad + " history entries that do not parse");
+        }
+        return out;
+    }
+
+    private record Readable(byte[] entry, int values) {
+    }
+
+    /** Ingest takes finite numbers only; one NaN replayed would leave the window's figures NaN for good. */
+    private static void requireFinite(double time, double value) {
+        if (!Double.isFinite(time) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException("not a history entry: a time or value that is not a finite number");
+        }
+    }
+
+    private void skip(String what, RedisCommandExecutionException e) {
+        unreadable++;
+        Log.warn("restore skipped " + what + ": " + e.getMessage());
+    }
+
     /** Replays the last {@code history} values of {@code entries} into {@code s}; returns how many. */
-    private long replay(Series s, List<byte[]> entries, long updated, String snapshotJson) {
+    private long replay(Series s, List<Readable> entries, long updated, String snapshotJson) {
         // an entry holds at least one value: the last `history` entries hold the last `history` values
         long stored = 0;
-        for (byte[] entry : entries) {
-            stored += RoundEntry.count(entry);
+        for (Readable r : entries) {
+            stored += r.values();
         }
         long skip = Math.max(0, stored - history);
         long[] seen = {0};
         synchronized (s.source()) {
-            for (byte[] entry : entries) {
-                RoundEntry.parse(entry, (time, value) -> {
+            for (Readable r : entries) {
+                RoundEntry.parse(r.entry(), (time, value) -> {
                     if (seen[0]++ >= skip) {
                         s.observe(value, time);
                     }
@@ -196,6 +249,6 @@ final class HistoryRestorer {
 
     private static long number(Pattern p, String json) {
         Matcher m = p.matcher(json);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return m.find() ? number(m.group(1)) : 0;
     }
 }

@@ -56,7 +56,7 @@ public final class RedisTier implements RedisStatus {
     private volatile RedisSnapshots snapshots;                                  // set once by the connecting thread
     private volatile AnomalyStreamReader anomalyReader;                         // set once by the connecting thread
     private final AnomalyLog anomalyLog;                                        // null: no anomaly stream
-    private volatile HistoryRestorer.Restored restored = new HistoryRestorer.Restored(0, 0, 0);
+    private volatile HistoryRestorer.Restored restored = new HistoryRestorer.Restored(0, 0, 0, 0);
     private volatile boolean closed;                                            // set by the shutdown thread
     private final Histogram batchSizes = new Histogram(RedisWriter.CHUNK_VALUES, 2);   // guarded by this
     private final Histogram writeNanos = new Histogram(3_600_000_000_000L, 2);        // guarded by this
@@ -119,7 +119,8 @@ public final class RedisTier implements RedisStatus {
                         config.redisHistory(), config.seriesTtlMs());
             }
             Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
-                    + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                    + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
+                    + (tier.restored.unreadable() > 0 ? "; " + tier.restored.unreadable() + " unreadable entries or keys skipped" : ""));
             tier.startWriter(c);
         } catch (IOException | RuntimeException e) {
             Log.warn("redis " + where + " unreachable at start-up (" + e.getMessage()

@@ -130,11 +130,6 @@ final class RoundEntry {
         return count;
     }
 
-    /** The number of pairs in an entry. */
-    static int count(byte[] entry) {
-        return parse(entry, (t, v) -> { });
-    }
-
     /** Whether {@code t} is a whole number of seconds that reads back from a long bit for bit (not -0.0). */
     private static boolean isWhole(double t) {
         return Math.abs(t) < EXACT && sameBits((double) (long) t, t);

@@ -79,6 +79,46 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void whatARestartCannotReadCostsOnlyItself() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            String now = Long.toString(System.currentTimeMillis());
+            byte[] timeFormThree = {1, 0x18};
+            redis.bytes().rpush(StoredHistory.key("mixed", "cpu"), ascii("1700000000 40"), timeFormThree,
+                    ascii("1700000001 NaN"), ascii("1700000002 42"));
+            redis.commands().hset("metrics:source:mixed", Map.of("cpu",
+                    "{\"count\":99999999999999999999999,\"anomalies_total\":0}", "updated_ms", now));
+            redis.commands().set(StoredHistory.key("other", "cpu"), "not a list");
+            redis.commands().rpush(StoredHistory.key("other", "rps"), "1700000000 7");
+            redis.commands().hset("metrics:source:other", Map.of("cpu", "{\"count\":1}", "rps", "{\"count\":1}",
+                    "updated_ms", now));
+            redis.commands().set("metrics:source:odd", "not a hash");
+            redis.commands().sadd("metrics:sources", "mixed", "other", "odd");
+
+            try (TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                JsonNode cpu = JSON.readTree(server.get("/analyze?source=mixed").body()).get("metrics").get("cpu");
+                assertEquals(2, cpu.get("count").asInt(), "the two readable entries, the count past a long ignored");
+                assertEquals(42.0, cpu.get("last").asDouble());
+                assertEquals(41.0, cpu.get("rolling_avg").asDouble(), "no NaN replayed into the window");
+                assertEquals(1, JSON.readTree(server.get("/analyze?source=other&metric=rps").body())
+                        .get("metrics").get("rps").get("count").asInt());
+                assertEquals(404, server.get("/analyze?source=other&metric=cpu").statusCode());
+                assertEquals(404, server.get("/analyze?source=odd").statusCode());
+                assertEquals(2, stats(server).get("redis").get("restored_series").asInt());
+                assertEquals("{\"status\":\"UP\",\"redis\":\"UP\"}", server.get("/health").body());
+
+                assertEquals(200, server.post("{\"timestamp\":1700000003,\"source\":\"mixed\",\"cpu\":43}").statusCode());
+                Await.until("the new value written", () -> redisStat(server, "values_written") == 1);
+            }
+            assertEquals("not a list", redis.commands().get(StoredHistory.key("other", "cpu")), "left as it was");
+            assertEquals(5, redis.bytes().llen(StoredHistory.key("mixed", "cpu")), "the four entries kept, one added");
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void theFleetViewReadsOtherReplicasSourcesOnlyWhileItIsAskedFor() throws Exception {
         try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
             assertEquals(200, server.post("{\"source\":\"web-1\",\"cpu\":1}").statusCode());
