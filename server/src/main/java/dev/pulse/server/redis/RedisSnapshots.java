@@ -1,13 +1,17 @@
 package dev.pulse.server.redis;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.pulse.protocol.reply.JsonWriter;
 import dev.pulse.server.config.Config;
 import dev.pulse.server.query.AnalyzeJson;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.netty.buffer.Unpooled;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,9 +26,15 @@ import java.util.concurrent.locks.LockSupport;
  * source's hash, so it runs only while the fleet view is being asked for: after {@value #IDLE_NANOS} ns unasked it
  * pauses, and the first request after that waits for the refresh it wakes ({@link #fleetReady}), so no fleet view
  * leaves out another replica's sources for being the first one asked.
+ *
+ * <p>A series' snapshot is copied into the reply as it is, so one that is not a JSON object (edited in, or written
+ * by another program) is left out rather than breaking the reply, and a source whose key Redis cannot read as a hash
+ * is left out of the fleet view rather than stopping its refresh.
  */
 final class RedisSnapshots {
     static final long IDLE_NANOS = 60_000_000_000L;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
 
     private final StatefulRedisConnection<String, String> connection;
     private final KeySchema keys;
@@ -104,7 +114,12 @@ final class RedisSnapshots {
                     if (next.size() >= config.maxSources()) {
                         break;
                     }
-                    Map<String, String> fields = connection.sync().hgetall(keys.source(source));
+                    Map<String, String> fields;
+                    try {
+                        fields = connection.sync().hgetall(keys.source(source));
+                    } catch (RedisCommandExecutionException e) {
+                        continue; // not a hash: not one of ours to show
+                    }
                     Map<String, String> metrics = metrics(fields, null);
                     if (metrics != null) {
                         JsonWriter w = writer();
@@ -125,15 +140,32 @@ final class RedisSnapshots {
         }
     }
 
-    /** The series of a source hash, by name (only {@code metric} when given), or null when there is none. */
+    /**
+     * The series of a source hash whose snapshots are JSON objects, by name (only {@code metric} when given), or null
+     * when there is none.
+     */
     private static Map<String, String> metrics(Map<String, String> fields, String metric) {
         Map<String, String> sorted = new TreeMap<>(fields);
         sorted.remove(KeySchema.UPDATED_FIELD);
         if (metric != null) {
             String one = sorted.get(metric);
-            return one == null ? null : Map.of(metric, one);
+            return one == null || !isObject(one) ? null : Map.of(metric, one);
         }
+        sorted.values().removeIf(json -> !isObject(json));
         return sorted.isEmpty() ? null : sorted;
+    }
+
+    /** Whether {@code text} is one well-formed JSON object and nothing more. */
+    static boolean isObject(String text) {
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@code {"cpu": {...}, ...}}: each value is the series' JSON as {@code SeriesJson} wrote it to Redis. */

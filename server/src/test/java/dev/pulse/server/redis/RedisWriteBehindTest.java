@@ -316,4 +316,38 @@ class RedisWriteBehindTest {
             }
         }
     }
+
+    @Test
+    void aSnapshotThatIsNotOneOfOursBreaksNoReply() throws Exception {
+        try (RedisProcess redis = new RedisProcess();
+             TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "ANALYZE_CACHE_TTL_MS", "100"))) {
+            String now = Long.toString(System.currentTimeMillis());
+            String good = "{\"count\":3,\"last\":2.0,\"rolling_avg\":1.5,\"stddev\":0.5,\"zscore\":1.0,"
+                    + "\"score\":0.1,\"anomaly\":false,\"anomalies_total\":0}";
+            redis.commands().hset("metrics:source:edited", Map.of("cpu", good, "rps", "not json", "mem", "{\"a\":1}x",
+                    "updated_ms", now));
+            redis.commands().hset("metrics:source:garbled", Map.of("cpu", "{\"count\":", "updated_ms", now));
+            redis.commands().set("metrics:source:a-string", "not a hash");
+            redis.commands().sadd("metrics:sources", "edited", "garbled", "a-string");
+
+            HttpResponse<String> edited = server.get("/analyze?source=edited");
+            assertEquals(200, edited.statusCode());
+            JsonNode metrics = JSON.readTree(edited.body()).get("metrics");
+            assertEquals(List.of("cpu"), iterable(metrics.fieldNames()), "only the snapshot that is a JSON object");
+            assertEquals(3, metrics.get("cpu").get("count").asInt());
+            assertEquals(404, server.get("/analyze?source=edited&metric=rps").statusCode());
+            assertEquals(404, server.get("/analyze?source=garbled").statusCode());
+            assertEquals(404, server.get("/analyze?source=a-string").statusCode());
+
+            JsonNode fleet = JSON.readTree(server.get("/analyze?source=*").body()).get("sources");
+            assertEquals(List.of("edited"), iterable(fleet.fieldNames()), "the other two left out, not the view");
+            assertEquals(List.of("cpu"), iterable(fleet.get("edited").get("metrics").fieldNames()));
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
 }
