@@ -27,7 +27,8 @@ public final class RedisFamilies implements MetricFamilies {
                 redis.batchesWritten());
         out.single("redis_write_failures_total", "counter", "Batches whose write to Redis failed and was retried.",
                 redis.writeFailures());
-        out.single("redis_values_dropped_total", "counter", "Queued metric values dropped because the queue was full.",
+        out.single("redis_values_dropped_total", "counter",
+                "Metric values dropped: the queue was full, or Redis refused their series' key (another type).",
                 redis.valuesDropped());
         out.single("redis_reconnects_total", "counter", "Reconnections to Redis.", redis.reconnects());
         redis.writeHistograms((sizes, nanos) -> {

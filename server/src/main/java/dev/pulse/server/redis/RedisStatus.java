@@ -15,7 +15,7 @@ public interface RedisStatus {
 
     long writeFailures();
 
-    /** Queued metric values dropped because the queue was full. */
+    /** Metric values dropped: the queue was full, or Redis refused their series' key (another type under its name). */
     long valuesDropped();
 
     long reconnects();

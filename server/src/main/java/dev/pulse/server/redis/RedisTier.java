@@ -295,7 +295,8 @@ public final class RedisTier implements RedisStatus {
 
     @Override
     public long valuesDropped() {
-        return queue.dropped();
+        RedisWriter w = writer;
+        return queue.dropped() + (w == null ? 0 : w.valuesRefused.sum());
     }
 
     @Override

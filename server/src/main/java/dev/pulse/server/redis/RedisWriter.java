@@ -85,6 +85,8 @@ final class RedisWriter implements Runnable {
     final LongAdder valuesWritten = new LongAdder();
     final LongAdder batchesWritten = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
+    final LongAdder valuesRefused = new LongAdder(); // values of series whose list key Redis refused (another type)
+    private long refusals;        // writer thread: rounds with a refused command, for the log's pace
     final Recorder batchSizes = new Recorder(CHUNK_VALUES, 2);
     final Recorder writeNanos = new Recorder(3_600_000_000_000L, 2);
 
@@ -171,9 +173,7 @@ final class RedisWriter implements Runnable {
             }
             long start = System.nanoTime();
             try {
-                if (!(uncertain && alreadyWritten())) {
-                    write();
-                }
+                long refused = uncertain && alreadyWritten() ? 0 : write();
                 uncertain = false;
                 failing = false;
                 roundInHand = false;
@@ -184,7 +184,8 @@ final class RedisWriter implements Runnable {
                 if (chunk.size() > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                     batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
-                    valuesWritten.add(chunk.size());
+                    valuesWritten.add(chunk.size() - refused);
+                    valuesRefused.add(refused);
                     batchesWritten.increment();
                     chunk.clear();
                 }
@@ -252,7 +253,11 @@ final class RedisWriter implements Runnable {
         return fresh;
     }
 
-    private void write() {
+    /**
+     * Writes the chunk in hand, its snapshots, removals and anomalies in one transaction; returns how many of its
+     * values Redis refused (see {@link #refusedIn}).
+     */
+    private long write() {
         Set<Source> fresh = group();
         List<Source> snapshots = snapshotsDue.due(chunk.size() == 0 || stopping, fresh);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
@@ -260,6 +265,7 @@ final class RedisWriter implements Runnable {
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
         long nowMs = System.currentTimeMillis();
         SeriesHistory[] touched = new SeriesHistory[order.size()];
+        List<RedisFuture<Long>> pushes = new ArrayList<>(order.size());
         long[] kept = new long[order.size()]; // entries each list is trimmed to, 0: not trimmed this round
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
@@ -271,7 +277,9 @@ final class RedisWriter implements Runnable {
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
-                replies.add(redis.rpush(h.key, grouped.entry(k)));
+                RedisFuture<Long> push = redis.rpush(h.key, grouped.entry(k));
+                pushes.add(push);
+                replies.add(push);
                 kept[k] = h.trimWith(grouped.count(k));
                 if (kept[k] > 0) {
                     replies.add(redis.ltrim(h.key, -kept[k], -1));
@@ -314,16 +322,44 @@ final class RedisWriter implements Runnable {
         if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
             throw new IllegalStateException("redis discarded the transaction: " + exec.getError());
         }
-        for (RedisFuture<?> f : replies) {
-            if (f.getError() != null) {
-                throw new IllegalStateException(f.getError());
-            }
-        }
+        long refused = refusedIn(replies, pushes);
         for (int k = 0; k < order.size(); k++) {
-            touched[k].pushed(grouped.count(k), kept[k]);
+            if (pushes.get(k).getError() == null) {
+                touched[k].pushed(grouped.count(k), kept[k]);
+            }
         }
         snapshotsDue.written(snapshots);
         expiry.written(order, snapshots, nowMs);
+        return refused;
+    }
+
+    /**
+     * The values of the round's series whose {@code RPUSH} Redis refused. A command fails inside a transaction that
+     * ran only when its key holds another type (another program's value under the name): the rest of the
+     * transaction was applied, and a retry would fail the same way, so the round counts as written, those values as
+     * dropped, and the refusal is logged.
+     */
+    private long refusedIn(List<RedisFuture<?>> replies, List<RedisFuture<Long>> pushes) {
+        String error = null;
+        for (RedisFuture<?> f : replies) {
+            if (f.getError() != null) {
+                error = f.getError();
+                break;
+            }
+        }
+        if (error == null) {
+            return 0;
+        }
+        long refused = 0;
+        for (int k = 0; k < pushes.size(); k++) {
+            if (pushes.get(k).getError() != null) {
+                refused += grouped.count(k);
+            }
+        }
+        if (refusals++ % 50 == 0) {
+            Log.warn("redis refused part of a round (" + error + "): " + refused + " values dropped");
+        }
+        return refused;
     }
 
     /**

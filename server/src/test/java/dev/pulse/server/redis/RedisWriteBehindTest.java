@@ -114,6 +114,25 @@ class RedisWriteBehindTest {
         }
     }
 
+    @Test
+    void aSeriesKeyOfAnotherTypeDropsOnlyThatSeriesValues() throws Exception {
+        try (RedisProcess redis = new RedisProcess(); TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+            redis.commands().set(StoredHistory.key("web", "cpu"), "not a list");
+            assertEquals(200, server.post("{\"timestamp\":1700000000,\"source\":\"web\",\"cpu\":1,\"rps\":2}").statusCode());
+            assertEquals(200, server.post("{\"timestamp\":1700000000,\"source\":\"db\",\"cpu\":3}").statusCode());
+            Await.until("the queue to drain", () -> redisStat(server, "queue_depth") == 0
+                    && redisStat(server, "values_written") + redisStat(server, "values_dropped") == 3);
+
+            assertEquals(2, redisStat(server, "values_written"));
+            assertEquals(1, redisStat(server, "values_dropped"), "the value Redis refused, counted");
+            assertEquals(0, redisStat(server, "write_failures"), "not retried: it would be refused again");
+            assertEquals(List.of("1700000000 2"), StoredHistory.pairs(redis, "web", "rps"));
+            assertEquals(List.of("1700000000 3"), StoredHistory.pairs(redis, "db", "cpu"));
+            assertEquals("not a list", redis.commands().get(StoredHistory.key("web", "cpu")));
+            assertTrue(server.get("/metrics").body().contains("\nredis_values_dropped_total 1\n"));
+        }
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
