@@ -158,7 +158,7 @@ final class HistoryRestorer {
         }
     }
 
-    /** The entries that parse into finite numbers, with how many values each holds; the others are logged and left out. */
+    /** The entries that parse into finite numbers, with how many values each holds; the rest are logged, left out. */
     private List<Readable> readable(String series, List<byte[]> entries) {
         List<Readable> out = new ArrayList<>(entries.size());
         int bad = 0;

@@ -118,9 +118,10 @@ public final class RedisTier implements RedisStatus {
                 tier.restored = HistoryRestorer.restore(c.async(), lists.async(), tier.keys, registry,
                         config.redisHistory(), config.seriesTtlMs());
             }
-            Log.info("redis " + where + ": restored " + tier.restored.sources() + " sources, " + tier.restored.series()
-                    + " series, " + tier.restored.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
-                    + (tier.restored.unreadable() > 0 ? "; " + tier.restored.unreadable() + " unreadable entries or keys skipped" : ""));
+            HistoryRestorer.Restored r = tier.restored;
+            Log.info("redis " + where + ": restored " + r.sources() + " sources, " + r.series() + " series, "
+                    + r.values() + " values in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
+                    + (r.unreadable() > 0 ? "; " + r.unreadable() + " unreadable entries or keys skipped" : ""));
             tier.startWriter(c);
         } catch (IOException | RuntimeException e) {
             Log.warn("redis " + where + " unreachable at start-up (" + e.getMessage()

@@ -86,7 +86,6 @@ final class RedisWriter implements Runnable {
     final LongAdder batchesWritten = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
     final LongAdder valuesRefused = new LongAdder(); // values of series whose list key Redis refused (another type)
-    private long refusals;        // writer thread: rounds with a refused command, for the log's pace
     final Recorder batchSizes = new Recorder(CHUNK_VALUES, 2);
     final Recorder writeNanos = new Recorder(3_600_000_000_000L, 2);
 
@@ -99,6 +98,7 @@ final class RedisWriter implements Runnable {
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
+    private long refusals;        // writer thread: rounds with a refused command, for the log's pace
 
     private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
     private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
