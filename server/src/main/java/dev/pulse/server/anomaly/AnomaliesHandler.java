@@ -75,7 +75,7 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
             ex.later(shared.read(since, source, limit), (body, failure) -> {
                 if (body == null) {
                     ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "the shared anomaly log is unavailable while Redis is unreachable; retry later");
+                            "the shared anomaly log cannot be read from Redis; retry later");
                     return;
                 }
                 ByteBuf buf = ex.alloc().buffer(body.length());
