@@ -78,7 +78,13 @@ final class HistoryRestorer {
     static Restored restore(RedisAsyncCommands<String, String> redis, RedisAsyncCommands<String, byte[]> lists,
                             KeySchema keys, SeriesRegistry registry, int history, long ttlMillis) {
         HistoryRestorer r = new HistoryRestorer(redis, lists, keys, registry, history, ttlMillis);
-        List<String> all = new ArrayList<>(await(redis.smembers(keys.sources())));
+        List<String> all;
+        try {
+            all = new ArrayList<>(await(redis.smembers(keys.sources())));
+        } catch (RedisCommandExecutionException e) {
+            r.skip("every source: " + keys.sources(), e);
+            return new Restored(0, 0, 0, r.unreadable);
+        }
         for (int from = 0; from < all.size(); from += SOURCES_PER_ROUND) {
             r.restoreChunk(all.subList(from, Math.min(all.size(), from + SOURCES_PER_ROUND)));
         }

@@ -111,6 +111,17 @@ class RedisWriteBehindTest {
             }
             assertEquals("not a list", redis.commands().get(StoredHistory.key("other", "cpu")), "left as it was");
             assertEquals(5, redis.bytes().llen(StoredHistory.key("mixed", "cpu")), "the four entries kept, one added");
+
+            redis.commands().del("metrics:sources");
+            redis.commands().set("metrics:sources", "not a set");
+            try (TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                assertEquals("{\"status\":\"UP\",\"redis\":\"UP\"}", server.get("/health").body(),
+                        "no set of sources to restore from: started empty, Redis connected");
+                assertEquals("redis", JSON.readTree(server.get("/analyze?source=mixed").body()).get("from").asText(),
+                        "not restored: answered from its snapshot, as another replica's");
+                assertEquals(200, server.post("{\"source\":\"mixed\",\"cpu\":44}").statusCode());
+                Await.until("the new value written", () -> redisStat(server, "values_written") == 1);
+            }
         }
     }
 
