@@ -363,19 +363,19 @@ class RedisWriteBehindTest {
             HttpResponse<String> edited = server.get("/analyze?source=edited");
             assertEquals(200, edited.statusCode());
             JsonNode metrics = JSON.readTree(edited.body()).get("metrics");
-            assertEquals(List.of("cpu"), iterable(metrics.fieldNames()), "only the snapshot that is a JSON object");
+            assertEquals(List.of("cpu"), names(metrics.fieldNames()), "only the snapshot that is a JSON object");
             assertEquals(3, metrics.get("cpu").get("count").asInt());
             assertEquals(404, server.get("/analyze?source=edited&metric=rps").statusCode());
             assertEquals(404, server.get("/analyze?source=garbled").statusCode());
             assertEquals(404, server.get("/analyze?source=a-string").statusCode());
 
             JsonNode fleet = JSON.readTree(server.get("/analyze?source=*").body()).get("sources");
-            assertEquals(List.of("edited"), iterable(fleet.fieldNames()), "the other two left out, not the view");
-            assertEquals(List.of("cpu"), iterable(fleet.get("edited").get("metrics").fieldNames()));
+            assertEquals(List.of("edited"), names(fleet.fieldNames()), "the other two left out, not the view");
+            assertEquals(List.of("cpu"), names(fleet.get("edited").get("metrics").fieldNames()));
         }
     }
 
-    private static List<String> iterable(java.util.Iterator<String> names) {
+    private static List<String> names(java.util.Iterator<String> names) {
         List<String> out = new ArrayList<>();
         names.forEachRemaining(out::add);
         return out;
