@@ -42,6 +42,7 @@ class SecretsTest {
         try (RedisProcess redis = new RedisProcess("the-real-one");
              ServerProcess server = ServerProcess.start(Map.of("REDIS_ADDR", redis.address(), "REDIS_PASSWORD", wrong))) {
             Await.until("the refusal is logged", () -> server.output().contains("unreachable at start-up"));
+            assertTrue(server.output().contains("WRONGPASS"), "the reason Redis gave: " + server.output());
             Thread.sleep(1500); // the background connector retries and logs each attempt meanwhile
             assertNowhere(wrong, server);
         }

@@ -124,13 +124,28 @@ public final class RedisTier implements RedisStatus {
                     + (r.unreadable() > 0 ? "; " + r.unreadable() + " unreadable entries or keys skipped" : ""));
             tier.startWriter(c);
         } catch (IOException | RuntimeException e) {
-            Log.warn("redis " + where + " unreachable at start-up (" + e.getMessage()
+            Log.warn("redis " + where + " unreachable at start-up (" + reasons(e)
                     + "): starting empty; queued writes go out when it answers");
             Thread connector = new Thread(tier::connectInBackground, "redis-connect");
             connector.setDaemon(true);
             connector.start();
         }
         return tier;
+    }
+
+    /**
+     * The messages of {@code e} and its causes, each once: the client's "Unable to connect" alone would hide the
+     * reason Redis gave (a wrong password: WRONGPASS).
+     */
+    private static String reasons(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && out.indexOf(m) < 0) {
+                out.append(out.isEmpty() ? "" : ": ").append(m);
+            }
+        }
+        return out.toString();
     }
 
     /** Throws unless a TCP connection to Redis opens within the clients' connect timeout. */
