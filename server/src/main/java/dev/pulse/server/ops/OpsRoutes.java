@@ -21,13 +21,16 @@ public final class OpsRoutes {
     private OpsRoutes() {
     }
 
-    /** {@code GET /health}: UP, or DEGRADED while Redis is unreachable; 503 DOWN once the server drains. */
+    /**
+     * {@code GET /health}: UP, or DEGRADED while Redis is unreachable or refuses the write-behind's rounds (its own
+     * status says which); 503 DOWN once the server drains.
+     */
     public static RouteHandler.Whole health(RedisStatus redis) {
         return new RouteHandler.Whole() {
             @Override
             public void answer(Exchange ex) {
                 RedisStatus.Health h = redis.health();
-                String status = h == RedisStatus.Health.DOWN ? "DEGRADED" : "UP";
+                String status = h == RedisStatus.Health.DOWN || redis.writesFailing() ? "DEGRADED" : "UP";
                 JsonWriter w = ex.json();
                 w.beginObject().name("status").value(status).name("redis").value(h.name()).endObject();
                 ex.reply(HttpResponseStatus.OK, w);

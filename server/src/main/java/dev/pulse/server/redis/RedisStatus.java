@@ -6,6 +6,11 @@ public interface RedisStatus {
 
     Health health();
 
+    /** Whether the last write round failed: Redis reachable but refusing writes (out of memory, read-only). */
+    default boolean writesFailing() {
+        return false;
+    }
+
     long queueDepth();
 
     /** Metric values written to Redis (an event with four metrics is four). */

@@ -287,6 +287,12 @@ public final class RedisTier implements RedisStatus {
     }
 
     @Override
+    public boolean writesFailing() {
+        RedisWriter w = writer;
+        return w != null && w.failing();
+    }
+
+    @Override
     public long queueDepth() {
         return queue.depth();
     }

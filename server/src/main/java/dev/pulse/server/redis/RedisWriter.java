@@ -217,6 +217,11 @@ final class RedisWriter implements Runnable {
         return rounds.next();
     }
 
+    /** Whether the last round failed; cleared by the next one written. */
+    boolean failing() {
+        return failing;
+    }
+
     /** Asks the thread to write what is queued until {@code deadlineNanos}, then return. */
     void stop(long deadlineNanos) {
         stopDeadlineNanos = deadlineNanos;

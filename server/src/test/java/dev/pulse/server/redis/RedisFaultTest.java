@@ -140,6 +140,8 @@ class RedisFaultTest {
             JsonNode during = redisStats(server.get("/stats"));
             assertEquals(0, during.get("values_written").asLong());
             assertEquals("UP", during.get("status").asText(), "Redis is reachable, only refusing writes");
+            assertEquals("{\"status\":\"DEGRADED\",\"redis\":\"UP\"}", server.get("/health").body(),
+                    "nothing reaches Redis: not all is well");
             assertEquals(0, redis.commands().exists(StoredHistory.key("oom", "cpu")));
 
             redis.commands().configSet("maxmemory", "0");
@@ -150,6 +152,7 @@ class RedisFaultTest {
                 assertTrue(stored.get(i).endsWith(" " + i), stored.get(i));
             }
             assertEquals(0, redisStats(server.get("/stats")).get("values_dropped").asLong());
+            assertEquals("{\"status\":\"UP\",\"redis\":\"UP\"}", server.get("/health").body());
         }
     }
 
