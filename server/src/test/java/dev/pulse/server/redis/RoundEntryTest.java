@@ -10,6 +10,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoundEntryTest {
     private static double[][] read(byte[] entry) {
@@ -136,5 +137,28 @@ class RoundEntryTest {
         byte[] rawCut = java.util.Arrays.copyOf(raw, raw.length - 3);
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse(rawCut, (t, v) -> { }));
         assertThrows(IllegalArgumentException.class, () -> RoundEntry.parse("17 x".getBytes(StandardCharsets.US_ASCII), (t, v) -> { }));
+    }
+
+    /** A restart skips what does not parse by catching this one exception; any bytes must give it or a parse. */
+    @Test
+    void anyBytesParseOrAreRefusedWithTheOneExceptionTheRestoreCatches() {
+        Random r = new Random(11);
+        byte[] text = "0123456789 ,.-+eENaInfity".getBytes(StandardCharsets.US_ASCII);
+        int refused = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] entry = new byte[1 + r.nextInt(24)];
+            for (int k = 0; k < entry.length; k++) {
+                entry[k] = i % 2 == 0 ? (byte) r.nextInt(256) : text[r.nextInt(text.length)];
+            }
+            if (i % 4 == 0) {
+                entry[0] = RoundEntry.COMPACT;
+            }
+            try {
+                RoundEntry.parse(entry, (t, v) -> { });
+            } catch (IllegalArgumentException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 10_000 && refused < 200_000, "both outcomes seen: " + refused + " refused");
     }
 }
