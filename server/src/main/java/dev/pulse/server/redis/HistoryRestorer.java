@@ -109,7 +109,7 @@ final class HistoryRestorer {
                 snapshots.add(null);
                 continue;
             }
-            long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
+            long updated = updated(snapshot);
             if (snapshot.isEmpty() || ttlMillis > 0 && now - updated >= ttlMillis) {
                 forget(source, snapshot);
                 snapshots.add(null);
@@ -131,7 +131,7 @@ final class HistoryRestorer {
     }
 
     private void restoreSource(String source, Map<String, String> snapshot, Map<String, RedisFuture<List<byte[]>>> lists) {
-        long updated = number(snapshot.get(KeySchema.UPDATED_FIELD));
+        long updated = updated(snapshot);
         boolean any = false;
         for (Map.Entry<String, String> field : snapshot.entrySet()) {
             if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
@@ -243,6 +243,19 @@ final class HistoryRestorer {
         } catch (TimeoutException e) {
             throw new RedisCommandTimeoutException("no reply within " + WAIT.toSeconds() + " s");
         }
+    }
+
+    /**
+     * When the source's snapshot was last written: 0 without the field (never known alive: expired under a TTL), now
+     * when it cannot be read, so that an unreadable field does not delete the source's history as expired.
+     */
+    private long updated(Map<String, String> snapshot) {
+        String text = snapshot.get(KeySchema.UPDATED_FIELD);
+        if (text == null) {
+            return 0;
+        }
+        long ms = number(text);
+        return ms > 0 || text.equals("0") ? ms : now;
     }
 
     private static long number(String text) {
