@@ -16,26 +16,12 @@ target=$1; label=$2; shift 2
 . perf/scripts/lib.sh
 port=$(free_port)
 out=$(mktemp -d)
-redis_pid=""
-case "$target" in
-  floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$out/server.log" & ;;
-  pulse) SERVER_PORT=$port REDIS_ADDR=none java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
-  pulse-redis)
-    rport=$(free_port)
-    start_redis "$rport"
-    redis_pid=$REDIS_PID
-    sleep 0.5
-    SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>"$out/server.log" & ;;
-  victoria)
-    victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$out/vm" -retentionPeriod=100y \
-      -loggerLevel=ERROR 2>"$out/server.log" & ;;
-  *) echo "target: floor | pulse | pulse-redis | victoria"; exit 2 ;;
-esac
-pid=$!
+start_target "$target" "$port" "$out"
+pid=$SERVER_PID
+redis_pid=$REDIS_PID
 cpu_pids=$pid
 [ -n "$redis_pid" ] && cpu_pids="$pid,$redis_pid"
 trap 'kill $pid 2>/dev/null; [ -n "$redis_pid" ] && kill $redis_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 
 # warm the server's JIT with the same load; the measured run warms the generator too, then reads the server's CPU
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --duration "${WARM_SECONDS:-5}" --warmup 0 "$@" >/dev/null 2>&1 || true

@@ -9,6 +9,33 @@ start_redis() {
   REDIS_PID=$!
 }
 
+# Starts the server a benchmark measures on loopback port $2, its log in folder $3: floor, pulse (REDIS_ADDR=none),
+# pulse-redis (with a throwaway redis-server) or victoria (VictoriaMetrics with an empty store in $3). SERVER_JAR and
+# SERVER_JAVA_OPTS pick pulse's build and JVM options. Sets SERVER_PID, and REDIS_PID (empty but for pulse-redis);
+# returns once the port accepts connections (10 s at most).
+start_target() {
+  local target=$1 port=$2 dir=$3 addr=none rport
+  REDIS_PID=""
+  case "$target" in
+    floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$dir/server.log" & ;;
+    pulse|pulse-redis)
+      if [ "$target" = pulse-redis ]; then
+        rport=$(free_port)
+        start_redis "$rport"
+        sleep 0.5
+        addr=127.0.0.1:$rport
+      fi
+      SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" \
+        2>"$dir/server.log" & ;;
+    victoria)
+      victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$dir/vm" -retentionPeriod=100y \
+        -loggerLevel=ERROR 2>"$dir/server.log" & ;;
+    *) echo "target: floor | pulse | pulse-redis | victoria"; return 2 ;;
+  esac
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0; sleep 0.1; done
+}
+
 # Whether GET /health on loopback port $1 answers 200, asked with bash's /dev/tcp (no curl start to count): the
 # poll the start-up timings repeat every 2 ms.
 health_200() {

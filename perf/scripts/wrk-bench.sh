@@ -13,15 +13,10 @@ target=$1; label=$2; shift 2
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 port=$(free_port)
 out=$(mktemp -d)
-jar=${SERVER_JAR:-server/target/pulse-server.jar}
-case "$target" in
-  floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$out/server.log" & ;;
-  pulse) SERVER_PORT=$port REDIS_ADDR=none java ${SERVER_JAVA_OPTS:-} -jar "$jar" 2>"$out/server.log" & ;;
-  *) echo "target: floor | pulse"; exit 2 ;;
-esac
-pid=$!
+case "$target" in floor|pulse) ;; *) echo "target: floor | pulse"; exit 2 ;; esac
+start_target "$target" "$port" "$out"
+pid=$SERVER_PID
 trap 'kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$out"' EXIT
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port"
 script=perf/wrk/post-array.lua
 wrk "$@" -d "${WARM_SECONDS:-10}s" -s "$script" "$url" >/dev/null 2>&1 || true

@@ -139,7 +139,8 @@ public final class RedisTier implements RedisStatus {
      */
     private static String reasons(Throwable e) {
         StringBuilder out = new StringBuilder();
-        for (Throwable t = e; t != null && out.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) { // bounded: causes can form a cycle
             String m = t.getMessage();
             if (m != null && out.indexOf(m) < 0) {
                 out.append(out.isEmpty() ? "" : ": ").append(m);
