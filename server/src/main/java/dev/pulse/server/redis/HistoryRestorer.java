@@ -254,20 +254,20 @@ final class HistoryRestorer {
         if (text == null) {
             return 0;
         }
-        long ms = number(text);
-        return ms > 0 || text.equals("0") ? ms : now;
-    }
-
-    private static long number(String text) {
         try {
-            return text == null ? 0 : Long.parseLong(text);
+            return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            return 0;
+            return now;
         }
     }
 
+    /** The count {@code p} finds in a snapshot; 0 without one, or past a long. */
     private static long number(Pattern p, String json) {
         Matcher m = p.matcher(json);
-        return m.find() ? number(m.group(1)) : 0;
+        try {
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

@@ -66,6 +66,8 @@ final class RedisWriter implements Runnable {
     private static final long MAX_BACKOFF_MS = 1_000;
     /** A marker outlives any retry by far, then expires so that restarted writers leave no litter. */
     private static final long MARKER_TTL_MS = 86_400_000L;
+    /** A key Redis refuses refuses every round: one log line in 5 s at most. */
+    private static final Log.Limited REFUSALS = Log.limited(5_000);
 
     private final WriteBehindQueue queue;
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -98,7 +100,6 @@ final class RedisWriter implements Runnable {
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
-    private long refusals;        // writer thread: rounds with a refused command, for the log's pace
 
     private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
     private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
@@ -260,7 +261,7 @@ final class RedisWriter implements Runnable {
 
     /**
      * Writes the chunk in hand, its snapshots, removals and anomalies in one transaction; returns how many of its
-     * values Redis refused (see {@link #refusedIn}).
+     * values Redis refused (see {@link #logRefusal}).
      */
     private long write() {
         Set<Source> fresh = group();
@@ -270,7 +271,8 @@ final class RedisWriter implements Runnable {
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
         long nowMs = System.currentTimeMillis();
         SeriesHistory[] touched = new SeriesHistory[order.size()];
-        List<RedisFuture<Long>> pushes = new ArrayList<>(order.size());
+        @SuppressWarnings("unchecked")
+        RedisFuture<Long>[] pushes = new RedisFuture[order.size()];
         long[] kept = new long[order.size()]; // entries each list is trimmed to, 0: not trimmed this round
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
@@ -282,9 +284,8 @@ final class RedisWriter implements Runnable {
                 SeriesHistory h = histories.computeIfAbsent(s,
                         x -> new SeriesHistory(bytes(keys.series(x.source().name(), x.metric())), history));
                 touched[k] = h;
-                RedisFuture<Long> push = redis.rpush(h.key, grouped.entry(k));
-                pushes.add(push);
-                replies.add(push);
+                pushes[k] = redis.rpush(h.key, grouped.entry(k));
+                replies.add(pushes[k]);
                 kept[k] = h.trimWith(grouped.count(k));
                 if (kept[k] > 0) {
                     replies.add(redis.ltrim(h.key, -kept[k], -1));
@@ -327,44 +328,33 @@ final class RedisWriter implements Runnable {
         if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
             throw new IllegalStateException("redis discarded the transaction: " + exec.getError());
         }
-        long refused = refusedIn(replies, pushes);
+        long refused = 0;
         for (int k = 0; k < order.size(); k++) {
-            if (pushes.get(k).getError() == null) {
+            if (pushes[k].getError() == null) {
                 touched[k].pushed(grouped.count(k), kept[k]);
+            } else {
+                refused += grouped.count(k);
             }
         }
+        logRefusal(replies, refused);
         snapshotsDue.written(snapshots);
         expiry.written(order, snapshots, nowMs);
         return refused;
     }
 
     /**
-     * The values of the round's series whose {@code RPUSH} Redis refused. A command fails inside a transaction that
-     * ran only when its key holds another type (another program's value under the name): the rest of the
-     * transaction was applied, and a retry would fail the same way, so the round counts as written, those values as
-     * dropped, and the refusal is logged.
+     * Logs the first command Redis refused in a round it applied, and the {@code refused} values that cost: those of
+     * the series whose {@code RPUSH} it refused. A command fails inside a transaction that ran only when its key holds another
+     * type (another program's value under the name): the rest of the transaction was applied, and a retry would fail
+     * the same way, so the round counts as written and those values as dropped.
      */
-    private long refusedIn(List<RedisFuture<?>> replies, List<RedisFuture<Long>> pushes) {
-        String error = null;
+    private static void logRefusal(List<RedisFuture<?>> replies, long refused) {
         for (RedisFuture<?> f : replies) {
             if (f.getError() != null) {
-                error = f.getError();
-                break;
+                REFUSALS.warn("redis refused part of a round (" + f.getError() + "): " + refused + " values dropped");
+                return;
             }
         }
-        if (error == null) {
-            return 0;
-        }
-        long refused = 0;
-        for (int k = 0; k < pushes.size(); k++) {
-            if (pushes.get(k).getError() != null) {
-                refused += grouped.count(k);
-            }
-        }
-        if (refusals++ % 50 == 0) {
-            Log.warn("redis refused part of a round (" + error + "): " + refused + " values dropped");
-        }
-        return refused;
     }
 
     /**
