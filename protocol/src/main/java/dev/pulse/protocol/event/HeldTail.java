@@ -8,10 +8,13 @@ import java.util.Arrays;
  * the network cut it:
  * <ul>
  *   <li>a number: {@code 3.1.} is a number and then a stray point in one feed, a malformed number in two;</li>
- *   <li>a comma before a closing brace: {@code {"cpu":1,}} is refused in one feed and was accepted in two.</li>
+ *   <li>a comma before a closing brace: {@code {"cpu":1,}} is refused in one feed and was accepted in two;</li>
+ *   <li>a colon before a closing brace: {@code {"cpu":}} is refused in one feed, and in two the brace was read as
+ *   the field's value.</li>
  * </ul>
- * So a run of number bytes that ends a chunk is held until the byte after it arrives, and a comma followed by
- * nothing but white space until the next byte that is not white space (and, when that starts a number, its end).
+ * So a run of number bytes that ends a chunk is held until the byte after it arrives, and a comma or a colon
+ * followed by nothing but white space until the next byte that is not white space (and, when that starts a number,
+ * its end).
  * Holding bytes back changes nothing else: jackson gets the same bytes in the same order, and a run held inside a
  * string is held harmlessly. Costs a look at the chunk's last bytes, and a copy of the bytes held.
  *
@@ -20,9 +23,9 @@ import java.util.Arrays;
 final class HeldTail {
     /** Longest run of number bytes held: past jackson's own limit on a number (1,000 characters), it is fed as it comes. */
     static final int MAX_NUMBER = 1024;
-    /** Held bytes kept between bodies; a longer buffer (a comma and much white space) is dropped at the next body. */
+    /** Held bytes kept between bodies; a longer buffer (a separator and much white space) is dropped at the next body. */
     private static final int KEPT = 1024;
-    private static final int NONE = 0, NUMBER = 1, COMMA = 2;
+    private static final int NONE = 0, NUMBER = 1, SEPARATOR = 2; // SEPARATOR: a comma or a colon
 
     private byte[] held = new byte[32]; // owned by the connection's event loop
     private int length;                 // owned by the connection's event loop
@@ -52,7 +55,7 @@ final class HeldTail {
     }
 
     /**
-     * Where the tail to hold of {@code b[from, to)} starts: a run of number bytes that ends it, or a comma followed
+     * Where the tail to hold of {@code b[from, to)} starts: a run of number bytes that ends it, or a separator followed
      * by nothing but white space; {@code to} when there is none, or the number run is longer than
      * {@link #MAX_NUMBER}.
      */
@@ -70,13 +73,13 @@ final class HeldTail {
         while (i > from && isSpace(b[i - 1])) {
             i--;
         }
-        return i > from && b[i - 1] == ',' ? i - 1 : to;
+        return i > from && isSeparator(b[i - 1]) ? i - 1 : to;
     }
 
     /** Holds {@code b[from, to)}, a tail {@link #tailStart} found. */
     void hold(byte[] b, int from, int to) {
         if (from < to) {
-            waiting = b[from] == ',' ? COMMA : NUMBER;
+            waiting = isSeparator(b[from]) ? SEPARATOR : NUMBER;
             numberLength = 0;
             complete(b, from, to);
         }
@@ -84,7 +87,7 @@ final class HeldTail {
 
     /**
      * Adds to the held tail from {@code b[from, to)} until it is whole: the byte that ends a number, the first byte
-     * after a comma that is not white space (or, when that starts a number, the number and the byte after it).
+     * after a separator that is not white space (or, when that starts a number, the number and the byte after it).
      * Returns where the bytes after the tail start (or after what was taken of a number too long to hold: feed what
      * is held as it is); -1 when it runs on past {@code to} (all of it taken).
      */
@@ -92,20 +95,20 @@ final class HeldTail {
         int i = from;
         while (waiting != NONE && i < to) {
             byte c = b[i];
-            if (waiting == COMMA) {
+            if (waiting == SEPARATOR) {
                 if (isNumberByte(c)) {
                     waiting = NUMBER;
                     numberLength = 0;
                     continue;
                 }
-                waiting = isSpace(c) || c == ',' ? COMMA : NONE;
+                waiting = isSpace(c) || isSeparator(c) ? SEPARATOR : NONE;
             } else if (isNumberByte(c)) {
                 if (++numberLength > MAX_NUMBER) {
                     waiting = NONE; // too long to hold: what is held is fed as it is, the rest as it comes
                     break;
                 }
             } else {
-                waiting = c == ',' ? COMMA : NONE;
+                waiting = isSeparator(c) ? SEPARATOR : NONE;
             }
             i++;
         }
@@ -124,6 +127,10 @@ final class HeldTail {
 
     private static boolean isNumberByte(byte c) {
         return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    }
+
+    private static boolean isSeparator(byte c) {
+        return c == ',' || c == ':';
     }
 
     private static boolean isSpace(byte c) {

@@ -258,6 +258,31 @@ class EventDecoderTest {
         }
     }
 
+    /**
+     * Jackson's non-blocking parser took {@code :} and {@code '}'} in two chunks as a field whose value is the end of
+     * the object: a wrong type, where one feed refuses it as malformed. Found by the decoder fuzzer.
+     */
+    @Test
+    void refusesAFieldWithoutAValueWhereverTheBodyIsCut() {
+        String[][] cases = {
+                {"JSON", "{\"cpu\":110110555888815555,\"rps\":}", "0"}, // a number too long for the fast path
+                {"JSON", "{\"source\":\"\\u0061\",\"cpu\": \n}", "0"}, // an escape, white space
+                {"NDJSON", "{\"a\":11056666666666666666666666666669111}{\"b\":}", "1"}, // the fuzzer's case, cut down
+                {"NDJSON", "{\"cpu\":1}\n{\"cpu\":110110555888815555,\"rps\":}\n", "1"},
+        };
+        for (String[] c : cases) {
+            BodyFormat format = BodyFormat.valueOf(c[0]);
+            byte[] body = c[1].getBytes(StandardCharsets.UTF_8);
+            Outcome refused = new Outcome(false, null, DecodeError.MALFORMED, Integer.parseInt(c[2]), c[1].lastIndexOf('}'));
+            assertEquals(refused, decode(format, body), c[1]);
+            for (int split = 0; split <= body.length; split++) {
+                assertEquals(refused, decode(format, body, split), c[1] + " split at " + split);
+                assertEquals(refused, decode(EventDecoder.jacksonOnly(new EventBatch()), format, body, split),
+                        "jackson alone: " + c[1] + " split at " + split);
+            }
+        }
+    }
+
     /** Jackson's non-blocking parser took {@code 3.1.} as a number in one feed and as a malformed one in two. */
     @Test
     void judgesANumberAlikeWhereverTheBodyIsCut() {
