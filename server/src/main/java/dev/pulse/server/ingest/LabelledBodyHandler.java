@@ -48,7 +48,8 @@ abstract class LabelledBodyHandler implements RouteHandler {
             tooLarge(ex, "body is larger than " + maxBodyBytes + " bytes (MAX_BODY_BYTES)");
             return;
         }
-        body = ex.alloc().heapBuffer((int) Math.max(declared, INITIAL_BODY), maxBodyBytes);
+        // The first size is capped by the limit: a MAX_BODY_BYTES below INITIAL_BODY is a legal setting.
+        body = ex.alloc().heapBuffer((int) Math.min(maxBodyBytes, Math.max(declared, INITIAL_BODY)), maxBodyBytes);
     }
 
     @Override

@@ -168,6 +168,31 @@ class RemoteWriteTest {
     }
 
     @Test
+    void takesBodiesUnderASmallBodyLimitAndRefusesTheRest() throws Exception {
+        // MAX_BODY_BYTES below the body buffer's first size (16 KiB): that size is capped by the limit.
+        try (TestServer small = new TestServer(Map.of("MAX_BODY_BYTES", "1024"))) {
+            byte[] body = snappy(new WriteRequestWriter().series(new String[]{"__name__", "up", "job", "api"},
+                    new long[]{T0}, new double[]{1}).toByteArray());
+            HttpRequest.Builder b = HttpRequest.newBuilder(small.uri("/api/v1/write"))
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy");
+            HttpResponse<String> r = small.client.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, r.statusCode(), r.body());
+            r = small.client.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode(), r.body());
+            byte[] otlp = """
+                    {"resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": "queue.depth", "gauge": {"dataPoints": [
+                      {"timeUnixNano": "1700000000000000000", "asDouble": 42}]}}]}]}]}
+                    """.getBytes(StandardCharsets.UTF_8);
+            r = small.client.send(HttpRequest.newBuilder(small.uri("/v1/metrics"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(otlp))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    @Test
     void refusesBadBodiesWithTheContractsStatuses() throws Exception {
         HttpResponse<String> notSnappy = write("{\"cpu\": 1}".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, notSnappy.statusCode());
