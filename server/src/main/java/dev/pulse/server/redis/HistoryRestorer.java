@@ -132,7 +132,8 @@ final class HistoryRestorer {
 
     private void restoreSource(String source, Map<String, String> snapshot, Map<String, RedisFuture<List<byte[]>>> lists) {
         long updated = updated(snapshot);
-        boolean any = false;
+        boolean any = false;  // a series restored
+        boolean kept = false; // a series left in Redis: unreadable here, or refused by this process' limits and rules
         for (Map.Entry<String, String> field : snapshot.entrySet()) {
             if (field.getKey().equals(KeySchema.UPDATED_FIELD)) {
                 continue;
@@ -142,6 +143,7 @@ final class HistoryRestorer {
                 entries = await(lists.get(keys.series(source, field.getKey())));
             } catch (RedisCommandExecutionException e) {
                 skip("series " + source + "/" + field.getKey(), e);
+                kept = true;
                 continue;
             }
             if (entries.isEmpty()) { // its list expired or was deleted: the series is gone, its field too
@@ -151,6 +153,7 @@ final class HistoryRestorer {
             Series s = registry.restore(source, field.getKey());
             if (s == null) {
                 Log.warn("restore skipped " + source + "/" + field.getKey() + ": a limit, a rule or a naming rule refused it");
+                kept = true;
                 continue;
             }
             values += replay(s, readable(source + "/" + field.getKey(), entries), updated, field.getValue());
@@ -159,7 +162,7 @@ final class HistoryRestorer {
         }
         if (any) {
             sources++;
-        } else {
+        } else if (!kept) { // every series' list is gone: so is the source
             forget(source, Map.of());
         }
     }

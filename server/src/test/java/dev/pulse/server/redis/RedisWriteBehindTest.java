@@ -197,6 +197,28 @@ class RedisWriteBehindTest {
     }
 
     @Test
+    void aRestartUnderALowerLimitLeavesTheSourcesItRefusesInRedis() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            try (TestServer first = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                for (String source : List.of("a", "b", "c")) {
+                    assertEquals(200, first.post("{\"source\":\"" + source + "\",\"cpu\":1}").statusCode());
+                }
+                assertEquals(0, first.stop());
+            }
+            try (TestServer limited = new TestServer(Map.of("REDIS_ADDR", redis.address(), "MAX_SOURCES", "1"))) {
+                assertEquals(1, stats(limited).get("redis").get("restored_series").asInt());
+            }
+            assertEquals(java.util.Set.of("a", "b", "c"), redis.commands().smembers("metrics:sources"));
+            for (String source : List.of("a", "b", "c")) {
+                assertTrue(redis.commands().hexists("metrics:source:" + source, "cpu"), source);
+            }
+            try (TestServer again = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                assertEquals(3, stats(again).get("redis").get("restored_series").asInt(), "every source back");
+            }
+        }
+    }
+
+    @Test
     void eachRoundWritesOneEntryPerSeriesAndTheTrimKeepsAtLeastTheHistory() throws Exception {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "REDIS_HISTORY", "10"))) {
