@@ -20,6 +20,7 @@ public final class Source {
     private volatile String[] ignored = NO_NAMES; // metrics a rule ignores; replaced under the creation lock
     private volatile boolean retired;             // set once under this lock and the creation lock
     private long keysRefreshedMs;                 // owned by the Redis writer thread: when it last set the hash's expiry
+    private long snapshotMs;                      // owned by the Redis writer thread (the restore sets it first)
 
     Source(String name, int hash) {
         this.name = name;
@@ -87,6 +88,18 @@ public final class Source {
 
     public void keysRefreshedMs(long epochMillis) {
         keysRefreshedMs = epochMillis;
+    }
+
+    /**
+     * The {@code updated_ms} this process last wrote in the source's hash, or found there when it restored the
+     * source: a later one was written by another replica. Redis writer thread only (the restore, before it starts).
+     */
+    public long snapshotMs() {
+        return snapshotMs;
+    }
+
+    public void snapshotMs(long epochMillis) {
+        snapshotMs = epochMillis;
     }
 
     /** Called under the registry's creation lock. */

@@ -157,6 +157,7 @@ final class HistoryRestorer {
                 continue;
             }
             values += replay(s, readable(source + "/" + field.getKey(), entries), updated, field.getValue());
+            s.source().snapshotMs(updated);
             seriesCount++;
             any = true;
         }

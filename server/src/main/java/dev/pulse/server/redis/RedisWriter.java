@@ -295,7 +295,7 @@ final class RedisWriter implements Runnable {
                 }
             }
             if (!snapshots.isEmpty()) {
-                byte[] now = bytes(Long.toString(System.currentTimeMillis()));
+                byte[] now = bytes(Long.toString(nowMs));
                 byte[][] names = new byte[snapshots.size()][];
                 int n = 0;
                 for (Source source : snapshots) {
@@ -304,6 +304,7 @@ final class RedisWriter implements Runnable {
                         continue; // every series of it retired since: nothing to write back
                     }
                     fields.put(UPDATED, now);
+                    source.snapshotMs(nowMs);
                     byte[] hash = bytes(keys.source(source.name()));
                     replies.add(redis.hset(hash, fields));
                     if (expiry.due(source.keysRefreshedMs(), nowMs)) {

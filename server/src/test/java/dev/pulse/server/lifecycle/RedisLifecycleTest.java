@@ -87,6 +87,35 @@ class RedisLifecycleTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aReplicaThatRestoredASourceItIsNotSentLeavesTheKeysAnotherStillWrites() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            Map<String, String> env = Map.of("REDIS_ADDR", redis.address(), "SERIES_TTL_MS", "2000");
+            redis.commands().ping(); // connected before the keys' short life starts
+            try (TestServer a = new TestServer(env)) {
+                assertEquals(200, a.post("[{\"source\":\"busy\",\"cpu\":1,\"rps\":1},{\"source\":\"idle\",\"cpu\":1}]")
+                        .statusCode());
+                Await.until("a's snapshots", () -> redis.commands().hexists("metrics:source:busy", "rps")
+                        && redis.commands().hexists("metrics:source:idle", "cpu"));
+                try (TestServer b = new TestServer(env)) { // restores both; is sent neither
+                    assertEquals(200, b.get("/analyze?source=busy&metric=rps").statusCode());
+                    for (int i = 0; i < 25; i++) { // a keeps being sent busy's cpu (not rps) for 5 s, twice the TTL
+                        assertEquals(200, a.post("{\"source\":\"busy\",\"cpu\":" + i + "}").statusCode());
+                        Thread.sleep(200);
+                    }
+                    Await.until("b's sweep", () -> SeriesTtlTest.metric(b, "series_expired_total") == 3);
+                    Await.until("a's sweep of rps", () -> SeriesTtlTest.metric(a, "series_expired_total") == 2);
+                    Await.until("b's writer", () -> redisStat(b, "queue_depth") == 0);
+                    Await.until("idle's keys removed", () -> keysOf(redis.commands(), "idle").isEmpty());
+                }
+                assertEquals(List.of("metrics:series:{busy}:cpu", "metrics:source:busy", "member of metrics:sources"),
+                        keysOf(redis.commands(), "busy"), "what a writes stays; rps went with a's own expiry");
+                assertEquals(26, StoredHistory.values(redis, "busy", "cpu").size());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void deleteRemovesTheKeysAndARestartDoesNotBringThemBack() throws Exception {
         try (RedisProcess redis = new RedisProcess()) {
             Map<String, String> env = Map.of("REDIS_ADDR", redis.address());
