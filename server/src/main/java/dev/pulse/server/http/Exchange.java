@@ -3,11 +3,14 @@ package dev.pulse.server.http;
 import dev.pulse.protocol.reply.JsonWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -80,6 +83,16 @@ public final class Exchange {
      */
     public void closeAfterReply() {
         close = true;
+    }
+
+    /**
+     * Answers {@code Expect: 100-continue} once the head has passed every check: the client sends its body, and the
+     * reply may keep the connection.
+     */
+    void continueBody() {
+        close = false;
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER), ctx.voidPromise());
     }
 
     public ByteBufAllocator alloc() {

@@ -64,6 +64,9 @@ final class KeepAlive extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse r && r.status().code() == 100) {
+            bodyPending = true; // asked for: it comes now
+        }
         if (msg instanceof HttpResponse r && r.status().code() >= 200
                 && (!keepAlive || drain.draining() || !HttpUtil.isKeepAlive(r))) {
             HttpUtil.setKeepAlive(r, false);

@@ -28,6 +28,11 @@ public interface RouteHandler {
         ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down; retry on another replica");
     }
 
+    /** A request to a route that needs the access token came without it: by default a 401 that asks for it. */
+    default void unauthorized(Exchange ex) {
+        ex.send(BearerAuth.refusal(ex));
+    }
+
     /** The connection closed: release what this handler holds for it. */
     default void close() {
     }

@@ -8,9 +8,12 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.ReferenceCountUtil;
@@ -99,6 +102,17 @@ final class Router extends ChannelInboundHandlerAdapter {
         Route route = Route.of(req.uri());
         exchange.begin(req, route);
         current = null;
+        if (unsupportedExpectation(req)) {
+            exchange.closeAfterReply();
+            exchange.error(HttpResponseStatus.EXPECTATION_FAILED, "the only expectation served is 100-continue");
+            return;
+        }
+        // A client that waits for 100 Continue may send its body after an answer without one, or not: that
+        // connection cannot carry another request. The checks run in the contract's order either way.
+        boolean continues = HttpUtil.is100ContinueExpected(req);
+        if (continues) {
+            exchange.closeAfterReply();
+        }
         if (drain.draining()) {
             if (route == Route.OTHER) {
                 exchange.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is shutting down; retry on another replica");
@@ -122,14 +136,24 @@ final class Router extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!auth.permits(route, req)) {
-            exchange.send(BearerAuth.refusal(exchange)); // the body that follows is dropped unread
+            handler(route).unauthorized(exchange); // the body that follows is dropped unread
             return;
         }
         RouteHandler h = handler(route);
         h.head(exchange);
         if (!exchange.answered()) {
             current = h;
+            if (continues) {
+                exchange.continueBody();
+            }
         }
+    }
+
+    /** An {@code Expect} other than 100-continue, which RFC 9110 answers 417; HTTP/1.0 has none to honour. */
+    private static boolean unsupportedExpectation(HttpRequest req) {
+        String expect = req.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
     }
 
     private RouteHandler handler(Route route) {

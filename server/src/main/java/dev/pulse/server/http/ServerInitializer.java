@@ -24,9 +24,9 @@ import java.util.function.Supplier;
  * batching ({@link FlushConsolidationHandler}: one flush per read burst, so pipelined replies leave in one syscall),
  * idle timeout, request deadline (408 to slow clients). The HTTP/1.1 codec with bounded line, header and chunk
  * sizes. After it, on HTTP messages: {@link ReadGate} (in-order replies, back-pressure), {@link RequestAccounting}
- * (every reply counted), {@link KeepAlive} (close or keep, drain), {@link MalformedRequests} (400/414/431),
- * {@code Expect: 100-continue} with the body limit (413), and the {@link Router} to the route handlers (401 from
- * {@link BearerAuth} first, on routes that change state).
+ * (every reply counted), {@link KeepAlive} (close or keep, drain), {@link MalformedRequests} (400/414/431), and
+ * the {@link Router} to the route handlers (401 from {@link BearerAuth} first, on routes that change state; 100
+ * Continue once a head has passed every check).
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Longest request line. */
@@ -79,7 +79,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("accounting", new RequestAccounting(metrics));
         p.addLast("keepAlive", new KeepAlive(drain, lingering));
         p.addLast("malformed", MalformedRequests.INSTANCE);
-        p.addLast("continue", new BodyLimitContinueHandler(config.maxBodyBytes()));
         p.addLast("router", new Router(routes, drain, auth));
     }
 

@@ -18,7 +18,8 @@ public final class IngestCounters implements MetricFamilies {
         UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
         LIMIT("limit"),
         UNAVAILABLE("unavailable"),
-        OVERLOADED("overloaded");
+        OVERLOADED("overloaded"),
+        UNAUTHORIZED("unauthorized");
 
         private final String label;
 

@@ -111,6 +111,12 @@ public final class IngestHandler implements RouteHandler {
     }
 
     @Override
+    public void unauthorized(Exchange ex) {
+        counters.rejected(Rejection.UNAUTHORIZED);
+        RouteHandler.super.unauthorized(ex);
+    }
+
+    @Override
     public void close() {
         decoder.release();
     }

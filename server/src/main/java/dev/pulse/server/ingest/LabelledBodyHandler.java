@@ -76,6 +76,12 @@ abstract class LabelledBodyHandler implements RouteHandler {
     }
 
     @Override
+    public void unauthorized(Exchange ex) {
+        ingest.counters.rejected(Rejection.UNAUTHORIZED);
+        RouteHandler.super.unauthorized(ex);
+    }
+
+    @Override
     public void close() {
         release();
     }

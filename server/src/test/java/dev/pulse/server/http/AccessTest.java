@@ -80,6 +80,9 @@ class AccessTest {
             }
             assertTrue(guarded >= 3, "the ingest routes are guarded");
             assertEquals(404, server.get("/analyze?source=web-1").statusCode(), "nothing was applied");
+            // each refused ingest request counted once, as a rejected one: three routes, six tries each
+            assertTrue(server.get("/metrics").body().contains("\nevents_rejected_total{reason=\"unauthorized\"} 18\n"));
+            assertTrue(server.get("/stats").body().contains("\"rejected_total\":18,"), server.get("/stats").body());
 
             for (Route route : new Route[]{Route.INGEST, Route.REMOTE_WRITE, Route.OTLP_METRICS}) {
                 HttpResponse<String> r = server.client.send(request(base, route)

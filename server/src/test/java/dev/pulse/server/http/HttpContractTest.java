@@ -323,10 +323,30 @@ class HttpContractTest {
 
     @Test
     void answersExpectContinueAndRefusesAnOversizedDeclaredLength() throws Exception {
+        long tooLarge = tooLargeRejections();
         try (RawHttp c = new RawHttp(server.port())) {
             c.send("POST /metrics-data HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
                     + "Content-Length: 999999\r\n\r\n");
             assertEquals(413, c.read().status());
+        }
+        assertEquals(tooLarge + 1, tooLargeRejections(), "counted as a rejected request");
+        // the contract's order holds for a client that waits for 100 Continue: path and method, content type, length
+        String[][] cases = {
+                {"POST /nowhere", "application/json", "404"},
+                {"GET /metrics-data", "application/json", "405"},
+                {"POST /metrics-data", "text/plain", "415"},
+        };
+        for (String[] k : cases) {
+            try (RawHttp c = new RawHttp(server.port())) {
+                c.send(k[0] + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + k[1] + "\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 999999\r\n\r\n");
+                assertEquals(Integer.parseInt(k[2]), c.read().status(), k[0] + " " + k[1]);
+            }
+        }
+        try (RawHttp c = new RawHttp(server.port())) {
+            c.send("POST /metrics-data HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: a-miracle\r\n"
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertEquals(417, c.read().status());
         }
         try (RawHttp c = new RawHttp(server.port())) {
             String body = "{\"source\":\"cont\",\"cpu\":1}";
@@ -336,6 +356,13 @@ class HttpContractTest {
             c.send(body);
             assertEquals(200, c.read().status());
         }
+    }
+
+    private long tooLargeRejections() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\nevents_rejected_total\\{reason=\"too_large\"} (\\S+)\n")
+                .matcher(server.get("/metrics").body());
+        assertTrue(m.find());
+        return (long) Double.parseDouble(m.group(1));
     }
 
     @Test
