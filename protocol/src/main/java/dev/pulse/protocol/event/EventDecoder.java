@@ -677,8 +677,9 @@ public final class EventDecoder {
         long offset = currentOffset();
         String why = e.getMessage();
         if (e instanceof JsonProcessingException j) {
-            offset = j.getLocation() != null ? base + j.getLocation().getByteOffset() : offset;
             why = j.getOriginalMessage();
+            offset = JsonSyntax.isAboutAToken(why) ? tokenOffset()
+                    : j.getLocation() != null ? base + j.getLocation().getByteOffset() : offset;
         }
         return fail(DecodeError.MALFORMED, "malformed JSON: " + JsonSyntax.describe(why), Math.max(0, offset));
     }
@@ -686,15 +687,19 @@ public final class EventDecoder {
     private boolean fail(DecodeError reason, String why, long offset) {
         error = reason;
         message = why;
-        errorIndex = batch.size();
+        errorIndex = format == BodyFormat.JSON && !batchBody ? 0 : batch.size(); // a single event's index is 0
         errorOffset = offset;
         state = State.FAILED;
         closeParser();
         return false;
     }
 
+    /**
+     * Where the token jackson is reading or has just read starts: the non-blocking parser places a token one byte past
+     * its first one (it has consumed that byte when it notes the location).
+     */
     private long tokenOffset() {
-        return base + parser.currentTokenLocation().getByteOffset();
+        return Math.max(0, base + parser.currentTokenLocation().getByteOffset() - 1);
     }
 
     private long currentOffset() {

@@ -84,6 +84,20 @@ public final class JsonSyntax {
         return lowerFirst(SETTING.matcher(ENABLE.matcher(said).replaceAll("")).replaceAll(""));
     }
 
+    /**
+     * Whether the error is about a whole token (a word that is not one, a malformed number, NaN): Jackson reports
+     * those where it stopped reading the token, a client looks for where the token starts.
+     */
+    public static boolean isAboutAToken(String jackson) {
+        if (jackson == null) {
+            return false;
+        }
+        String m = firstLine(jackson);
+        Matcher x = CHARACTER.matcher(m);
+        return NON_NUMERIC.matcher(m).find() || TOKEN.matcher(m).find() || NUMBER.matcher(m).find()
+                || x.find() && x.group(3).startsWith(" in numeric value: ");
+    }
+
     /** The sentence's first letter in lower case, unless it starts a word in capitals ("JSON"). */
     private static String lowerFirst(String s) {
         return s.isEmpty() || s.length() > 1 && Character.isUpperCase(s.charAt(1)) ? s

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
@@ -129,13 +130,14 @@ class EventDecoderTest {
                 Arguments.of("[[{\"cpu\":1}]]", DecodeError.WRONG_TYPE, 0),
                 Arguments.of("5", DecodeError.WRONG_TYPE, 0),
                 Arguments.of("\"x\"", DecodeError.WRONG_TYPE, 0),
-                Arguments.of("{\"cpu\":1} {\"cpu\":2}", DecodeError.MALFORMED, 1),
+                // after a single event, what follows it is still the single event's request: index 0
+                Arguments.of("{\"cpu\":1} {\"cpu\":2}", DecodeError.MALFORMED, 0),
                 Arguments.of("{\"cpu\":NaN}", DecodeError.MALFORMED, 0),
                 Arguments.of("{\"cpu\":Infinity}", DecodeError.MALFORMED, 0),
                 Arguments.of("{\"cpu\":1", DecodeError.MALFORMED, 0),
-                Arguments.of("{\"cpu\":1}}", DecodeError.MALFORMED, 1),
+                Arguments.of("{\"cpu\":1}}", DecodeError.MALFORMED, 0),
                 Arguments.of("[{\"cpu\":1}", DecodeError.MALFORMED, 1),
-                Arguments.of("{\"cpu\":1} trailing", DecodeError.MALFORMED, 1));
+                Arguments.of("{\"cpu\":1} trailing", DecodeError.MALFORMED, 0));
     }
 
     @ParameterizedTest
@@ -149,6 +151,7 @@ class EventDecoderTest {
         assertRefused(decode(BodyFormat.NDJSON, "{\"cpu\":1}\n[{\"cpu\":2}]\n"), DecodeError.WRONG_TYPE, 1);
         assertRefused(decode(BodyFormat.NDJSON, "\n\n"), DecodeError.EMPTY_BATCH, 0);
         assertRefused(decode(BodyFormat.NDJSON, "{\"cpu\":1}\n{\"cpu\":\n"), DecodeError.MALFORMED, 1);
+        assertEquals(10, decode(BodyFormat.NDJSON, "{\"cpu\":1}\n5").offset(), "the line's first byte");
     }
 
     @Test
@@ -157,6 +160,19 @@ class EventDecoderTest {
         assertEquals(9, decode(BodyFormat.JSON, "{\"cpu\":1 2}").offset());
         assertEquals(10, decode(BodyFormat.JSON, "{\"cpu\":1} x").offset());
         assertEquals(-1, decode(BodyFormat.JSON, "{\"cpu\":\"x\"}").offset());
+    }
+
+    /** A token that is wrong as a whole (a word, a number, a value where none may stand) is placed at its first byte. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "not json|JSON|0", "{\"cpu\":tru}|JSON|7", "{\"cpu\":1.}|JSON|7", "{\"cpu\":-Infinity}|JSON|7",
+            "{\"cpu\":NaN}|JSON|7", "{\"cpu\":01}|JSON|7", "'  {\"cpu\":+1}'|JSON|9", "{\"cpu\":1} {\"cpu\":2}|JSON|10",
+            "5|JSON|0", "null|JSON|0", "[{\"cpu\":1},5]|JSON|11", "[{\"cpu\":12},[1]]|JSON|12"})
+    void placesAWrongTokenAtItsFirstByte(String body, BodyFormat format, long offset) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            assertEquals(offset, decode(format, bytes, cut).offset(), body + " cut at " + cut);
+        }
     }
 
     @Test
