@@ -122,7 +122,7 @@ final class Router extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route == Route.OTHER) {
-            exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /anomalies, /metrics, /metrics-data, or / for the live page");
+            exchange.error(HttpResponseStatus.NOT_FOUND, "no such path; see /health, /stats, /analyze, /anomalies, /metrics, /metrics-data, /api/v1/write, /v1/metrics, /series, or / for the live page");
             return;
         }
         // HEAD is a GET without its body (the codec drops the reply's body and keeps its Content-Length)
