@@ -122,7 +122,7 @@ public final class Application {
         return server.services();
     }
 
-    /** Stops within {@code deadlineNanos}; returns the queued events that could not be written to Redis. */
+    /** Stops within {@code deadlineNanos}; returns the queued values that could not be written to Redis. */
     public long stop(long deadlineNanos) {
         if (!stopped.compareAndSet(false, true)) {
             return 0;
@@ -141,7 +141,7 @@ public final class Application {
         Log.info("flushing " + redis.queueDepth() + " queued values to redis");
         long left = redis.close(deadlineNanos);
         if (left > 0) {
-            Log.warn(left + " queued events not written to redis before SHUTDOWN_TIMEOUT_MS");
+            Log.warn(left + " queued values not written to redis before SHUTDOWN_TIMEOUT_MS");
         }
         return left;
     }

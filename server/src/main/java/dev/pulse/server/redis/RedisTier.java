@@ -170,7 +170,7 @@ public final class RedisTier implements RedisStatus {
                     return; // closed meanwhile
                 }
                 startWriter(open(() -> c.client.connect()));
-                Log.info("redis connected; writing the queued events");
+                Log.info("redis connected; writing the queued values");
                 return;
             } catch (InterruptedException e) {
                 return;

@@ -56,7 +56,7 @@ public final class TestServer implements AutoCloseable {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Stops like SIGTERM does; returns the queued events that could not be written to Redis. */
+    /** Stops like SIGTERM does; returns the queued values that could not be written to Redis. */
     public long stop() {
         return server.stop(System.nanoTime() + 10_000_000_000L);
     }
