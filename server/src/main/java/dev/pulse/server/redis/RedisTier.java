@@ -270,7 +270,7 @@ public final class RedisTier implements RedisStatus {
                 Thread.currentThread().interrupt();
             }
         }
-        long left = queue.depth();
+        long left = queueDepth();
         RedisSnapshots s = snapshots;
         if (s != null) {
             s.close();
@@ -295,7 +295,8 @@ public final class RedisTier implements RedisStatus {
 
     @Override
     public long queueDepth() {
-        return queue.depth();
+        RedisWriter w = writer;
+        return queue.depth() + (w == null ? 0 : w.valuesInHand());
     }
 
     @Override

@@ -93,6 +93,7 @@ final class RedisWriter implements Runnable {
 
     private volatile boolean stopping;        // set by the shutdown thread
     private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
+    private volatile int valuesInHand;        // set by the writer thread: the chunk's values, taken, not yet written
 
     private final byte[] markerKey;
     private long roundSequence;   // writer thread: number of the round in hand
@@ -149,6 +150,7 @@ final class RedisWriter implements Runnable {
                 // Before the drain and the anomalies: the round carries what its readers wait for.
                 boolean awaited = rounds.begin();
                 int drained = queue.drainTo(chunk, chunkValues);
+                valuesInHand = chunk.size();
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 if (drained == 0) {
                     if (snapshotsDue.isEmpty() && removals.isEmpty() && !awaited) {
@@ -189,6 +191,7 @@ final class RedisWriter implements Runnable {
                     valuesRefused.add(refused);
                     batchesWritten.increment();
                     chunk.clear();
+                    valuesInHand = 0;
                 }
                 removals.clear();
                 backoff = 10;
@@ -216,6 +219,11 @@ final class RedisWriter implements Runnable {
             return CompletableFuture.completedFuture(null);
         }
         return rounds.next();
+    }
+
+    /** Values taken from the queue and not written yet: a failed round's, kept for its retry, count as queued. */
+    int valuesInHand() {
+        return valuesInHand;
     }
 
     /** Whether the last round failed; cleared by the next one written. */

@@ -262,6 +262,9 @@ class RedisWriteBehindTest {
                 HttpResponse<String> r = server.post("{\"source\":\"steady\",\"cpu\":" + sent + "}");
                 assertEquals(200, r.statusCode(), "ingestion goes on during the outage");
             }
+            Await.until("a round to fail", () -> redisStat(server, "write_failures") > 0);
+            assertEquals(250, redisStat(server, "queue_depth") + redisStat(server, "values_written"),
+                    "the values a failed round holds for its retry count as queued");
             redis.start();
             Await.until("everything to be written", () -> redisStat(server, "queue_depth") == 0 && redisStat(server, "values_written") == 250);
             List<String> stored = StoredHistory.pairs(redis, "steady", "cpu");
