@@ -64,10 +64,13 @@ public final class Gunzip implements AutoCloseable {
         if ((flags & FCOMMENT) != 0) {
             p = skipZeroTerminated(in, p, end);
         }
+        if (p < 0) { // a name or comment without its end: checked before the header CRC's two bytes move p back up
+            return malformed("truncated gzip header");
+        }
         if ((flags & FHCRC) != 0) {
             p += 2;
         }
-        if (p < 0 || p + 8 > end) {
+        if (p + 8 > end) {
             return malformed("truncated gzip header");
         }
         Inflater inf = inflater;

@@ -266,6 +266,20 @@ class OtlpDecoderTest {
         bounded.close();
     }
 
+    @Test
+    void readsNothingBeforeTheBodyForAHeaderWhoseNameNeverEnds() throws IOException {
+        // Before the body in the same array: another body's deflate data and trailer, from index 1.
+        byte[] other = gzip(everyKind().toByteArray());
+        byte[] header = {0x1f, (byte) 0x8b, 8, 8 | 2, 0, 0, 0, 0, 0, 0, 'n', 'a', 'm', 'e', 'x', 'x', 'x', 'x', 'x', 'x'};
+        byte[] all = new byte[1 + other.length - 10 + header.length];
+        System.arraycopy(other, 10, all, 1, other.length - 10);
+        System.arraycopy(header, 0, all, all.length - header.length, header.length);
+        try (Gunzip gunzip = new Gunzip(1 << 20)) {
+            assertEquals(Gunzip.MALFORMED, gunzip.inflate(all, all.length - header.length, header.length));
+            assertEquals("truncated gzip header", gunzip.message());
+        }
+    }
+
     private LabelledBatch decode(byte[] buf, int len) {
         assertEquals(DecodeResult.OK, proto.decode(buf, 0, len));
         return proto.batch();
