@@ -88,10 +88,11 @@ public final class WriteBehindQueue implements BatchListener {
     @Override
     public void applied(EventBatch batch, Source[] sources, Series[] resolved, double nowSeconds) {
         Ring r = local.get();
-        int n = batch.metricTotal();
+        int total = batch.metricTotal();
         if (rejectWhenFull) {
-            r.reserved -= n; // the reserved room is filled now, so nothing below has to make room
+            r.reserved -= total; // the reserved room is filled now, so nothing below has to make room
         }
+        int n = kept(resolved, total);
         int skip = Math.max(0, n - r.capacity); // a batch larger than the ring keeps only its newest values
         r.makeRoom(n - skip);
         if (skip > 0) {
@@ -107,7 +108,7 @@ public final class WriteBehindQueue implements BatchListener {
                 ts = nowSeconds;
             }
             for (int m = batch.metricStart(e), end = m + batch.metricCount(e); m < end; m++) {
-                if (k++ < skip || resolved[m] == null) { // null: a rule ignores the metric
+                if (resolved[m] == null || k++ < skip) { // null: a rule ignores the metric
                     continue;
                 }
                 r.series[slot] = resolved[m];
@@ -121,6 +122,17 @@ public final class WriteBehindQueue implements BatchListener {
         r.tailSlot = slot;
         r.tailCopy = t;
         TAIL.setRelease(r, t); // the writer reads the entries after reading this
+    }
+
+    /** The values of {@code resolved[0, total)} that are queued: a metric a rule ignores (null) takes no room. */
+    private static int kept(Series[] resolved, int total) {
+        int n = total;
+        for (int m = 0; m < total; m++) {
+            if (resolved[m] == null) {
+                n--;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -70,6 +70,30 @@ class WriteBehindQueueTest {
     }
 
     @Test
+    void aFullQueueMakesRoomOnlyForTheValuesItKeeps() {
+        dev.pulse.server.analytics.SeriesSpec spec = new dev.pulse.server.analytics.SeriesSpec(null, "", 50,
+                Double.NaN, 0, Detectors.factory(Config.defaults()));
+        SeriesRegistry ignoring = new SeriesRegistry(10, 4, 100, (source, metric) -> metric.equals("debug") ? null : spec);
+        WriteBehindQueue queue = new WriteBehindQueue(100, QueueFullPolicy.DROP);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 150; i++) { // 150 values kept, 150 a rule ignores
+            body.append("{\"source\":\"q\",\"cpu\":").append(i).append(",\"debug\":1}\n");
+        }
+        EventDecoder decoder = new EventDecoder(new EventBatch());
+        decoder.begin(BodyFormat.NDJSON);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        decoder.feed(bytes, 0, bytes.length);
+        assertTrue(decoder.finish());
+        assertEquals(BatchApplier.Result.APPLIED, new BatchApplier(ignoring, queue).apply(decoder.batch(), 0));
+        assertEquals(50, queue.dropped(), "the oldest 50 of the 150 kept values; the ignored ones take no room");
+        QueueChunk chunk = new QueueChunk(100);
+        assertEquals(100, queue.drainTo(chunk, 100));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(50 + i, chunk.value(i), 0.0);
+        }
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(60)
     void twoProducersAndTheWriterConcurrentlyLoseNothingUncountedAndKeepEachProducersOrder() throws Exception {
         WriteBehindQueue queue = new WriteBehindQueue(120, QueueFullPolicy.DROP, 2); // small: the producers overrun it as it is read
