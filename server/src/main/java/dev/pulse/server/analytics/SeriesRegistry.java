@@ -26,8 +26,10 @@ public final class SeriesRegistry {
     private final CopyOnWriteArrayList<ForgetListener> forgetListeners = new CopyOnWriteArrayList<>();
 
     private volatile SeriesPolicy policy;                 // replaced under the creation lock (rules reloaded)
-    private volatile Source[] ordered = new Source[16];   // creation order, null after the last; replaced under lock
-    private int orderedSize;                              // slots of ordered in use; guarded by the creation lock
+    private volatile Source[] ordered = new Source[16];   // creation order, null after the last; written under lock
+    // Slots of ordered in use; written under the creation lock after the slot, so a reader that reads it first (a
+    // volatile read) sees every source below it fully made, where a slot read alone would be a racy publication.
+    private volatile int orderedSize;
     private volatile int sourceCount;                     // written under lock
     private volatile int seriesCount;                     // written under lock
     private volatile long expiredTotal;                   // written under lock
@@ -108,8 +110,10 @@ public final class SeriesRegistry {
      * while the visit runs may still be visited, holding no series.
      */
     public void forEachSource(Predicate<Source> visitor) {
+        int n = orderedSize;
         Source[] all = ordered;
-        for (Source s : all) {
+        for (int i = 0; i < n && i < all.length; i++) {
+            Source s = all[i];
             if (s == null) {
                 return;
             }
@@ -215,7 +219,10 @@ public final class SeriesRegistry {
     public int expireIdle(long cutoffMillis) {
         int expired = 0;
         boolean sourcesGone = false;
-        for (Source src : ordered) {
+        int size = orderedSize;
+        Source[] all = ordered;
+        for (int i = 0; i < size && i < all.length; i++) {
+            Source src = all[i];
             if (src == null) {
                 break;
             }
