@@ -63,7 +63,7 @@ public final class AnomaliesOut {
         alerts.start();
     }
 
-    /** Resolves the firing alert of a deleted series (every series of {@code source} when metric is null). */
+    /** Resolves the firing alert of a forgotten series, deleted or expired (every series of {@code source} when metric is null). */
     public void resolve(String source, String metric) {
         if (alerts != null) {
             alerts.resolve(source, metric);

@@ -45,7 +45,7 @@ public final class AlertSender implements Runnable {
     static final long MIN_BACKOFF_MS = 250;
     static final int ENDS_AHEAD_RESENDS = 4;
     static final long REQUEST_TIMEOUT_MS = 10_000;
-    /** Resolutions asked for by {@code DELETE /series} and not yet taken by the sender. */
+    /** Resolutions asked for by forgotten series (deleted or expired) and not yet taken by the sender. */
     static final int RESOLVE_REQUESTS = 1024;
 
     private final AlertQueue queue;
@@ -104,9 +104,10 @@ public final class AlertSender implements Runnable {
     /**
      * Resolves the alert of ({@code source}, {@code metric}), or of every metric of {@code source} when metric is
      * null, at the sender's next round. Never blocks: returns false (and counts a drop) when too many are pending.
+     * Nothing is asked while no alert fires, so a mass expiry of quiet series fills no queue.
      */
     public boolean resolve(String source, String metric) {
-        if (resolveRequests.offer(new String[] {source, metric})) {
+        if (firingCount == 0 || resolveRequests.offer(new String[] {source, metric})) {
             return true;
         }
         givenUp.increment();
