@@ -109,9 +109,10 @@ public final class RedisTier implements RedisStatus {
         RedisTier tier = new RedisTier(config, anomalyLog);
         registry.addForgetListener(tier.forgets);
         String where = config.redisHost() + ":" + config.redisPort();
+        StatefulRedisConnection<String, String> c = null;
         try {
             probe(config);
-            StatefulRedisConnection<String, String> c = tier.open(() -> tier.clients().client.connect());
+            c = tier.open(() -> tier.clients().client.connect());
             long t0 = System.nanoTime();
             try (StatefulRedisConnection<String, byte[]> lists =
                          tier.open(() -> tier.clients().client.connect(BYTE_VALUES))) {
@@ -124,8 +125,13 @@ public final class RedisTier implements RedisStatus {
                     + (r.unreadable() > 0 ? "; " + r.unreadable() + " unreadable entries or keys skipped" : ""));
             tier.startWriter(c);
         } catch (IOException | RuntimeException e) {
-            Log.warn("redis " + where + " unreachable at start-up (" + reasons(e)
-                    + "): starting empty; queued writes go out when it answers");
+            if (c != null && tier.writer == null) {
+                c.closeAsync(); // the connector opens its own
+            }
+            int held = registry.sourceCount(); // a restore that failed part-way keeps what it read
+            Log.warn("redis " + where + " unreachable at start-up (" + reasons(e) + "): starting "
+                    + (held == 0 ? "empty" : "with the " + held + " sources restored before it failed")
+                    + "; queued writes go out when it answers");
             Thread connector = new Thread(tier::connectInBackground, "redis-connect");
             connector.setDaemon(true);
             connector.start();
