@@ -47,10 +47,11 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
         if (sourceName.equals("*")) {
             CompletableFuture<Void> ready = remote.fleetReady().toCompletableFuture();
             if (ready.isDone()) {
-                writeFleet(ex, false);
-            } else { // the other replicas' sources are being read: not a cached view without them
-                ex.later(ready.copy().completeOnTimeout(null, FLEET_WAIT_MS, TimeUnit.MILLISECONDS),
-                        (read, failure) -> writeFleet(ex, true));
+                writeFleet(ex, Long.MIN_VALUE);
+            } else { // the other replicas' sources are being read: a view built once they are, not a cached one
+                ex.later(ready.copy().completeOnTimeout(null, FLEET_WAIT_MS, TimeUnit.MILLISECONDS)
+                        .thenApply(read -> System.nanoTime()),
+                        (readAt, failure) -> writeFleet(ex, readAt != null ? readAt : System.nanoTime()));
             }
             return;
         }
@@ -78,9 +79,9 @@ public final class AnalyzeHandler implements RouteHandler.Whole {
         });
     }
 
-    private void writeFleet(Exchange ex, boolean fresh) {
+    private void writeFleet(Exchange ex, long notBeforeNanos) {
         JsonWriter w = ex.json();
-        fleet.write(w, fresh);
+        fleet.write(w, notBeforeNanos);
         ex.reply(HttpResponseStatus.OK, w);
     }
 

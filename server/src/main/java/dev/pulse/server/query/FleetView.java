@@ -40,11 +40,15 @@ public final class FleetView implements MetricFamilies {
         this.ttlNanos = ttlMillis * 1_000_000L;
     }
 
-    /** The fleet view, from the snapshot unless it is too old or {@code fresh} asks for a new one. */
-    public void write(JsonWriter w, boolean fresh) {
+    /**
+     * The fleet view, from the snapshot unless it is too old or was built before {@code notBeforeNanos} (a reader
+     * that waited for other replicas' sources wants a snapshot that has them; readers that waited together share
+     * the first one built after their wait began).
+     */
+    public void write(JsonWriter w, long notBeforeNanos) {
         long now = System.nanoTime();
         Snapshot s = snapshot;
-        if (s != null && now - s.builtNanos <= ttlNanos && !fresh) {
+        if (s != null && now - s.builtNanos <= ttlNanos && s.builtNanos - notBeforeNanos >= 0) {
             hits.increment();
         } else {
             misses.increment();
