@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Counts open connections for {@code active_connections} and refuses those past {@code MAX_CONNECTIONS} with a
- * 503 and a close, before reading anything from them. First in the pipeline; shared by all channels.
+ * 503 and a close, before reading anything from them; on a TLS port with the close alone, since it sits before the
+ * handshake and a TLS client would read a plain-text reply as a broken one. First in the pipeline; shared by all
+ * channels.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -20,10 +22,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final HttpMetrics metrics;
     private final int maxConnections;
+    private final boolean tls;
 
-    ConnectionLimiter(HttpMetrics metrics, int maxConnections) {
+    ConnectionLimiter(HttpMetrics metrics, int maxConnections, boolean tls) {
         this.metrics = metrics;
         this.maxConnections = maxConnections;
+        this.tls = tls;
     }
 
     @Override
@@ -33,7 +37,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         if (open > maxConnections) {
             ctx.channel().config().setAutoRead(false);
             metrics.refused(503); // no request was read: counted under method OTHER, path other
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+            if (tls) {
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         ctx.fireChannelActive();

@@ -52,7 +52,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         this.config = config;
         this.metrics = metrics;
         this.drain = drain;
-        this.limiter = new ConnectionLimiter(metrics, config.maxConnections());
+        this.limiter = new ConnectionLimiter(metrics, config.maxConnections(), config.access().tls());
         this.routes = Router.table(routes);
         this.auth = BearerAuth.of(config.access().authToken());
         this.tls = config.access().tls() ? Tls.serverContext(config.access()) : null;
