@@ -112,16 +112,20 @@ class AccessTest {
         }
     }
 
-    @Test
-    void servesHttpsWithTheConfiguredCertificateAndNoPlainHttp(@TempDir Path dir) throws Exception {
-        String openssl = Tools.require("openssl");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    /** A self-signed certificate for localhost and 127.0.0.1, and its key, made by openssl. */
+    private static void selfSigned(Path cert, Path key) throws Exception {
+        Process p = new ProcessBuilder(Tools.require("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                 "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+    }
+
+    @Test
+    void servesHttpsWithTheConfiguredCertificateAndNoPlainHttp(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        selfSigned(cert, key);
 
         try (TestServer server = new TestServer(Map.of("TLS_CERT_FILE", cert.toString(),
                 "TLS_KEY_FILE", key.toString(), "AUTH_TOKEN", TOKEN))) {
@@ -141,14 +145,33 @@ class AccessTest {
     }
 
     @Test
+    void connectionsPastTheLimitOnTheTlsPortAreClosedWithoutPlainText(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        selfSigned(cert, key);
+        try (TestServer server = new TestServer(Map.of("TLS_CERT_FILE", cert.toString(),
+                "TLS_KEY_FILE", key.toString(), "MAX_CONNECTIONS", "1"));
+             java.net.Socket held = new java.net.Socket("127.0.0.1", server.port())) {
+            boolean refused = false;
+            for (int attempt = 0; attempt < 20 && !refused; attempt++) { // until the held one is counted
+                try (java.net.Socket extra = new java.net.Socket("127.0.0.1", server.port())) {
+                    extra.setSoTimeout(1_000);
+                    int first = extra.getInputStream().read();
+                    assertEquals(-1, first, "no plain-text reply on the TLS port");
+                    refused = true;
+                } catch (java.net.SocketTimeoutException e) {
+                    // accepted as the first: it waits for a TLS hello
+                }
+            }
+            assertTrue(refused, "a connection past the limit is closed");
+        }
+    }
+
+    @Test
     void plainHttpOnTheTlsPortLeavesNoTokenInTheLog(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder(Tools.require("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-days", "1", "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        selfSigned(cert, key);
         try (ServerProcess server = ServerProcess.start(Map.of("TLS_CERT_FILE", cert.toString(),
                 "TLS_KEY_FILE", key.toString(), "AUTH_TOKEN", TOKEN))) {
             plainHttp(server.port(), "POST /metrics-data HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
