@@ -52,7 +52,7 @@ public final class PulseServer {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = config.eventLoops();
         return new Loops(new MultiThreadIoEventLoopGroup(1, io), new MultiThreadIoEventLoopGroup(threads, io),
                 channelType, threads, epoll);
     }

@@ -81,6 +81,11 @@ public record Config(
         }
     }
 
+    /** The event loops the server runs: {@code EVENT_LOOP_THREADS}, or one per processor when it is 0. */
+    public int eventLoops() {
+        return eventLoopThreads > 0 ? eventLoopThreads : Runtime.getRuntime().availableProcessors();
+    }
+
     /** True when REDIS_ADDR is {@code none}: no write-behind, no warm restart. */
     public boolean redisDisabled() {
         return redisHost == null;

@@ -65,8 +65,7 @@ public final class RedisTier implements RedisStatus {
         this.config = config;
         this.anomalyLog = anomalyLog;
         this.keys = new KeySchema(config.redisKeyPrefix());
-        this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull(),
-                config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors());
+        this.queue = new WriteBehindQueue(config.redisQueueCapacity(), config.redisQueueFull(), config.eventLoops());
     }
 
     /** The Lettuce clients, made by the first thread that connects; null once closed. */
