@@ -28,8 +28,8 @@ abstract class LabelledBodyHandler implements RouteHandler {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Null when the request's content type and encoding are accepted, else the 415 message. */
-    abstract String unsupported(HttpRequest req);
+    /** Reads the content type and encoding the body will come in: null when accepted, else the 415 message. */
+    abstract String readHead(HttpRequest req);
 
     /** Decodes and applies the whole body {@code array[offset, offset+length)} and answers. */
     abstract void finish(Exchange ex, byte[] array, int offset, int length);
@@ -37,7 +37,7 @@ abstract class LabelledBodyHandler implements RouteHandler {
     @Override
     public void head(Exchange ex) {
         release();
-        String why = unsupported(ex.request());
+        String why = readHead(ex.request());
         if (why != null) {
             ingest.counters.rejected(Rejection.UNSUPPORTED_MEDIA_TYPE);
             ex.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, why);

@@ -35,7 +35,7 @@ public final class OtlpHandler extends LabelledBodyHandler {
     }
 
     @Override
-    String unsupported(HttpRequest req) {
+    String readHead(HttpRequest req) {
         CharSequence mime = HttpUtil.getMimeType(req);
         String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         boolean proto = mime != null && AsciiString.contentEqualsIgnoreCase(mime, PROTOBUF);

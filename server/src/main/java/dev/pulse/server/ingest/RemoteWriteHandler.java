@@ -30,7 +30,7 @@ public final class RemoteWriteHandler extends LabelledBodyHandler {
     }
 
     @Override
-    String unsupported(HttpRequest req) {
+    String readHead(HttpRequest req) {
         CharSequence mime = HttpUtil.getMimeType(req);
         String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (mime == null || !AsciiString.contentEqualsIgnoreCase(mime, PROTOBUF)
