@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /anomalies?since=C&source=S&limit=N}: the anomaly log, oldest first, with the cursor to read on. Without
- * Redis it copies from this replica's {@link AnomalyLog} on the event loop (a bounded copy, {@code limit} entries
- * at most); with Redis it reads the stream replicas share, answered when Redis replies, off the loop.
+ * Redis, or before Redis has first answered, it copies from this replica's {@link AnomalyLog} on the event loop (a
+ * bounded copy, {@code limit} entries at most); with Redis it reads the stream replicas share, answered when Redis
+ * replies, off the loop.
  *
  * <p>Stateless and thread-safe: one instance serves every connection; each event loop has its own page to copy into.
  */
@@ -66,12 +67,13 @@ public final class AnomaliesHandler implements RouteHandler.Whole {
         if (since == null || since.isEmpty()) {
             since = "0";
         }
-        if (!(shared == null ? SEQUENCE : STREAM_ID).matcher(since).matches()) {
-            ex.error(HttpResponseStatus.BAD_REQUEST,
-                    "since must be 0 or the \"next\" of an earlier answer (" + (shared == null ? "a number" : "a stream id, with :<count> inside an entry") + ")");
+        boolean streamed = shared != null && shared.reached();
+        if (!(streamed ? STREAM_ID : SEQUENCE).matcher(since).matches()) {
+            ex.error(HttpResponseStatus.BAD_REQUEST, "since must be 0 or the \"next\" of an earlier answer ("
+                    + (streamed ? "a stream id, with :<count> inside an entry" : "a number") + ")");
             return;
         }
-        if (shared != null) {
+        if (streamed) {
             ex.later(shared.read(since, source, limit), (body, failure) -> {
                 if (body == null) {
                     ex.error(HttpResponseStatus.SERVICE_UNAVAILABLE,

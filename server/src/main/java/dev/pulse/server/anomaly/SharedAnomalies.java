@@ -8,6 +8,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface SharedAnomalies {
     /**
+     * Whether the shared log has been reached since start-up. Until then {@code GET /anomalies} reads this replica's
+     * own log, so a service started where Redis never answers still has its feed.
+     */
+    boolean reached();
+
+    /**
      * The reply body: entries after {@code since} ("0" for the oldest kept), of {@code source} only unless null, at
      * most {@code limit}. Completes off the event loop; fails when the shared tier does not answer.
      */

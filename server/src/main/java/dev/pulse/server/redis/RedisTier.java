@@ -244,14 +244,22 @@ public final class RedisTier implements RedisStatus {
      * it (read-your-writes, as {@code /analyze}). While Redis is down or refuses the rounds it reads at once.
      */
     public SharedAnomalies anomalies() {
-        return (since, source, limit) -> {
-            AnomalyStreamReader r = anomalyReader;
-            RedisWriter w = writer;
-            if (r == null || w == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
+        return new SharedAnomalies() {
+            @Override
+            public boolean reached() {
+                return anomalyReader != null;
             }
-            return w.nextRound().copy().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
-                    .thenCompose(written -> r.read(since, source, limit));
+
+            @Override
+            public CompletionStage<String> read(String since, String source, int limit) {
+                AnomalyStreamReader r = anomalyReader;
+                RedisWriter w = writer;
+                if (r == null || w == null) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("redis is not connected"));
+                }
+                return w.nextRound().copy().completeOnTimeout(null, OWN_WRITES_WAIT_MS, TimeUnit.MILLISECONDS)
+                        .thenCompose(written -> r.read(since, source, limit));
+            }
         };
     }
 

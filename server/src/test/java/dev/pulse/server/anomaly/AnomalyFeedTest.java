@@ -172,6 +172,23 @@ class AnomalyFeedTest {
     }
 
     @Test
+    void aServerWhoseRedisNeverAnsweredServesItsOwnLog() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            redis.stop(); // configured, never reached: as `make run` where no Redis listens
+            try (TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address()))) {
+                spike(server, "web-1", "cpu", 500, 1_700_000_100L);
+                JsonNode page = get(server, "");
+                assertEquals(List.of("web-1/cpu"), names(page));
+                assertEquals(List.of(), names(get(server, "?since=" + page.get("next").asText())));
+                redis.start();
+                Await.until("the shared log once Redis answers", () ->
+                        server.get("/health").body().contains("\"redis\":\"UP\"")
+                                && get(server, "").get("next").isTextual()); // a stream id now
+            }
+        }
+    }
+
+    @Test
     void manyAnomaliesOfARoundShareStreamEntriesArePagedWithoutLossOrRepeatAndTrimmedToTheLogSize() throws Exception {
         try (RedisProcess redis = new RedisProcess();
              TestServer server = new TestServer(Map.of("REDIS_ADDR", redis.address(), "ANOMALY_LOG_SIZE", "200"))) {
