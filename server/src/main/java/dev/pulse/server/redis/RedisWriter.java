@@ -99,6 +99,7 @@ final class RedisWriter implements Runnable {
     private long roundSequence;   // writer thread: number of the round in hand
     private boolean roundInHand;  // writer thread: a round was started and is not written yet
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
+    private SentRound sent;       // writer thread: the round in hand as last sent, whose success is to be recorded
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
     private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
 
@@ -176,7 +177,7 @@ final class RedisWriter implements Runnable {
             }
             long start = System.nanoTime();
             try {
-                long refused = uncertain && alreadyWritten() ? 0 : write();
+                long refused = uncertain && alreadyWritten() ? recordWritten(null) : write();
                 uncertain = false;
                 failing = false;
                 roundInHand = false;
@@ -284,6 +285,7 @@ final class RedisWriter implements Runnable {
         long[] kept = new long[order.size()]; // entries each list is trimmed to, 0: not trimmed this round
         connection.setAutoFlushCommands(false);
         RedisFuture<TransactionResult> exec;
+        sent = new SentRound(order, touched, kept, snapshots, nowMs);
         try {
             redis.multi();
             ForgetQueue.commands(redis, keys, removals, replies);
@@ -337,17 +339,37 @@ final class RedisWriter implements Runnable {
         if (exec.getError() != null || exec.toCompletableFuture().join().wasDiscarded()) {
             throw new IllegalStateException("redis discarded the transaction: " + exec.getError());
         }
+        long refused = recordWritten(pushes);
+        logRefusal(replies, refused);
+        return refused;
+    }
+
+    /** What a round's success changes here: each list's length and trim, the snapshots and expiries it carried. */
+    private record SentRound(List<Series> order, SeriesHistory[] touched, long[] kept, List<Source> snapshots,
+                             long nowMs) {
+    }
+
+    /**
+     * Records the round in hand as written; returns the values of the series whose {@code RPUSH} Redis refused.
+     * {@code pushes} null: the round's reply was lost, its marker says Redis applied it, and every push counts as
+     * taken (a refusal in it is not known).
+     */
+    private long recordWritten(RedisFuture<Long>[] pushes) {
+        SentRound r = sent;
+        sent = null;
+        if (r == null) {
+            return 0;
+        }
         long refused = 0;
-        for (int k = 0; k < order.size(); k++) {
-            if (pushes[k].getError() == null) {
-                touched[k].pushed(grouped.count(k), kept[k]);
+        for (int k = 0; k < r.order().size(); k++) {
+            if (pushes == null || pushes[k].getError() == null) {
+                r.touched()[k].pushed(grouped.count(k), r.kept()[k]);
             } else {
                 refused += grouped.count(k);
             }
         }
-        logRefusal(replies, refused);
-        snapshotsDue.written(snapshots);
-        expiry.written(order, snapshots, nowMs);
+        snapshotsDue.written(r.snapshots());
+        expiry.written(r.order(), r.snapshots(), r.nowMs());
         return refused;
     }
 
