@@ -24,9 +24,9 @@ public final class AnomaliesOut {
     private final AnomalySink sink;
 
     public AnomaliesOut(Config config) {
-        // every series has the detector DETECTOR names
-        String detector = config.detector().name().toLowerCase(Locale.ROOT);
-        Function<Series, String> detectorOf = s -> detector;
+        // each series' own detector: DETECTOR's, or the one its rule in SERIES_RULES_FILE names
+        String global = config.detector().name().toLowerCase(Locale.ROOT);
+        Function<Series, String> detectorOf = s -> s.spec().detector().isEmpty() ? global : s.spec().detector();
         log = new AnomalyLog(config.anomalyLogSize(), detectorOf);
         if (config.alertmanagerUrls().isEmpty()) {
             alerts = null;

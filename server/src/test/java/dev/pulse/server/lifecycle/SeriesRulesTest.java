@@ -52,12 +52,12 @@ class SeriesRulesTest {
         Path rules = write("rules.json", """
                 [
                   {"name": "noise", "metric": "go_*", "ignore": true},
-                  {"name": "edge-latency", "metric": "latency*", "source": "edge-?", "window": 3, "min_samples": 2, "threshold": 1.0},
+                  {"name": "edge-latency", "metric": "latency*", "source": "edge-?", "window": 3, "min_samples": 2, "threshold": 1.0, "detector": "zscore"},
                   {"name": "latency", "metric": "latency*", "detector": "robust"},
                   {"name": "never-reached", "metric": "latency_p99", "window": 7}
                 ]
                 """);
-        try (TestServer server = new TestServer(Map.of("SERIES_RULES_FILE", rules.toString()))) {
+        try (TestServer server = new TestServer(Map.of("SERIES_RULES_FILE", rules.toString(), "DETECTOR", "robust"))) {
             StringBuilder batch = new StringBuilder("[");
             for (int i = 0; i < 5; i++) {
                 batch.append(i == 0 ? "" : ",").append("{\"source\":\"edge-1\",\"latency_p99\":").append(10 + i % 2)
@@ -75,6 +75,10 @@ class SeriesRulesTest {
             // 10, 11, 10, 11, 10: the 4th and 5th are |z| = 1.41 off the 3 values before them, over the rule's 1.0
             // with the rule's 2 samples; the 3rd is |z| = 1, not over; the global 2.0 and 10 would flag none
             assertEquals(2, edge.get("anomalies_total").asLong(), edge.toString());
+            JsonNode feed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(server.get("/anomalies").body());
+            assertEquals(2, feed.get("anomalies").size(), feed.toString());
+            feed.get("anomalies").forEach(a -> assertEquals("zscore", a.get("detector").asText(),
+                    "the series' own detector, not DETECTOR's"));
 
             assertEquals(404, server.get("/analyze?source=edge-1&metric=go_goroutines").statusCode(), "ignored");
             JsonNode cpu = series(server, "edge-1", "cpu");
