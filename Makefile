@@ -3,7 +3,7 @@ MVN      ?= mvn -B -q
 JAVA     ?= java
 SERVER_JAR := server/target/pulse-server.jar
 PERF_JAR   := perf/target/benchmarks.jar
-SOURCES  := $(shell find pom.xml protocol server perf -name '*.java' -o -name 'pom.xml' 2>/dev/null | grep -v /target/)
+SOURCES  := $(shell find pom.xml protocol server perf \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f 2>/dev/null | grep -v /target/)
 
 .PHONY: help build run test bench eval clean e2e docker minikube-load load fuzz soak soak-churn
 

@@ -16,6 +16,7 @@ start_redis "$rport" "$work/redis.log"
 redis_pid=$REDIS_PID
 SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -Xmx512m -jar server/target/pulse-server.jar 2>"$work/server.log" &
 pid=$!
+load_pid=
 trap 'kill $pid $redis_pid $load_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 wait_http "http://127.0.0.1:$port/health"
 

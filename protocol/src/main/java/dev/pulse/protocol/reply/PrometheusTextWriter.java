@@ -116,6 +116,9 @@ public final class PrometheusTextWriter {
                 out.writeByte('\\').writeByte('n');
             } else if (c < 0x80) {
                 out.writeByte(c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                ByteBufUtil.writeUtf8(out, value, i, i + 2); // one character past U+FFFF: its pair together
+                i++;
             } else {
                 ByteBufUtil.writeUtf8(out, value, i, i + 1);
             }

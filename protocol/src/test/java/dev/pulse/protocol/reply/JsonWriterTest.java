@@ -157,6 +157,13 @@ class JsonWriterTest {
     }
 
     @Test
+    void exposedLabelValuesAreEscapedAndKeepCharactersPastTheBasicPlane() {
+        PrometheusTextWriter exposition = new PrometheusTextWriter().target(buf);
+        exposition.sample("x").label(true, "path", "/\uD83D\uDE00 \"q\" \\ \n é").value(true, 1L);
+        assertEquals("x{path=\"/\uD83D\uDE00 \\\"q\\\" \\\\ \\n é\"} 1\n", text());
+    }
+
+    @Test
     void writingAReplyAllocatesNothing() {
         for (int round = 0; round < 3; round++) { // the first rounds load classes and grow the buffer
             buf.clear();

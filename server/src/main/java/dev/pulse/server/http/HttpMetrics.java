@@ -20,7 +20,7 @@ public final class HttpMetrics implements MetricFamilies {
     /** Method label values; any other method is counted as {@code OTHER}. */
     static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER"};
     /** Status label values; any other status is counted as {@code other}. */
-    static final int[] STATUSES = {200, 204, 400, 404, 405, 408, 413, 414, 415, 422, 431, 500, 503};
+    static final int[] STATUSES = {200, 204, 400, 401, 404, 405, 408, 413, 414, 415, 417, 422, 431, 500, 503};
     /** Upper bounds of the duration buckets, in seconds. */
     static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
             0.5, 1.0, 2.5};

@@ -83,6 +83,8 @@ class AccessTest {
             // each refused ingest request counted once, as a rejected one: three routes, six tries each
             assertTrue(server.get("/metrics").body().contains("\nevents_rejected_total{reason=\"unauthorized\"} 18\n"));
             assertTrue(server.get("/stats").body().contains("\"rejected_total\":18,"), server.get("/stats").body());
+            assertTrue(server.get("/metrics").body().contains(
+                    "http_requests_total{method=\"POST\",path=\"/metrics-data\",status=\"401\"} 6"), "401 by name");
 
             for (Route route : new Route[]{Route.INGEST, Route.REMOTE_WRITE, Route.OTLP_METRICS}) {
                 HttpResponse<String> r = server.client.send(request(base, route)
