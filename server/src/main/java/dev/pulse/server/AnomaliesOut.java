@@ -57,7 +57,7 @@ public final class AnomaliesOut {
             } catch (UnknownHostException e) {
                 host = "localhost";
             }
-            base = "http://" + host + ":" + port;
+            base = (config.access().tls() ? "https://" : "http://") + host + ":" + port;
         }
         alerts.linkBase(base);
         alerts.start();
