@@ -89,20 +89,22 @@ public final class AnomalyLog implements AnomalySink {
     /**
      * Copies into {@code out} up to {@code limit} entries with a sequence number above {@code since}, oldest first,
      * of source {@code source} only unless it is null. {@code out.next()} is then the cursor to continue from: the
-     * last entry looked at (matching or not), {@code since} when nothing came after it, and the newest entry when
-     * {@code since} is ahead of it (a cursor from before a restart). Entries overwritten before they were read are
-     * skipped: reading resumes at the oldest kept.
+     * last entry looked at (matching or not), or {@code since} when nothing came after it. A {@code since} ahead of
+     * the newest entry is a cursor from before a restart, whose log is gone: reading starts at the oldest kept, so
+     * nothing this process flagged is skipped. Entries overwritten before they were read are skipped: reading
+     * resumes at the oldest kept.
      */
     public void read(long since, String source, int limit, Page out) {
         out.clear(limit);
         long cursor = Math.max(since, 0);
+        synchronized (this) {
+            if (cursor > next - 1) {
+                cursor = 0;
+            }
+        }
         while (out.size() < limit) {
             synchronized (this) {
                 long newest = next - 1;
-                if (cursor > newest) {
-                    out.next = newest;
-                    return;
-                }
                 cursor = Math.max(cursor, newest - capacity);
                 long end = Math.min(newest, cursor + READ_SLICE);
                 while (cursor < end && out.size() < limit) {

@@ -247,7 +247,7 @@ public final class RedisTier implements RedisStatus {
         return new SharedAnomalies() {
             @Override
             public boolean reached() {
-                return anomalyReader != null;
+                return writer != null && anomalyReader != null; // the writer is set last: the reader is there then
             }
 
             @Override
