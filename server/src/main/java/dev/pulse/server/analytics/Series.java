@@ -39,6 +39,7 @@ public final class Series {
     private double lastTimestamp = Double.NEGATIVE_INFINITY; // epoch seconds of the last value (or counter sample)
     private byte kind;             // PLAIN, VALUE or RATE: how labelled data last asked for it to be judged
     private double counterValue = Double.NaN; // a RATE series' last cumulative value; NaN until primed
+    private byte exported;         // how /metrics shows it (0: not decided); written under source's lock by the exporter
 
     // Set by observe() for the caller to read right after, under the same lock.
     private double meanBefore;
@@ -55,6 +56,15 @@ public final class Series {
 
     public Source source() {
         return source;
+    }
+
+    /** How {@code /metrics} shows this series, 0 until decided. Under source's lock. */
+    public byte exported() {
+        return exported;
+    }
+
+    public void exported(byte how) {
+        exported = how;
     }
 
     public String metric() {

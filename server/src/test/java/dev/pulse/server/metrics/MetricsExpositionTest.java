@@ -63,4 +63,39 @@ class MetricsExpositionTest {
             assertEquals(0, p.waitFor(), "promtool check metrics: " + out);
         }
     }
+    private static int delete(TestServer server, String source) throws Exception {
+        return server.client.send(java.net.http.HttpRequest.newBuilder(server.uri("/series?source=" + source)).DELETE()
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The unlabelled sample of {@code anomalies_detected_total}, or -1 when there is none. */
+    private static long summed(TestServer server) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^anomalies_detected_total (\\S+)$")
+                .matcher(server.get("/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void aSummedSeriesStaysSummedSoTheSummedCounterNeverGoesDown() throws Exception {
+        try (TestServer server = new TestServer(Map.of("MAX_EXPORTED_SERIES", "1"))) {
+            for (int i = 0; i < 12; i++) {
+                server.post("{\"source\":\"a\",\"cpu\":" + (i % 2) + "}");
+            }
+            server.get("/metrics"); // a is named
+            for (int i = 0; i < 12; i++) {
+                server.post("{\"source\":\"b\",\"cpu\":" + (i % 2) + "}");
+            }
+            assertEquals(200, server.post("{\"source\":\"b\",\"cpu\":500}").statusCode());
+            assertEquals(1, summed(server), "b's anomaly, summed");
+            assertEquals(204, delete(server, "a"));
+            String text = server.get("/metrics").body();
+            assertEquals(1, summed(server), "b stays summed though a's place is free: " + text);
+            assertTrue(!text.contains("anomalies_detected_total{source=\"b\""), text);
+            assertEquals(204, delete(server, "b"));
+            assertEquals(1, summed(server), "a forgotten summed series' anomalies stay counted");
+            server.post("{\"source\":\"c\",\"cpu\":1}");
+            assertTrue(server.get("/metrics").body().contains("anomalies_detected_total{source=\"c\",metric=\"cpu\"} 0"),
+                    "a new series takes the free place");
+        }
+    }
 }
