@@ -10,11 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,11 +66,13 @@ public final class AlertSender implements Runnable {
     private final LongAdder failed = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
     private volatile int firingCount;          // written by the sender thread
+    private final Set<String> alerted = ConcurrentHashMap.newKeySet(); // written by the sender thread: bySource's keys
     private volatile String linkBase = "";     // set once the server listens
     private volatile boolean stopping;         // set by the shutdown thread
 
     // Sender thread only.
     private final Map<Series, Alert> alerts = new IdentityHashMap<>(); // bounded by the registry's series, plus resolutions in delivery
+    private final Map<String, List<Alert>> bySource = new HashMap<>();   // the same alerts by source name
     private final AlertQueue.Chunk chunk = new AlertQueue.Chunk();
     private final Post[] inFlight;      // per Alertmanager: the POST awaiting its answer, or null
     private final long[] nextAttemptMs; // per Alertmanager: no POST before this (backoff)
@@ -104,10 +109,10 @@ public final class AlertSender implements Runnable {
     /**
      * Resolves the alert of ({@code source}, {@code metric}), or of every metric of {@code source} when metric is
      * null, at the sender's next round. Never blocks: returns false (and counts a drop) when too many are pending.
-     * Nothing is asked while no alert fires, so a mass expiry of quiet series fills no queue.
+     * Nothing is asked for a source without an alert, so a mass expiry of quiet series fills no queue.
      */
     public boolean resolve(String source, String metric) {
-        if (firingCount == 0 || resolveRequests.offer(new String[] {source, metric})) {
+        if (!alerted.contains(source) || resolveRequests.offer(new String[] {source, metric})) {
             return true;
         }
         givenUp.increment();
@@ -171,6 +176,10 @@ public final class AlertSender implements Runnable {
                 if (a == null) {
                     a = new Alert(c.series[i], detectorOf.apply(c.series[i]), targets.length);
                     alerts.put(c.series[i], a);
+                    bySource.computeIfAbsent(a.source, k -> {
+                        alerted.add(k);
+                        return new ArrayList<>(2);
+                    }).add(a);
                 }
                 a.anomaly(c.timeMs[i], now, c.value[i], c.mean[i], c.zscore[i], c.score[i]);
             }
@@ -180,8 +189,8 @@ public final class AlertSender implements Runnable {
 
     private void takeResolveRequests(long now) {
         for (String[] r; (r = resolveRequests.poll()) != null; ) {
-            for (Alert a : alerts.values()) {
-                if (a.source.equals(r[0]) && (r[1] == null || a.metric.equals(r[1]))) {
+            for (Alert a : bySource.getOrDefault(r[0], List.of())) {
+                if (r[1] == null || a.metric.equals(r[1])) {
                     a.resolve(now);
                 }
             }
@@ -225,12 +234,24 @@ public final class AlertSender implements Runnable {
                 firing++;
             } else if (a.resolutionDelivered()) {
                 it.remove();
+                unindex(a);
             } else if (now - a.resolvedAtMs >= ENDS_AHEAD_RESENDS * resendMs && !awaited(a)) {
                 givenUp.increment();
                 it.remove();
+                unindex(a);
             }
         }
         firingCount = firing;
+    }
+
+    /** Takes a forgotten alert out of the index by source. */
+    private void unindex(Alert a) {
+        List<Alert> same = bySource.get(a.source);
+        same.remove(a);
+        if (same.isEmpty()) {
+            bySource.remove(a.source);
+            alerted.remove(a.source);
+        }
     }
 
     /** Whether a POST in flight carries {@code a} (its answer must find it still kept). */

@@ -130,6 +130,11 @@ class AlertSenderTest {
                     spike(queue, series("web-2", "rps"), 900);
                     spike(queue, series("web-2", "cpu"), 90);
                     Await.until("two alerts", () -> am.alert("web-2", "rps") != null && am.alert("web-2", "cpu") != null);
+                    long dropped = deleting.dropped();
+                    for (int i = 0; i < 5 * AlertSender.RESOLVE_REQUESTS; i++) { // a mass expiry of quiet series
+                        assertTrue(deleting.resolve("quiet-" + i, null));
+                    }
+                    assertEquals(dropped, deleting.dropped(), "sources without an alert ask for nothing");
                     assertTrue(deleting.resolve("web-2", "rps"));
                     Await.until("the deleted series' alert resolved", () -> am.alert("web-2", "rps") == null);
                     assertNotNull(am.alert("web-2", "cpu"), "the other series still fires");
