@@ -143,7 +143,25 @@ class AccessTest {
 
             String plain = plainHttp(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertFalse(plain.startsWith("HTTP/1.1 200"), plain);
+
+            assertEquals(0, probe(server.port(), cert), "the container's health probe speaks TLS when the server does");
+            assertEquals(1, probe(server.port(), null), "plain HTTP on the TLS port is not healthy");
         }
+    }
+
+    /** Runs the image's health probe against {@code port}; returns its exit status. */
+    private static int probe(int port, Path cert) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.pulse.server.HealthProbe").redirectErrorStream(true);
+        b.environment().put("SERVER_PORT", Integer.toString(port));
+        b.environment().remove("TLS_CERT_FILE");
+        if (cert != null) {
+            b.environment().put("TLS_CERT_FILE", cert.toString());
+        }
+        Process p = b.start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return p.exitValue();
     }
 
     @Test
