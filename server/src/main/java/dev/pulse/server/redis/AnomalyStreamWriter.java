@@ -36,6 +36,11 @@ final class AnomalyStreamWriter {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Most anomalies in one stream entry: a reader's page of entries stays a few megabytes at most. */
     static final int PER_ENTRY = 128;
+    /**
+     * Most anomalies one round takes: the page is preallocated, and a log of millions (ANOMALY_LOG_SIZE) would double
+     * its memory; a longer backlog goes in the next rounds, at this many a round (about 160,000 a second).
+     */
+    static final int PER_ROUND = 16_384;
 
     private final AnomalyLog log;
     private final byte[] key;
@@ -63,7 +68,7 @@ final class AnomalyStreamWriter {
         this.log = log;
         this.key = key(keyPrefix).getBytes(StandardCharsets.UTF_8);
         this.keep = log.capacity();
-        this.page = new AnomalyLog.Page(log.capacity());
+        this.page = new AnomalyLog.Page(Math.min(log.capacity(), PER_ROUND));
     }
 
     static String key(String keyPrefix) {
@@ -73,7 +78,7 @@ final class AnomalyStreamWriter {
     /** Takes what the log gained since the last round written; a round being retried keeps its anomalies. */
     void take() {
         if (!taken) {
-            log.read(written, null, log.capacity(), page);
+            log.read(written, null, Math.min(log.capacity(), PER_ROUND), page);
             taken = true;
         }
     }
