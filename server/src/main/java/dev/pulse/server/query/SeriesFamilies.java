@@ -7,6 +7,7 @@ import dev.pulse.server.analytics.SeriesRegistry;
 import dev.pulse.server.analytics.Source;
 import dev.pulse.server.metrics.MetricFamilies;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
@@ -19,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * never a half-updated value; the lock is held for one source at a time, for a few field reads per series.
  *
  * <p>Thread-safe: scrapes (any event loop) take this object's monitor, then each source's to read and decide its
- * series; forgetting series reads their state under their source's lock and adds to an adder.
+ * series; forgetting series reads their state under their source's lock and updates the two counts.
  */
 public final class SeriesFamilies implements MetricFamilies, ForgetListener {
     private static final byte NAMED = 1;
@@ -27,6 +28,7 @@ public final class SeriesFamilies implements MetricFamilies, ForgetListener {
 
     private final SeriesRegistry registry;
     private final int maxExportedSeries;
+    private final AtomicInteger named = new AtomicInteger();   // series named and not forgotten
     private final LongAdder summedForgotten = new LongAdder(); // anomalies of summed series forgotten since start
     private long summedExported; // guarded by this: the summed sample last exported, which never goes down
 
@@ -40,7 +42,9 @@ public final class SeriesFamilies implements MetricFamilies, ForgetListener {
     public void forgotten(Source source, Series[] series, boolean sourceForgotten, boolean deleted) {
         synchronized (source) { // the state is written under it too; the registry's creation lock is held already
             for (Series s : series) {
-                if (s.exported() == SUMMED) {
+                if (s.exported() == NAMED) {
+                    named.decrementAndGet(); // its place goes to a new series
+                } else if (s.exported() == SUMMED) {
                     summedForgotten.add(s.anomaliesTotal()); // retired: no value changes it any more
                 }
             }
@@ -66,15 +70,6 @@ public final class SeriesFamilies implements MetricFamilies, ForgetListener {
      * without labels, with those forgotten, so that {@code sum(anomalies_detected_total)} counts every anomaly.
      */
     private void writeAnomalies(PrometheusTextWriter out) {
-        int[] named = {0};
-        registry.forEachSource(source -> {
-            synchronized (source) {
-                for (Series s : source.series()) {
-                    named[0] += s.exported() == NAMED ? 1 : 0;
-                }
-            }
-            return true;
-        });
         out.family("anomalies_detected_total", "counter", "Values flagged as anomalies, per series (at most "
                 + "MAX_EXPORTED_SERIES series named; the rest summed in the sample without labels).");
         long[] summed = {summedForgotten.sum(), 0}; // {anomalies of the summed series, how many are held}
@@ -82,8 +77,11 @@ public final class SeriesFamilies implements MetricFamilies, ForgetListener {
             synchronized (source) {
                 for (Series s : source.series()) {
                     if (s.exported() == 0) {
-                        s.exported(named[0] < maxExportedSeries ? NAMED : SUMMED);
-                        named[0] += s.exported() == NAMED ? 1 : 0;
+                        boolean room = named.get() < maxExportedSeries;
+                        s.exported(room ? NAMED : SUMMED);
+                        if (room) {
+                            named.incrementAndGet();
+                        }
                     }
                     if (s.exported() == NAMED) {
                         out.sample("anomalies_detected_total").label(true, "source", source.name())
@@ -96,26 +94,28 @@ public final class SeriesFamilies implements MetricFamilies, ForgetListener {
             }
             return true;
         });
-        // At most transiently lower: a summed series retired after this walk passed it and before it was forgotten.
+        // Lower only for a moment: a summed series retired and not yet forgotten is in neither sum.
         summedExported = Math.max(summedExported, summed[0]);
         if (summed[1] > 0 || summedExported > 0) {
             out.unlabelled("anomalies_detected_total", summedExported);
         }
     }
 
-    /** One gauge family over the named series. */
+    /** One gauge family over the named series; the walk stops at the last of them (they are mostly the oldest). */
     private void writeGauge(PrometheusTextWriter out, String name, String help, ToDoubleFunction<Series> value) {
         out.family(name, "gauge", help);
+        int[] left = {named.get()};
         registry.forEachSource(source -> {
             synchronized (source) {
                 for (Series s : source.series()) {
                     if (s.exported() == NAMED) {
                         out.sample(name).label(true, "source", source.name()).label(false, "metric", s.metric())
                                 .value(true, value.applyAsDouble(s));
+                        left[0]--;
                     }
                 }
             }
-            return true;
+            return left[0] > 0;
         });
     }
 }
