@@ -9,7 +9,6 @@ import dev.pulse.server.config.Config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -24,9 +23,8 @@ public final class AnomaliesOut {
     private final AnomalySink sink;
 
     public AnomaliesOut(Config config) {
-        // each series' own detector: DETECTOR's, or the one its rule in SERIES_RULES_FILE names
-        String global = config.detector().name().toLowerCase(Locale.ROOT);
-        Function<Series, String> detectorOf = s -> s.spec().detector().isEmpty() ? global : s.spec().detector();
+        // each series' own detector, as SeriesRules named it: DETECTOR's, or the one its rule names
+        Function<Series, String> detectorOf = s -> s.spec().detector();
         log = new AnomalyLog(config.anomalyLogSize(), detectorOf);
         if (config.alertmanagerUrls().isEmpty()) {
             alerts = null;

@@ -42,8 +42,8 @@ public final class HealthProbe {
         }
     }
 
-    /** A TLS context that trusts the certificates of {@code pem} alone. */
-    private static SSLContext trusting(Path pem) throws Exception {
+    /** A TLS context that trusts the certificates of {@code pem} alone (the tests' HTTPS client uses it too). */
+    public static SSLContext trusting(Path pem) throws Exception {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(pem)) {

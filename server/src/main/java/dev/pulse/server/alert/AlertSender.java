@@ -10,12 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,13 +64,13 @@ public final class AlertSender implements Runnable {
     private final LongAdder failed = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
     private volatile int firingCount;          // written by the sender thread
-    private final Set<String> alerted = ConcurrentHashMap.newKeySet(); // written by the sender thread: bySource's keys
+    // The alerts by source name: the sender thread alone writes it and its lists; resolve() asks for a key.
+    private final Map<String, List<Alert>> bySource = new ConcurrentHashMap<>();
     private volatile String linkBase = "";     // set once the server listens
     private volatile boolean stopping;         // set by the shutdown thread
 
     // Sender thread only.
     private final Map<Series, Alert> alerts = new IdentityHashMap<>(); // bounded by the registry's series, plus resolutions in delivery
-    private final Map<String, List<Alert>> bySource = new HashMap<>();   // the same alerts by source name
     private final AlertQueue.Chunk chunk = new AlertQueue.Chunk();
     private final Post[] inFlight;      // per Alertmanager: the POST awaiting its answer, or null
     private final long[] nextAttemptMs; // per Alertmanager: no POST before this (backoff)
@@ -112,7 +110,7 @@ public final class AlertSender implements Runnable {
      * Nothing is asked for a source without an alert, so a mass expiry of quiet series fills no queue.
      */
     public boolean resolve(String source, String metric) {
-        if (!alerted.contains(source) || resolveRequests.offer(new String[] {source, metric})) {
+        if (!bySource.containsKey(source) || resolveRequests.offer(new String[] {source, metric})) {
             return true;
         }
         givenUp.increment();
@@ -176,10 +174,7 @@ public final class AlertSender implements Runnable {
                 if (a == null) {
                     a = new Alert(c.series[i], detectorOf.apply(c.series[i]), targets.length);
                     alerts.put(c.series[i], a);
-                    bySource.computeIfAbsent(a.source, k -> {
-                        alerted.add(k);
-                        return new ArrayList<>(2);
-                    }).add(a);
+                    bySource.computeIfAbsent(a.source, k -> new ArrayList<>(2)).add(a);
                 }
                 a.anomaly(c.timeMs[i], now, c.value[i], c.mean[i], c.zscore[i], c.score[i]);
             }
@@ -250,7 +245,6 @@ public final class AlertSender implements Runnable {
         same.remove(a);
         if (same.isEmpty()) {
             bySource.remove(a.source);
-            alerted.remove(a.source);
         }
     }
 

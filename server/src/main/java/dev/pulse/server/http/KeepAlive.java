@@ -64,23 +64,31 @@ final class KeepAlive extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse r && r.status().code() == 100) {
-            bodyPending = true; // asked for: it comes now
-        }
-        if (msg instanceof HttpResponse r && r.status().code() >= 200
-                && (!keepAlive || drain.draining() || !HttpUtil.isKeepAlive(r))) {
-            HttpUtil.setKeepAlive(r, false);
-            if (bodyPending && lingering.incrementAndGet() <= MAX_LINGERING) {
-                discarding = true; // closed when the body ends, or by the request deadline
-            } else {
-                if (bodyPending) {
-                    lingering.decrementAndGet();
-                }
-                promise = promise.unvoid();
-                promise.addListener(ChannelFutureListener.CLOSE);
+        if (msg instanceof HttpResponse r) {
+            int status = r.status().code();
+            if (status == 100) {
+                bodyPending = true; // asked for: it comes now
+            } else if (status >= 200 && (!keepAlive || drain.draining() || !HttpUtil.isKeepAlive(r))) {
+                promise = closeAfter(r, promise);
             }
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * Makes {@code r} the connection's last reply, closed once the rest of the body is read or else once it is written;
+     * returns the promise to write it with.
+     */
+    private ChannelPromise closeAfter(HttpResponse r, ChannelPromise promise) {
+        HttpUtil.setKeepAlive(r, false);
+        if (bodyPending && lingering.incrementAndGet() <= MAX_LINGERING) {
+            discarding = true; // closed when the body ends, or by the request deadline
+            return promise;
+        }
+        if (bodyPending) {
+            lingering.decrementAndGet();
+        }
+        return promise.unvoid().addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

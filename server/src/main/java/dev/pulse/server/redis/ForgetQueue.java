@@ -33,11 +33,12 @@ final class ForgetQueue implements ForgetListener {
     }
 
     /**
-     * Removes what expired on this replica unless another one still writes it. Per forgetting, KEYS: the source's
-     * hash, then its series' lists; ARGV: the {@code updated_ms} this replica last wrote or restored, 1 when the source
-     * went (else 0), the number of lists, the source's name, the lists' metrics. KEYS[1] is the set of sources. A hash
-     * whose {@code updated_ms} is later was written by another replica since: its keys stay, and go by their own
-     * expiry once nobody writes them. Returns how many forgettings it removed.
+     * Removes forgotten series' keys unless another replica wrote their source since a cutoff. Per forgetting, KEYS:
+     * the source's hash, then its series' lists; ARGV: the cutoff (the {@code updated_ms} this replica last wrote or
+     * restored; the largest time for a deletion), 1 when the source went (else 0), the number of lists, the source's
+     * name, the lists' metrics. KEYS[1] is the set of sources. A hash whose {@code updated_ms} is later was written by
+     * another replica since: its keys stay, and go by their own expiry once nobody writes them. Returns how many
+     * forgettings it removed.
      */
     private static final byte[] REMOVE_UNLESS_WRITTEN_SINCE = """
             local k, a, removed = 2, 1, 0
@@ -93,57 +94,34 @@ final class ForgetQueue implements ForgetListener {
     }
 
     /**
-     * Queues, inside the writer's transaction, the commands removing what {@code forgets} name: each series' list
-     * and its field of the source hash, or the whole hash and the set member when the source went. What a client
-     * deleted goes at once: one variadic {@code DEL} and one {@code SREM} carry a whole round's deletions, since with
-     * churning sources a command per key would be most of what the writer sends. What expired here goes through one
-     * script per round that leaves what another replica wrote since this one last did: every replica restores every
-     * source at start-up, and expires those it is not sent.
+     * Queues, inside the writer's transaction, the removal of what {@code forgets} name: each series' list and its
+     * field of the source hash, or the whole hash and the set member when the source went. One script call carries
+     * a whole round's removals (with churning sources a command per key would be most of what the writer sends). What
+     * expired here is removed only while no other replica has written the source since this one last did (every
+     * replica restores every source at start-up, and expires those it is not sent); what a client deleted is
+     * removed whoever wrote it, its cutoff being the largest time.
      */
     static void commands(RedisAsyncCommands<byte[], byte[]> redis, KeySchema keys, List<Forget> forgets,
                          List<RedisFuture<?>> replies) {
-        List<byte[]> gone = new ArrayList<>();    // deleted: series lists, and the hashes of sources that went
-        List<byte[]> members = new ArrayList<>(); // deleted: the sources that went, for the set of sources
-        List<byte[]> expiredKeys = new ArrayList<>(List.of(bytes(keys.sources())));
-        List<byte[]> expiredArgs = new ArrayList<>();
+        if (forgets.isEmpty()) {
+            return;
+        }
+        List<byte[]> scriptKeys = new ArrayList<>(List.of(bytes(keys.sources())));
+        List<byte[]> args = new ArrayList<>();
         for (Forget f : forgets) {
             String source = f.source().name();
-            byte[] hash = bytes(keys.source(source));
-            if (!f.deleted()) {
-                expiredKeys.add(hash);
-                expiredArgs.add(bytes(Long.toString(f.source().snapshotMs())));
-                expiredArgs.add(bytes(f.sourceGone() ? "1" : "0"));
-                expiredArgs.add(bytes(Integer.toString(f.series().length)));
-                expiredArgs.add(bytes(source));
-                for (Series s : f.series()) {
-                    expiredKeys.add(bytes(keys.series(source, s.metric())));
-                    expiredArgs.add(bytes(s.metric()));
-                }
-                continue;
-            }
-            byte[][] fields = new byte[f.series().length][];
-            for (int i = 0; i < fields.length; i++) {
-                Series s = f.series()[i];
-                gone.add(bytes(keys.series(source, s.metric())));
-                fields[i] = bytes(s.metric());
-            }
-            if (f.sourceGone()) {
-                gone.add(hash);
-                members.add(bytes(source));
-            } else if (fields.length > 0) {
-                replies.add(redis.hdel(hash, fields));
+            scriptKeys.add(bytes(keys.source(source)));
+            args.add(bytes(Long.toString(f.deleted() ? Long.MAX_VALUE : f.source().snapshotMs())));
+            args.add(bytes(f.sourceGone() ? "1" : "0"));
+            args.add(bytes(Integer.toString(f.series().length)));
+            args.add(bytes(source));
+            for (Series s : f.series()) {
+                scriptKeys.add(bytes(keys.series(source, s.metric())));
+                args.add(bytes(s.metric()));
             }
         }
-        if (!gone.isEmpty()) {
-            replies.add(redis.del(gone.toArray(new byte[0][])));
-        }
-        if (!members.isEmpty()) {
-            replies.add(redis.srem(bytes(keys.sources()), members.toArray(new byte[0][])));
-        }
-        if (!expiredArgs.isEmpty()) {
-            replies.add(redis.eval(REMOVE_UNLESS_WRITTEN_SINCE, ScriptOutputType.INTEGER,
-                    expiredKeys.toArray(new byte[0][]), expiredArgs.toArray(new byte[0][])));
-        }
+        replies.add(redis.eval(REMOVE_UNLESS_WRITTEN_SINCE, ScriptOutputType.INTEGER,
+                scriptKeys.toArray(new byte[0][]), args.toArray(new byte[0][])));
     }
 
     private static byte[] bytes(String s) {

@@ -92,7 +92,8 @@ public final class WriteBehindQueue implements BatchListener {
         if (rejectWhenFull) {
             r.reserved -= total; // the reserved room is filled now, so nothing below has to make room
         }
-        int n = kept(resolved, total);
+        // Metrics a rule ignores take no room; counting them out is needed only where room is short.
+        int n = r.fits(total) ? total : kept(resolved, total);
         int skip = Math.max(0, n - r.capacity); // a batch larger than the ring keeps only its newest values
         r.makeRoom(n - skip);
         if (skip > 0) {
@@ -288,6 +289,11 @@ public final class WriteBehindQueue implements BatchListener {
         }
 
         /** Producer: makes room for {@code need} entries, moving the head past the oldest ones if it must. */
+        /** Whether {@code need} more entries fit without dropping any. Producer only. */
+        boolean fits(int need) {
+            return tailCopy + need - capacity - (long) HEAD.getVolatile(this) <= 0;
+        }
+
         void makeRoom(int need) {
             while (true) {
                 long h = (long) HEAD.getVolatile(this);

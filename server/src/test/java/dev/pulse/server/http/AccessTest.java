@@ -1,6 +1,7 @@
 package dev.pulse.server.http;
 
 import dev.pulse.protocol.remote.WriteRequestWriter;
+import dev.pulse.server.HealthProbe;
 import dev.pulse.server.support.Await;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;
@@ -9,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -114,24 +110,31 @@ class AccessTest {
         }
     }
 
-    /** A self-signed certificate for localhost and 127.0.0.1, and its key, made by openssl. */
-    private static void selfSigned(Path cert, Path key) throws Exception {
+    /**
+     * The environment of a server on TLS: a self-signed certificate for localhost and 127.0.0.1 ({@code dir/cert.pem})
+     * and its key, made by openssl, plus the {@code more} name and value pairs.
+     */
+    private static Map<String, String> tls(Path dir, String... more) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
         Process p = new ProcessBuilder(Tools.require("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                 "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                 "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        Map<String, String> env = new java.util.HashMap<>(Map.of("TLS_CERT_FILE", cert.toString(),
+                "TLS_KEY_FILE", key.toString()));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
     }
 
     @Test
     void servesHttpsWithTheConfiguredCertificateAndNoPlainHttp(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        selfSigned(cert, key);
-
-        try (TestServer server = new TestServer(Map.of("TLS_CERT_FILE", cert.toString(),
-                "TLS_KEY_FILE", key.toString(), "AUTH_TOKEN", TOKEN))) {
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert))
+        try (TestServer server = new TestServer(tls(dir, "AUTH_TOKEN", TOKEN))) {
+            Path cert = dir.resolve("cert.pem");
+            HttpClient https = HttpClient.newBuilder().sslContext(HealthProbe.trusting(cert))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             URI base = URI.create("https://127.0.0.1:" + server.port() + "/");
             HttpResponse<String> health = https.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
@@ -166,11 +169,7 @@ class AccessTest {
 
     @Test
     void connectionsPastTheLimitOnTheTlsPortAreClosedWithoutPlainText(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        selfSigned(cert, key);
-        try (TestServer server = new TestServer(Map.of("TLS_CERT_FILE", cert.toString(),
-                "TLS_KEY_FILE", key.toString(), "MAX_CONNECTIONS", "1"));
+        try (TestServer server = new TestServer(tls(dir, "MAX_CONNECTIONS", "1"));
              java.net.Socket held = new java.net.Socket("127.0.0.1", server.port())) {
             boolean refused = false;
             for (int attempt = 0; attempt < 20 && !refused; attempt++) { // until the held one is counted
@@ -189,11 +188,7 @@ class AccessTest {
 
     @Test
     void plainHttpOnTheTlsPortLeavesNoTokenInTheLog(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        selfSigned(cert, key);
-        try (ServerProcess server = ServerProcess.start(Map.of("TLS_CERT_FILE", cert.toString(),
-                "TLS_KEY_FILE", key.toString(), "AUTH_TOKEN", TOKEN))) {
+        try (ServerProcess server = ServerProcess.start(tls(dir, "AUTH_TOKEN", TOKEN))) {
             plainHttp(server.port(), "POST /metrics-data HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Length: 9\r\n\r\n{\"cpu\":1}");
             Await.until("the refusal is logged", () -> server.output().contains("does not speak TLS"));
@@ -230,16 +225,4 @@ class AccessTest {
         }
     }
 
-    private static SSLContext trusting(Path certPem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (FileInputStream in = new FileInputStream(certPem.toFile())) {
-            trust.setCertificateEntry("pulse", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
 }
