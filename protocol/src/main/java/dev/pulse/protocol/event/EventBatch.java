@@ -15,6 +15,7 @@ public final class EventBatch {
     /** Source length meaning "no source given": the event belongs to {@code "default"}. */
     public static final int DEFAULT_SOURCE = -1;
 
+    // All fields: owned by the decoding connection's event loop.
     private int events;
     private double[] timestamps = new double[16];
     private int[] sourceOffsets = new int[16];
