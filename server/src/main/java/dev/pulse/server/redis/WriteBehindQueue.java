@@ -288,12 +288,12 @@ public final class WriteBehindQueue implements BatchListener {
             this.stamps = new long[capacity];
         }
 
-        /** Producer: makes room for {@code need} entries, moving the head past the oldest ones if it must. */
         /** Whether {@code need} more entries fit without dropping any. Producer only. */
         boolean fits(int need) {
             return tailCopy + need - capacity - (long) HEAD.getVolatile(this) <= 0;
         }
 
+        /** Producer: makes room for {@code need} entries, moving the head past the oldest ones if it must. */
         void makeRoom(int need) {
             while (true) {
                 long h = (long) HEAD.getVolatile(this);
