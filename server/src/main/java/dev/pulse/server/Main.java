@@ -8,6 +8,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +67,13 @@ public final class Main {
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(shutdown, "shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(shutdown, "shutdown").start());
-        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> reload(started.join(), config), "reload-rules").start());
+        SignalHandler hup = Signal.handle(new Signal("HUP"),
+                sig -> new Thread(() -> reload(started.join(), config), "reload-rules").start());
+        if (hup == SignalHandler.SIG_IGN && !config.seriesRulesFile().isEmpty()) {
+            // the JVM keeps a signal the process started ignoring (as under nohup) ignored, whatever the handler
+            Log.warn("SIGHUP is ignored by this process (started under nohup?): SERIES_RULES_FILE is read again only"
+                    + " on a restart");
+        }
         try {
             started.complete(Application.start(config, rules));
         } catch (IllegalArgumentException e) { // a TLS certificate or key that cannot be loaded

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** SERIES_RULES_FILE: each setting applied, the first matching rule wins, bad files refused, SIGHUP reloads. */
 class SeriesRulesTest {
@@ -161,10 +162,30 @@ class SeriesRulesTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aServerStartedWithSighupIgnoredSaysItWillNotReload() throws Exception {
+        Path rules = write("rules.json", "[{\"name\": \"first\", \"metric\": \"m*\", \"window\": 5}]");
+        ProcessBuilder b = ServerProcess.builder(Map.of("SERIES_RULES_FILE", rules.toString(), "SERVER_PORT", "0"));
+        b.command().add(0, "nohup"); // as an operator's nohup starts it: SIGHUP ignored, and the JVM keeps it so
+        Process p = b.start();
+        StringBuilder head = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null && !line.contains("listening on port"); ) {
+                head.append(line).append('\n');
+            }
+            assertTrue(head.toString().contains("SIGHUP is ignored by this process"), head.toString());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void sighupAppliesNewRulesToNewSeriesOnly() throws Exception {
         Path rules = write("rules.json", "[{\"name\": \"first\", \"metric\": \"m*\", \"window\": 5}]");
         try (ServerProcess server = ServerProcess.start(Map.of("SERIES_RULES_FILE", rules.toString()))) {
+            assumeFalse(server.output().contains("SIGHUP is ignored"), "this build runs with SIGHUP ignored (nohup)");
             assertEquals(200, server.post("{\"source\":\"s\",\"m1\":1}").statusCode());
             Files.writeString(rules, "[{\"name\": \"second\", \"metric\": \"m*\", \"window\": 7}]");
             new ProcessBuilder("kill", "-HUP", Long.toString(server.process().pid())).start().waitFor();
