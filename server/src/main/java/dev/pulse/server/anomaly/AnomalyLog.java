@@ -97,14 +97,12 @@ public final class AnomalyLog implements AnomalySink {
     public void read(long since, String source, int limit, Page out) {
         out.clear(limit);
         long cursor = Math.max(since, 0);
-        synchronized (this) {
-            if (cursor > next - 1) {
-                cursor = 0;
-            }
-        }
         while (out.size() < limit) {
             synchronized (this) {
                 long newest = next - 1;
+                if (cursor > newest) { // only on the first pass: the cursor stays at or below newest after
+                    cursor = 0;
+                }
                 cursor = Math.max(cursor, newest - capacity);
                 long end = Math.min(newest, cursor + READ_SLICE);
                 while (cursor < end && out.size() < limit) {

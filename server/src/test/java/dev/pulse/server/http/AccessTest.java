@@ -3,6 +3,7 @@ package dev.pulse.server.http;
 import dev.pulse.protocol.remote.WriteRequestWriter;
 import dev.pulse.server.HealthProbe;
 import dev.pulse.server.support.Await;
+import dev.pulse.server.support.RawHttp;
 import dev.pulse.server.support.ServerProcess;
 import dev.pulse.server.support.TestServer;
 import dev.pulse.server.support.Tools;
@@ -170,24 +171,23 @@ class AccessTest {
     @Test
     void connectionsPastTheLimitOnTheTlsPortAreClosedWithoutPlainText(@TempDir Path dir) throws Exception {
         try (TestServer server = new TestServer(tls(dir, "MAX_CONNECTIONS", "1"))) {
-            Socket held = null;
+            RawHttp held = null;
             boolean refused = false;
             try {
                 for (int attempt = 0; attempt < 20 && !refused; attempt++) {
-                    if (held == null || isClosed(held)) {
+                    if (held == null || held.firstByteWithin(100) != null) {
                         // an extra one's channel may go active first, on the other event loop, and this one be refused
                         if (held != null) {
                             held.close();
                         }
-                        held = new Socket("127.0.0.1", server.port());
+                        held = new RawHttp(server.port());
                     }
-                    try (Socket extra = new Socket("127.0.0.1", server.port())) {
-                        extra.setSoTimeout(1_000);
-                        int first = extra.getInputStream().read();
-                        assertEquals(-1, first, "no plain-text reply on the TLS port");
-                        refused = !isClosed(held); // the held one, alive, took the only place
-                    } catch (java.net.SocketTimeoutException e) {
-                        // accepted as the first: it waits for a TLS hello
+                    try (RawHttp extra = new RawHttp(server.port())) {
+                        Integer first = extra.firstByteWithin(1_000);
+                        if (first != null) { // null: accepted as the first, it waits for a TLS hello
+                            assertEquals(-1, first, "no plain-text reply on the TLS port");
+                            refused = held.firstByteWithin(100) == null; // the held one, open, took the only place
+                        }
                     }
                 }
             } finally {
@@ -196,16 +196,6 @@ class AccessTest {
                 }
             }
             assertTrue(refused, "a connection past the limit is closed");
-        }
-    }
-
-    /** Whether the server closed {@code socket}: it sends nothing on a TLS port until the client's hello. */
-    private static boolean isClosed(Socket socket) throws IOException {
-        socket.setSoTimeout(100);
-        try {
-            return socket.getInputStream().read() == -1;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
         }
     }
 

@@ -99,6 +99,19 @@ public final class RawHttp implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The first byte the server sends within {@code millis}: -1 when it closed the connection, null when it sent
+     * nothing in that time (the connection stays open). Sets the socket's timeout to {@code millis}.
+     */
+    public Integer firstByteWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return in.read();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        }
+    }
+
     /** True when the server closed the connection (end of stream) within the socket timeout. */
     public boolean closedByServer() throws IOException {
         try {
