@@ -4,9 +4,12 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -15,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Keeps a connection open after a reply, or closes it once the reply is written: closed when the client asked
  * (HTTP/1.0, {@code Connection: close}), when the reply says so (an error answered before the body ended), and
- * on every reply once the server drains, so clients reconnect to another replica.
+ * on every reply once the server drains, so clients reconnect to another replica. An HTTP/1.0 client that asked
+ * to keep the connection ({@code Connection: keep-alive}, as ApacheBench's {@code -k} does) is told so in each reply
+ * it keeps: without the header it takes the reply to end at the close, and waits for one that never comes.
  *
  * <p>A close after a reply written before the request's body has been read lingers, as nginx does: the rest of the
  * body is read and discarded until its declared end, and only then is the connection closed. Closing at once
@@ -33,6 +38,7 @@ final class KeepAlive extends ChannelDuplexHandler {
     private final AtomicInteger lingering; // shared by all connections
     // All fields below: owned by the connection's event loop.
     private boolean keepAlive = true; // what the request being answered asked for
+    private boolean saysKeepAlive;    // ... and it is HTTP/1.0, which keeps a connection only when the reply says so
     private boolean bodyPending;      // the request's body has not ended yet
     private boolean discarding;       // replied and closing: reading the rest of the body into nothing
 
@@ -53,6 +59,7 @@ final class KeepAlive extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest req) {
             keepAlive = HttpUtil.isKeepAlive(req);
+            saysKeepAlive = keepAlive && req.protocolVersion().equals(HttpVersion.HTTP_1_0);
             // a client that waits for 100 Continue sends no body after an error reply: nothing to linger for
             bodyPending = !HttpUtil.is100ContinueExpected(req);
         }
@@ -70,6 +77,8 @@ final class KeepAlive extends ChannelDuplexHandler {
                 bodyPending = true; // asked for: it comes now
             } else if (status >= 200 && (!keepAlive || drain.draining() || !HttpUtil.isKeepAlive(r))) {
                 promise = closeAfter(r, promise);
+            } else if (status >= 200 && saysKeepAlive) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
         ctx.write(msg, promise);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ import javax.net.ssl.SSLException;
  */
 final class Router extends ChannelInboundHandlerAdapter {
     private static final Log.Limited ERRORS = Log.limited(1_000);
+    private static final AsciiString GET_AND_HEAD = AsciiString.cached("GET, HEAD");
     private final Supplier<? extends RouteHandler>[] factories; // by Route ordinal
     private final Drain drain;
     private final BearerAuth auth;
@@ -126,12 +128,12 @@ final class Router extends ChannelInboundHandlerAdapter {
             return;
         }
         // HEAD is a GET without its body (the codec drops the reply's body and keeps its Content-Length)
-        boolean headOfGet = HttpMethod.HEAD.equals(req.method()) && HttpMethod.GET.equals(route.method());
+        boolean headOfGet = HttpMethod.HEAD.equals(req.method()) && servesHead(route);
         if (!req.method().equals(route.method()) && !headOfGet) {
             FullHttpResponse r = Replies.response(HttpResponseStatus.METHOD_NOT_ALLOWED, Replies.JSON, exchange.json()
                     .beginObject().name("error").value("method " + req.method().name() + " is not allowed on " + route.path())
                     .endObject().buffer());
-            r.headers().set(HttpHeaderNames.ALLOW, route.method().name());
+            r.headers().set(HttpHeaderNames.ALLOW, servesHead(route) ? GET_AND_HEAD : route.method().name());
             exchange.send(r);
             return;
         }
@@ -147,6 +149,11 @@ final class Router extends ChannelInboundHandlerAdapter {
                 exchange.continueBody();
             }
         }
+    }
+
+    /** Whether the route answers HEAD too: a GET route does. */
+    private static boolean servesHead(Route route) {
+        return HttpMethod.GET.equals(route.method());
     }
 
     /** An {@code Expect} other than 100-continue, which RFC 9110 answers 417; HTTP/1.0 has none to honour. */

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every endpoint and status code of the contract, over real sockets. */
@@ -156,7 +157,30 @@ class HttpContractTest {
         r = server.client.send(HttpRequest.newBuilder(server.uri("/stats")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, r.statusCode());
-        assertEquals("GET", r.headers().firstValue("allow").orElseThrow());
+        assertEquals("GET, HEAD", r.headers().firstValue("allow").orElseThrow());
+    }
+
+    @Test
+    void anHttp10ClientThatAsksToKeepTheConnectionIsToldItIsKept() throws Exception {
+        // ApacheBench -k: without the header in the reply, it reads to a close that never comes
+        String post = "POST /metrics-data HTTP/1.0\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 9\r\n\r\n{\"cpu\":1}";
+        try (RawHttp c = new RawHttp(server.port())) {
+            c.send(post + "GET /health HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+            for (RawHttp.Response r : c.read(2)) {
+                assertEquals(200, r.status());
+                assertEquals("keep-alive", r.header("connection"));
+            }
+            c.send("GET /health HTTP/1.0\r\n\r\n"); // without the header: answered, then closed
+            RawHttp.Response last = c.read();
+            assertEquals(200, last.status());
+            assertEquals("close", last.header("connection"));
+            assertTrue(c.closedByServer());
+        }
+        try (RawHttp c = new RawHttp(server.port())) { // HTTP/1.1 keeps the connection without saying so
+            c.send(RawHttp.get("/health"));
+            assertNull(c.read().header("connection"));
+        }
     }
 
     @Test
