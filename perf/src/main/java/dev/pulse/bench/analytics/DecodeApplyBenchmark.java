@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
@@ -39,6 +40,13 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     @Param({"zscore"})
     public String detector;
 
+    /**
+     * short: values with one decimal and whole-second timestamps, as the load generator sends; full: full-precision
+     * doubles (up to 17 digits) for both, as Python's {@code repr(random.gauss(...))} and {@code time.time()} write them.
+     */
+    @Param({"short"})
+    public String numbers;
+
     /** true: the decoder as it runs; false: jackson alone, the path every body took before the fast path. */
     @Param({"true", "false"})
     public boolean fastPath;
@@ -51,16 +59,19 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     public void setUp() {
         Random r = new Random(1);
         boolean array = format == BodyFormat.JSON && events > 1;
+        boolean full = numbers.equals("full");
         StringBuilder b = new StringBuilder(array ? "[" : "");
         for (int i = 0; i < events; i++) {
             if (i > 0) {
                 b.append(format == BodyFormat.JSON ? "," : "\n");
             }
-            b.append("{\"timestamp\":").append(1_700_000_000 + i).append(",\"source\":\"web-").append(i % 10)
-                    .append("\",\"cpu\":").append(String.format("%.1f", 40 + r.nextGaussian() * 5))
-                    .append(",\"rps\":").append(String.format("%.1f", 100 + r.nextGaussian() * 10))
-                    .append(",\"memory\":").append(String.format("%.1f", 50 + r.nextGaussian()))
-                    .append(",\"latency\":").append(String.format("%.1f", 25 + r.nextGaussian() * 3)).append('}');
+            String timestamp = full ? number(1_700_000_000 + i + r.nextDouble()) : Integer.toString(1_700_000_000 + i);
+            b.append("{\"timestamp\":").append(timestamp)
+                    .append(",\"source\":\"web-").append(i % 10)
+                    .append("\",\"cpu\":").append(number(40 + r.nextGaussian() * 5))
+                    .append(",\"rps\":").append(number(100 + r.nextGaussian() * 10))
+                    .append(",\"memory\":").append(number(50 + r.nextGaussian()))
+                    .append(",\"latency\":").append(number(25 + r.nextGaussian() * 3)).append('}');
         }
         body = b.append(array ? "]" : format == BodyFormat.NDJSON ? "\n" : "").toString().getBytes(StandardCharsets.UTF_8);
         Config config = Config.from(Map.of("DETECTOR", detector));
@@ -73,6 +84,11 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
         if (!decoder.finish()) {
             throw new IllegalStateException(decoder.message());
         }
+    }
+
+    /** {@code v} with one decimal, or in full (a decimal that reads back as it, without an exponent). */
+    private String number(double v) {
+        return numbers.equals("full") ? new BigDecimal(Double.toString(v)).toPlainString() : String.format("%.1f", v);
     }
 
     @Benchmark

@@ -5,7 +5,7 @@ import java.util.Locale;
 /** The load generator's command line. */
 record Options(String host, int port, double rate, int connections, int pipeline, int threads, double durationSeconds,
                double warmupSeconds, Workload workload, int batch, int sources, double anomalyRate, long seed,
-               String hgrm, String svg, String json, long[] serverPids) {
+               boolean fullPrecision, String hgrm, String svg, String json, long[] serverPids) {
 
     enum Workload { SINGLE, ARRAY, NDJSON, MIXED, REMOTE_WRITE, VM_IMPORT }
 
@@ -28,6 +28,8 @@ record Options(String host, int port, double rate, int connections, int pipeline
               --sources N          distinct sources (default 10)
               --anomaly-rate F     share of events with an injected spike (default 0)
               --seed N             seed of the event generator (default 1)
+              --numbers K          short: values with one decimal, whole-second timestamps (default); full:
+                                   full-precision doubles for both, as Python's repr and time.time() write them
               --hgrm PATH          write the latency distribution (HdrHistogram .hgrm)
               --svg PATH           write a latency-by-percentile chart
               --json PATH          write a machine-readable summary
@@ -49,6 +51,7 @@ record Options(String host, int port, double rate, int connections, int pipeline
         int sources = 10;
         double anomalyRate = 0;
         long seed = 1;
+        boolean fullPrecision = false;
         String hgrm = null;
         String svg = null;
         String json = null;
@@ -76,6 +79,11 @@ record Options(String host, int port, double rate, int connections, int pipeline
                 case "--sources" -> sources = Integer.parseInt(v);
                 case "--anomaly-rate" -> anomalyRate = Double.parseDouble(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--numbers" -> fullPrecision = switch (v) {
+                    case "short" -> false;
+                    case "full" -> true;
+                    default -> throw new IllegalArgumentException("--numbers is short or full, not " + v);
+                };
                 case "--hgrm" -> hgrm = v;
                 case "--svg" -> svg = v;
                 case "--json" -> json = v;
@@ -88,7 +96,8 @@ record Options(String host, int port, double rate, int connections, int pipeline
             throw new IllegalArgumentException("counts and durations must be positive");
         }
         return new Options(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), rate, connections, pipeline, threads,
-                duration, warmup, workload, batch, sources, anomalyRate, seed, hgrm, svg, json, serverPids);
+                duration, warmup, workload, batch, sources, anomalyRate, seed, fullPrecision, hgrm, svg, json,
+                serverPids);
     }
 
     boolean openLoop() {

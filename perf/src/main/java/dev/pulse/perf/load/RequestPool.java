@@ -24,7 +24,7 @@ final class RequestPool {
         if (remoteWrite != null) {
             return;
         }
-        EventGenerator gen = new EventGenerator(o.seed(), o.sources(), o.anomalyRate());
+        EventGenerator gen = new EventGenerator(o.seed(), o.sources(), o.anomalyRate(), o.fullPrecision());
         Random mix = new Random(o.seed() + 1);
         int[] written = new int[SIZE]; // sources the pool's writes create: reading any other would be a 404
         int writtenCount = 0;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 final class VmImport {
     private static final Pattern EVENT = Pattern.compile(
-            "\\{\"timestamp\":(\\d+),\"source\":\"([^\"]+)\",(.*)}");
+            "\\{\"timestamp\":([0-9.]+),\"source\":\"([^\"]+)\",(.*)}");
     private static final Pattern METRIC = Pattern.compile("\"([a-z_]+)\":([-0-9.eE]+)");
 
     private VmImport() {
@@ -25,7 +25,7 @@ final class VmImport {
             if (!m.matches()) {
                 throw new IllegalStateException("not a generated event: " + e);
             }
-            long millis = Long.parseLong(m.group(1)) * 1000;
+            long millis = Math.round(Double.parseDouble(m.group(1)) * 1000);
             Matcher metric = METRIC.matcher(m.group(3));
             while (metric.find()) {
                 StringBuilder[] s = series.computeIfAbsent(m.group(2) + " " + metric.group(1),

@@ -32,7 +32,7 @@ final class FlatEventScanner {
     private static final byte KIND_OTHER = 4;
     private static final int CACHE_SIZE = 256;
     private static final int MAX_CACHED_NAME = 256;
-    private static final int MAX_DIGITS = 15;
+    private static final int MAX_DIGITS = DecimalParser.MAX_DIGITS;
     /** Bytes past a number's start that {@link #plainNumber} may read: its longest accepted number and the byte after. */
     private static final int PLAIN_ROOM = 40;
     private static final long[] LONG_POWERS = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L};
@@ -289,9 +289,10 @@ final class FlatEventScanner {
 
     /**
      * The common number, {@code -?digits(.digits)?} with at most {@link #MAX_DIGITS} digits in all (leading zeros
-     * included), read with room to spare so no byte is checked against the end: small enough to be inlined into the
-     * field loop, and its mantissa and scale are exact for {@link DecimalParser#value}. Returns -1 for anything
-     * else (an exponent, more digits, bad grammar), which {@link #anyNumber} then reads or refuses from the start.
+     * included) and at most 15 after the dot, read with room to spare so no byte is checked against the end: small
+     * enough to be inlined into the field loop, and its mantissa and scale are those {@link DecimalParser#value}
+     * takes. Returns -1 for anything else (an exponent, more digits, bad grammar, a value {@link EiselLemire} is
+     * unsure of), which {@link #anyNumber} then reads or refuses from the start.
      *
      * <p>The integer part and the fraction are each found and converted eight bytes at a time ({@link #digitRun},
      * {@link #valueOfDigits}), without a loop over their digits.
@@ -326,10 +327,20 @@ final class FlatEventScanner {
         if (b[i] == '.') {
             long fraction = (long) WORDS.get(b, i + 1);
             int f = digitRun(fraction);
-            if (f == 0 || f == 8 || n + f > MAX_DIGITS) {
-                return -1; // no digit after the dot, or too many: the byte-by-byte reader decides
+            if (f == 8) { // a long fraction (a full-precision double): eight digits, then up to seven more
+                long more = (long) WORDS.get(b, i + 9);
+                int g = digitRun(more);
+                if (g == 8 || n + 8 + g > MAX_DIGITS) {
+                    return -1; // too many digits: the byte-by-byte reader decides
+                }
+                mantissa = (mantissa * 100_000_000L + valueOfEight(fraction)) * LONG_POWERS[g]
+                        + (g == 0 ? 0 : valueOfDigits(more, g));
+                f += g;
+            } else if (f == 0 || n + f > MAX_DIGITS) {
+                return -1; // no digit after the dot, or too many
+            } else {
+                mantissa = mantissa * LONG_POWERS[f] + valueOfDigits(fraction, f);
             }
-            mantissa = mantissa * LONG_POWERS[f] + valueOfDigits(fraction, f);
             scale = -f;
             i += 1 + f;
         } else if (n > MAX_DIGITS) {
@@ -337,9 +348,17 @@ final class FlatEventScanner {
         }
         int c = b[i];
         if (c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
-            return -1; // an exponent, or digits past the fifteenth
+            return -1; // an exponent, or digits past the last read
         }
-        double v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
+        double v;
+        if (mantissa <= DecimalParser.EXACT_MANTISSA) {
+            v = scale == 0 ? (double) mantissa : mantissa / POWERS[-scale];
+        } else { // a full-precision double: 16 digits or more
+            v = EiselLemire.value(mantissa, scale);
+            if (v != v) {
+                return -1;
+            }
+        }
         number = negative ? (mantissa != 0 || scale != 0 ? -v : 0.0) : v;
         return i;
     }
@@ -459,14 +478,15 @@ final class FlatEventScanner {
 
     /**
      * Stores {@code ±mantissa * 10^scale} in {@link #number} and returns {@code next}, or {@link #UNUSUAL} when
-     * the rule cannot give it exactly. Decided from the scale, so nothing waits for the division's result. An
+     * the rules cannot give it exactly ({@link DecimalParser#value} is NaN). An
      * integral {@code -0} is 0, as the general path reads it (an integer), where {@code -0.0} keeps its sign.
      */
     private int exactly(long mantissa, int scale, boolean negative, boolean integral, int next) {
-        if (mantissa != 0 && !DecimalParser.hasExactPower(scale)) {
+        double v = DecimalParser.value(mantissa, scale, negative && (mantissa != 0 || !integral));
+        if (v != v) {
             return UNUSUAL;
         }
-        number = DecimalParser.value(mantissa, scale, negative && (mantissa != 0 || !integral));
+        number = v;
         return next;
     }
 

@@ -2,6 +2,7 @@ package dev.pulse.protocol.event;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
@@ -37,6 +38,30 @@ class FlatNumberTest {
             plain += atEnd ? 0 : 1;
         }
         assertTrue(plain > 40_000, "most numbers are valid and have room after them: " + plain);
+    }
+
+    @Test
+    void readsFullPrecisionDoublesOnTheFastPath() {
+        // As Python's repr, JavaScript's JSON.stringify and Go write them: up to 17 digits, no exponent. A few
+        // (a double that is such a decimal exactly, seen through a truncated power of ten) are left to jackson.
+        Random r = new Random(21);
+        int fastPath = 0;
+        for (int i = 0; i < 20_000; i++) {
+            double d = i % 2 == 0 ? r.nextGaussian() * 100 : 1.7e9 + r.nextDouble() * 1e8;
+            String n = new BigDecimal(Double.toString(d)).toPlainString();
+            boolean atEnd = i % 3 == 0;
+            String body = "{\"source\":\"s\",\"v\":" + n + (atEnd ? "}" : ",\"padding_to_leave_room_after_it\":1}");
+            byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+            EventBatch batch = new EventBatch();
+            int end = new FlatEventScanner(batch).event(bytes, 0, bytes.length);
+            if (end == FlatEventScanner.UNUSUAL) {
+                continue;
+            }
+            fastPath++;
+            assertEquals(bytes.length, end, body);
+            assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits(batch.metricValue(0)), body);
+        }
+        assertTrue(fastPath > 19_900, "on the fast path: " + fastPath);
     }
 
     @Test
