@@ -3,7 +3,7 @@ package dev.pulse.protocol.event;
 import java.math.BigInteger;
 
 /**
- * The correctly rounded double nearest {@code mantissa * 10^exponent} for a mantissa of up to 19 digits, the numbers
+ * The correctly rounded double nearest {@code mantissa * 10^exponent} for a mantissa of 64 bits, such as the numbers
  * Python, JavaScript and Go clients write ({@code 47.839203847293844}, {@code 1764937612.3456178}), where one
  * division is not exact. The Eisel-Lemire algorithm (D. Lemire, "Number parsing at a gigabyte per second", 2021, as
  * Go's {@code strconv} has it): one or two 64 x 64-bit products with a 128-bit power of ten, truncated. When the
