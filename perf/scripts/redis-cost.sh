@@ -7,7 +7,8 @@
 # and what the write-behind wrote and dropped. One generator run keeps its own warm-up out of the measured part (a
 # second generator JVM started for the measurement took CPU from the server on a slow two-core machine). Redis's
 # CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
-# WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400).
+# WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400);
+# NUMBERS (default short) is the generator's --numbers: full sends full-precision doubles, as Python clients do.
 # SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS options for its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +33,8 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     wait_http "http://127.0.0.1:$port/health"
     report=$(mktemp)
     java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration 12 \
-      --workload "${WORKLOAD:-array}" --batch 100 --connections 8 --sources 100 "${load_rate[@]}" >"$report" 2>&1 &
+      --workload "${WORKLOAD:-array}" --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources 100 \
+      "${load_rate[@]}" >"$report" 2>&1 &
     load=$!
     sleep "$warm"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
