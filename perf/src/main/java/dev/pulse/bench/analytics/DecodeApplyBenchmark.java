@@ -1,6 +1,7 @@
 package dev.pulse.bench.analytics;
 
 import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.perf.load.EventGenerator;
 import dev.pulse.protocol.event.BodyFormat;
 import dev.pulse.protocol.event.EventBatch;
 import dev.pulse.protocol.event.EventDecoder;
@@ -16,7 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
@@ -65,13 +65,14 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
             if (i > 0) {
                 b.append(format == BodyFormat.JSON ? "," : "\n");
             }
-            String timestamp = full ? number(1_700_000_000 + i + r.nextDouble()) : Integer.toString(1_700_000_000 + i);
+            String timestamp = full ? EventGenerator.full(1_700_000_000 + i + r.nextDouble())
+                    : Integer.toString(1_700_000_000 + i);
             b.append("{\"timestamp\":").append(timestamp)
                     .append(",\"source\":\"web-").append(i % 10)
-                    .append("\",\"cpu\":").append(number(40 + r.nextGaussian() * 5))
-                    .append(",\"rps\":").append(number(100 + r.nextGaussian() * 10))
-                    .append(",\"memory\":").append(number(50 + r.nextGaussian()))
-                    .append(",\"latency\":").append(number(25 + r.nextGaussian() * 3)).append('}');
+                    .append("\",\"cpu\":").append(number(40 + r.nextGaussian() * 5, full))
+                    .append(",\"rps\":").append(number(100 + r.nextGaussian() * 10, full))
+                    .append(",\"memory\":").append(number(50 + r.nextGaussian(), full))
+                    .append(",\"latency\":").append(number(25 + r.nextGaussian() * 3, full)).append('}');
         }
         body = b.append(array ? "]" : format == BodyFormat.NDJSON ? "\n" : "").toString().getBytes(StandardCharsets.UTF_8);
         Config config = Config.from(Map.of("DETECTOR", detector));
@@ -86,9 +87,9 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
         }
     }
 
-    /** {@code v} with one decimal, or in full (a decimal that reads back as it, without an exponent). */
-    private String number(double v) {
-        return numbers.equals("full") ? new BigDecimal(Double.toString(v)).toPlainString() : String.format("%.1f", v);
+    /** {@code v} in full ({@link EventGenerator#full}), or with one decimal. */
+    private static String number(double v, boolean full) {
+        return full ? EventGenerator.full(v) : String.format("%.1f", v);
     }
 
     @Benchmark

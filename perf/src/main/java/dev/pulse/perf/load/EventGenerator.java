@@ -46,8 +46,8 @@ public final class EventGenerator {
                 105 + random.nextGaussian() * 10, 50 + random.nextGaussian() * 2, 25 + random.nextGaussian() * 3);
     }
 
-    /** A double as the shortest decimal that reads back as it, without an exponent. */
-    private static String full(double v) {
+    /** A double in full, as the shortest decimal that reads back as it (up to 17 digits), without an exponent. */
+    public static String full(double v) {
         return new BigDecimal(Double.toString(v)).toPlainString();
     }
 

@@ -13,27 +13,24 @@ import java.math.BigInteger;
  * <p>No allocation; the table of powers (about 11 KB) is built once.
  */
 final class EiselLemire {
-    static final int MIN_EXPONENT = -348;
-    static final int MAX_EXPONENT = 347;
+    private static final int MIN_EXPONENT = -348;
+    private static final int MAX_EXPONENT = 347;
     /** Per power of ten from MIN_EXPONENT: its 128-bit mantissa, rounded down, high word first, top bit set. */
     private static final long[] POWERS = new long[2 * (MAX_EXPONENT - MIN_EXPONENT + 1)];
 
     static {
         // Step by step from 10^0: built once, on the first number that needs it (on an event loop), in about 7 ms on a
         // cold JVM where a power and a division per entry took 20-24. Upwards 10^e exactly; downwards
-        // floor(2^1300 / 10^n), since a floor divided by 10 and floored is the floor of the quotient. Each is cut to
-        // its top 128 bits.
+        // floor(2^1300 / 10^n), since a floor divided by 10 and floored is the floor of the quotient (10^348 < 2^1157:
+        // each quotient keeps 144 bits or more). Each is cut to its top 128 bits.
         BigInteger up = BigInteger.ONE;
-        BigInteger down = BigInteger.ONE.shiftLeft(1300); // 10^348 < 2^1157: each quotient keeps 144 bits or more
-        for (int e = 0; e <= MAX_EXPONENT || -e >= MIN_EXPONENT; e++) {
-            if (e <= MAX_EXPONENT) {
-                store(e, up);
-                up = up.multiply(BigInteger.TEN);
-            }
-            if (e > 0 && -e >= MIN_EXPONENT) {
-                down = down.divide(BigInteger.TEN);
-                store(-e, down);
-            }
+        for (int e = 0; e <= MAX_EXPONENT; e++, up = up.multiply(BigInteger.TEN)) {
+            store(e, up);
+        }
+        BigInteger down = BigInteger.ONE.shiftLeft(1300);
+        for (int e = -1; e >= MIN_EXPONENT; e--) {
+            down = down.divide(BigInteger.TEN);
+            store(e, down);
         }
     }
 

@@ -17,6 +17,16 @@ class DecimalParserTest {
         return DecimalParser.parse(s.toCharArray(), 0, s.length());
     }
 
+    /** Whether the parser reads {@code s} (not NaN); if it does, the double must be the JDK's, bit for bit. */
+    private static boolean readsAsTheJdk(String s) {
+        double v = parse(s);
+        if (v != v) {
+            return false;
+        }
+        assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(v), s);
+        return true;
+    }
+
     @Test
     void agreesBitForBitWithTheJdkOnItsFastPath() {
         Random r = new Random(11);
@@ -28,11 +38,7 @@ class DecimalParserTest {
                 case 2 -> (r.nextBoolean() ? "-" : "") + r.nextInt(100_000) + "." + r.nextInt(10_000_000) + "e" + (r.nextInt(40) - 20);
                 default -> Double.toString(r.nextDouble() * Math.pow(10, r.nextInt(30) - 15));
             };
-            double v = parse(s);
-            if (v == v) {
-                fast++;
-                assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(v), s);
-            }
+            fast += readsAsTheJdk(s) ? 1 : 0;
         }
         assertTrue(fast > 100_000, "most inputs take the fast path: " + fast);
     }
@@ -60,12 +66,7 @@ class DecimalParserTest {
                 case 1 -> 1.7e9 + r.nextDouble() * 1e8;         // time.time()
                 default -> Double.longBitsToDouble(r.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL); // any finite magnitude
             };
-            String s = Double.toString(d);
-            double v = parse(s);
-            if (v == v) {
-                read++;
-                assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits(v), s);
-            }
+            read += readsAsTheJdk(Double.toString(d)) ? 1 : 0; // the JDK reads back d itself
         }
         assertTrue(read > 190_000, "all but subnormal and far exponents are read here: " + read);
     }
@@ -81,12 +82,7 @@ class DecimalParserTest {
                     : Double.longBitsToDouble(r.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL);
             BigDecimal middle = new BigDecimal(d).add(new BigDecimal(Math.nextUp(d))).divide(BigDecimal.valueOf(2));
             for (RoundingMode mode : List.of(RoundingMode.DOWN, RoundingMode.UP, RoundingMode.HALF_EVEN)) {
-                String s = middle.round(new MathContext(16 + i % 3, mode)).toString();
-                double v = parse(s);
-                if (v == v) {
-                    read++;
-                    assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(v), s);
-                }
+                read += readsAsTheJdk(middle.round(new MathContext(16 + i % 3, mode)).toString()) ? 1 : 0;
             }
         }
         assertTrue(read > 100_000, "most are read here: " + read);
