@@ -220,4 +220,19 @@ class RemoteWriteTest {
         assertEquals(415, write(snappy(truncated), "application/x-protobuf", "gzip").statusCode());
         assertEquals(404, server.get("/analyze?source=default").statusCode()); // nothing was applied
     }
+
+    @Test
+    void refusesARemoteWrite2RequestWith415AndTakesA1RequestThatNamesItsMessage() throws Exception {
+        byte[] body = snappy(new WriteRequestWriter().series(new String[]{"__name__", "up", "instance", "a"},
+                new long[]{T0}, new double[]{1}).toByteArray());
+        // A 1.0 body under 2.0's name: only the parameter can refuse it. (A real 2.0 body read as a 1.0 WriteRequest
+        // holds no series, its fields being numbered 4 and 5, and would be answered 204 for samples it dropped.)
+        HttpResponse<String> v2 = write(body, "application/x-protobuf;proto=io.prometheus.write.v2.Request", "snappy");
+        assertEquals(415, v2.statusCode());
+        assertTrue(v2.body().contains("proto=prometheus.WriteRequest"), v2.body());
+        assertEquals(404, server.get("/analyze?source=a").statusCode());
+
+        assertEquals(204, write(body, "application/x-protobuf; proto=\"prometheus.WriteRequest\"", "snappy").statusCode());
+        assertEquals(1.0, analyze("a", "up").get("last").asDouble());
+    }
 }
