@@ -45,6 +45,6 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     [ "$mode" = redis ] && curl -fs "http://127.0.0.1:$port/stats" | python3 -c \
       'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
     kill $pid; wait $pid 2>/dev/null || true
-    [ -n "$redis_pid" ] && kill "$redis_pid"
+    if [ -n "$redis_pid" ]; then kill "$redis_pid"; fi
   done
 done

@@ -56,7 +56,7 @@ final class RedisWriter implements Runnable {
     static final int CHUNK_VALUES = 524_288;
     /**
      * How often a writer lingering between rounds looks at the queue: a round starts early once a chunk's worth is
-     * queued or a ring is half full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits.
+     * queued or a ring is a quarter full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits.
      */
     private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** How often the wait for a round's reply looks whether its connection dropped. */

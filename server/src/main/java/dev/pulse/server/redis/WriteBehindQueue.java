@@ -237,13 +237,15 @@ public final class WriteBehindQueue implements BatchListener {
 
     /**
      * Whether the writer should take a round now rather than linger: the rings hold {@code values} together, or one
-     * holds half its capacity (a client on one connection fills only its own event loop's ring).
+     * holds a quarter of its capacity (a client on one connection fills only its own event loop's ring). A quarter,
+     * not a half: at the highest rates a round takes tens of milliseconds on a busy machine, and the room left must
+     * hold what comes in meanwhile.
      */
     public boolean roundDue(long values) {
         long d = 0;
         for (Ring r : rings) {
             long held = held(r);
-            if (held >= r.capacity / 2) {
+            if (held >= r.capacity / 4) {
                 return true;
             }
             d += held;

@@ -56,4 +56,25 @@ class ChunkBySeriesTest {
         assertEquals(List.of("a: 5@5"), bySeries());
         assertEquals(List.of(), grouped.retired());
     }
+
+    @Test
+    void aSeriesOfManyFullPrecisionValuesReadsBackBitForBitAndTheNextRoundStartsClean() {
+        Series a = registry.restore("a", "cpu");
+        Series b = registry.restore("b", "cpu");
+        QueueChunk big = new QueueChunk(20_000);
+        double[] values = new double[20_000]; // full-precision doubles at quarter seconds: 17 bytes each
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.PI * (i + 1);
+            big.add(a, values[i], 1_700_000_000 + i * 0.25, 0, i);
+        }
+        grouped.group(big);
+        List<Double> read = new ArrayList<>();
+        assertEquals(values.length, RoundEntry.parse(grouped.entry(0), (t, v) -> read.add(v)));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(values[i], read.get(i), "value " + i);
+        }
+
+        round(b, 1, a, 2, b, 3);
+        assertEquals(List.of("b: 1@1 3@3", "a: 2@2"), bySeries());
+    }
 }
