@@ -50,7 +50,7 @@ public final class RemoteWriteHandler extends LabelledBodyHandler {
     }
 
     /** The {@code proto} parameter of a Content-Type, unquoted, or null when it has none. */
-    static String protoParameter(String contentType) {
+    private static String protoParameter(String contentType) {
         if (contentType == null || contentType.indexOf(';') < 0) {
             return null;
         }
