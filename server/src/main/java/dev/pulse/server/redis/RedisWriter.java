@@ -56,9 +56,11 @@ final class RedisWriter implements Runnable {
     static final int CHUNK_VALUES = 524_288;
     /**
      * How often a writer lingering between rounds looks at the queue: a round starts early once a chunk's worth is
-     * queued or a ring is a quarter full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits.
+     * queued or a ring is a quarter full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits; and
+     * when a series was forgotten. Each look wakes the thread (tens of microseconds of CPU on a small machine), so it
+     * looks seldom; a reader waiting for a round and a stop wake it at once. An idle writer lingers too.
      */
-    private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How often the wait for a round's reply looks whether its connection dropped. */
     private static final long REPLY_POLL_MS = 20;
     /** A reply slower than this counts as a failed write. */
@@ -91,6 +93,7 @@ final class RedisWriter implements Runnable {
     final Recorder batchSizes = new Recorder(CHUNK_VALUES, 2);
     final Recorder writeNanos = new Recorder(3_600_000_000_000L, 2);
 
+    private volatile Thread runner;           // the writer thread, set as it starts: woken by readers and by stop
     private volatile boolean stopping;        // set by the shutdown thread
     private volatile long stopDeadlineNanos;  // set by the shutdown thread before stopping
     private volatile int valuesInHand;        // set by the writer thread: the chunk's values, taken, not yet written
@@ -140,11 +143,13 @@ final class RedisWriter implements Runnable {
 
     @Override
     public void run() {
+        runner = Thread.currentThread();
         long backoff = 10;
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !rounds.wanted()) {
+                // Removals go at once: a deleted series' keys should not outlive the DELETE by an interval.
+                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !rounds.wanted() && forgets.isEmpty()) {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
@@ -153,18 +158,14 @@ final class RedisWriter implements Runnable {
                 int drained = queue.drainTo(chunk, chunkValues);
                 valuesInHand = chunk.size();
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
-                if (drained == 0) {
-                    if (snapshotsDue.isEmpty() && removals.isEmpty() && !awaited) {
-                        if (stopping) {
-                            return;
-                        }
-                        LockSupport.parkNanos(1_000_000L);
-                        continue;
+                lastDrainNanos = System.nanoTime(); // an empty queue, too, is looked at again after the interval
+                if (drained == 0 && snapshotsDue.isEmpty() && removals.isEmpty() && !awaited) {
+                    if (stopping) {
+                        return;
                     }
-                    // nothing queued: a round of the snapshots, removals and anomalies still due
-                } else {
-                    lastDrainNanos = System.nanoTime();
+                    continue; // an idle writer lingers, looking every LINGER_POLL_NANOS, rather than spinning
                 }
+                // a round: of values, or of the snapshots, removals and anomalies due when none were queued
                 roundSequence++; // every round, with values or not: each may carry anomalies, which must not go twice
                 roundInHand = true;
             }
@@ -219,7 +220,17 @@ final class RedisWriter implements Runnable {
         if (failing || !connection.isOpen()) {
             return CompletableFuture.completedFuture(null);
         }
-        return rounds.next();
+        CompletableFuture<Void> next = rounds.next();
+        wake();
+        return next;
+    }
+
+    /** Ends the writer's linger at once (a reader waits, or the server stops). Any thread; it never blocks. */
+    private void wake() {
+        Thread t = runner;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Values taken from the queue and not written yet: a failed round's, kept for its retry, count as queued. */
@@ -236,6 +247,7 @@ final class RedisWriter implements Runnable {
     void stop(long deadlineNanos) {
         stopDeadlineNanos = deadlineNanos;
         stopping = true;
+        wake();
     }
 
     /** Whether the round in hand was applied by an attempt whose reply was lost: its marker is in Redis. */
