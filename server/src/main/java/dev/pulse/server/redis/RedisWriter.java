@@ -55,10 +55,9 @@ final class RedisWriter implements Runnable {
      */
     static final int CHUNK_VALUES = 524_288;
     /**
-     * How often a writer lingering between rounds looks at the queue: a round starts early once a chunk's worth is
-     * queued or a ring is a quarter full, however long {@code REDIS_FLUSH_MS} is, so no ring fills while it waits; and
-     * when a series was forgotten. Each look wakes the thread (tens of microseconds of CPU on a small machine), so it
-     * looks seldom; a reader waiting for a round and a stop wake it at once. An idle writer lingers too.
+     * How often a writer lingering between rounds (idle or not) looks whether a round is wanted sooner
+     * ({@link #roundWanted}). Each look wakes the thread, tens of microseconds of CPU on a small machine, so it looks
+     * seldom; a reader waiting for a round and a stop also wake it at once.
      */
     private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How often the wait for a round's reply looks whether its connection dropped. */
@@ -104,7 +103,7 @@ final class RedisWriter implements Runnable {
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
     private SentRound sent;       // writer thread: the round in hand as last sent, whose success is to be recorded
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
-    private long lastDrainNanos;  // writer thread: when the chunk in hand, or the last one, was taken from the queue
+    private long lastDrainNanos;  // writer thread: when the queue was last drained, whether it held values or not
 
     private final SnapshotSchedule snapshotsDue = new SnapshotSchedule();        // writer thread
     private final Map<Series, SeriesHistory> histories = new IdentityHashMap<>(); // writer thread; bounded by the registry's limits
@@ -148,8 +147,7 @@ final class RedisWriter implements Runnable {
         while (true) {
             if (!roundInHand) {
                 long linger = lastDrainNanos + lingerNanos - System.nanoTime();
-                // Removals go at once: a deleted series' keys should not outlive the DELETE by an interval.
-                if (linger > 0 && !stopping && !queue.roundDue(chunkValues) && !rounds.wanted() && forgets.isEmpty()) {
+                if (linger > 0 && !roundWanted()) {
                     LockSupport.parkNanos(Math.min(linger, LINGER_POLL_NANOS));
                     continue;
                 }
@@ -231,6 +229,15 @@ final class RedisWriter implements Runnable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Whether a round should start before the interval ends: the server stops, a reader waits for one, a series was
+     * forgotten (its keys should not outlive the DELETE by an interval), or the queue fills ({@link
+     * WriteBehindQueue#roundDue}: so no ring fills while the writer lingers, however long {@code REDIS_FLUSH_MS} is).
+     */
+    private boolean roundWanted() {
+        return stopping || rounds.wanted() || !forgets.isEmpty() || queue.roundDue(chunkValues);
     }
 
     /** Values taken from the queue and not written yet: a failed round's, kept for its retry, count as queued. */
