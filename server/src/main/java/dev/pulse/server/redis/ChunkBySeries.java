@@ -10,22 +10,35 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
  * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
- * into its entry. Values of a series retired since they were queued (expired or deleted) are left out, and the
- * series listed in {@link #retired()}. Reused round after round; every field is the writer thread's.
+ * into its entry. An entry holds at most the newest {@code keep} values of its series ({@code REDIS_HISTORY}): older
+ * ones of the same round would leave the list at its next trim and no reader ever asks for them, so a busy series
+ * costs the round at most {@code keep} values' encoding and bytes, however many it ingested. Values of a series
+ * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
+ * Reused round after round; every field is the writer thread's.
  */
 final class ChunkBySeries {
     private static final int RETIRED = Integer.MAX_VALUE; // the slot of a retired series: its values are left out
     /** Numbers every call of group in the process, so a slot one writer gave never looks valid to another. */
     private static final AtomicLong ROUNDS = new AtomicLong();
+    private final int keep;              // the most values an entry holds: the newest of its series
     private long round;                  // this call's number: a series' slot is valid in its round only
     private final List<Series> order = new ArrayList<>();
     private final List<Series> retired = new ArrayList<>();
     private final List<byte[]> entries = new ArrayList<>(); // per series: its list entry, filled by group
     private int[] counts = new int[64];  // values per series
+    private int[] skip = new int[64];    // per series: its oldest values still to leave out of its entry
     private int[] fill = new int[64];    // per series: where its entry's next value goes
     private double[] lastTime = new double[64]; // per series: the time of its entry's last value
     private int[] lastForm = new int[64];       // per series: the form of its entry's last value, -1 before one
     private int[] index = new int[64];   // per chunk entry: its series' index, or -1 when retired
+
+    /** @param keep the most values an entry holds (at least 1) */
+    ChunkBySeries(int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep=" + keep);
+        }
+        this.keep = keep;
+    }
 
     void group(QueueChunk chunk) {
         round = ROUNDS.incrementAndGet();
@@ -63,18 +76,22 @@ final class ChunkBySeries {
         entries.clear();
         if (fill.length < order.size()) {
             fill = new int[counts.length];
+            skip = new int[counts.length];
             lastTime = new double[counts.length];
             lastForm = new int[counts.length];
         }
         for (int k = 0; k < order.size(); k++) {
-            entries.add(RoundEntry.allocate(counts[k]));
+            entries.add(RoundEntry.allocate(stored(k)));
+            skip[k] = counts[k] - stored(k);
             fill[k] = 1;
             lastTime[k] = 0;
             lastForm[k] = -1;
         }
         for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
             int k = index[i];
-            if (k >= 0) {
+            if (k >= 0 && skip[k] > 0) {
+                skip[k]--;
+            } else if (k >= 0) {
                 byte[] entry = entries.get(k);
                 int at = fill[k];
                 fill[k] = RoundEntry.put(entry, at, lastTime[k], chunk.time(i), chunk.value(i), lastForm[k]);
@@ -100,6 +117,11 @@ final class ChunkBySeries {
     /** How many values the round has of its {@code k}th series. */
     int count(int k) {
         return counts[k];
+    }
+
+    /** How many of them its entry holds: the newest, at most {@code keep}. */
+    int stored(int k) {
+        return Math.min(counts[k], keep);
     }
 
     /** The list entry of the round's {@code k}th series. */

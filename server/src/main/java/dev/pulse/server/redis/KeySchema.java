@@ -4,8 +4,9 @@ package dev.pulse.server.redis;
  * What pulse keeps in Redis, every key under {@code REDIS_KEY_PREFIX} (default {@code metrics:}):
  * <ul>
  *   <li>{@code <prefix>series:{<source>}:<metric>}: a list with one entry per write round that had values of the
- *       series, oldest first; an entry is that round's {@code (epoch_seconds, value)} pairs as raw doubles
- *       ({@link RoundEntry}); trimmed so that the newest entries hold at least {@code REDIS_HISTORY} values;</li>
+ *       series, oldest first; an entry is that round's {@code (epoch_seconds, value)} pairs, at most its newest
+ *       {@code REDIS_HISTORY}, in the compact layout of {@link RoundEntry}; trimmed so that the newest entries hold
+ *       at least {@code REDIS_HISTORY} values;</li>
  *   <li>{@code <prefix>source:<source>}: a hash, one field per metric holding its {@code /analyze} JSON object, and
  *       {@code updated_ms}, the epoch milliseconds of the last write;</li>
  *   <li>{@code <prefix>sources}: the set of source names;</li>

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} in chunks and pipelines each chunk
  * (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * per touched series one RPUSH of one entry holding all of the chunk's values of that series ({@link RoundEntry}) and,
+ * per touched series one RPUSH of one entry holding the chunk's values of that series, at most its newest
+ * {@code REDIS_HISTORY} ({@link RoundEntry}, {@link ChunkBySeries}; the older ones count as written), and,
  * one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at least {@code REDIS_HISTORY} values
  * ({@link SeriesHistory}); an HSET of the snapshots of the sources that are due one, with one SADD; the round's
  * anomalies ({@link AnomalyStreamWriter}). A source's snapshot is due at most every second while values keep
@@ -110,7 +111,7 @@ final class RedisWriter implements Runnable {
     private final ForgetQueue forgets;
     private final KeyExpiry expiry;
     private final List<ForgetQueue.Forget> removals = new ArrayList<>(); // writer thread: removals of the chunk in hand
-    private final ChunkBySeries grouped = new ChunkBySeries(); // writer thread: the chunk in hand by series
+    private final ChunkBySeries grouped; // writer thread: the chunk in hand by series
     private final NextRound rounds = new NextRound(); // readers of the anomaly stream waiting for a round
 
     RedisWriter(WriteBehindQueue queue, StatefulRedisConnection<byte[], byte[]> connection, KeySchema keys, int history,
@@ -136,6 +137,7 @@ final class RedisWriter implements Runnable {
         this.connection = connection;
         this.keys = keys;
         this.history = history;
+        this.grouped = new ChunkBySeries(history);
         this.replyTimeoutMs = replyTimeoutMs;
         this.markerKey = bytes(keys.writer(UUID.randomUUID().toString()));
     }
@@ -315,7 +317,9 @@ final class RedisWriter implements Runnable {
                 touched[k] = h;
                 pushes[k] = redis.rpush(h.key, grouped.entry(k));
                 replies.add(pushes[k]);
-                kept[k] = h.trimWith(grouped.count(k));
+                // An entry that left older values of its round out holds the whole history: the list is trimmed to
+                // it at once, so it never holds a gap before it.
+                kept[k] = grouped.stored(k) < grouped.count(k) ? 1 : h.trimWith(grouped.stored(k));
                 if (kept[k] > 0) {
                     replies.add(redis.ltrim(h.key, -kept[k], -1));
                 }
@@ -382,7 +386,7 @@ final class RedisWriter implements Runnable {
         long refused = 0;
         for (int k = 0; k < r.order().size(); k++) {
             if (pushes == null || pushes[k].getError() == null) {
-                r.touched()[k].pushed(grouped.count(k), r.kept()[k]);
+                r.touched()[k].pushed(grouped.stored(k), r.kept()[k]);
             } else {
                 refused += grouped.count(k);
             }

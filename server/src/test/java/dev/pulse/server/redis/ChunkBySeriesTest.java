@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ChunkBySeriesTest {
     private final SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
-    private final ChunkBySeries grouped = new ChunkBySeries();
+    private final ChunkBySeries grouped = new ChunkBySeries(Integer.MAX_VALUE);
     private final QueueChunk chunk = new QueueChunk(100);
 
     private void round(Object... seriesAndValues) {
@@ -32,7 +32,7 @@ class ChunkBySeriesTest {
             StringBuilder b = new StringBuilder(grouped.series().get(k).source().name()).append(':');
             int n = RoundEntry.parse(grouped.entry(k),
                     (t, v) -> b.append(' ').append((long) v).append('@').append((long) t - 1_700_000_000));
-            assertEquals(grouped.count(k), n);
+            assertEquals(grouped.stored(k), n);
             out.add(b.toString());
         }
         return out;
@@ -76,5 +76,30 @@ class ChunkBySeriesTest {
 
         round(b, 1, a, 2, b, 3);
         assertEquals(List.of("b: 1@1 3@3", "a: 2@2"), bySeries());
+    }
+
+    @Test
+    void anEntryHoldsOnlyTheNewestValuesItsHistoryKeepsAndTheRoundCountsThemAll() {
+        ChunkBySeries three = new ChunkBySeries(3);
+        Series a = registry.restore("a", "cpu");
+        Series b = registry.restore("b", "cpu");
+        chunk.clear();
+        for (int i = 1; i <= 7; i++) {
+            chunk.add(a, i, 1_700_000_000 + i, 0, i);
+            if (i <= 2) {
+                chunk.add(b, 10 + i, 1_700_000_000 + i, 0, i);
+            }
+        }
+        three.group(chunk);
+        assertEquals(List.of(a, b), three.series());
+        assertEquals(7, three.count(0));
+        assertEquals(3, three.stored(0));
+        List<String> read = new ArrayList<>();
+        assertEquals(3, RoundEntry.parse(three.entry(0), (t, v) -> read.add((long) v + "@" + ((long) t - 1_700_000_000))));
+        assertEquals(List.of("5@5", "6@6", "7@7"), read, "the newest three, times read from the first kept");
+        read.clear();
+        assertEquals(2, RoundEntry.parse(three.entry(1), (t, v) -> read.add((long) v + "@" + ((long) t - 1_700_000_000))));
+        assertEquals(List.of("11@1", "12@2"), read);
+        assertEquals(2, three.count(1));
     }
 }

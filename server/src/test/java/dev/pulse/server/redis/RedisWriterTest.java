@@ -134,6 +134,44 @@ class RedisWriterTest {
         }
     }
 
+    @Test
+    void aRoundStoresOnlyTheNewestHistoryOfABusySeriesAndCountsEveryValueWritten() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        BatchApplier applier = new BatchApplier(registry, queue);
+        apply(applier, "busy", 0, 250, i -> i);
+        apply(applier, "calm", 0, 20, i -> i);
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+                // a history of 100 values: the busy series' 250 in one round store its newest 100
+                RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 100, 10_000);
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                Await.until("the round written", () -> writer.valuesWritten.sum() == 270);
+                apply(applier, "busy", 250, 30, i -> i);
+                Await.until("the next round written", () -> writer.valuesWritten.sum() == 300);
+                apply(applier, "calm", 20, 150, i -> i); // after entries of 20 values, one that leaves 50 out
+                Await.until("the last round written", () -> writer.valuesWritten.sum() == 450);
+                writer.stop(System.nanoTime() + 5_000_000_000L);
+                thread.join(10_000);
+
+                assertEquals(0, queue.dropped());
+                var busy = StoredHistory.pairs(redis, "busy", "cpu");
+                assertEquals(130, busy.size(), "the newest 100 of the first round, then the 30 of the next");
+                assertEquals("1700000150 150", busy.get(0));
+                assertEquals("1700000279 279", busy.get(129));
+                var calm = StoredHistory.pairs(redis, "calm", "cpu");
+                assertEquals(100, calm.size(), "trimmed to the entry at once: no gap before it");
+                assertEquals("1700000070 70", calm.get(0));
+                assertEquals("1700000169 169", calm.get(99));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
     /** Applies one event a second of {@code source}, metric "cpu", seconds {@code from} to {@code from + count - 1}. */
     private static void apply(BatchApplier applier, String source, int from, int count, IntUnaryOperator value) {
         EventDecoder decoder = new EventDecoder(new EventBatch());
