@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # What the Redis write-behind costs, thread by thread: the service under 100-event arrays over 100 sources, 8
 # connections, with Redis and with REDIS_ADDR=none in turn (MODES, default "redis none"), ROUNDS times (default 2).
+# MODES may also hold "down": an address nothing listens on, so the event loops fill their rings as usual (dropping
+# the oldest values) while the writer has nothing to write.
 # RATE requests/s (default 2000: 200,000 events/s, 800,000 values/s) is a fixed load; RATE=closed is the closed loop,
 # for capacity. One generator run per server: WARM seconds (default 25) of the load discarded, then 12 s measured,
 # for which it prints the requests and events/s, the CPU time of each thread of the service (and of redis-server),
@@ -27,6 +29,8 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
       start_redis "$rport"
       redis_pid=$REDIS_PID
       addr=127.0.0.1:$rport
+    elif [ "$mode" = down ]; then
+      addr=127.0.0.1:$(free_port)
     fi
     SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
     pid=$!
