@@ -4,9 +4,10 @@
 # MODES may also hold "down": an address nothing listens on, so the event loops fill their rings as usual (dropping
 # the oldest values) while the writer has nothing to write.
 # RATE requests/s (default 2000: 200,000 events/s, 800,000 values/s) is a fixed load; RATE=closed is the closed loop,
-# for capacity. One generator run per server: WARM seconds (default 25) of the load discarded, then 12 s measured,
-# for which it prints the requests and events/s, the CPU time of each thread of the service (and of redis-server),
-# and what the write-behind wrote and dropped. One generator run keeps its own warm-up out of the measured part (a
+# for capacity. One generator run per server: WARM seconds (default 25) of the load discarded, then MEASURE seconds
+# (default 12) measured, for which it prints the requests and events/s, the CPU time of each thread of the service
+# (and of redis-server), and what the write-behind wrote and dropped. With Redis on, the JIT is still compiling the
+# writer's and Lettuce's per-round paths for a minute or more: WARM=90 measures the steady state. One generator run keeps its own warm-up out of the measured part (a
 # second generator JVM started for the measurement took CPU from the server on a slow two-core machine). Redis's
 # CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
 # WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400);
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
 rate=${RATE:-2000}
 warm=${WARM:-25}
+measure=${MEASURE:-12}
 load_rate=()
 [ "$rate" != closed ] && load_rate=(--rate "$rate")
 for round in $(seq 1 "${ROUNDS:-2}"); do
@@ -36,13 +38,13 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     pid=$!
     wait_http "http://127.0.0.1:$port/health"
     report=$(mktemp)
-    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration 12 \
+    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration "$measure" \
       --workload "${WORKLOAD:-array}" --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources 100 \
       "${load_rate[@]}" >"$report" 2>&1 &
     load=$!
     sleep "$warm"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
-    perf/scripts/thread-cpu.py 12 $pid $redis_pid
+    perf/scripts/thread-cpu.py "$measure" $pid $redis_pid
     wait $load || true
     grep -E "^  requests" "$report" || tail -3 "$report"
     rm -f "$report"
