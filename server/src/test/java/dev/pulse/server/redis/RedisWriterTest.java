@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
- * interval does not let the queue overflow.
+ * interval does not let the queue overflow; a round stores at most the history of a busy series, leaving no gap.
  */
 @Timeout(120)
 class RedisWriterTest {
@@ -152,7 +152,7 @@ class RedisWriterTest {
                 Await.until("the round written", () -> writer.valuesWritten.sum() == 270);
                 apply(applier, "busy", 250, 30, i -> i);
                 Await.until("the next round written", () -> writer.valuesWritten.sum() == 300);
-                apply(applier, "calm", 20, 150, i -> i); // after entries of 20 values, one that leaves 50 out
+                apply(applier, "calm", 20, 150, i -> i); // after an entry of 20 values, one of 150 that leaves 50 out
                 Await.until("the last round written", () -> writer.valuesWritten.sum() == 450);
                 writer.stop(System.nanoTime() + 5_000_000_000L);
                 thread.join(10_000);
