@@ -89,9 +89,12 @@ final class ChunkBySeries {
         }
         for (int i = 0; i < size; i++) { // straight into the entries, in queue order per series
             int k = index[i];
-            if (k >= 0 && skip[k] > 0) {
-                skip[k]--;
-            } else if (k >= 0) {
+            if (k < 0) {
+                continue; // retired
+            }
+            if (skip[k] > 0) {
+                skip[k]--; // older than the entry's newest `keep`
+            } else {
                 byte[] entry = entries.get(k);
                 int at = fill[k];
                 fill[k] = RoundEntry.put(entry, at, lastTime[k], chunk.time(i), chunk.value(i), lastForm[k]);

@@ -317,9 +317,7 @@ final class RedisWriter implements Runnable {
                 touched[k] = h;
                 pushes[k] = redis.rpush(h.key, grouped.entry(k));
                 replies.add(pushes[k]);
-                // An entry that left older values of its round out holds the whole history: the list is trimmed to
-                // it at once, so it never holds a gap before it.
-                kept[k] = grouped.stored(k) < grouped.count(k) ? 1 : h.trimWith(grouped.stored(k));
+                kept[k] = h.trimWith(grouped.stored(k));
                 if (kept[k] > 0) {
                     replies.add(redis.ltrim(h.key, -kept[k], -1));
                 }

@@ -5,8 +5,10 @@ package dev.pulse.server.redis;
  * just enough of them to hold {@code history} values, from which it says how many entries to keep when trimming.
  * Entries it does not know (written before a restart, or by another replica) count as one value each, the least an
  * entry holds, so a trim never leaves fewer than {@code history} values of this writer's own. A trim is due once the
- * list holds {@value #SLACK} entries more than that (and at the first push, when its length is unknown), so a busy
- * series costs an LTRIM every {@value #SLACK} rounds, not every round. Writer thread only.
+ * list holds {@value #SLACK} entries more than that (and at the first push, when its length is unknown), so a series
+ * costs an LTRIM every {@value #SLACK} rounds, not every round; and at once when the new entry holds the whole history
+ * (a round holds at most that many values of a series, its newest: {@link ChunkBySeries}), so the list never keeps
+ * older values behind a round that left some out. Writer thread only.
  */
 final class SeriesHistory {
     /** Entries a list may hold beyond those the history needs before it is trimmed. */
@@ -52,7 +54,7 @@ final class SeriesHistory {
     /** How many of the newest entries to keep if a trim is due once an entry of {@code values} is pushed, else 0. */
     long trimWith(int values) {
         long keep = keepWith(values);
-        return listed < 0 || listed + 1 - keep >= SLACK ? keep : 0;
+        return listed < 0 || values >= history || listed + 1 - keep >= SLACK ? keep : 0;
     }
 
     /**

@@ -50,4 +50,15 @@ class SeriesHistoryTest {
         assertEquals(0, h.trimWith(1), "one entry more and still as many of unknown size needed: not trimmed");
         assertEquals(1000 - 30 + 2, h.trimWith(20), "20 entries fewer needed: trimmed");
     }
+
+    @Test
+    void anEntryThatHoldsTheWholeHistoryIsTrimmedToAtOnce() {
+        SeriesHistory h = new SeriesHistory(new byte[0], 100);
+        h.pushed(100, 1); // the list is that one entry
+        assertEquals(0, h.trimWith(99), "an entry one value short of the history: no trim yet");
+        h.pushed(99, 0);
+        assertEquals(1, h.trimWith(100), "an entry of the whole history: the list is trimmed to it at once");
+        h.pushed(100, 1);
+        assertEquals(1, h.trimWith(100), "and again the next round");
+    }
 }
