@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Copies the {@link AnomalyLog} into the Redis stream {@code <prefix>anomalies} that replicas share, inside the
- * {@link RedisWriter}'s transactions. Each round takes what the log gained since the last round and adds it as one
+ * {@link RedisWriter}'s transactions. A round that takes them adds what the log gained since the last one as one
  * stream entry per {@value #PER_ENTRY} anomalies ({@link AnomalyStreamEntry}: names as text, numbers as raw bits),
  * so the stream costs Redis, Lettuce and this thread per round, not per anomaly (the contract's z-score flags about
  * one value in twenty of Gaussian noise), and no number is formatted until someone reads it. A round that fails is
@@ -75,7 +75,10 @@ final class AnomalyStreamWriter {
         return keyPrefix + "anomalies";
     }
 
-    /** Takes what the log gained since the last round written; a round being retried keeps its anomalies. */
+    /**
+     * Takes what the log gained since the last round written into the round starting; a round being retried keeps its
+     * anomalies. A round that does not take them writes none.
+     */
     void take() {
         if (!taken) {
             log.read(written, null, Math.min(log.capacity(), PER_ROUND), page);
@@ -83,9 +86,12 @@ final class AnomalyStreamWriter {
         }
     }
 
-    /** Adds the round's trim and XADDs to the transaction being built. */
+    /** Adds the round's trim and XADDs to the transaction being built: nothing unless the round {@link #take}s. */
     void append(RedisAsyncCommands<byte[], byte[]> redis, List<RedisFuture<?>> replies) {
         added.clear();
+        if (!taken) {
+            return;
+        }
         if (trimBelow != null) {
             replies.add(redis.xtrim(key, XTrimArgs.Builder.minId(trimBelow)));
         }

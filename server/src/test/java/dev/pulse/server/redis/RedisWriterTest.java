@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
- * interval does not let the queue overflow; a round stores at most the history of a busy series, leaving no gap.
+ * interval does not let the queue overflow, and the rounds a filling ring starts leave the anomaly stream to the
+ * next round due; a round stores at most the history of a busy series, leaving no gap.
  */
 @Timeout(120)
 class RedisWriterTest {
@@ -128,6 +130,39 @@ class RedisWriterTest {
 
                 assertEquals(0, queue.dropped());
                 assertEquals(400, StoredHistory.pairs(redis, "linger", "cpu").size());
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aRoundStartedEarlyByAFillingRingLeavesTheAnomaliesToTheNextRoundDue() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        AnomalyLog log = new AnomalyLog(100, s -> "zscore");
+        BatchApplier applier = new BatchApplier(registry, queue, log);
+        apply(applier, "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+                // rounds at most every ten minutes, unless the queue or a reader asks for one sooner
+                RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
+                        new KeySchema("metrics:"), 1000, 10_000, 600_000, new AnomalyStreamWriter(log, "metrics:"));
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 60
+                        && redis.commands().xlen("metrics:anomalies") == 1);
+
+                apply(applier, "feed", 60, 300, i -> i == 359 ? 1000 : 10 + i % 2); // a quarter of the ring, a spike
+                Await.until("the early round written", () -> writer.valuesWritten.sum() == 360);
+                assertEquals(1, redis.commands().xlen("metrics:anomalies"), "the early round left the spike");
+
+                writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round carries it at once
+                assertEquals(2, redis.commands().xlen("metrics:anomalies"));
+                writer.stop(System.nanoTime() + 5_000_000_000L);
+                thread.join(10_000);
             } finally {
                 client.shutdown();
             }
