@@ -28,7 +28,7 @@ final class RoundEntry {
     private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
     private static final double EXACT = 0x1p53; // integers below this are exact in a double
     /** Most bytes a value takes: header, a raw time, a varint of up to 54 bits. */
-    private static final int MAX_BYTES_PER_VALUE = 1 + 8 + 8;
+    static final int MAX_BYTES_PER_VALUE = 1 + 8 + 8;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private RoundEntry() {
@@ -36,9 +36,14 @@ final class RoundEntry {
 
     /** Room for an entry of {@code count} values, its tag written; values go in with {@link #put} from index 1. */
     static byte[] allocate(int count) {
-        byte[] entry = new byte[1 + MAX_BYTES_PER_VALUE * count];
+        byte[] entry = new byte[maxBytes(count)];
         entry[0] = COMPACT;
         return entry;
+    }
+
+    /** The most bytes an entry of {@code count} values takes, its tag included. */
+    static int maxBytes(int count) {
+        return 1 + MAX_BYTES_PER_VALUE * count;
     }
 
     /**
