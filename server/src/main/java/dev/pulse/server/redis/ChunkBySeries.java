@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A drained {@link QueueChunk} regrouped by series, so that each series' values of the round go out as one
  * {@link RoundEntry}: the series in the order they first appear, each one's values in queue order, written straight
- * into its entry. An entry holds at most the newest {@code keep} values of its series ({@code REDIS_HISTORY}): older
+ * into its entry's region of a scratch array kept round after round (at most 17 bytes a value of a chunk), then
+ * copied out at its size. An entry holds at most the newest {@code keep} values of its series ({@code REDIS_HISTORY}): older
  * ones of the same round would leave the list at its next trim and no reader ever asks for them, so a busy series
  * costs the round at most {@code keep} values' encoding and bytes, however many it ingested. Values of a series
  * retired since they were queued (expired or deleted) are left out, and the series listed in {@link #retired()}.
@@ -93,7 +94,7 @@ final class ChunkBySeries {
             lastForm[k] = -1;
         }
         if (scratch.length < room) {
-            // Reused round after round: allocating and zeroing each entry's most bytes took a tenth of the writer.
+            // Reused round after round: allocating and zeroing each entry's most bytes took an eighth of the grouping.
             scratch = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(room, 2L * scratch.length))];
         }
         byte[] out = scratch;

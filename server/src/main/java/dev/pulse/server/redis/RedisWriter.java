@@ -35,9 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * flagged since the stream was last written, once an interval or for a waiting reader ({@link AnomalyStreamWriter}).
  * A source's snapshot is due at most every second while values keep coming, at once when one of its series is new (a
  * restart finds series by their hash field), and for every touched source when the queue is found empty or the
- * writer stops ({@link SnapshotSchedule}), so formatting snapshots costs per source and interval, not per value. Per series the values keep their order ({@link ChunkBySeries}). A
- * chunk is one MULTI/EXEC transaction, so a connection lost mid-chunk leaves nothing half-written, and a failed
- * chunk is kept and retried with backoff, never dropped.
+ * writer stops ({@link SnapshotSchedule}), so formatting snapshots costs per source and interval, not per value.
+ * Per series the values keep their order ({@link ChunkBySeries}). A chunk is one MULTI/EXEC transaction, so a
+ * connection lost mid-chunk leaves nothing half-written, and a failed chunk is kept and retried with backoff, never
+ * dropped.
  *
  * <p>Exactly once: a failure can hide a transaction that was applied (Redis killed after its append-only fsync but
  * before the reply, or a reply slower than the timeout). Each transaction therefore also sets this writer's marker

@@ -28,7 +28,7 @@ final class RoundEntry {
     private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
     private static final double EXACT = 0x1p53; // integers below this are exact in a double
     /** Most bytes a value takes: header, a raw time, a varint of up to 54 bits. */
-    static final int MAX_BYTES_PER_VALUE = 1 + 8 + 8;
+    private static final int MAX_BYTES_PER_VALUE = 1 + 8 + 8;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private RoundEntry() {
