@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
- * interval does not let the queue overflow, and the rounds a filling ring starts leave the anomaly stream to the
- * next round due; a round stores at most the history of a busy series, leaving no gap.
+ * interval does not let the queue overflow, and the rounds a filling ring or a removal starts leave the anomaly
+ * stream to the next round due; a round stores at most the history of a busy series, leaving no gap.
  */
 @Timeout(120)
 class RedisWriterTest {
@@ -161,6 +161,43 @@ class RedisWriterTest {
 
                 writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round carries it at once
                 assertEquals(2, redis.commands().xlen("metrics:anomalies"));
+                writer.stop(System.nanoTime() + 5_000_000_000L);
+                thread.join(10_000);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void anomaliesLeftByAnEarlyRoundOfRemovalsAloneGoOutAtTheInterval() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        AnomalyLog log = new AnomalyLog(100, s -> "zscore");
+        BatchApplier applier = new BatchApplier(registry, queue, log);
+        apply(applier, "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
+        apply(applier, "gone", 0, 20, i -> 10);
+        Series spiked = registry.restore("feed", "cpu");
+        Series gone = registry.restore("gone", "cpu");
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+                ForgetQueue forgets = new ForgetQueue();
+                RedisWriter writer = new RedisWriter(queue, forgets, new KeyExpiry(0), connection,
+                        new KeySchema("metrics:"), 1000, 10_000, 5_000, new AnomalyStreamWriter(log, "metrics:"));
+                Thread thread = new Thread(writer, "redis-writer");
+                thread.start();
+                Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 80
+                        && redis.commands().xlen("metrics:anomalies") == 1);
+
+                // an anomaly, then a removal: a round at once, of the removal alone, which leaves the anomaly; no
+                // value and no snapshot is due after it, so only the anomaly left over brings the round at the interval
+                log.flagged(spiked, 1_700_000_060, 2000, 10.5, 0.5, 3979, 1);
+                forgets.forgotten(gone.source(), new Series[] {gone}, true, true);
+                Await.until("the removal applied", () -> redis.commands().exists("metrics:series:{gone}:cpu") == 0);
+                Await.until("the anomaly written within an interval", () ->
+                        redis.commands().xlen("metrics:anomalies") == 2);
                 writer.stop(System.nanoTime() + 5_000_000_000L);
                 thread.join(10_000);
             } finally {
