@@ -34,14 +34,10 @@ final class RoundEntry {
     private RoundEntry() {
     }
 
-    /** Room for an entry of {@code count} values, its tag written; values go in with {@link #put} from index 1. */
-    static byte[] allocate(int count) {
-        byte[] entry = new byte[maxBytes(count)];
-        entry[0] = COMPACT;
-        return entry;
-    }
-
-    /** The most bytes an entry of {@code count} values takes, its tag included. */
+    /**
+     * The most bytes an entry of {@code count} values takes: the tag {@link #COMPACT} first, then the values, which
+     * go in with {@link #put} from the byte after it.
+     */
     static int maxBytes(int count) {
         return 1 + MAX_BYTES_PER_VALUE * count;
     }

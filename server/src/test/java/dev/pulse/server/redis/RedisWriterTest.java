@@ -48,12 +48,10 @@ class RedisWriterTest {
                 // Redis sleeps 1 s; the writer waits 200 ms for its reply, then gives up, though Redis applies it later
                 CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 1);
                 RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 1000, 200);
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 asleep.join();
                 Await.until("the chunk to be written", () -> writer.valuesWritten.sum() >= 100);
-                writer.stop(System.nanoTime() + 5_000_000_000L);
-                thread.join(10_000);
+                stop(writer, thread);
 
                 assertTrue(writer.writeFailures.sum() >= 1, "the first attempt timed out");
                 assertEquals(100, writer.valuesWritten.sum());
@@ -69,7 +67,7 @@ class RedisWriterTest {
         SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         AnomalyLog log = new AnomalyLog(100, s -> "zscore");
-        apply(new BatchApplier(registry, queue, log), "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
+        apply(new BatchApplier(registry, queue, log), "feed", 0, 60, CALM_THEN_SPIKE);
         AnomalyLog.Page page = new AnomalyLog.Page(100);
         log.read(0, null, 100, page);
         assertEquals(1, page.size(), "the spike");
@@ -82,8 +80,7 @@ class RedisWriterTest {
                 ForgetQueue forgets = new ForgetQueue();
                 RedisWriter writer = new RedisWriter(queue, forgets, new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 200, 10, new AnomalyStreamWriter(log, "metrics:"));
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 Await.until("the values and the spike written", () -> writer.valuesWritten.sum() == 60
                         && redis.commands().xlen("metrics:anomalies") == 1);
 
@@ -95,8 +92,7 @@ class RedisWriterTest {
                 forgets.forgotten(spiked.source(), new Series[] {spiked}, true, true);
                 asleep.join();
                 Await.until("the round to time out", () -> writer.writeFailures.sum() >= 1);
-                writer.stop(System.nanoTime() + 5_000_000_000L); // it settles the round in hand, then stops
-                thread.join(10_000);
+                stop(writer, thread); // it settles the round in hand, then stops
 
                 assertEquals(2, redis.commands().xlen("metrics:anomalies"), "the round's entry once, not twice");
                 assertEquals(0, redis.commands().exists("metrics:series:{feed}:cpu"), "the removal was applied");
@@ -119,14 +115,12 @@ class RedisWriterTest {
                 // rounds at most every ten minutes, unless the queue asks for one sooner
                 RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 10_000, 600_000, null);
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
 
                 apply(applier, "linger", 100, 300, i -> i % 7); // over a quarter of the ring: no waiting out the interval
                 Await.until("the 300 values written before the interval ends", () -> writer.valuesWritten.sum() == 400);
-                writer.stop(System.nanoTime() + 5_000_000_000L);
-                thread.join(10_000);
+                stop(writer, thread);
 
                 assertEquals(0, queue.dropped());
                 assertEquals(400, StoredHistory.pairs(redis, "linger", "cpu").size());
@@ -142,7 +136,7 @@ class RedisWriterTest {
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         AnomalyLog log = new AnomalyLog(100, s -> "zscore");
         BatchApplier applier = new BatchApplier(registry, queue, log);
-        apply(applier, "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
+        apply(applier, "feed", 0, 60, CALM_THEN_SPIKE);
 
         try (RedisProcess redis = new RedisProcess()) {
             RedisClient client = RedisClient.create("redis://" + redis.address());
@@ -150,8 +144,7 @@ class RedisWriterTest {
                 // rounds at most every ten minutes, unless the queue or a reader asks for one sooner
                 RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 10_000, 600_000, new AnomalyStreamWriter(log, "metrics:"));
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 60
                         && redis.commands().xlen("metrics:anomalies") == 1);
 
@@ -161,8 +154,7 @@ class RedisWriterTest {
 
                 writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round carries it at once
                 assertEquals(2, redis.commands().xlen("metrics:anomalies"));
-                writer.stop(System.nanoTime() + 5_000_000_000L);
-                thread.join(10_000);
+                stop(writer, thread);
             } finally {
                 client.shutdown();
             }
@@ -175,7 +167,7 @@ class RedisWriterTest {
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         AnomalyLog log = new AnomalyLog(100, s -> "zscore");
         BatchApplier applier = new BatchApplier(registry, queue, log);
-        apply(applier, "feed", 0, 60, i -> i == 59 ? 1000 : 10 + i % 2); // calm, then a spike
+        apply(applier, "feed", 0, 60, CALM_THEN_SPIKE);
         apply(applier, "gone", 0, 20, i -> 10);
         Series spiked = registry.restore("feed", "cpu");
         Series gone = registry.restore("gone", "cpu");
@@ -186,8 +178,7 @@ class RedisWriterTest {
                 ForgetQueue forgets = new ForgetQueue();
                 RedisWriter writer = new RedisWriter(queue, forgets, new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 10_000, 5_000, new AnomalyStreamWriter(log, "metrics:"));
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 80
                         && redis.commands().xlen("metrics:anomalies") == 1);
 
@@ -198,8 +189,7 @@ class RedisWriterTest {
                 Await.until("the removal applied", () -> redis.commands().exists("metrics:series:{gone}:cpu") == 0);
                 Await.until("the anomaly written within an interval", () ->
                         redis.commands().xlen("metrics:anomalies") == 2);
-                writer.stop(System.nanoTime() + 5_000_000_000L);
-                thread.join(10_000);
+                stop(writer, thread);
             } finally {
                 client.shutdown();
             }
@@ -219,15 +209,13 @@ class RedisWriterTest {
             try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
                 // a history of 100 values: the busy series' 250 in one round store its newest 100
                 RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 100, 10_000);
-                Thread thread = new Thread(writer, "redis-writer");
-                thread.start();
+                Thread thread = start(writer);
                 Await.until("the round written", () -> writer.valuesWritten.sum() == 270);
                 apply(applier, "busy", 250, 30, i -> i);
                 Await.until("the next round written", () -> writer.valuesWritten.sum() == 300);
                 apply(applier, "calm", 20, 150, i -> i); // after an entry of 20 values, one of 150 that leaves 50 out
                 Await.until("the last round written", () -> writer.valuesWritten.sum() == 450);
-                writer.stop(System.nanoTime() + 5_000_000_000L);
-                thread.join(10_000);
+                stop(writer, thread);
 
                 assertEquals(0, queue.dropped());
                 var busy = StoredHistory.pairs(redis, "busy", "cpu");
@@ -242,6 +230,21 @@ class RedisWriterTest {
                 client.shutdown();
             }
         }
+    }
+
+    /** Values 10 and 11 in turn, then 1000 at second 59: the contract's z-score flags that one alone. */
+    private static final IntUnaryOperator CALM_THEN_SPIKE = i -> i == 59 ? 1000 : 10 + i % 2;
+
+    private static Thread start(RedisWriter writer) {
+        Thread thread = new Thread(writer, "redis-writer");
+        thread.start();
+        return thread;
+    }
+
+    /** Stops the writer, which first settles the round in hand and writes what is queued. */
+    private static void stop(RedisWriter writer, Thread thread) throws InterruptedException {
+        writer.stop(System.nanoTime() + 5_000_000_000L);
+        thread.join(10_000);
     }
 
     /** Applies one event a second of {@code source}, metric "cpu", seconds {@code from} to {@code from + count - 1}. */

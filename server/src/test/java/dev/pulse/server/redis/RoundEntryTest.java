@@ -21,7 +21,8 @@ class RoundEntryTest {
     }
 
     private static byte[] entry(double[] times, double[] values, int from, int count) {
-        byte[] entry = RoundEntry.allocate(count);
+        byte[] entry = new byte[RoundEntry.maxBytes(count)];
+        entry[0] = RoundEntry.COMPACT;
         int at = 1;
         double last = 0;
         int form = -1;
