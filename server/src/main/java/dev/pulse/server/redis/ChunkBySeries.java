@@ -118,6 +118,52 @@ final class ChunkBySeries {
         }
     }
 
+    /**
+     * Leaves out of {@code chunk} the values a round would not store ({@link #group} leaves them out too): all but
+     * the newest {@code keep} of each series, retired or not. Keeps the order of the rest; returns how many it left
+     * out. A writer that gathers values between rounds so holds at most {@code keep} of a series however fast it
+     * comes, and its round sends at most that many.
+     */
+    int dropSuperseded(QueueChunk chunk) {
+        round = ROUNDS.incrementAndGet();
+        int size = chunk.size();
+        if (index.length < size) {
+            index = new int[size];
+        }
+        int seen = 0;
+        for (int i = 0; i < size; i++) {
+            Series s = chunk.series(i);
+            int slot = s.writeSlot(round);
+            if (slot < 0) {
+                slot = seen++;
+                s.writeSlot(round, slot);
+                if (counts.length < seen) {
+                    counts = Arrays.copyOf(counts, counts.length * 2);
+                }
+                counts[slot] = 0;
+            }
+            index[i] = slot;
+            counts[slot]++;
+        }
+        if (skip.length < seen) {
+            skip = new int[counts.length];
+        }
+        for (int k = 0; k < seen; k++) {
+            skip[k] = counts[k] - Math.min(counts[k], keep);
+        }
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            int k = index[i];
+            if (skip[k] > 0) {
+                skip[k]--;
+            } else {
+                chunk.move(i, kept++);
+            }
+        }
+        chunk.truncate(kept);
+        return size - kept;
+    }
+
     /** The series of the round, first seen first. */
     List<Series> series() {
         return order;

@@ -5,8 +5,9 @@ import dev.pulse.server.analytics.Series;
 import java.util.Arrays;
 
 /**
- * A batch of entries taken from the {@link WriteBehindQueue} by {@link WriteBehindQueue#drainTo}, with the scratch
- * arrays of the merge; owned by the writer thread and reused round after round.
+ * The entries taken from the {@link WriteBehindQueue} for one write round, by one or more calls of
+ * {@link WriteBehindQueue#drainTo}, with the scratch arrays of the merge; owned by the writer thread and reused round
+ * after round.
  */
 public final class QueueChunk {
     // every field is the writer thread's
@@ -14,8 +15,8 @@ public final class QueueChunk {
     private final double[] values;
     private final double[] times;
     private int size;
-    // runs of entries taken one after the other from one ring, for discards: where each starts here, its ring,
-    // and the ring's sequence number of its first entry
+    // runs of entries the drain in progress took one after the other from one ring, for its discards: where each
+    // starts here, its ring, and the ring's sequence number of its first entry
     private int[] runStart = new int[16];
     private int[] runRing = new int[16];
     private long[] runSequence = new long[16];
@@ -32,8 +33,25 @@ public final class QueueChunk {
     }
 
     void clear() {
-        Arrays.fill(series, 0, size, null);
-        size = 0;
+        truncate(0);
+    }
+
+    /** A drain starts appending: its discards concern only the entries it takes. */
+    void startDrain() {
+        runs = 0;
+    }
+
+    /** Moves entry {@code from} to {@code to}, not after it: a pass that leaves entries out closes the gaps. */
+    void move(int from, int to) {
+        series[to] = series[from];
+        values[to] = values[from];
+        times[to] = times[from];
+    }
+
+    /** Keeps the first {@code n} entries. */
+    void truncate(int n) {
+        Arrays.fill(series, n, size, null);
+        size = n;
         runs = 0;
     }
 
@@ -74,9 +92,12 @@ public final class QueueChunk {
         runs++;
     }
 
-    /** Removes the entries of {@code ring} before {@code sequence}, keeping the order of the rest. */
+    /**
+     * Removes the entries the drain in progress took of {@code ring} before {@code sequence}, keeping the order of the
+     * rest.
+     */
     void discard(int ring, long sequence) {
-        int w = 0;
+        int w = runs > 0 ? runStart[0] : size; // the drain's first entry: those before it are not its own
         int kept = 0;
         for (int r = 0; r < runs; r++) {
             int start = runStart[r];

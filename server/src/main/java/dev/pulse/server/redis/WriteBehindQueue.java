@@ -164,11 +164,13 @@ public final class WriteBehindQueue implements BatchListener {
     }
 
     /**
-     * Moves up to {@code max} of the oldest entries, merged across the rings by enqueue time, into {@code out};
-     * returns how many. Writer thread only.
+     * Moves up to {@code max} of the oldest entries, merged across the rings by enqueue time, after those
+     * {@code out} holds; returns how many. Writer thread only.
      */
     public int drainTo(QueueChunk out, int max) {
-        out.clear();
+        out.startDrain();
+        int before = out.size();
+        int limit = (int) Math.min(Integer.MAX_VALUE, (long) before + max); // out's size once it took max
         Ring[] rs = rings;
         int n = rs.length;
         if (n == 0) {
@@ -185,7 +187,7 @@ public final class WriteBehindQueue implements BatchListener {
             next[i] = from[i];
             slot[i] = (int) (from[i] % r.capacity);
         }
-        while (out.size() < max) { // merge: the ring whose next entry was enqueued first
+        while (out.size() < limit) { // merge: the ring whose next entry was enqueued first
             int pick = -1;
             long least = Long.MAX_VALUE;
             for (int i = 0; i < n; i++) {
@@ -200,7 +202,7 @@ public final class WriteBehindQueue implements BatchListener {
             Ring r = rs[pick];
             int s = slot[pick];
             int run = 1; // the rest of that batch (its entries share the stamp), up to the arrays' end
-            long left = Math.min(end[pick] - next[pick], max - out.size());
+            long left = Math.min(end[pick] - next[pick], limit - out.size());
             while (run < left && s + run < r.capacity && r.stamps[s + run] == least) {
                 run++;
             }
@@ -219,7 +221,7 @@ public final class WriteBehindQueue implements BatchListener {
                 out.discard(i, h);
             }
         }
-        return out.size();
+        return out.size() - before;
     }
 
     /** The values every ring holds together, once each producer has made its ring. */
@@ -236,12 +238,12 @@ public final class WriteBehindQueue implements BatchListener {
     }
 
     /**
-     * Whether the writer should take a round now rather than linger: the rings hold {@code values} together, or one
-     * holds a quarter of its capacity (a client on one connection fills only its own event loop's ring). A quarter,
-     * not a half: at the highest rates a round takes tens of milliseconds on a busy machine, and the room left must
-     * hold what comes in meanwhile.
+     * Whether the writer should take what the rings hold now rather than linger: they hold {@code values} together,
+     * or one holds a quarter of its capacity (a client on one connection fills only its own event loop's ring). A
+     * quarter, not a half: at the highest rates a round takes tens of milliseconds on a busy machine, and the room
+     * left must hold what comes in meanwhile.
      */
-    public boolean roundDue(long values) {
+    public boolean drainDue(long values) {
         long d = 0;
         for (Ring r : rings) {
             long held = held(r);

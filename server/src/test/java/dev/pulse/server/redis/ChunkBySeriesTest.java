@@ -27,6 +27,10 @@ class ChunkBySeriesTest {
 
     /** Each series of the round, first seen first, with its values in queue order. */
     private List<String> bySeries() {
+        return bySeries(grouped);
+    }
+
+    private static List<String> bySeries(ChunkBySeries grouped) {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < grouped.series().size(); k++) {
             StringBuilder b = new StringBuilder(grouped.series().get(k).source().name()).append(':');
@@ -76,6 +80,31 @@ class ChunkBySeriesTest {
 
         round(b, 1, a, 2, b, 3);
         assertEquals(List.of("b: 1@1 3@3", "a: 2@2"), bySeries());
+    }
+
+    @Test
+    void valuesLeftOutBetweenRoundsAreAllButTheNewestOfEachSeriesAndTheRestKeepTheirOrder() {
+        ChunkBySeries three = new ChunkBySeries(3);
+        Series a = registry.restore("a", "cpu");
+        Series b = registry.restore("b", "cpu");
+        chunk.clear();
+        for (int i = 1; i <= 6; i++) {
+            chunk.add(a, i, 1_700_000_000 + i, 0, 2 * i);
+            if (i % 3 == 0) {
+                chunk.add(b, 10 + i, 1_700_000_000 + i, 0, 2 * i + 1);
+            }
+        }
+        assertEquals(3, three.dropSuperseded(chunk));
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            left.add(chunk.series(i).source().name() + (long) chunk.value(i));
+        }
+        assertEquals(List.of("b13", "a4", "a5", "a6", "b16"), left);
+
+        assertEquals(0, three.dropSuperseded(chunk), "what is left is what a round stores");
+        three.group(chunk);
+        assertEquals(List.of(b, a), three.series());
+        assertEquals(List.of("b: 13@3 16@6", "a: 4@4 5@5 6@6"), bySeries(three));
     }
 
     @Test

@@ -47,4 +47,30 @@ class QueueChunkTest {
         run(chunk, 1, 8, 2);
         assertEquals(List.of(108, 109), values(chunk), "usable again");
     }
+
+    @Test
+    void aDrainsDiscardsLeaveTheEntriesOfEarlierDrainsAlone() {
+        QueueChunk chunk = new QueueChunk(100);
+        chunk.startDrain();
+        run(chunk, 0, 10, 3);  // 10 11 12, an earlier drain's
+        chunk.startDrain();
+        run(chunk, 0, 20, 2);  // 20 21
+        run(chunk, 1, 5, 2);   // 105 106
+        chunk.discard(0, 21);  // the ring's head passed 20 during this drain; 10-12 were taken before
+        assertEquals(List.of(10, 11, 12, 21, 105, 106), values(chunk));
+        chunk.discard(0, 99);
+        assertEquals(List.of(10, 11, 12, 105, 106), values(chunk));
+    }
+
+    @Test
+    void entriesMovedDownAndTruncatedKeepTheirOrder() {
+        QueueChunk chunk = new QueueChunk(100);
+        run(chunk, 0, 10, 5);  // 10 11 12 13 14
+        chunk.move(1, 0);
+        chunk.move(3, 1);
+        chunk.truncate(2);
+        assertEquals(List.of(11, 13), values(chunk));
+        run(chunk, 0, 15, 1);
+        assertEquals(List.of(11, 13, 15), values(chunk));
+    }
 }

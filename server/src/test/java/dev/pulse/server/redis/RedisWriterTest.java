@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
- * interval does not let the queue overflow, and the rounds a filling ring or a removal starts leave the anomaly
- * stream to the next round due; a round stores at most the history of a busy series, leaving no gap.
+ * interval does not let the queue overflow: the writer takes what a filling ring holds and keeps only what a round
+ * stores, and starts a round once that fills its chunk; the rounds a full chunk or a removal starts leave the
+ * anomaly stream to the next round due; a round stores at most the history of a busy series, leaving no gap.
  */
 @Timeout(120)
 class RedisWriterTest {
@@ -103,7 +104,7 @@ class RedisWriterTest {
     }
 
     @Test
-    void aLongFlushIntervalStillTakesARoundOnceARingIsAQuarterFull() throws Exception {
+    void aLongFlushIntervalStillTakesARoundOnceItsChunkIsOverHalfFullOfValuesItStores() throws Exception {
         SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
         WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
         BatchApplier applier = new BatchApplier(registry, queue);
@@ -112,18 +113,56 @@ class RedisWriterTest {
         try (RedisProcess redis = new RedisProcess()) {
             RedisClient client = RedisClient.create("redis://" + redis.address());
             try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-                // rounds at most every ten minutes, unless the queue asks for one sooner
+                // rounds at most every ten minutes, unless the chunk fills sooner
                 RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 10_000, 600_000, null);
                 Thread thread = start(writer);
                 Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
 
-                apply(applier, "linger", 100, 300, i -> i % 7); // over a quarter of the ring: no waiting out the interval
-                Await.until("the 300 values written before the interval ends", () -> writer.valuesWritten.sum() == 400);
+                apply(applier, "linger", 100, 800, i -> i % 7); // four fifths of the chunk, all of them stored
+                Await.until("the 800 values written before the interval ends", () -> writer.valuesWritten.sum() == 900);
                 stop(writer, thread);
 
                 assertEquals(0, queue.dropped());
-                assertEquals(400, StoredHistory.pairs(redis, "linger", "cpu").size());
+                assertEquals(900, StoredHistory.pairs(redis, "linger", "cpu").size());
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aLongFlushIntervalTakesAFillingRingAndKeepsOnlyTheNewestHistoryOfEachSeriesForItsRound() throws Exception {
+        SeriesRegistry registry = new SeriesRegistry(10, 4, 50, Detectors.factory(Config.defaults()));
+        WriteBehindQueue queue = new WriteBehindQueue(1000, QueueFullPolicy.DROP);
+        BatchApplier applier = new BatchApplier(registry, queue);
+        apply(applier, "busy", 0, 100, i -> i);
+
+        try (RedisProcess redis = new RedisProcess()) {
+            RedisClient client = RedisClient.create("redis://" + redis.address());
+            try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+                // a history of 100 values; rounds at most every ten minutes, unless the chunk fills or a reader asks
+                RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
+                        new KeySchema("metrics:"), 100, 10_000, 600_000, null);
+                Thread thread = start(writer);
+                Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
+
+                apply(applier, "busy", 100, 300, i -> i); // a quarter of the ring: taken, no round
+                Await.until("the 300 values taken", () -> queue.depth() == 0 && writer.valuesInHand() == 300);
+                apply(applier, "busy", 400, 600, i -> i); // the chunk three quarters full: its older values left out
+                Await.until("the 600 values taken", () -> queue.depth() == 0 && writer.valuesInHand() == 900);
+                assertEquals(100, writer.valuesWritten.sum(), "no round before the interval");
+                assertEquals(100, StoredHistory.pairs(redis, "busy", "cpu").size());
+
+                writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round
+                assertEquals(1000, writer.valuesWritten.sum(), "the values left out count as written");
+                assertEquals(0, writer.valuesInHand());
+                var stored = StoredHistory.pairs(redis, "busy", "cpu");
+                assertEquals(100, stored.size(), "the newest history, in one entry");
+                assertEquals("1700000900 900", stored.get(0));
+                assertEquals("1700000999 999", stored.get(99));
+                stop(writer, thread);
+                assertEquals(0, queue.dropped());
             } finally {
                 client.shutdown();
             }
@@ -141,15 +180,15 @@ class RedisWriterTest {
         try (RedisProcess redis = new RedisProcess()) {
             RedisClient client = RedisClient.create("redis://" + redis.address());
             try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-                // rounds at most every ten minutes, unless the queue or a reader asks for one sooner
+                // rounds at most every ten minutes, unless the chunk fills or a reader asks for one sooner
                 RedisWriter writer = new RedisWriter(queue, new ForgetQueue(), new KeyExpiry(0), connection,
                         new KeySchema("metrics:"), 1000, 10_000, 600_000, new AnomalyStreamWriter(log, "metrics:"));
                 Thread thread = start(writer);
                 Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 60
                         && redis.commands().xlen("metrics:anomalies") == 1);
 
-                apply(applier, "feed", 60, 300, i -> i == 359 ? 1000 : 10 + i % 2); // a quarter of the ring, a spike
-                Await.until("the early round written", () -> writer.valuesWritten.sum() == 360);
+                apply(applier, "feed", 60, 800, i -> i == 859 ? 1000 : 10 + i % 2); // most of the chunk, a spike
+                Await.until("the early round written", () -> writer.valuesWritten.sum() == 860);
                 assertEquals(1, redis.commands().xlen("metrics:anomalies"), "the early round left the spike");
 
                 writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round carries it at once

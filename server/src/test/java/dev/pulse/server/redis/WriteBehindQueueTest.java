@@ -49,11 +49,12 @@ class WriteBehindQueueTest {
         }
         assertEquals(total - max, queue.depth());
 
-        assertEquals(total - max, queue.drainTo(chunk, total));
-        for (int i = 0; i < total - max; i++) {
-            assertEquals(max + i, chunk.value(i), 0.0);
+        assertEquals(total - max, queue.drainTo(chunk, total), "after what the chunk holds, up to the max taken");
+        for (int i = 0; i < total; i++) {
+            assertEquals(i, chunk.value(i), 0.0);
         }
         assertEquals(0, queue.drainTo(chunk, total));
+        assertEquals(total, chunk.size());
         assertEquals(0, queue.depth());
     }
 
@@ -123,6 +124,7 @@ class WriteBehindQueueTest {
         QueueChunk chunk = new QueueChunk(100);
         producers.forEach(Thread::start);
         while (producers.stream().anyMatch(Thread::isAlive) || queue.depth() > 0) {
+            chunk.clear();
             queue.drainTo(chunk, 100);
             for (int i = 0; i < chunk.size(); i++) {
                 taken.computeIfAbsent(chunk.series(i).source().name(), k -> new java.util.ArrayList<>()).add(chunk.value(i));
