@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 . perf/scripts/lib.sh
 e2e_prelude redis-server prometheus promtool python3 curl
 
-REDIS_PORT=$(free_port); PULSE_PORT=$(free_port); PROM_PORT=$(free_port)
+REDIS_PORT=$(free_port); PULSE_PORT=$(free_port "$REDIS_PORT"); PROM_PORT=$(free_port "$REDIS_PORT" "$PULSE_PORT")
 
 start_redis "$REDIS_PORT" "$WORK/redis.log"
 PIDS+=("$REDIS_PID")

@@ -10,7 +10,7 @@ e2e_prelude redis-server chromium python3 curl
 OUT=target/e2e
 mkdir -p "$OUT"
 
-REDIS_PORT=$(free_port); PULSE_PORT=$(free_port)
+REDIS_PORT=$(free_port); PULSE_PORT=$(free_port "$REDIS_PORT")
 start_redis "$REDIS_PORT" "$WORK/redis.log"
 PIDS+=("$REDIS_PID")
 SERVER_PORT=$PULSE_PORT REDIS_ADDR=127.0.0.1:$REDIS_PORT java -jar "$JAR" >"$OUT/pulse.log" 2>&1 &

@@ -1,7 +1,15 @@
 # Helpers the measurement and end-to-end scripts share; source it, do not run it.
 
-# A free loopback TCP port.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A free loopback TCP port, none of the ports given (chosen already, not yet bound: the kernel may offer one again).
+free_port() {
+  python3 - "$@" <<'PY'
+import socket, sys
+while True:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
+    if str(p) not in sys.argv[1:]:
+        print(p); break
+PY
+}
 
 # A throwaway redis-server on loopback port $1 (no persistence), its output to $2; sets REDIS_PID.
 start_redis() {
@@ -20,7 +28,7 @@ start_target() {
     floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$dir/server.log" & ;;
     pulse|pulse-redis)
       if [ "$target" = pulse-redis ]; then
-        rport=$(free_port)
+        rport=$(free_port "$port")
         start_redis "$rport"
         sleep 0.5
         addr=127.0.0.1:$rport

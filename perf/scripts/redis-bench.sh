@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 jar=${1:-server/target/pulse-server.jar}; rate=${2:-2000}; measure=${MEASURE:-20}
 . perf/scripts/lib.sh
-rport=$(free_port); port=$(free_port); work=$(mktemp -d)
+rport=$(free_port); port=$(free_port "$rport"); work=$(mktemp -d)
 start_redis "$rport"
 redis_pid=$REDIS_PID
 sleep 0.5

@@ -27,12 +27,12 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     redis_pid=""
     addr=none
     if [ "$mode" = redis ]; then
-      rport=$(free_port)
+      rport=$(free_port "$port")
       start_redis "$rport"
       redis_pid=$REDIS_PID
       addr=127.0.0.1:$rport
     elif [ "$mode" = down ]; then
-      addr=127.0.0.1:$(free_port)
+      addr=127.0.0.1:$(free_port "$port")
     fi
     SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
     pid=$!

@@ -21,7 +21,7 @@ pulse_port=$(free_port)
 REDIS_ADDR=none SERVER_PORT=$pulse_port MAX_METRICS_PER_SOURCE=1024 MAX_SOURCES=100000 \
   java -jar server/target/pulse-server.jar >"$work/pulse.log" 2>&1 &
 PULSE_PID=$!
-vm_port=$(free_port)
+vm_port=$(free_port "$pulse_port")
 victoria-metrics -httpListenAddr=127.0.0.1:$vm_port -storageDataPath="$work/vm" -retentionPeriod=100y \
   -loggerLevel=ERROR >"$work/vm.log" 2>&1 &
 VM_PID=$!

@@ -14,7 +14,7 @@ SERIES_TTL_MS=${SERIES_TTL_MS:-2000}
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-10}
 for tool in redis-server redis-cli jcmd python3 curl; do command -v "$tool" >/dev/null || { echo "soak-churn: $tool missing"; exit 1; }; done
 . perf/scripts/lib.sh
-rport=$(free_port); port=$(free_port); work=$(mktemp -d)
+rport=$(free_port); port=$(free_port "$rport"); work=$(mktemp -d)
 start_redis "$rport" "$work/redis.log"
 redis_pid=$REDIS_PID
 load_pid=

@@ -11,7 +11,7 @@ RATE=${RATE:-5000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-20}
 for tool in redis-server jcmd python3 curl; do command -v "$tool" >/dev/null || { echo "soak: $tool missing"; exit 1; }; done
 . perf/scripts/lib.sh
-rport=$(free_port); port=$(free_port); work=$(mktemp -d)
+rport=$(free_port); port=$(free_port "$rport"); work=$(mktemp -d)
 start_redis "$rport" "$work/redis.log"
 redis_pid=$REDIS_PID
 SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java -Xmx512m -jar server/target/pulse-server.jar 2>"$work/server.log" &

@@ -119,12 +119,12 @@ class RedisWriterTest {
                 Thread thread = start(writer);
                 Await.until("the first round, taken at once", () -> writer.valuesWritten.sum() == 100);
 
-                apply(applier, "linger", 100, 800, i -> i % 7); // four fifths of the chunk, all of them stored
-                Await.until("the 800 values written before the interval ends", () -> writer.valuesWritten.sum() == 900);
+                apply(applier, "linger", 100, 880, i -> i % 7); // seven eighths of the chunk, all of them stored
+                Await.until("the 880 values written before the interval ends", () -> writer.valuesWritten.sum() == 980);
                 stop(writer, thread);
 
                 assertEquals(0, queue.dropped());
-                assertEquals(900, StoredHistory.pairs(redis, "linger", "cpu").size());
+                assertEquals(980, StoredHistory.pairs(redis, "linger", "cpu").size());
             } finally {
                 client.shutdown();
             }
@@ -149,7 +149,7 @@ class RedisWriterTest {
 
                 apply(applier, "busy", 100, 300, i -> i); // a quarter of the ring: taken, no round
                 Await.until("the 300 values taken", () -> queue.depth() == 0 && writer.valuesInHand() == 300);
-                apply(applier, "busy", 400, 600, i -> i); // the chunk three quarters full: its older values left out
+                apply(applier, "busy", 400, 600, i -> i); // the chunk seven eighths full: its older values left out
                 Await.until("the 600 values taken", () -> queue.depth() == 0 && writer.valuesInHand() == 900);
                 assertEquals(100, writer.valuesWritten.sum(), "no round before the interval");
                 assertEquals(100, StoredHistory.pairs(redis, "busy", "cpu").size());
@@ -187,8 +187,8 @@ class RedisWriterTest {
                 Await.until("the first round, values and spike", () -> writer.valuesWritten.sum() == 60
                         && redis.commands().xlen("metrics:anomalies") == 1);
 
-                apply(applier, "feed", 60, 800, i -> i == 859 ? 1000 : 10 + i % 2); // most of the chunk, a spike
-                Await.until("the early round written", () -> writer.valuesWritten.sum() == 860);
+                apply(applier, "feed", 60, 900, i -> i == 959 ? 1000 : 10 + i % 2); // most of the chunk, a spike
+                Await.until("the early round written", () -> writer.valuesWritten.sum() == 960);
                 assertEquals(1, redis.commands().xlen("metrics:anomalies"), "the early round left the spike");
 
                 writer.nextRound().get(10, TimeUnit.SECONDS); // a reader's round carries it at once
