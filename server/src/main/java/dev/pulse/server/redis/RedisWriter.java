@@ -253,10 +253,11 @@ final class RedisWriter implements Runnable {
 
     /**
      * Gives the round starting now what the anomaly log gained (kept on a retry), when its stream is due: once an
-     * interval, and at once for a waiting reader or a stop. A round started early because a ring filled leaves them
-     * to the next one: under load, anomalies come faster than the stream keeps them ({@code ANOMALY_LOG_SIZE}, one
-     * value in twenty of Gaussian noise flagged by the contract's z-score), and each early round wrote the stream's
-     * length again for the next to trim: at 200,000 events/s, a quarter of the bytes the service sent Redis.
+     * interval, and at once for a waiting reader or a stop. A round started early (a full chunk, a removal) leaves
+     * them to the next one: under load, anomalies come faster than the stream keeps them ({@code ANOMALY_LOG_SIZE},
+     * one value in twenty of Gaussian noise flagged by the contract's z-score), and each early round wrote the
+     * stream's length again for the next to trim: at 200,000 events/s, when a round came each time a ring was a
+     * quarter full, a quarter of the bytes the service sent Redis.
      */
     private void takeAnomalies(boolean awaited) {
         if (anomalies == null) {
