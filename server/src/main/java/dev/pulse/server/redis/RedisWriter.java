@@ -191,7 +191,6 @@ final class RedisWriter implements Runnable {
                 if (anomalies != null) {
                     anomalies.written();
                 }
-                rounds.end();
                 if (chunk.size() > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
                     batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
@@ -203,6 +202,7 @@ final class RedisWriter implements Runnable {
                     valuesInHand = 0;
                 }
                 removals.clear();
+                rounds.end(); // its readers see the round counted, too
                 backoff = 10;
             } catch (RuntimeException e) {
                 uncertain = true;
