@@ -13,7 +13,7 @@ public enum Setting {
     REDIS_KEY_PREFIX("metrics:", "prefix of every Redis key, so deployments can share one Redis"),
     REDIS_QUEUE_CAPACITY("1000000", "metric values the write-behind queue holds, split evenly among the event loops; what happens when it is full: REDIS_QUEUE_FULL"),
     REDIS_QUEUE_FULL("drop", "when the queue is full: drop (the oldest queued values, counted) or reject (503, Retry-After)"),
-    REDIS_FLUSH_MS("1000", "longest a value waits in the write-behind queue before a write round takes it (sooner when a round's worth is queued or an event loop's share is a quarter full); longer rounds cost less CPU per value"),
+    REDIS_FLUSH_MS("1000", "longest a value waits before a write round sends it to Redis (sooner when the values a round stores fill over half of it); longer rounds cost less CPU per value"),
     REDIS_HISTORY("1000", "values kept per series in Redis (at least: whole round entries are trimmed)"),
     WINDOW_SIZE("50", "values in each series' rolling window"),
     ZSCORE_THRESHOLD("2.0", "a value is an anomaly when |z| exceeds this"),

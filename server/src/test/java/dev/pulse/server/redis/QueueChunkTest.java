@@ -49,7 +49,7 @@ class QueueChunkTest {
     }
 
     @Test
-    void aDrainsDiscardsLeaveTheEntriesOfEarlierDrainsAlone() {
+    void aDrainDiscardsOnlyEntriesItTookItself() {
         QueueChunk chunk = new QueueChunk(100);
         chunk.startDrain();
         run(chunk, 0, 10, 3);  // 10 11 12, an earlier drain's
