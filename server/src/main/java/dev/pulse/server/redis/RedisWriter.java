@@ -109,7 +109,9 @@ final class RedisWriter implements Runnable {
     private SentRound sent;       // writer thread: the round in hand as last sent, whose success is to be recorded
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
     private long lastRoundNanos;  // writer thread: when the last round started, whether it held values or not
-    private int superseded;       // writer thread: values the chunk in hand left out (ChunkBySeries#dropSuperseded)
+    // writer thread: values the chunk in hand left out (ChunkBySeries#dropSuperseded), counted written with its round;
+    // held nowhere, so not in valuesInHand: the queue's depth is what memory holds for Redis
+    private long superseded;
     private long lastStreamNanos; // writer thread: when a round last took the anomalies (set as the thread starts)
     private boolean streamBehind; // writer thread: a round since then left the anomalies for a later one
 
@@ -164,7 +166,7 @@ final class RedisWriter implements Runnable {
                 // Before the drain and the anomalies: the round carries what its readers wait for.
                 boolean awaited = rounds.begin();
                 queue.drainTo(chunk, chunkValues - chunk.size());
-                valuesInHand = chunk.size() + superseded;
+                valuesInHand = chunk.size();
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 lastRoundNanos = System.nanoTime(); // an empty queue, too, is looked at again after the interval
                 if (chunk.size() == 0 && snapshotsDue.isEmpty() && removals.isEmpty() && !awaited && !streamBehind) {
@@ -247,7 +249,7 @@ final class RedisWriter implements Runnable {
             superseded += grouped.dropSuperseded(chunk);
             full = chunk.size() > chunkValues / 2;
         }
-        valuesInHand = chunk.size() + superseded;
+        valuesInHand = chunk.size();
         return full;
     }
 
