@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} into chunks, one a round, at most one
  * round every {@code REDIS_FLUSH_MS} while a chunk has room for what comes ({@link #gather}), and pipelines each
- * chunk (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per chunk:
- * per touched series one RPUSH of one entry holding the chunk's values of that series, at most its newest
+ * chunk (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per
+ * chunk: per touched series one RPUSH of one entry holding the chunk's values of that series, at most its newest
  * {@code REDIS_HISTORY} ({@link RoundEntry}, {@link ChunkBySeries}; the older ones count as written), and,
  * one round in {@value SeriesHistory#SLACK}, an LTRIM that keeps at least {@code REDIS_HISTORY} values
  * ({@link SeriesHistory}); an HSET of the snapshots of the sources that are due one, with one SADD; the anomalies
