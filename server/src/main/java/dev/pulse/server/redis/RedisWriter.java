@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
 final class RedisWriter implements Runnable {
     /**
      * Most values one round holds, of which it stores at most {@code REDIS_HISTORY} a series: at typical 3-6 bytes a
-     * value a transaction of a few MB. Twice what 400 series' histories of 1,000 values take, so that at 200,000
+     * value a transaction of a few MB. Over twice what 400 series' histories of 1,000 values take, so that at 200,000
      * events/s of four metrics from 100 sources a round goes once a second ({@link #gather}). Fewer, larger rounds
      * cost Lettuce, Redis and this thread less per value (per command and per reply); a queue smaller than this makes
      * the chunk its size.
