@@ -44,38 +44,8 @@ final class ChunkBySeries {
     }
 
     void group(QueueChunk chunk) {
-        round = ROUNDS.incrementAndGet();
-        order.clear();
-        retired.clear();
+        countBySeries(chunk, true);
         int size = chunk.size();
-        if (index.length < size) {
-            index = new int[size];
-        }
-        for (int i = 0; i < size; i++) {
-            Series s = chunk.series(i);
-            int slot = s.writeSlot(round); // a field on the series: no map lookup per value
-            if (slot < 0) {
-                if (s.retired()) {
-                    s.writeSlot(round, RETIRED);
-                    retired.add(s);
-                    index[i] = -1;
-                    continue;
-                }
-                slot = order.size();
-                s.writeSlot(round, slot);
-                if (counts.length == order.size()) {
-                    counts = Arrays.copyOf(counts, counts.length * 2);
-                }
-                counts[order.size()] = 0;
-                order.add(s);
-            }
-            if (slot == RETIRED) {
-                index[i] = -1;
-                continue;
-            }
-            index[i] = slot;
-            counts[slot]++;
-        }
         entries.clear();
         if (fill.length < order.size()) {
             start = new int[counts.length];
@@ -122,34 +92,17 @@ final class ChunkBySeries {
      * Leaves out of {@code chunk} the values a round would not store ({@link #group} leaves them out too): all but
      * the newest {@code keep} of each series, retired or not. Keeps the order of the rest; returns how many it left
      * out. A writer that gathers values between rounds so holds at most {@code keep} of a series however fast it
-     * comes, and its round sends at most that many.
+     * comes, and its round sends at most that many. {@link #series} and {@link #count} then describe the chunk as it
+     * came in, until the next call.
      */
     int dropSuperseded(QueueChunk chunk) {
-        round = ROUNDS.incrementAndGet();
+        countBySeries(chunk, false);
         int size = chunk.size();
-        if (index.length < size) {
-            index = new int[size];
-        }
-        int seen = 0;
-        for (int i = 0; i < size; i++) {
-            Series s = chunk.series(i);
-            int slot = s.writeSlot(round);
-            if (slot < 0) {
-                slot = seen++;
-                s.writeSlot(round, slot);
-                if (counts.length < seen) {
-                    counts = Arrays.copyOf(counts, counts.length * 2);
-                }
-                counts[slot] = 0;
-            }
-            index[i] = slot;
-            counts[slot]++;
-        }
-        if (skip.length < seen) {
+        if (skip.length < order.size()) {
             skip = new int[counts.length];
         }
-        for (int k = 0; k < seen; k++) {
-            skip[k] = counts[k] - Math.min(counts[k], keep);
+        for (int k = 0; k < order.size(); k++) {
+            skip[k] = counts[k] - stored(k);
         }
         int kept = 0;
         for (int i = 0; i < size; i++) {
@@ -164,7 +117,47 @@ final class ChunkBySeries {
         return size - kept;
     }
 
-    /** The series of the round, first seen first. */
+    /**
+     * Gives each series of {@code chunk} its place in a new round ({@link #series}, first seen first), counts its
+     * values ({@link #count}) and notes each entry's place in {@code index}. With {@code leaveRetiredOut}, a series
+     * retired since its values were queued gets none (its entries' index is -1) and is listed in {@link #retired}.
+     */
+    private void countBySeries(QueueChunk chunk, boolean leaveRetiredOut) {
+        round = ROUNDS.incrementAndGet();
+        order.clear();
+        retired.clear();
+        int size = chunk.size();
+        if (index.length < size) {
+            index = new int[size];
+        }
+        for (int i = 0; i < size; i++) {
+            Series s = chunk.series(i);
+            int slot = s.writeSlot(round); // a field on the series: no map lookup per value
+            if (slot < 0) {
+                if (leaveRetiredOut && s.retired()) {
+                    s.writeSlot(round, RETIRED);
+                    retired.add(s);
+                    index[i] = -1;
+                    continue;
+                }
+                slot = order.size();
+                s.writeSlot(round, slot);
+                if (counts.length == order.size()) {
+                    counts = Arrays.copyOf(counts, counts.length * 2);
+                }
+                counts[order.size()] = 0;
+                order.add(s);
+            }
+            if (slot == RETIRED) {
+                index[i] = -1;
+                continue;
+            }
+            index[i] = slot;
+            counts[slot]++;
+        }
+    }
+
+    /** The series of the last round grouped, first seen first. */
     List<Series> series() {
         return order;
     }

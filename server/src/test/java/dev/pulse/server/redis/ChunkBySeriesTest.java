@@ -16,12 +16,17 @@ class ChunkBySeriesTest {
     private final ChunkBySeries grouped = new ChunkBySeries(Integer.MAX_VALUE);
     private final QueueChunk chunk = new QueueChunk(100);
 
-    private void round(Object... seriesAndValues) {
+    /** The chunk holds these (series, value) pairs, in order, each value at second {@code value}. */
+    private void fill(Object... seriesAndValues) {
         chunk.clear();
         for (int i = 0; i < seriesAndValues.length; i += 2) {
             double v = ((Number) seriesAndValues[i + 1]).doubleValue();
             chunk.add((Series) seriesAndValues[i], v, 1_700_000_000 + v, 0, i / 2);
         }
+    }
+
+    private void round(Object... seriesAndValues) {
+        fill(seriesAndValues);
         grouped.group(chunk);
     }
 
@@ -87,13 +92,7 @@ class ChunkBySeriesTest {
         ChunkBySeries three = new ChunkBySeries(3);
         Series a = registry.restore("a", "cpu");
         Series b = registry.restore("b", "cpu");
-        chunk.clear();
-        for (int i = 1; i <= 6; i++) {
-            chunk.add(a, i, 1_700_000_000 + i, 0, 2 * i);
-            if (i % 3 == 0) {
-                chunk.add(b, 10 + i, 1_700_000_000 + i, 0, 2 * i + 1);
-            }
-        }
+        fill(a, 1, a, 2, a, 3, b, 13, a, 4, a, 5, a, 6, b, 16);
         assertEquals(3, three.dropSuperseded(chunk));
         List<String> left = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
@@ -104,7 +103,7 @@ class ChunkBySeriesTest {
         assertEquals(0, three.dropSuperseded(chunk), "what is left is what a round stores");
         three.group(chunk);
         assertEquals(List.of(b, a), three.series());
-        assertEquals(List.of("b: 13@3 16@6", "a: 4@4 5@5 6@6"), bySeries(three));
+        assertEquals(List.of("b: 13@13 16@16", "a: 4@4 5@5 6@6"), bySeries(three));
     }
 
     @Test
