@@ -12,6 +12,7 @@
 # CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
 # WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400);
 # NUMBERS (default short) is the generator's --numbers: full sends full-precision doubles, as Python clients do.
+# SOURCES (default 100) is the generator's --sources: four series each.
 # SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS options for its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,7 +40,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     wait_http "http://127.0.0.1:$port/health"
     report=$(mktemp)
     java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration "$measure" \
-      --workload "${WORKLOAD:-array}" --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources 100 \
+      --workload "${WORKLOAD:-array}" --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources "${SOURCES:-100}" \
       "${load_rate[@]}" >"$report" 2>&1 &
     load=$!
     sleep "$warm"

@@ -43,9 +43,9 @@ final class ChunkBySeries {
         this.keep = keep;
     }
 
-    void group(QueueChunk chunk) {
-        countBySeries(chunk, true);
-        int size = chunk.size();
+    /** Groups the first {@code size} entries of {@code chunk}: those its round holds. */
+    void group(QueueChunk chunk, int size) {
+        countBySeries(chunk, size, true);
         entries.clear();
         if (fill.length < order.size()) {
             start = new int[counts.length];
@@ -96,8 +96,8 @@ final class ChunkBySeries {
      * came in, until the next call.
      */
     int dropSuperseded(QueueChunk chunk) {
-        countBySeries(chunk, false);
         int size = chunk.size();
+        countBySeries(chunk, size, false);
         if (skip.length < order.size()) {
             skip = new int[counts.length];
         }
@@ -118,15 +118,14 @@ final class ChunkBySeries {
     }
 
     /**
-     * Gives each series of {@code chunk} its place in a new round ({@link #series}, first seen first), counts its
+     * Gives each series of the first {@code size} entries of {@code chunk} its place in a new round ({@link #series}, first seen first), counts its
      * values ({@link #count}) and notes each entry's place in {@code index}. With {@code leaveRetiredOut}, a series
      * retired since its values were queued gets none (its entries' index is -1) and is listed in {@link #retired}.
      */
-    private void countBySeries(QueueChunk chunk, boolean leaveRetiredOut) {
+    private void countBySeries(QueueChunk chunk, int size, boolean leaveRetiredOut) {
         round = ROUNDS.incrementAndGet();
         order.clear();
         retired.clear();
-        int size = chunk.size();
         if (index.length < size) {
             index = new int[size];
         }

@@ -48,6 +48,18 @@ public final class QueueChunk {
         times[to] = times[from];
     }
 
+    /**
+     * Removes the first {@code n} entries (a round written), keeping the ones after them, which the writer took
+     * while the round was in flight.
+     */
+    void removeFirst(int n) {
+        int rest = size - n;
+        System.arraycopy(series, n, series, 0, rest);
+        System.arraycopy(values, n, values, 0, rest);
+        System.arraycopy(times, n, times, 0, rest);
+        truncate(rest);
+    }
+
     /** Keeps the first {@code n} entries. */
     void truncate(int n) {
         Arrays.fill(series, n, size, null);

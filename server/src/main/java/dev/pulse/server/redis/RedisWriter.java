@@ -105,6 +105,7 @@ final class RedisWriter implements Runnable {
     private final byte[] markerKey;
     private long roundSequence;   // writer thread: number of the round in hand
     private boolean roundInHand;  // writer thread: a round was started and is not written yet
+    private int roundValues;      // writer thread: the chunk's first values, which the round in hand holds
     private boolean uncertain;    // writer thread: the round in hand failed, perhaps after Redis applied it
     private SentRound sent;       // writer thread: the round in hand as last sent, whose success is to be recorded
     private volatile boolean failing; // written by the writer thread: the last round failed (readers do not wait)
@@ -166,6 +167,7 @@ final class RedisWriter implements Runnable {
                 // Before the drain and the anomalies: the round carries what its readers wait for.
                 boolean awaited = rounds.begin();
                 queue.drainTo(chunk, chunkValues - chunk.size());
+                roundValues = chunk.size();
                 valuesInHand = chunk.size();
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 lastRoundNanos = System.nanoTime(); // an empty queue, too, is looked at again after the interval
@@ -193,15 +195,16 @@ final class RedisWriter implements Runnable {
                 if (anomalies != null) {
                     anomalies.written();
                 }
-                if (chunk.size() > 0) {
+                if (roundValues > 0) {
                     writeNanos.recordValue(Math.min(System.nanoTime() - start, 3_600_000_000_000L));
-                    batchSizes.recordValue(Math.min(chunk.size(), CHUNK_VALUES));
-                    valuesWritten.add(chunk.size() + superseded - refused);
+                    batchSizes.recordValue(Math.min(roundValues, CHUNK_VALUES));
+                    valuesWritten.add(roundValues + superseded - refused);
                     valuesRefused.add(refused);
                     batchesWritten.increment();
-                    chunk.clear();
+                    chunk.removeFirst(roundValues); // what the rings gave while it was in flight stays
                     superseded = 0;
-                    valuesInHand = 0;
+                    roundValues = 0;
+                    valuesInHand = chunk.size();
                 }
                 removals.clear();
                 rounds.end(); // its readers see the round counted, too
@@ -211,7 +214,7 @@ final class RedisWriter implements Runnable {
                 failing = true;
                 writeFailures.increment();
                 if (writeFailures.sum() % 50 == 1) {
-                    Log.warn("redis write failed, keeping " + chunk.size() + " values to retry: " + e.getMessage());
+                    Log.warn("redis write failed, keeping " + roundValues + " values to retry: " + e.getMessage());
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
@@ -323,7 +326,7 @@ final class RedisWriter implements Runnable {
      */
     private Set<Source> group() {
         forgetLocally(removals);
-        grouped.group(chunk);
+        grouped.group(chunk, roundValues);
         for (Series s : grouped.retired()) { // expired or deleted since: its keys are being removed, never written again
             histories.remove(s);
         }
@@ -343,7 +346,7 @@ final class RedisWriter implements Runnable {
      */
     private long write() {
         Set<Source> fresh = group();
-        List<Source> snapshots = snapshotsDue.due(chunk.size() == 0 || stopping, fresh);
+        List<Source> snapshots = snapshotsDue.due(roundValues == 0 || stopping, fresh);
         RedisAsyncCommands<byte[], byte[]> redis = connection.async();
         List<Series> order = grouped.series();
         List<RedisFuture<?>> replies = new ArrayList<>(order.size() * 2 + snapshots.size() + 2);
@@ -458,9 +461,11 @@ final class RedisWriter implements Runnable {
     }
 
     /**
-     * Waits for the round's reply. A connection that drops meanwhile never brings it (this client does not replay a
-     * sent transaction), so the round fails at once and is retried, its marker read first, rather than after the
-     * whole reply timeout.
+     * Waits for the round's reply, taking what a filling ring holds into the room the chunk has after the round
+     * meanwhile: a round can take over a second (the first ones, while the JIT compiles the writer and Lettuce, with
+     * thousands of new keys), and at 800,000 values a second the rings alone then overflowed. A connection that
+     * drops never brings the reply (this client does not replay a sent transaction), so the round fails at once and
+     * is retried, its marker read first, rather than after the whole reply timeout.
      */
     private void awaitReply(RedisFuture<?> exec) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(replyTimeoutMs);
@@ -470,6 +475,11 @@ final class RedisWriter implements Runnable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("redis did not answer within " + replyTimeoutMs + " ms");
+            }
+            int room = chunkValues - chunk.size();
+            if (room > 0 && queue.drainDue(room)) {
+                queue.drainTo(chunk, room);
+                valuesInHand = chunk.size();
             }
         }
     }

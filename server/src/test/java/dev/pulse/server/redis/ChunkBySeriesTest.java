@@ -27,7 +27,7 @@ class ChunkBySeriesTest {
 
     private void round(Object... seriesAndValues) {
         fill(seriesAndValues);
-        grouped.group(chunk);
+        grouped.group(chunk, chunk.size());
     }
 
     /** Each series of the round, first seen first, with its values in queue order. */
@@ -76,7 +76,7 @@ class ChunkBySeriesTest {
             values[i] = Math.PI * (i + 1);
             big.add(a, values[i], 1_700_000_000 + i * 0.25, 0, i);
         }
-        grouped.group(big);
+        grouped.group(big, big.size());
         List<Double> read = new ArrayList<>();
         assertEquals(values.length, RoundEntry.parse(grouped.entry(0), (t, v) -> read.add(v)));
         for (int i = 0; i < values.length; i++) {
@@ -101,7 +101,7 @@ class ChunkBySeriesTest {
         assertEquals(List.of("b13", "a4", "a5", "a6", "b16"), left);
 
         assertEquals(0, three.dropSuperseded(chunk), "what is left is what a round stores");
-        three.group(chunk);
+        three.group(chunk, chunk.size());
         assertEquals(List.of(b, a), three.series());
         assertEquals(List.of("b: 13@13 16@16", "a: 4@4 5@5 6@6"), bySeries(three));
     }
@@ -118,7 +118,7 @@ class ChunkBySeriesTest {
                 chunk.add(b, 10 + i, 1_700_000_000 + i, 0, i);
             }
         }
-        three.group(chunk);
+        three.group(chunk, chunk.size());
         assertEquals(List.of(a, b), three.series());
         assertEquals(7, three.count(0));
         assertEquals(3, three.stored(0));

@@ -73,4 +73,17 @@ class QueueChunkTest {
         run(chunk, 0, 15, 1);
         assertEquals(List.of(11, 13, 15), values(chunk));
     }
+
+    @Test
+    void aWrittenRoundsEntriesAreRemovedAndThoseTakenAfterItMoveToTheFront() {
+        QueueChunk chunk = new QueueChunk(100);
+        run(chunk, 0, 10, 3);  // 10 11 12: the round
+        run(chunk, 1, 5, 2);   // 105 106: taken while it was in flight
+        chunk.removeFirst(3);
+        assertEquals(List.of(105, 106), values(chunk));
+        run(chunk, 0, 13, 1);
+        assertEquals(List.of(105, 106, 13), values(chunk));
+        chunk.removeFirst(3);
+        assertEquals(List.of(), values(chunk));
+    }
 }

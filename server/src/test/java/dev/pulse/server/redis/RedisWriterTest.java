@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The writer alone against a real redis-server: a transaction whose reply is lost is not written twice; a long flush
  * interval does not let the queue overflow: the writer takes what a filling ring holds and keeps only what a round
  * stores, and starts a round once that fills its chunk; the rounds a full chunk or a removal starts leave the
- * anomaly stream to the next round due; a round stores at most the history of a busy series, leaving no gap.
+ * anomaly stream to the next round due; a round stores at most the history of a busy series, leaving no gap; a
+ * round waiting for Redis leaves the rest of the chunk to what the rings fill with meanwhile.
  */
 @Timeout(120)
 class RedisWriterTest {
@@ -140,6 +141,40 @@ class RedisWriterTest {
             assertEquals("1700000999 999", stored.get(99));
             stop(writer, thread);
             assertEquals(0, queue.dropped());
+        });
+    }
+
+    @Test
+    void whileARoundWaitsForRedisTheWriterTakesAFillingRingIntoTheRoomItsChunkHasLeft() throws Exception {
+        BatchApplier applier = new BatchApplier(registry, queue);
+        apply(applier, "slow", 0, 100, i -> i);
+
+        withRedis((redis, client, connection) -> {
+            try (StatefulRedisConnection<String, String> sleeper = client.connect()) {
+                // a history of 2,000 values: nothing is trimmed
+                RedisWriter writer = new RedisWriter(queue, connection, new KeySchema("metrics:"), 2000, 10_000);
+                Thread thread = start(writer);
+                Await.until("the first round written", () -> writer.valuesWritten.sum() == 100);
+
+                CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 2); // the next round waits
+                apply(applier, "slow", 100, 100, i -> i);
+                Await.until("a round of 100 in flight", () -> queue.depth() == 0 && writer.valuesInHand() == 100);
+                apply(applier, "slow", 200, 300, i -> i); // over a quarter of the ring
+                Await.until("the 300 taken while the round waits", () -> queue.depth() == 0
+                        && writer.valuesInHand() == 400);
+                apply(applier, "slow", 500, 1000, i -> i); // a ring's worth more: 1,400 values behind the round
+                assertEquals(0, writer.valuesWritten.sum() - 100, "Redis still asleep");
+                asleep.join();
+                Await.until("everything written", () -> writer.valuesWritten.sum() == 1500);
+                stop(writer, thread);
+
+                assertEquals(0, queue.dropped(), "the ring never overflowed");
+                var stored = StoredHistory.pairs(redis, "slow", "cpu");
+                assertEquals(1500, stored.size());
+                for (int i = 0; i < 1500; i++) {
+                    assertEquals((1_700_000_000 + i) + " " + i, stored.get(i), "in order");
+                }
+            }
         });
     }
 
