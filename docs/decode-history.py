@@ -3,8 +3,9 @@
 
 Reads the output of `redis-cli --no-raw lrange 'metrics:series:{<source>}:<metric>' 0 -1` on stdin. Each list
 entry is the tag byte 1, then per value a header byte (bits 3-4 the time: 0 the previous one, 1 whole seconds as a
-zigzag varint of the difference from the previous, 2 a little-endian double; bits 0-2 the value: 0-4 a decimal with
-that many fraction digits as a zigzag varint of its digits, 7 a little-endian double), its time, its value.
+zigzag varint of the difference from the previous, 2 a little-endian double, 3 a zigzag varint of the difference
+of its IEEE 754 bits from the previous time's; bits 0-2 the value: 0-4 a decimal with that many fraction digits as a
+zigzag varint of its digits, 7 a little-endian double), its time, its value.
 """
 import ast
 import struct
@@ -38,6 +39,10 @@ def decode(entry):
         elif time_form == 2:
             time, = struct.unpack_from("<d", entry, at)
             at += 8
+        elif time_form == 3:
+            step, at = varint(entry, at)
+            bits, = struct.unpack("<q", struct.pack("<d", time))
+            time, = struct.unpack("<d", struct.pack("<q", (bits + step + 2**63) % 2**64 - 2**63))
         if value_form == 7:
             value, = struct.unpack_from("<d", entry, at)
             at += 8

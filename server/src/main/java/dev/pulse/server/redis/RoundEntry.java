@@ -12,18 +12,24 @@ import java.nio.charset.StandardCharsets;
  * byte {@value #COMPACT}, then per value one header byte and its time and value, each read back bit for bit:
  * <ul>
  *   <li>header bits 3-4, the time: 0 the previous value's time; 1 whole seconds, a zigzag varint of the difference
- *       from the previous value's time (0 before the first); 2 an IEEE 754 double, 8 bytes little-endian;</li>
+ *       from the previous value's time (0 before the first); 2 an IEEE 754 double, 8 bytes little-endian; 3 a zigzag
+ *       varint of the difference of its IEEE 754 bits from the previous value's time's, when that takes under 8
+ *       bytes: a fractional time (milliseconds of remote write, nanoseconds of OTLP, a client's clock) within 32 s of
+ *       the one before takes at most 4;</li>
  *   <li>header bits 0-2, the value: 0-4 a decimal with that many fraction digits, a zigzag varint of its digits
  *       ({@code 45.3}: 1, then 453); 7 an IEEE 754 double, 8 bytes little-endian.</li>
  * </ul>
  * Typical metrics (integers, short decimals, whole-second timestamps) take 3-5 bytes a value where two doubles take
- * 16. Entries of the older text layout ({@code "<epoch_seconds> <value>"} pairs joined by {@code ","}, which start
- * with a digit or {@code -}) are still read, so a restart after an upgrade keeps its history. Stateless.
+ * 16; full-precision values at fractional times, 12-13. Entries of the older text layout ({@code "<epoch_seconds>
+ * <value>"} pairs joined by {@code ","}, which start with a digit or {@code -}) are still read, so a restart after an
+ * upgrade keeps its history; a build before time form 3 refuses entries that hold it. Stateless.
  */
 final class RoundEntry {
     /** The first byte of an entry in this layout. */
     static final byte COMPACT = 1;
-    private static final int SAME_TIME = 0, WHOLE_SECONDS = 1, RAW_TIME = 2;
+    private static final int SAME_TIME = 0, WHOLE_SECONDS = 1, RAW_TIME = 2, TIME_BITS_STEP = 3;
+    /** A step of the time's bits this far either side takes at most 7 bytes as a zigzag varint. */
+    private static final long STEP_LIMIT = 1L << 48;
     private static final int RAW_VALUE = 7;
     private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
     private static final double EXACT = 0x1p53; // integers below this are exact in a double
@@ -57,9 +63,16 @@ final class RoundEntry {
             timeForm = WHOLE_SECONDS;
             at = varint(entry, at, (long) time - (long) previousTime);
         } else {
-            timeForm = RAW_TIME;
-            LONGS.set(entry, at, Double.doubleToRawLongBits(time));
-            at += 8;
+            long bits = Double.doubleToRawLongBits(time);
+            long step = bits - Double.doubleToRawLongBits(previousTime);
+            if (step < STEP_LIMIT && step > -STEP_LIMIT) {
+                timeForm = TIME_BITS_STEP;
+                at = varint(entry, at, step);
+            } else {
+                timeForm = RAW_TIME;
+                LONGS.set(entry, at, bits);
+                at += 8;
+            }
         }
         int valueForm = formHint >= 0 && formHint < POWERS.length && isDecimal(value, formHint) ? formHint : RAW_VALUE;
         for (int k = 0; valueForm == RAW_VALUE && k < POWERS.length && formHint != RAW_VALUE; k++) {
@@ -113,7 +126,10 @@ final class RoundEntry {
                     time = Double.longBitsToDouble(raw(entry, at));
                     at += 8;
                 }
-                default -> throw new IllegalArgumentException("not a history entry: time form " + (header >> 3 & 3));
+                default -> { // TIME_BITS_STEP
+                    at = readVarint(entry, at, varint);
+                    time = Double.longBitsToDouble(Double.doubleToRawLongBits(time) + varint[0]);
+                }
             }
             int valueForm = header & 7;
             double value;

@@ -113,11 +113,57 @@ class RoundEntryTest {
         byte[] head = {1, // the tag
                 0x09, (byte) 0x80, (byte) 0xc4, (byte) 0x9f, (byte) 0xd5, 0x0c, (byte) 0x8a, 0x07, // whole seconds, 453 / 10
                 0x01, (byte) 0x98, 0x07,  // the same time, 460 / 10: the previous value's form, tried first
-                0x17};       // a double, a double
+                0x1f, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x06}; // a step of 1.5 x 2^22 in the time's bits, a double
         assertArrayEquals(head, java.util.Arrays.copyOf(entry, head.length));
-        assertEquals(head.length + 16, entry.length);
-        assertEquals(Double.doubleToRawLongBits(1_700_000_001.5),
+        assertEquals(head.length + 8, entry.length);
+        assertEquals(Double.doubleToRawLongBits(1.0 / 3),
                 java.nio.ByteBuffer.wrap(entry, head.length, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+
+    @Test
+    void fractionalTimesTakeAStepOfTheirBitsAndReadBackBitForBit() {
+        Random r = new Random(11);
+        double[] times = new double[3000];
+        double[] values = new double[3000];
+        long ms = 1_700_000_000_123L;
+        long ns = 1_700_000_000_123_456_789L;
+        double t = 1.7e9;
+        for (int i = 0; i < times.length; i++) {
+            times[i] = switch (i / 1000) {
+                case 0 -> (ms += 15_000 + r.nextInt(10)) / 1000.0;     // remote write: milliseconds, a scrape apart
+                case 1 -> (ns += 10_000_000L + r.nextInt(1000)) / 1e9; // OTLP: nanoseconds
+                default -> t += r.nextDouble() * 0.02;               // a client's clock, a hundred values a second
+            };
+            values[i] = 45 + r.nextGaussian() * 5; // full precision: a double each
+        }
+        for (int from = 0; from < times.length; from += 1000) {
+            byte[] entry = entry(times, values, from, 1000);
+            double[][] back = read(entry);
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(Double.doubleToRawLongBits(times[from + i]), Double.doubleToRawLongBits(back[i][0]),
+                        "time " + (from + i));
+                assertEquals(Double.doubleToRawLongBits(values[from + i]), Double.doubleToRawLongBits(back[i][1]));
+            }
+            // the first time is a double; every later one a step of at most 4 bytes, where a double takes 8
+            assertTrue(entry.length <= 1 + 17 + 999 * 13, "entry of " + entry.length + " bytes");
+        }
+    }
+
+    @Test
+    void aStepOfTheTimesBitsTooLongForSevenBytesIsADouble() {
+        double[] times = {1.0, 1e300, -1e300, -1e300 * (1 + 0x1p-52), 1.0};
+        double[] values = {1, 2, 3, 4, 5};
+        byte[] entry = entry(times, values, 0, times.length);
+        double[][] back = read(entry);
+        for (int i = 0; i < times.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(times[i]), Double.doubleToRawLongBits(back[i][0]), "time " + i);
+        }
+        // headers at 1, 4, 14, 24, 27: (time form << 3) | value form
+        assertEquals(0x08, entry[1], "whole seconds from 0, an integer");
+        assertEquals(0x10, entry[4] & 0x18, "1e300: a double");
+        assertEquals(0x10, entry[14] & 0x18, "its negative: a double");
+        assertEquals(0x18, entry[24] & 0x18, "one ulp from that: a step of one");
+        assertEquals(0x10, entry[27] & 0x18, "back to 1: a double");
     }
 
     @Test
