@@ -39,6 +39,8 @@ public final class StoredHistory {
                     time = (long) time + zigzag(b);
                 } else if (timeForm == 2) {
                     time = b.getDouble();
+                } else if (timeForm == 3) {
+                    time = Double.longBitsToDouble(Double.doubleToRawLongBits(time) + zigzag(b));
                 }
                 double value = valueForm == 7 ? b.getDouble() : zigzag(b) / Math.pow(10, valueForm);
                 pairs.add(text(time) + " " + text(value));
