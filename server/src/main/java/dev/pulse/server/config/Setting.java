@@ -11,7 +11,7 @@ public enum Setting {
     REDIS_ADDR("localhost:6379", "host:port of Redis, or none to run without it"),
     REDIS_PASSWORD("", "Redis AUTH password (never logged or reported)"),
     REDIS_KEY_PREFIX("metrics:", "prefix of every Redis key, so deployments can share one Redis"),
-    REDIS_QUEUE_CAPACITY("1000000", "metric values the write-behind queue holds, split evenly among the event loops; what happens when it is full: REDIS_QUEUE_FULL"),
+    REDIS_QUEUE_CAPACITY("2000000", "metric values the write-behind queue holds, split evenly among the event loops; what happens when it is full: REDIS_QUEUE_FULL"),
     REDIS_QUEUE_FULL("drop", "when the queue is full: drop (the oldest queued values, counted) or reject (503, Retry-After)"),
     REDIS_FLUSH_MS("1000", "longest a value waits before a write round sends it to Redis (sooner when the values a round stores fill over half of it); longer rounds cost less CPU per value"),
     REDIS_HISTORY("1000", "values kept per series in Redis (at least: whole round entries are trimmed)"),
