@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that writes to Redis: drains the {@link WriteBehindQueue} into chunks, one a round, at most one
- * round every {@code REDIS_FLUSH_MS} while a chunk has room for what comes ({@link #gather}), and pipelines each
+ * round every {@code REDIS_FLUSH_MS} while a chunk has room for what comes ({@link #gather}), and meanwhile into the
+ * room the chunk has after the round being built or awaited ({@link #drainBehindRound}), and pipelines each
  * chunk (auto-flush off, one {@code flushCommands()}, then wait for every reply), so Redis sees one round trip per
  * chunk: per touched series one RPUSH of one entry holding the chunk's values of that series, at most its newest
  * {@code REDIS_HISTORY} ({@link RoundEntry}, {@link ChunkBySeries}; the older ones count as written), and,
@@ -486,14 +487,14 @@ final class RedisWriter implements Runnable {
     }
 
     /**
-     * Takes what a filling ring holds into the room the chunk has after the round in hand, while that round is built
-     * and waits for Redis. A round can take over a second: the first ones, while the JIT compiles the writer and
-     * Lettuce, with thousands of new keys and snapshots (8,000 series of 2,000 sources: 1.4 s, half of it before the
-     * reply was awaited), and at 800,000 values a second the rings alone then overflowed.
+     * Takes what a ring over half full holds into the room the chunk has after the round in hand, while that round is
+     * built and waits for Redis. A round can take over a second: the first ones, while the JIT compiles the writer
+     * and Lettuce, with thousands of new keys and snapshots (8,000 series of 2,000 sources: 1.4 s, half of it before
+     * the reply was awaited), and at 800,000 values a second a queue of a million values then overflowed.
      */
     private void drainBehindRound() {
         int room = chunkValues - chunk.size();
-        if (room > 0 && queue.drainDue(room)) {
+        if (room > 0 && queue.overHalfFull()) {
             queue.drainTo(chunk, room);
             valuesInHand = chunk.size();
         }

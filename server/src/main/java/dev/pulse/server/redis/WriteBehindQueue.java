@@ -255,6 +255,20 @@ public final class WriteBehindQueue implements BatchListener {
         return d >= values;
     }
 
+    /**
+     * Whether a ring is over half full: the writer then takes it into the room its chunk has after a round that is
+     * still being built or awaited. Not sooner, since what it takes then moves down the chunk once the round is
+     * written, and a round that keeps up leaves the rings under a quarter.
+     */
+    public boolean overHalfFull() {
+        for (Ring r : rings) {
+            if (held(r) > r.capacity / 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long held(Ring r) {
         long h = (long) HEAD.getVolatile(r); // head first: the tail read after it is not behind it
         return (long) TAIL.getAcquire(r) - h;

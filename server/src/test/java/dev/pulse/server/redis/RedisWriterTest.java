@@ -159,19 +159,19 @@ class RedisWriterTest {
                 CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 2); // the next round waits
                 apply(applier, "slow", 100, 100, i -> i);
                 Await.until("a round of 100 in flight", () -> queue.depth() == 0 && writer.valuesInHand() == 100);
-                apply(applier, "slow", 200, 300, i -> i); // over a quarter of the ring
-                Await.until("the 300 taken while the round waits", () -> queue.depth() == 0
-                        && writer.valuesInHand() == 400);
-                apply(applier, "slow", 500, 1000, i -> i); // a ring's worth more: 1,400 values behind the round
+                apply(applier, "slow", 200, 600, i -> i); // over half the ring
+                Await.until("the 600 taken while the round waits", () -> queue.depth() == 0
+                        && writer.valuesInHand() == 700);
+                apply(applier, "slow", 800, 1000, i -> i); // a ring's worth more: 1,600 values behind the round
                 assertEquals(0, writer.valuesWritten.sum() - 100, "Redis still asleep");
                 asleep.join();
-                Await.until("everything written", () -> writer.valuesWritten.sum() == 1500);
+                Await.until("everything written", () -> writer.valuesWritten.sum() == 1800);
                 stop(writer, thread);
 
                 assertEquals(0, queue.dropped(), "the ring never overflowed");
                 var stored = StoredHistory.pairs(redis, "slow", "cpu");
-                assertEquals(1500, stored.size());
-                for (int i = 0; i < 1500; i++) {
+                assertEquals(1800, stored.size());
+                for (int i = 0; i < 1800; i++) {
                     assertEquals((1_700_000_000 + i) + " " + i, stored.get(i), "in order");
                 }
             }
