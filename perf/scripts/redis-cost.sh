@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the Redis write-behind costs, thread by thread: the service under 100-event arrays over 100 sources, 8
+# What the Redis write-behind costs, thread by thread: the service under 100-event arrays over SOURCES sources, 8
 # connections, with Redis and with REDIS_ADDR=none in turn (MODES, default "redis none"), ROUNDS times (default 2).
 # MODES may also hold "down": an address nothing listens on, so the event loops fill their rings as usual (dropping
 # the oldest values) while the writer has nothing to write.
@@ -11,8 +11,8 @@
 # second generator JVM started for the measurement took CPU from the server on a slow two-core machine). Redis's
 # CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
 # WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400);
-# NUMBERS (default short) is the generator's --numbers: full sends full-precision doubles, as Python clients do.
-# SOURCES (default 100) is the generator's --sources: four series each.
+# NUMBERS (default short) is the generator's --numbers: full sends full-precision doubles and fractional timestamps,
+# as Python clients do. SOURCES (default 100) is the generator's --sources, four series each.
 # SERVER_JAR picks the build (default server/target/pulse-server.jar), SERVER_JAVA_OPTS options for its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
