@@ -48,7 +48,7 @@ public class ChunkBySeriesBenchmark extends BenchmarkDefaults {
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public int group() {
-        grouped.group(chunk);
+        grouped.group(chunk, chunk.size());
         return grouped.entry(0).length;
     }
 }

@@ -118,9 +118,10 @@ final class ChunkBySeries {
     }
 
     /**
-     * Gives each series of the first {@code size} entries of {@code chunk} its place in a new round ({@link #series}, first seen first), counts its
-     * values ({@link #count}) and notes each entry's place in {@code index}. With {@code leaveRetiredOut}, a series
-     * retired since its values were queued gets none (its entries' index is -1) and is listed in {@link #retired}.
+     * Gives each series of the first {@code size} entries of {@code chunk} its place in a new round ({@link #series},
+     * first seen first), counts its values ({@link #count}) and notes each entry's place in {@code index}. With
+     * {@code leaveRetiredOut}, a series retired since its values were queued gets none (its entries' index is -1) and
+     * is listed in {@link #retired}.
      */
     private void countBySeries(QueueChunk chunk, int size, boolean leaveRetiredOut) {
         round = ROUNDS.incrementAndGet();
