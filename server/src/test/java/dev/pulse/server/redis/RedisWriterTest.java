@@ -156,7 +156,7 @@ class RedisWriterTest {
                 Thread thread = start(writer);
                 Await.until("the first round written", () -> writer.valuesWritten.sum() == 100);
 
-                CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 2); // the next round waits
+                CompletableFuture<String> asleep = RedisProcess.debugSleep(sleeper, 3); // the next round waits
                 apply(applier, "slow", 100, 100, i -> i);
                 Await.until("a round of 100 in flight", () -> queue.depth() == 0 && writer.valuesInHand() == 100);
                 apply(applier, "slow", 200, 600, i -> i); // over half the ring
