@@ -19,16 +19,17 @@ start_redis() {
 
 # Starts the server a benchmark measures on loopback port $2, its log in folder $3: floor, pulse (REDIS_ADDR=none),
 # pulse-redis (with a throwaway redis-server) or victoria (VictoriaMetrics with an empty store in $3). SERVER_JAR and
-# SERVER_JAVA_OPTS pick pulse's build and JVM options. Sets SERVER_PID, and REDIS_PID (empty but for pulse-redis);
-# returns once the port accepts connections (10 s at most).
+# SERVER_JAVA_OPTS pick pulse's build and JVM options. Sets SERVER_PID, and REDIS_PID and REDIS_PORT (empty but for
+# pulse-redis); returns once the port accepts connections (10 s at most).
 start_target() {
   local target=$1 port=$2 dir=$3 addr=none rport
-  REDIS_PID=""
+  REDIS_PID="" REDIS_PORT=""
   case "$target" in
     floor) java -cp perf/target/pulse-load.jar dev.pulse.perf.floor.FloorServer "$port" 2>"$dir/server.log" & ;;
     pulse|pulse-redis)
       if [ "$target" = pulse-redis ]; then
         rport=$(free_port "$port")
+        REDIS_PORT=$rport
         start_redis "$rport"
         sleep 0.5
         addr=127.0.0.1:$rport

@@ -10,13 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
 run=${SECONDS_RUN:-25}
-port=$(free_port); rport=$(free_port "$port")
-start_redis "$rport"; redis_pid=$REDIS_PID
-sleep 0.5
-SERVER_PORT=$port REDIS_ADDR=127.0.0.1:$rport java ${SERVER_JAVA_OPTS:-} \
-  -jar "${SERVER_JAR:-server/target/pulse-server.jar}" 2>/dev/null &
-pid=$!
-trap 'kill $pid $redis_pid 2>/dev/null || true' EXIT
+port=$(free_port); work=$(mktemp -d)
+start_target pulse-redis "$port" "$work"
+trap 'kill $SERVER_PID $REDIS_PID 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_http "http://127.0.0.1:$port/health"
 report=$(mktemp)
 java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup 0 --duration "$run" \
@@ -32,5 +28,5 @@ done
 wait $load || true
 grep -E "^  (requests|statuses)" "$report" || tail -3 "$report"
 rm -f "$report"
-redis-cli -p "$rport" info commandstats | grep -E "cmdstat_(rpush|ltrim|hset|exec|xadd)"
-redis-cli -p "$rport" info stats | grep -E "total_net_input_bytes|total_commands_processed"
+redis-cli -p "$REDIS_PORT" info commandstats | grep -E "cmdstat_(rpush|ltrim|hset|exec|xadd)"
+redis-cli -p "$REDIS_PORT" info stats | grep -E "total_net_input_bytes|total_commands_processed"

@@ -167,9 +167,8 @@ final class RedisWriter implements Runnable {
                 }
                 // Before the drain and the anomalies: the round carries what its readers wait for.
                 boolean awaited = rounds.begin();
-                queue.drainTo(chunk, chunkValues - chunk.size());
+                takeIntoRoom();
                 roundValues = chunk.size();
-                valuesInHand = chunk.size();
                 forgets.drainTo(removals, CHUNK_VALUES); // after the values: see ForgetQueue
                 lastRoundNanos = System.nanoTime(); // an empty queue, too, is looked at again after the interval
                 if (chunk.size() == 0 && snapshotsDue.isEmpty() && removals.isEmpty() && !awaited && !streamBehind) {
@@ -247,7 +246,7 @@ final class RedisWriter implements Runnable {
      * value (at 200,000 events/s of four metrics from 100 sources, a round every 0.3 s).
      */
     private boolean gather() {
-        queue.drainTo(chunk, chunkValues - chunk.size());
+        takeIntoRoom();
         boolean full = false;
         if (chunk.size() >= chunkValues - chunkValues / 8) {
             superseded += grouped.dropSuperseded(chunk);
@@ -493,11 +492,15 @@ final class RedisWriter implements Runnable {
      * the reply was awaited), and at 800,000 values a second a queue of a million values then overflowed.
      */
     private void drainBehindRound() {
-        int room = chunkValues - chunk.size();
-        if (room > 0 && queue.overHalfFull()) {
-            queue.drainTo(chunk, room);
-            valuesInHand = chunk.size();
+        if (chunk.size() < chunkValues && queue.overHalfFull()) {
+            takeIntoRoom();
         }
+    }
+
+    /** Takes what the rings hold into the room the chunk has left. */
+    private void takeIntoRoom() {
+        queue.drainTo(chunk, chunkValues - chunk.size());
+        valuesInHand = chunk.size();
     }
 
     /** Drops what this writer keeps of forgotten series and sources, so churn does not grow its maps. */
