@@ -13,7 +13,7 @@ PY
 
 # A throwaway redis-server on loopback port $1 (no persistence), its output to $2; sets REDIS_PID.
 start_redis() {
-  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no >"${2:-/dev/null}" 2>&1 &
+  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no ${REDIS_OPTS:-} >"${2:-/dev/null}" 2>&1 &
   REDIS_PID=$!
 }
 

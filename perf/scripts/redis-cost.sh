@@ -9,7 +9,8 @@
 # (and of redis-server), and what the write-behind wrote and dropped. With Redis on, the JIT is still compiling the
 # writer's and Lettuce's per-round paths for a minute or more: WARM=90 measures the steady state. One generator run keeps its own warm-up out of the measured part (a
 # second generator JVM started for the measurement took CPU from the server on a slow two-core machine). Redis's
-# CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics).
+# CPU per value is its threads' seconds over the requests measured x 400 (100 events of four metrics); it also prints
+# the bytes a second redis-server read in the measured part.
 # WORKLOAD (default array) may be any of the generator's, e.g. remote_write (100 samples a request, not 400);
 # NUMBERS (default short) is the generator's --numbers: full sends full-precision doubles and fractional timestamps,
 # as Python clients do. SOURCES (default 100) is the generator's --sources, four series each.
@@ -22,6 +23,10 @@ warm=${WARM:-25}
 measure=${MEASURE:-12}
 load_rate=()
 [ "$rate" != closed ] && load_rate=(--rate "$rate")
+# The bytes redis-server has read from its clients.
+redis_read() {
+  redis-cli -p "$1" info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes://p'
+}
 for round in $(seq 1 "${ROUNDS:-2}"); do
   for mode in ${MODES:-redis none}; do
     port=$(free_port)
@@ -45,7 +50,9 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     load=$!
     sleep "$warm"
     echo "== round $round, REDIS_ADDR=$mode, load average $(cut -d' ' -f1 /proc/loadavg)"
+    [ "$mode" = redis ] && read_before=$(redis_read "$rport")
     perf/scripts/thread-cpu.py "$measure" $pid $redis_pid
+    [ "$mode" = redis ] && echo "  redis read $(( ($(redis_read "$rport") - read_before) / measure )) bytes/s"
     wait $load || true
     grep -E "^  requests" "$report" || tail -3 "$report"
     rm -f "$report"
