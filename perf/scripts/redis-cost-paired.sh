@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# What the Redis write-behind costs, with Redis on and off measured at the same time rather than in turn: two servers,
+# one with a throwaway redis-server and one with REDIS_ADDR=none, each under its own generator (100-event arrays over
+# SOURCES sources, 8 connections, RATE requests/s, default 2000: 200,000 events/s). After WARM seconds (default 40)
+# it reads both servers' thread CPU (and redis-server's) over the same MEASURE seconds (default 20) and prints each
+# total and their ratio, and each generator's events/s, ROUNDS times (default 3) with fresh processes. On a shared
+# machine whose speed drifts from minute to minute, both sides of a pair then see the same minute; redis-cost.sh
+# measures them one after the other. RATE=closed runs both generators flat out: the two sides then share the machine,
+# and the ratio of their events/s is that of the work each does per event.
+# NUMBERS (default short), SERVER_JAR and SERVER_JAVA_OPTS as in redis-cost.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. perf/scripts/lib.sh
+warm=${WARM:-40}
+measure=${MEASURE:-20}
+load_rate=()
+[ "${RATE:-2000}" != closed ] && load_rate=(--rate "${RATE:-2000}")
+total() { sed -n 's/^ *\([0-9.]*\) s  total$/\1/p' "$1"; }
+for round in $(seq 1 "${ROUNDS:-3}"); do
+  on=$(free_port); off=$(free_port "$on"); rport=$(free_port "$on" "$off")
+  start_redis "$rport"
+  redis_pid=$REDIS_PID
+  sleep 0.5
+  pids=()
+  for side in on off; do
+    if [ "$side" = on ]; then port=$on addr=127.0.0.1:$rport; else port=$off addr=none; fi
+    SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" \
+      2>/dev/null &
+    pids+=($!)
+  done
+  wait_http "http://127.0.0.1:$on/health"
+  wait_http "http://127.0.0.1:$off/health"
+  loads=() reports=()
+  for port in "$on" "$off"; do
+    reports+=("$(mktemp)")
+    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration "$measure" \
+      --workload array --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources "${SOURCES:-100}" \
+      "${load_rate[@]}" >"${reports[-1]}" 2>&1 &
+    loads+=($!)
+  done
+  sleep "$warm"
+  cpu_on=$(mktemp); cpu_off=$(mktemp)
+  perf/scripts/thread-cpu.py "$measure" "${pids[0]}" "$redis_pid" >"$cpu_on" &
+  perf/scripts/thread-cpu.py "$measure" "${pids[1]}" >"$cpu_off"
+  wait "${loads[@]}" || true
+  sleep 0.2
+  echo "== round $round, load average $(cut -d' ' -f1 /proc/loadavg)"
+  echo "  Redis on:"; sed 's/^/  /' "$cpu_on"; grep -E "^  requests" "${reports[0]}" || tail -3 "${reports[0]}"
+  echo "  REDIS_ADDR=none:"; sed 's/^/  /' "$cpu_off"; grep -E "^  requests" "${reports[1]}" || tail -3 "${reports[1]}"
+  python3 -c 'import sys; print("  ratio %.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$(total "$cpu_on")" \
+    "$(total "$cpu_off")"
+  curl -fs "http://127.0.0.1:$on/stats" | python3 -c \
+    'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
+  rm -f "$cpu_on" "$cpu_off" "${reports[@]}"
+  kill "${pids[@]}" "$redis_pid"; wait "${pids[@]}" 2>/dev/null || true
+done
