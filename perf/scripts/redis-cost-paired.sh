@@ -3,7 +3,7 @@
 # one with a throwaway redis-server and one with REDIS_ADDR=none, each under its own generator (100-event arrays over
 # SOURCES sources, 8 connections, RATE requests/s, default 2000: 200,000 events/s). After WARM seconds (default 40)
 # it reads both servers' thread CPU (and redis-server's) over the same MEASURE seconds (default 20) and prints each
-# total and their ratio, and each generator's events/s, ROUNDS times (default 3) with fresh processes. On a shared
+# total and their ratio, each generator's events/s and CPU seconds, ROUNDS times (default 3) with fresh processes. On a shared
 # machine whose speed drifts from minute to minute, both sides of a pair then see the same minute; redis-cost.sh
 # measures them one after the other. RATE=closed runs both generators flat out: the two sides then share the machine,
 # and the ratio of their events/s is that of the work each does per event.
@@ -33,24 +33,29 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   loads=() reports=()
   for port in "$on" "$off"; do
     reports+=("$(mktemp)")
-    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration "$measure" \
+    # two seconds past the readings, so that the generators are still there when they end
+    java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:$port" --warmup "$warm" --duration $((measure + 2)) \
       --workload array --numbers "${NUMBERS:-short}" --batch 100 --connections 8 --sources "${SOURCES:-100}" \
       "${load_rate[@]}" >"${reports[-1]}" 2>&1 &
     loads+=($!)
   done
   sleep "$warm"
-  cpu_on=$(mktemp); cpu_off=$(mktemp)
-  perf/scripts/thread-cpu.py "$measure" "${pids[0]}" "$redis_pid" >"$cpu_on" &
-  perf/scripts/thread-cpu.py "$measure" "${pids[1]}" >"$cpu_off"
+  cpu_on=$(mktemp); cpu_off=$(mktemp); gen_on=$(mktemp); gen_off=$(mktemp)
+  readings=()
+  perf/scripts/thread-cpu.py "$measure" "${loads[0]}" >"$gen_on" & readings+=($!)
+  perf/scripts/thread-cpu.py "$measure" "${loads[1]}" >"$gen_off" & readings+=($!)
+  perf/scripts/thread-cpu.py "$measure" "${pids[0]}" "$redis_pid" >"$cpu_on" & readings+=($!)
+  perf/scripts/thread-cpu.py "$measure" "${pids[1]}" >"$cpu_off" & readings+=($!)
+  wait "${readings[@]}"
   wait "${loads[@]}" || true
-  sleep 0.2
   echo "== round $round, load average $(cut -d' ' -f1 /proc/loadavg)"
   echo "  Redis on:"; sed 's/^/  /' "$cpu_on"; grep -E "^  requests" "${reports[0]}" || tail -3 "${reports[0]}"
   echo "  REDIS_ADDR=none:"; sed 's/^/  /' "$cpu_off"; grep -E "^  requests" "${reports[1]}" || tail -3 "${reports[1]}"
-  python3 -c 'import sys; print("  ratio %.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$(total "$cpu_on")" \
-    "$(total "$cpu_off")"
+  python3 -c 'import sys; on, off, g_on, g_off = map(float, sys.argv[1:])
+print("  ratio %.2f; generators %.2f s and %.2f s" % (on / off, g_on, g_off))' "$(total "$cpu_on")" "$(total "$cpu_off")" \
+    "$(total "$gen_on")" "$(total "$gen_off")"
   curl -fs "http://127.0.0.1:$on/stats" | python3 -c \
     'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
-  rm -f "$cpu_on" "$cpu_off" "${reports[@]}"
+  rm -f "$cpu_on" "$cpu_off" "$gen_on" "$gen_off" "${reports[@]}"
   kill "${pids[@]}" "$redis_pid"; wait "${pids[@]}" 2>/dev/null || true
 done
