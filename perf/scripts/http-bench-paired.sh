@@ -2,7 +2,8 @@
 # http-bench.sh for two servers at once: both started here, each under its own generator with the same options, both
 # warmed and measured over the same seconds, so that a ratio between them is not a ratio between two minutes of a
 # machine whose speed drifts. Usage:
-#   perf/scripts/http-bench-paired.sh floor|pulse|pulse-redis|victoria floor|pulse|pulse-redis|victoria LABEL [load generator options...]
+#   perf/scripts/http-bench-paired.sh FIRST SECOND LABEL [load generator options...]
+# FIRST and SECOND are http-bench.sh's targets: floor, pulse, pulse-redis or victoria.
 # Prints http-bench.sh's line for each, then the second's requests/s and CPU per request over the first's. With
 # closed-loop options both generators run flat out and the two sides share the machine. SERVER_JAR, SERVER_JAVA_OPTS
 # and WARM_SECONDS as in http-bench.sh.
@@ -23,8 +24,8 @@ for i in 0 1; do
   cpu_pids+=("$SERVER_PID${REDIS_PID:+,$REDIS_PID}")
 done
 for i in 0 1; do
-  java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:${ports[$i]}" --duration "${WARM_SECONDS:-5}" --warmup 0 \
-    "$@" >/dev/null 2>&1 &
+  java -jar perf/target/pulse-load.jar --url "http://127.0.0.1:${ports[$i]}" --duration "${WARM_SECONDS:-5}" \
+    --warmup 0 "$@" >/dev/null 2>&1 &
   pids+=($!)
 done
 wait "${pids[@]}" || true
@@ -40,9 +41,10 @@ import json, sys
 runs = [json.load(open(p)) for p in sys.argv[1:3]]
 for r, target in zip(runs, sys.argv[3:5]):
     l = r["latency_ms"]
-    print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s errors=%d" % (
-        target, sys.argv[5], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"], l["p99_9"],
-        r["server_cpu_us_per_request"], json.dumps(r["statuses"]), r["connection_errors"]))
+    print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s"
+          " errors=%d" % (target, sys.argv[5], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"],
+                          l["p99_9"], r["server_cpu_us_per_request"], json.dumps(r["statuses"]),
+                          r["connection_errors"]))
 a, b = runs
 print("%s over %s: requests/s %.2f, CPU per request %.2f" % (
     sys.argv[4], sys.argv[3], b["requests_per_second"] / a["requests_per_second"],

@@ -2,12 +2,12 @@
 # What the Redis write-behind costs, with Redis on and off measured at the same time rather than in turn: two servers,
 # one with a throwaway redis-server and one with REDIS_ADDR=none, each under its own generator (100-event arrays over
 # SOURCES sources, 8 connections, RATE requests/s, default 2000: 200,000 events/s). After WARM seconds (default 40)
-# it reads both servers' thread CPU (and redis-server's) over the same MEASURE seconds (default 20) and prints each
-# total and their ratio, each generator's events/s and CPU seconds, ROUNDS times (default 3) with fresh processes. On a shared
+# it reads both servers' thread CPU (and redis-server's) over the same MEASURE seconds (default 20), prints each total
+# and their ratio, each generator's events/s and CPU, ROUNDS times (default 3) with fresh processes. On a shared
 # machine whose speed drifts from minute to minute, both sides of a pair then see the same minute; redis-cost.sh
-# measures them one after the other. RATE=closed runs both generators flat out: the two sides then share the machine,
-# and the ratio of their events/s is that of the work each does per event.
-# NUMBERS (default short), SERVER_JAR and SERVER_JAVA_OPTS as in redis-cost.sh.
+# measures them one after the other. RATE=closed runs both generators flat out and the two sides share the machine:
+# the scheduler need not give them equal shares, so compare their CPU per event (service, redis-server and
+# generator), not only their events/s. NUMBERS (default short), SERVER_JAR and SERVER_JAVA_OPTS as in redis-cost.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . perf/scripts/lib.sh
@@ -16,6 +16,8 @@ measure=${MEASURE:-20}
 load_rate=()
 [ "${RATE:-2000}" != closed ] && load_rate=(--rate "${RATE:-2000}")
 total() { sed -n 's/^ *\([0-9.]*\) s  total$/\1/p' "$1"; }
+pids=() loads=() redis_pid=""
+trap 'kill "${pids[@]}" "${loads[@]}" $redis_pid 2>/dev/null || true' EXIT
 for round in $(seq 1 "${ROUNDS:-3}"); do
   on=$(free_port); off=$(free_port "$on"); rport=$(free_port "$on" "$off")
   start_redis "$rport"
@@ -49,13 +51,17 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   wait "${readings[@]}"
   wait "${loads[@]}" || true
   echo "== round $round, load average $(cut -d' ' -f1 /proc/loadavg)"
-  echo "  Redis on:"; sed 's/^/  /' "$cpu_on"; grep -E "^  requests" "${reports[0]}" || tail -3 "${reports[0]}"
-  echo "  REDIS_ADDR=none:"; sed 's/^/  /' "$cpu_off"; grep -E "^  requests" "${reports[1]}" || tail -3 "${reports[1]}"
+  echo "  Redis on:"; sed 's/^/  /' "$cpu_on"
+  grep -E "^  requests" "${reports[0]}" || tail -3 "${reports[0]}"
+  echo "  REDIS_ADDR=none:"; sed 's/^/  /' "$cpu_off"
+  grep -E "^  requests" "${reports[1]}" || tail -3 "${reports[1]}"
   python3 -c 'import sys; on, off, g_on, g_off = map(float, sys.argv[1:])
-print("  ratio %.2f; generators %.2f s and %.2f s" % (on / off, g_on, g_off))' "$(total "$cpu_on")" "$(total "$cpu_off")" \
-    "$(total "$gen_on")" "$(total "$gen_off")"
-  curl -fs "http://127.0.0.1:$on/stats" | python3 -c \
-    'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
+print("  ratio %.2f; generators %.2f s and %.2f s" % (on / off, g_on, g_off))' \
+    "$(total "$cpu_on")" "$(total "$cpu_off")" "$(total "$gen_on")" "$(total "$gen_off")"
+  curl -fs "http://127.0.0.1:$on/stats" | python3 -c 'import json, sys
+r = json.load(sys.stdin)["redis"]
+print("  values written", r["values_written"], "dropped", r["values_dropped"])'
   rm -f "$cpu_on" "$cpu_off" "$gen_on" "$gen_off" "${reports[@]}"
   kill "${pids[@]}" "$redis_pid"; wait "${pids[@]}" 2>/dev/null || true
+  pids=() loads=() redis_pid=""
 done
