@@ -36,16 +36,11 @@ for i in 0 1; do
   pids+=($!)
 done
 wait "${pids[@]}" || true
-python3 - "$out/0.json" "$out/1.json" "$first" "$second" "$label" <<'PY'
+perf/scripts/bench-line.py "$out/0.json" "$first" "$label"
+perf/scripts/bench-line.py "$out/1.json" "$second" "$label"
+python3 - "$out/0.json" "$out/1.json" "$first" "$second" <<'PY'
 import json, sys
-runs = [json.load(open(p)) for p in sys.argv[1:3]]
-for r, target in zip(runs, sys.argv[3:5]):
-    l = r["latency_ms"]
-    print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s"
-          " errors=%d" % (target, sys.argv[5], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"],
-                          l["p99_9"], r["server_cpu_us_per_request"], json.dumps(r["statuses"]),
-                          r["connection_errors"]))
-a, b = runs
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
 print("%s over %s: requests/s %.2f, CPU per request %.2f" % (
     sys.argv[4], sys.argv[3], b["requests_per_second"] / a["requests_per_second"],
     b["server_cpu_us_per_request"] / a["server_cpu_us_per_request"]))

@@ -31,11 +31,4 @@ dropped=""
 if [ "$target" = pulse-redis ]; then
   dropped=" values_dropped=$(curl -fs "http://127.0.0.1:$port/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["redis"]["values_dropped"])')"
 fi
-python3 - "$out/r.json" "$target" "$label" "$dropped" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-l = r["latency_ms"]
-print("%-12s %-28s %9.0f req/s %10.0f events/s  p50 %7.3f  p99 %7.3f  p99.9 %8.3f ms  cpu %6.1f us/req  %s errors=%d%s" % (
-    sys.argv[2], sys.argv[3], r["requests_per_second"], r["events_per_second"], l["p50"], l["p99"], l["p99_9"],
-    r["server_cpu_us_per_request"], json.dumps(r["statuses"]), r["connection_errors"], sys.argv[4]))
-PY
+perf/scripts/bench-line.py "$out/r.json" "$target" "$label" "$dropped"

@@ -16,20 +16,16 @@ measure=${MEASURE:-20}
 load_rate=()
 [ "${RATE:-2000}" != closed ] && load_rate=(--rate "${RATE:-2000}")
 total() { sed -n 's/^ *\([0-9.]*\) s  total$/\1/p' "$1"; }
-pids=() loads=() redis_pid=""
-trap 'kill "${pids[@]}" "${loads[@]}" $redis_pid 2>/dev/null || true' EXIT
+pids=() loads=() redis_pid="" work=""
+trap 'kill "${pids[@]}" "${loads[@]}" $redis_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for round in $(seq 1 "${ROUNDS:-3}"); do
-  on=$(free_port); off=$(free_port "$on"); rport=$(free_port "$on" "$off")
-  start_redis "$rport"
-  redis_pid=$REDIS_PID
-  sleep 0.5
-  pids=()
-  for side in on off; do
-    if [ "$side" = on ]; then port=$on addr=127.0.0.1:$rport; else port=$off addr=none; fi
-    SERVER_PORT=$port REDIS_ADDR=$addr java ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-server/target/pulse-server.jar}" \
-      2>/dev/null &
-    pids+=($!)
-  done
+  work=$(mktemp -d); mkdir "$work/on" "$work/off"
+  on=$(free_port)
+  start_target pulse-redis "$on" "$work/on"
+  pids=("$SERVER_PID") redis_pid=$REDIS_PID
+  off=$(free_port "$on" "$REDIS_PORT")
+  start_target pulse "$off" "$work/off"
+  pids+=("$SERVER_PID")
   wait_http "http://127.0.0.1:$on/health"
   wait_http "http://127.0.0.1:$off/health"
   loads=() reports=()
@@ -63,5 +59,6 @@ r = json.load(sys.stdin)["redis"]
 print("  values written", r["values_written"], "dropped", r["values_dropped"])'
   rm -f "$cpu_on" "$cpu_off" "$gen_on" "$gen_off" "${reports[@]}"
   kill "${pids[@]}" "$redis_pid"; wait "${pids[@]}" 2>/dev/null || true
-  pids=() loads=() redis_pid=""
+  rm -rf "$work"
+  pids=() loads=() redis_pid="" work=""
 done
