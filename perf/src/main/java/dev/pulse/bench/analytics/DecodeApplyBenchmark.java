@@ -47,6 +47,10 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
     @Param({"short"})
     public String numbers;
 
+    /** compact: no spaces, as the load generator writes; python: a space after each colon and comma, as json.dumps. */
+    @Param({"compact"})
+    public String spacing;
+
     /** true: the decoder as it runs; false: jackson alone, the path every body took before the fast path. */
     @Param({"true", "false"})
     public boolean fastPath;
@@ -74,7 +78,11 @@ public class DecodeApplyBenchmark extends BenchmarkDefaults {
                     .append(",\"memory\":").append(number(50 + r.nextGaussian(), full))
                     .append(",\"latency\":").append(number(25 + r.nextGaussian() * 3, full)).append('}');
         }
-        body = b.append(array ? "]" : format == BodyFormat.NDJSON ? "\n" : "").toString().getBytes(StandardCharsets.UTF_8);
+        String text = b.append(array ? "]" : format == BodyFormat.NDJSON ? "\n" : "").toString();
+        if (spacing.equals("python")) {
+            text = text.replace(":", ": ").replace(",", ", "); // no colon or comma inside the names or sources
+        }
+        body = text.getBytes(StandardCharsets.UTF_8);
         Config config = Config.from(Map.of("DETECTOR", detector));
         SeriesRegistry registry = new SeriesRegistry(config.maxSources(), config.maxMetricsPerSource(),
                 config.windowSize(), Detectors.factory(config));
