@@ -53,7 +53,7 @@ fuzz: ## coverage-guided fuzzing (Jazzer) of the event, remote-write and OTLP de
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=EventDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=RemoteWriteDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	JAZZER_FUZZ=1 $(MVN) -pl protocol test -Dtest=OtlpDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
-	$(MVN) -pl protocol install -DskipTests
+	$(MVN) -pl protocol -am install -DskipTests
 	JAZZER_FUZZ=1 $(MVN) -pl server test -Dtest=HttpPathFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 	JAZZER_FUZZ=1 $(MVN) -pl server test -Dtest=SeriesFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
 
