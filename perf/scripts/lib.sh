@@ -55,6 +55,13 @@ health_200() {
   [ "$status" = 200 ]
 }
 
+# Prints what the write-behind of the server on loopback port $1 has written to Redis and dropped, from its /stats.
+print_redis_values() {
+  curl -fs "http://127.0.0.1:$1/stats" | python3 -c 'import json, sys
+r = json.load(sys.stdin)["redis"]
+print("  values written", r["values_written"], "dropped", r["values_dropped"])'
+}
+
 # Waits until URL $1 answers 2xx (30 s at most), else fails.
 wait_http() {
   for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done

@@ -54,9 +54,7 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   python3 -c 'import sys; on, off, g_on, g_off = map(float, sys.argv[1:])
 print("  ratio %.2f; generators %.2f s and %.2f s" % (on / off, g_on, g_off))' \
     "$(total "$cpu_on")" "$(total "$cpu_off")" "$(total "$gen_on")" "$(total "$gen_off")"
-  curl -fs "http://127.0.0.1:$on/stats" | python3 -c 'import json, sys
-r = json.load(sys.stdin)["redis"]
-print("  values written", r["values_written"], "dropped", r["values_dropped"])'
+  print_redis_values "$on"
   rm -f "$cpu_on" "$cpu_off" "$gen_on" "$gen_off" "${reports[@]}"
   kill "${pids[@]}" "$redis_pid"; wait "${pids[@]}" 2>/dev/null || true
   rm -rf "$work"

@@ -56,8 +56,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     wait $load || true
     grep -E "^  requests" "$report" || tail -3 "$report"
     rm -f "$report"
-    [ "$mode" = redis ] && curl -fs "http://127.0.0.1:$port/stats" | python3 -c \
-      'import json,sys; r=json.load(sys.stdin)["redis"]; print("  values written", r["values_written"], "dropped", r["values_dropped"])'
+    [ "$mode" = redis ] && print_redis_values "$port"
     kill $pid; wait $pid 2>/dev/null || true
     if [ -n "$redis_pid" ]; then kill "$redis_pid"; fi
   done
