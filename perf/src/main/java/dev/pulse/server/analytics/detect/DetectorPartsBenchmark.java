@@ -20,7 +20,6 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     private static final double START = 1_700_000_000.0;
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 604_800;
-    private static final double DAY_SLOT = 96.0 / DAY_SECONDS;   // the clean rule's daily slots per second
     private static final double WEEK_SLOT = 336.0 / WEEK_SECONDS; // ... and its week's, as a weekday and a weekend day
 
     private final double[] values = new double[4096];
@@ -34,7 +33,6 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     private LevelModel trend;
     private LevelModel fast;
     private LevelModel otherLevel;
-    private CycleModel dayCycle;
     private CycleModel weekCycle;
     private ShapeNovelty shapes;
     private CleanOutlierRule clean;
@@ -57,10 +55,9 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
         level = LevelModel.alone();
         trend = LevelModel.levelAndTrend();
         fast = LevelModel.fastLevelAndTrend();
-        dayCycle = new CycleModel(CleanOutlierRule.DAY_SLOTS);
         weekCycle = CycleModel.weekdaysAndWeekends(CleanOutlierRule.WEEK_DAY_SLOTS);
         otherLevel = LevelModel.alone();
-        for (LevelModel m : new LevelModel[] {level, trend, fast, dayCycle, weekCycle, otherLevel}) {
+        for (LevelModel m : new LevelModel[] {level, trend, fast, weekCycle, otherLevel}) {
             m.start(values[0], 0);
         }
         shapes = new ShapeNovelty(ShapeNovelty.Params.DEFAULTS);
@@ -106,7 +103,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
         return tail.highBin() + tail.lowBin();
     }
 
-    /** One of the clean rule's five baselines: a level alone. */
+    /** One of the clean rule's four baselines: a level alone. */
     @Benchmark
     public double cleanLevel() {
         return level.observe(value(), 0, 0.01, next);
@@ -135,12 +132,6 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
         return fast.observe(value(), 0, 0.01, next);
     }
 
-    /** ... a level and a daily shape. */
-    @Benchmark
-    public double cleanDailyCycle() {
-        return dayCycle.observe(value(), (next % DAY_SECONDS) * DAY_SLOT, 0.01, next, false);
-    }
-
     /** ... a level, a weekday and a weekend day. */
     @Benchmark
     public double cleanWeeklyCycle() {
@@ -153,7 +144,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
         return shapes.observe(value());
     }
 
-    /** The clean rule whole: its five baselines, the choice among them, the gate and the early trust. */
+    /** The clean rule whole: its four baselines, the choice among them, the gate and the early trust. */
     @Benchmark
     public double cleanRule() {
         return clean.observe(value(), next % WEEK_SECONDS, 0.5);

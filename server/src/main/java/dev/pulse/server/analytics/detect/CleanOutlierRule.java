@@ -2,15 +2,16 @@ package dev.pulse.server.analytics.detect;
 
 /**
  * Flags each value far from a baseline that does not learn the values it flags, so a spike that recurs every fifty
- * values is flagged every time, where a baseline that learnt it would come to expect it. Five baselines
- * ({@link LevelModel}s and {@link CycleModel}s) predict each value: a level; a level and a daily shape; a level and
- * a weekday and a weekend day; a level with a trend, for cycles and drifts that the values' times do not show; and,
- * on a series whose times show a cycle, a fast level with a trend, which follows a cycle's sharp turns (a weekend
- * that starts at midnight) that the shapes' slots blur. The one whose recent error is least is used.
+ * values is flagged every time, where a baseline that learnt it would come to expect it. Four baselines
+ * ({@link LevelModel}s and a {@link CycleModel}) predict each value: a level; a level and the shapes of a weekday
+ * and a weekend day, which hold a daily cycle as well as a weekly one; a level with a trend, for cycles and drifts
+ * that the values' times do not show; and, on a series whose times show a cycle, a fast level with a trend, which
+ * follows a cycle's sharp turns (a weekend that starts at midnight) that the shapes' slots blur. The one whose recent
+ * error is least is used.
  * Each learns every value with its error clipped to {@link #CLIP} noise units, or to {@link #OUTLIER_CLIP} when it
  * is an outlier for that model, moves its level at once on a run of outliers that agree (a level shift), and takes
  * its noise from recent outliers on both sides once they outnumber the values within the bar (a noise that grew).
- * A cycle baseline's outlier that the fast level holds (a turn its slots blur) is its own error instead: learnt as
+ * The cycle baseline's outlier that the fast level holds (a turn its slots blur) is its own error instead: learnt as
  * one within the bar, and judged by the fast level.
  *
  * <ul>
@@ -26,7 +27,7 @@ package dev.pulse.server.analytics.detect;
  *   {@link #MIN_CLEAR}).</li>
  * </ul>
  *
- * <p>O(1) per value, no allocation; about 1 KB (the two shapes, 96 slots each, in 416 bytes; the five models'
+ * <p>O(1) per value, no allocation; about 0.8 KB (the two days' shapes, 96 slots, in 208 bytes; the four models'
  * scalars). Not thread-safe: guarded by the series' lock. Constants chosen on the tuning seeds of the labelled
  * stream families and the NAB tuning split (EVALUATION.md).
  */
@@ -104,10 +105,9 @@ final class CleanOutlierRule {
     static final int QUIET_VALUES = 600;
     static final double QUIET_RATE = 0.004;
     private static final int LOCAL = 0;
-    private static final int DAY = 1;
-    private static final int WEEK = 2;
-    private static final int TREND = 3;
-    private static final int FAST = 4;
+    private static final int WEEK = 1;
+    private static final int TREND = 2;
+    private static final int FAST = 3;
     /** Mean absolute deviation to standard deviation, Gaussian: sqrt(pi / 2). */
     static final double MAE_TO_SIGMA = 1.2533;
     /**
@@ -130,19 +130,18 @@ final class CleanOutlierRule {
     static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
 
     /**
-     * Slots of the daily shape (15 minutes each), and of each of the weekly baseline's two days, a weekday and a
-     * weekend day (half an hour each). The weekly baseline was a shape of the whole week in 168 hourly slots, each
-     * learning from twelve values a week: too slow for weekly cycles of 10 noise units or more with frequent
-     * anomalies (EVALUATION.md). Weekend days of 32-64 slots met the same families on the tuning seeds, 72 one fewer.
+     * Slots of each of the weekly baseline's two days, a weekday and a weekend day (half an hour each). The weekly
+     * baseline was a shape of the whole week in 168 hourly slots, each learning from twelve values a week: too slow
+     * for weekly cycles of 10 noise units or more with frequent anomalies (EVALUATION.md). Weekend days of 32-64
+     * slots met the same families on the tuning seeds, 72 one fewer. A daily shape of its own (96 slots) beside it
+     * met the same families and NAB's targets as without it, at a twelfth of `novelty`'s time (EVALUATION.md,
+     * "Part by part, and what each part buys").
      */
-    static final int DAY_SLOTS = 96;
     static final int WEEK_DAY_SLOTS = 48;
 
-    /** Slots per second of each shape: a phase times this is a position in the shape (the week's runs over 7 days). */
-    private static final double DAY_SLOTS_PER_SECOND = (double) DAY_SLOTS / DAY_SECONDS;
+    /** Slots per second of the week's shape: a phase times this is a position in it (it runs over 7 days). */
     private static final double WEEK_SLOTS_PER_SECOND = (double) (7 * WEEK_DAY_SLOTS) / WEEK_SECONDS;
 
-    private final CycleModel day = new CycleModel(DAY_SLOTS);
     private final CycleModel week = CycleModel.weekdaysAndWeekends(WEEK_DAY_SLOTS);
 
     // All fields below: guarded by the series' lock.
@@ -195,7 +194,6 @@ final class CleanOutlierRule {
         if (n == 0) {
             local.start(x, 0);
             trend.start(x, 0);
-            day.start(x, 0);
             week.start(x, 0);
             fast.start(x, 0);
             low = x;
@@ -206,10 +204,6 @@ final class CleanOutlierRule {
         // The baseline is chosen before the value is learnt: by the errors of the values before it.
         double mae = local.mae();
         int model = LOCAL;
-        if (day.mae() < ADVANTAGE * mae) {
-            model = DAY;
-            mae = day.mae();
-        }
         if (week.mae() < ADVANTAGE * mae) {
             model = WEEK;
             mae = week.mae();
@@ -217,7 +211,7 @@ final class CleanOutlierRule {
         // The fast level only where the times show a cycle, and then wherever it predicts best. Open to every series,
         // it made NAB's residuals look light-tailed, opened the gate on more of them and cost the tuning split 1.5
         // points (EVALUATION.md, "A fast level on a cycle's turns").
-        boolean cycle = model == DAY || model == WEEK;
+        boolean cycle = model == WEEK;
         if (trend.mae() < ADVANTAGE * mae) {
             model = TREND;
             mae = trend.mae();
@@ -230,31 +224,22 @@ final class CleanOutlierRule {
         // units its extremes say nothing of the noise around it, and the local level's errors, which lag the cycle,
         // let the floor pass the fast level's noise (EVALUATION.md, "The floor from the chosen baseline").
         double floor = NoiseFloor.of(local.level(), high - low, mae);
-        // The day's phase from the week's (a week is whole days): a remainder costs more than the rest here.
-        double dayPhase = weekPhase - DAY_SECONDS * (int) (weekPhase * DAY_INVERSE);
-        if (dayPhase >= DAY_SECONDS) {
-            dayPhase -= DAY_SECONDS;
-        } else if (dayPhase < 0) {
-            dayPhase += DAY_SECONDS;
-        }
         // Every model learns every value but the first (which starts them): n values learnt, this one included. The
-        // fast level first: its error, against its noise before this value, tells the cycle baselines whether it held.
+        // fast level first: its error, against its noise before this value, tells the cycle baseline whether it held.
         double fastNoise = LevelModel.sigma(fast.mae(), floor);
         double eFast = fast.observe(x, 0, floor, n);
         // A cycle's turn that its slots cannot hold (a weekend that starts at midnight) is a run of outliers for the
-        // cycle baselines but not for the fast level, which follows it: there they are the baseline's own error, to
+        // cycle baseline but not for the fast level, which follows it: there they are the baseline's own error, to
         // be learnt, not a level shift. Taken as shifts, they jerked the week's level at every turn and left its error
         // at up to 5 noise units for a day or two (EVALUATION.md, "The week's turns").
         boolean fastHolds = n > LevelModel.START_VALUES && Math.abs(eFast) <= CLIP * fastNoise;
         double eLocal = local.observe(x, 0, floor, n);
-        double eDay = day.observe(x, dayPhase * DAY_SLOTS_PER_SECOND, floor, n, fastHolds);
         double eWeek = week.observe(x, weekPhase * WEEK_SLOTS_PER_SECOND, floor, n, fastHolds);
         double eTrend = trend.observe(x, 0, floor, n);
         // The chosen model's noise, as it judged the value: from its error before it learnt this value.
-        double e = model == LOCAL ? eLocal : model == DAY ? eDay : model == WEEK ? eWeek
-                : model == TREND ? eTrend : eFast;
+        double e = model == LOCAL ? eLocal : model == WEEK ? eWeek : model == TREND ? eTrend : eFast;
         double noise = LevelModel.sigma(mae, floor);
-        if ((model == DAY || model == WEEK) && fastHolds && Math.abs(e) > BAR * noise) {
+        if (model == WEEK && fastHolds && Math.abs(e) > BAR * noise) {
             // A turn the cycle's slots blur, not an anomaly: judged by the fast level that holds it (so within its
             // clip). A value the fast level does not hold, a spike, is judged by the cycle as before.
             e = eFast;

@@ -1,20 +1,21 @@
 package dev.pulse.server.analytics.detect;
 
 /**
- * A {@link LevelModel} plus the shape of a cycle (a day, a week) in slots, read and learnt by linear interpolation
- * between the two slots around a time. A week can be held as two days ({@link #weekdaysAndWeekends}): one shape for
- * Monday to Friday and one for Saturday and Sunday (UTC), each slot learning from five or two days' values a week
- * where a slot of a whole week learns from one. Each slot is a 16-bit count of a unit, a power of two that starts at
- * 1/4,096 of the first step learnt and doubles (halving the counts) whenever a slot would overflow: a unit is at most
- * 1/32,768 of the largest deviation, and as a step under half a unit is lost a slot settles within a few units, about
- * 1/10,000 of it (a float: 1/16,777,216), in half a float's bytes. The prediction uses the shape minus its mean, so
- * the level and the shape cannot trade a constant between them and wander. A week's slot takes its first held value
- * whole (one within the bar, or one another baseline holds) and reads as its neighbour until then: the weekend's
- * drop is in place after the first weekend, where steps clipped to a few noise units took weeks, and one absurd value
- * cannot set a slot (EVALUATION.md, "A weekly slot's first value").
+ * A {@link LevelModel} plus the shape of a week in slots, read and learnt by linear interpolation between the two
+ * slots around a time. The week is held as two days ({@link #weekdaysAndWeekends}): one shape for Monday to Friday
+ * and one for Saturday and Sunday (UTC, or the time zone of {@link #offsetAt}), each slot learning from five or two
+ * days' values a week where a slot of a whole week learns from one; a daily cycle is the same shape on both. Each
+ * slot is a 16-bit count of a unit, a power of two that starts at 1/4,096 of the first step learnt and doubles
+ * (halving the counts) whenever a slot would overflow: a unit is at most 1/32,768 of the largest deviation, and as a
+ * step under half a unit is lost a slot settles within a few units, about 1/10,000 of it (a float: 1/16,777,216), in
+ * half a float's bytes. The prediction uses the shape minus its mean, so the level and the shape cannot trade a
+ * constant between them and wander. A slot takes its first held value whole (one within the bar, or one another
+ * baseline holds) and reads as its neighbour until then: the weekend's drop is in place after the first weekend,
+ * where steps clipped to a few noise units took weeks, and one absurd value cannot set a slot (EVALUATION.md, "A
+ * weekly slot's first value").
  *
  * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot and
- * a bit. At most {@value #MAX_SLOTS} slots.
+ * a bit. At most {@value #MAX_SLOTS} slots, both days'.
  * Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel extends LevelModel {
@@ -22,7 +23,7 @@ final class CycleModel extends LevelModel {
     static final int MAX_SLOTS = 128;
     private final short[] shape;          // in units; guarded by the series' lock
     private final double slotsInverse;
-    private final int daySlots;           // > 0: the shape is a weekday then a weekend day of this many slots
+    private final int daySlots;           // the shape is a weekday then a weekend day of this many slots
     private int offsetHours;              // the week's time zone, hours ahead of UTC; guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
@@ -33,32 +34,18 @@ final class CycleModel extends LevelModel {
     private int upper;
     private double frac;
     private int located = -2;   // the position's whole slot lower and upper were found for (-1: before slot 0)
-    private long learntLow;     // slots 0-63 that have learnt a value or do not exist, a bit each (a day's: all)
+    private long learntLow;     // slots 0-63 that have learnt a value or do not exist, a bit each
     private long learntHigh;    // ... slots 64-127
 
-    /**
-     * @param slots slots of the cycle's shape (1 to {@value #MAX_SLOTS}). The level learns with
-     *              {@link CleanOutlierRule#SEASON_LEVEL_ALPHA}.
-     */
-    CycleModel(int slots) {
-        this(slots, 0);
-    }
-
-    private CycleModel(int slots, int daySlots) {
+    /** See {@link #weekdaysAndWeekends}. The level learns with {@link CleanOutlierRule#SEASON_LEVEL_ALPHA}. */
+    private CycleModel(int daySlots) {
         super(false, false);
-        if (slots < 1 || slots > MAX_SLOTS) {
-            throw new IllegalArgumentException("slots=" + slots);
+        int slots = 2 * daySlots;
+        if (daySlots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("daySlots=" + daySlots);
         }
-        // Only a week's slots wait for their first value: a day's are all seen in its first day, while the noise is
-        // still wide and so are the clips. Learnt whole, the day's first values cost NAB 0.7 points
-        // (EVALUATION.md, "A weekly slot's first value").
-        if (daySlots > 0) {
-            learntLow = slots >= 64 ? 0 : -1L << slots;
-            learntHigh = slots >= 128 ? 0 : slots > 64 ? -1L << (slots - 64) : -1L;
-        } else {
-            learntLow = -1L;
-            learntHigh = -1L;
-        }
+        learntLow = slots >= 64 ? 0 : -1L << slots;
+        learntHigh = slots >= 128 ? 0 : slots > 64 ? -1L << (slots - 64) : -1L;
         this.shape = new short[slots];
         this.slotsInverse = 1.0 / slots;
         this.daySlots = daySlots;
@@ -70,15 +57,12 @@ final class CycleModel extends LevelModel {
      * the weekend day.
      */
     static CycleModel weekdaysAndWeekends(int daySlots) {
-        return new CycleModel(2 * daySlots, daySlots);
+        return new CycleModel(daySlots);
     }
 
     /** The slot of the shape that holds position {@code slot} of the period. */
     private int held(int slot) {
         int d = daySlots;
-        if (d == 0) {
-            return slot;
-        }
         // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24: an offset in hours is whole slots).
         int local = Math.floorMod(slot + offsetHours * d / 24, 7 * d);
         int day = local / d;
@@ -129,7 +113,7 @@ final class CycleModel extends LevelModel {
 
     /** Finds the slots of the shape around whole slot {@code lo} of the period (-1: before the first). */
     private void locate(int lo) {
-        int slots = daySlots > 0 ? 7 * daySlots : shape.length;
+        int slots = 7 * daySlots;
         int lowerSlot = lo < 0 ? lo + slots : lo;
         lower = held(lowerSlot);
         upper = held(lowerSlot + 1 == slots ? 0 : lowerSlot + 1);

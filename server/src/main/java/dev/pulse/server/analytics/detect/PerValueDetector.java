@@ -14,8 +14,8 @@ import java.time.zone.ZoneRules;
  * either says so; the score is the higher of the two (the clean rule's as r^2 / (r^2 + 1) of its residual over its
  * bar), so the decision is still the score above 0.5.
  *
- * <p>Costs the robust detector's work plus five predictions and updates; holds the robust detector's state plus
- * about 1 KB (its two shapes, 16 bits a slot, and the scalars of its five baselines).
+ * <p>Costs the robust detector's work plus four predictions and updates; holds the robust detector's state plus
+ * about 0.7 KB (its weekday's and weekend day's shapes, 16 bits a slot, and the scalars of its four baselines).
  *
  * <p>Not thread-safe: guarded by the series' lock.
  */
