@@ -20,7 +20,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     private static final double START = 1_700_000_000.0;
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 604_800;
-    private static final double WEEK_SLOT = 336.0 / WEEK_SECONDS; // ... and its week's, as a weekday and a weekend day
+    private static final double WEEK_SLOT = 336.0 / WEEK_SECONDS; // the clean rule's weekly slots per second
 
     private final double[] values = new double[4096];
     private long next;            // values taken: a long, as the models count their values

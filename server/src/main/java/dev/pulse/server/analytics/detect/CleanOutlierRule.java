@@ -134,8 +134,8 @@ final class CleanOutlierRule {
      * baseline was a shape of the whole week in 168 hourly slots, each learning from twelve values a week: too slow
      * for weekly cycles of 10 noise units or more with frequent anomalies (EVALUATION.md). Weekend days of 32-64
      * slots met the same families on the tuning seeds, 72 one fewer. A daily shape of its own (96 slots) beside it
-     * met the same families and NAB's targets as without it, at a twelfth of `novelty`'s time (EVALUATION.md,
-     * "Part by part, and what each part buys").
+     * met the same families and NAB's targets as without it, at a twelfth of {@code novelty}'s time (EVALUATION.md,
+     * "The per-value rule's daily shape taken out").
      */
     static final int WEEK_DAY_SLOTS = 48;
 
