@@ -29,17 +29,27 @@ public class SeriesBenchmark extends BenchmarkDefaults {
     @Param({"384"})
     public int baselineValues;
 
-    private final double[] values = new double[4096];
+    private double[] values;
     private int next;
     private RollingWindow window;
     private Series series;
 
-    @Setup
-    public void setUp() {
+    /**
+     * The values every series benchmark takes in turn: Gaussian noise of 3 around 1e9, a spike of 50 in one value of a
+     * hundred, seeded; 4,096 of them.
+     */
+    public static double[] noiseWithSpikes() {
         Random r = new Random(5);
+        double[] values = new double[4096];
         for (int i = 0; i < values.length; i++) {
             values[i] = 1e9 + r.nextGaussian() * 3 + (r.nextInt(100) == 0 ? 50 : 0);
         }
+        return values;
+    }
+
+    @Setup
+    public void setUp() {
+        values = noiseWithSpikes();
         window = new RollingWindow(50);
         Config config = Config.from(Map.of("DETECTOR", detector));
         // The robust detector as the server builds it from the same settings, with only its baseline changed.

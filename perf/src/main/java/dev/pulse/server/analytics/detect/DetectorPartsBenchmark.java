@@ -1,12 +1,11 @@
 package dev.pulse.server.analytics.detect;
 
 import dev.pulse.bench.BenchmarkDefaults;
+import dev.pulse.bench.analytics.SeriesBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.util.Random;
 
 /**
  * One value through each part of the detectors alone (ns per value), on the values of {@code SeriesBenchmark}
@@ -22,7 +21,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     private static final long WEEK_SECONDS = 604_800;
     private static final double WEEK_SLOT = 336.0 / WEEK_SECONDS; // the clean rule's weekly slots per second
 
-    private final double[] values = new double[4096];
+    private double[] values;
     private long next;            // values taken: a long, as the models count their values
 
     private StreamingMedian median;
@@ -43,10 +42,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
 
     @Setup
     public void setUp() {
-        Random r = new Random(5);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = 1e9 + r.nextGaussian() * 3 + (r.nextInt(100) == 0 ? 50 : 0);
-        }
+        values = SeriesBenchmark.noiseWithSpikes();
         RobustDetector.Params p = RobustDetector.Params.DEFAULTS.withWindow(50, 10);
         median = new StreamingMedian(p.baselineValues(), 64);
         day = new SeasonalProfile(DAY_SECONDS, p.daySlots(), p.slotAlpha());

@@ -127,7 +127,6 @@ final class CleanOutlierRule {
     private final LevelModel fast = LevelModel.fastLevelAndTrend();
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
-    static final double DAY_INVERSE = 1.0 / DAY_SECONDS;
 
     /**
      * Slots of each of the weekly baseline's two days, a weekday and a weekend day (half an hour each). The weekly

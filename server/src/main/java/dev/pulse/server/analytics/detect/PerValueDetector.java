@@ -21,6 +21,7 @@ import java.time.zone.ZoneRules;
  */
 public final class PerValueDetector implements Detector {
     private static final double INSTANT_SECONDS = 3e16; // Instant's range is about +-3.2e16 seconds
+    private static final double DAY_INVERSE = 1.0 / 86_400; // days per second: a week phase's day is a multiplication
     private final RobustDetector robust;
     private final CleanOutlierRule clean = new CleanOutlierRule();
     private final int minSamples;
@@ -65,7 +66,7 @@ public final class PerValueDetector implements Detector {
         // One phase in the week for both rules: finding it is a remainder, a floor and conversions.
         double weekPhase = robust.locate(epochSeconds);
         if (weekZone != null) {
-            int today = (int) (weekPhase * CleanOutlierRule.DAY_INVERSE);
+            int today = (int) (weekPhase * DAY_INVERSE);
             if (today != day) {
                 day = today;
                 clean.weekOffsetAt(offsetHours(weekZone, epochSeconds));
