@@ -19,7 +19,6 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     private static final double START = 1_700_000_000.0;
     private static final long DAY_SECONDS = 86_400;
     private static final long WEEK_SECONDS = 604_800;
-    private static final double WEEK_SLOT = 336.0 / WEEK_SECONDS; // the clean rule's weekly slots per second
 
     private double[] values;
     private long next;            // values taken: a long, as the models count their values
@@ -131,7 +130,7 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     /** ... a level, a weekday and a weekend day. */
     @Benchmark
     public double cleanWeeklyCycle() {
-        return weekCycle.observe(value(), (next % WEEK_SECONDS) * WEEK_SLOT, 0.01, next, false);
+        return weekCycle.observe(value(), (next % WEEK_SECONDS) * CleanOutlierRule.WEEK_SLOTS_PER_SECOND, 0.01, next, false);
     }
 
     /** The novelty rule's shape memory. */

@@ -139,7 +139,7 @@ final class CleanOutlierRule {
     static final int WEEK_DAY_SLOTS = 48;
 
     /** Slots per second of the week's shape: a phase times this is a position in it (it runs over 7 days). */
-    private static final double WEEK_SLOTS_PER_SECOND = (double) (7 * WEEK_DAY_SLOTS) / WEEK_SECONDS;
+    static final double WEEK_SLOTS_PER_SECOND = (double) (7 * WEEK_DAY_SLOTS) / WEEK_SECONDS;
 
     private final CycleModel week = CycleModel.weekdaysAndWeekends(WEEK_DAY_SLOTS);
 

@@ -41,7 +41,8 @@ final class CycleModel extends LevelModel {
     private CycleModel(int daySlots) {
         super(false, false);
         int slots = 2 * daySlots;
-        if (daySlots < 1 || slots > MAX_SLOTS) {
+        // Whole slots to an hour, so a time zone's offset moves which day a time reads by whole slots.
+        if (daySlots < 1 || daySlots % 24 != 0 || slots > MAX_SLOTS) {
             throw new IllegalArgumentException("daySlots=" + daySlots);
         }
         learntLow = slots >= 64 ? 0 : -1L << slots;
@@ -54,7 +55,7 @@ final class CycleModel extends LevelModel {
     /**
      * A week as a weekday and a weekend day of {@code daySlots} slots each: its positions ({@link #predict}) run over
      * the week's 7 x {@code daySlots} slots from the epoch's Thursday, 00:00 UTC, and Saturday's and Sunday's read
-     * the weekend day.
+     * the weekend day. {@code daySlots}: a multiple of 24, at most {@value #MAX_SLOTS} / 2.
      */
     static CycleModel weekdaysAndWeekends(int daySlots) {
         return new CycleModel(daySlots);
@@ -63,7 +64,8 @@ final class CycleModel extends LevelModel {
     /** The slot of the shape that holds position {@code slot} of the period. */
     private int held(int slot) {
         int d = daySlots;
-        // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24: an offset in hours is whole slots).
+        // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24, checked when built: an offset in hours is
+        // whole slots).
         int local = Math.floorMod(slot + offsetHours * d / 24, 7 * d);
         int day = local / d;
         return slot % d + (day == 2 || day == 3 ? d : 0); // Saturday and Sunday read the weekend day

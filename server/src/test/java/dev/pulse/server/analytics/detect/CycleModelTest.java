@@ -2,7 +2,9 @@ package dev.pulse.server.analytics.detect;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CycleModelTest {
@@ -139,5 +141,15 @@ class CycleModelTest {
     void withoutTheBumpTheWeekIsFlat() {
         CycleModel m = learnMondayBump(0.0);
         assertEquals(0.0, m.predict(slot(TUESDAY + 12 * 3600)) - m.predict(slot(TUESDAY + 20 * 3600)), 1e-9);
+    }
+
+    @Test
+    void daysOfSlotsThatAnHourDoesNotDivideAreRefused() {
+        // An offset of whole hours must move a time by whole slots: 36 slots a day is 1.5 an hour.
+        assertThrows(IllegalArgumentException.class, () -> CycleModel.weekdaysAndWeekends(36));
+        assertThrows(IllegalArgumentException.class, () -> CycleModel.weekdaysAndWeekends(72)); // 144 slots: too many
+        assertThrows(IllegalArgumentException.class, () -> CycleModel.weekdaysAndWeekends(0));
+        assertDoesNotThrow(() -> CycleModel.weekdaysAndWeekends(24));
+        assertDoesNotThrow(() -> CycleModel.weekdaysAndWeekends(48));
     }
 }
