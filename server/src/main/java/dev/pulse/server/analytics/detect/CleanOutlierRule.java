@@ -93,7 +93,7 @@ final class CleanOutlierRule {
      * with two a side, rather than 6 (which asked for two a side through SIDE_SHARE), on sets A and B of
      * OtherStreamCheck, whose anomalies start at value 200 ("Two clear outliers a side"); then 3 with one a side,
      * which gained on NAB's tuning split (76.4 to 77.2) and on the tuning seeds' short streams, where a series'
-     * first clear outliers are often all spikes or all dips ("Three clear outliers, one a side").
+     * first clear outliers are often mostly spikes or mostly dips ("Three clear outliers, one a side").
      *
      * <p>A quiet series is trusted early too: one whose plain counts, after QUIET_VALUES values, show at most
      * QUIET_RATE of values in the band below the bar and at most QUIET_RATE flagged, in isolated outliers, with few
