@@ -87,8 +87,9 @@ final class CleanOutlierRule {
      * isolated outliers on both sides: at least MIN_CLEAR flagged values beyond GAP_BAR noise units, at most GAP_RATIO
      * times as many flagged between the bar and GAP_BAR, at least SIDE_SHARE of the clear ones (so at least one) on
      * each side, at most RUN_RATIO values past the bar per flag, at most REPEAT_RATE of values equal to the one before,
-     * and both shares, as plain counts, under their limits. Heavy tails fill the band past the bar; bursts of load come in runs and on one side; counts and
-     * levels repeat. Checked over the first EARLY_VALUES values, by when the shares have crossed on such a series.
+     * and both shares, as plain counts, under their limits. Heavy tails fill the band past the bar; bursts of load
+     * come in runs and on one side; counts and levels repeat. Checked over the first EARLY_VALUES values, by when the
+     * shares have crossed on such a series.
      * Chosen on the tuning seeds and the NAB tuning split (EVALUATION.md, "Anomalies from the start"); MIN_CLEAR 4
      * with two a side, rather than 6 (which asked for two a side through SIDE_SHARE), on sets A and B of
      * OtherStreamCheck, whose anomalies start at value 200 ("Two clear outliers a side"); then, with the second
