@@ -130,7 +130,8 @@ public class DetectorPartsBenchmark extends BenchmarkDefaults {
     /** ... a level, a weekday and a weekend day. */
     @Benchmark
     public double cleanWeeklyCycle() {
-        return weekCycle.observe(value(), (next % WEEK_SECONDS) * CleanOutlierRule.WEEK_SLOTS_PER_SECOND, 0.01, next, false);
+        double slot = (next % WEEK_SECONDS) * CleanOutlierRule.WEEK_SLOTS_PER_SECOND;
+        return weekCycle.observe(value(), slot, 0.01, next, false);
     }
 
     /** The novelty rule's shape memory. */

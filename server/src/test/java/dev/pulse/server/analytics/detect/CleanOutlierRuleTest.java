@@ -11,7 +11,10 @@ class CleanOutlierRuleTest {
     private static final double STEP = 300; // seconds between values
     private static final double WEEK = 7 * 86_400;
 
-    /** The rule's answer for each value: Gaussian noise (sigma 5) around 1,000, plus {@code outliers} at their index. */
+    /**
+     * The rule's answer for each of {@code n} values: Gaussian noise (sigma 5) around 1,000, plus {@code by[k]} at
+     * index {@code at[k]}.
+     */
     private static double[] ratios(long seed, int n, int[] at, double[] by) {
         SplittableRandom r = new SplittableRandom(seed);
         CleanOutlierRule rule = new CleanOutlierRule();
