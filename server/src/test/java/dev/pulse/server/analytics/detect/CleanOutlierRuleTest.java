@@ -12,8 +12,8 @@ class CleanOutlierRuleTest {
     private static final double WEEK = 7 * 86_400;
 
     /**
-     * The rule's answer for each of {@code n} values: Gaussian noise (sigma 5) around 1,000, plus {@code by[k]} at
-     * index {@code at[k]}.
+     * The rule's answer for each of {@code n} values: Gaussian noise (sigma 5) around 1,000, but 1,000 plus
+     * {@code by[k]} at index {@code at[k]}, so an outlier is exactly as far out as it says.
      */
     private static double[] ratios(long seed, int n, int[] at, double[] by) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -23,7 +23,7 @@ class CleanOutlierRuleTest {
         for (int i = 0; i < n; i++) {
             double x = 1000 + 5 * r.nextGaussian();
             if (next < at.length && at[next] == i) {
-                x += by[next++];
+                x = 1000 + by[next++];
             }
             out[i] = rule.observe(x, i * STEP % WEEK, 1.0);
         }
@@ -48,6 +48,27 @@ class CleanOutlierRuleTest {
         for (long seed = 1; seed <= 10; seed++) {
             double[] r = ratios(seed, 600, new int[] {1, 300, 400}, new double[] {-50, 50, 50});
             assertEquals(0.0, r[400], "seed " + seed + ": two spikes after a step down, still silent");
+        }
+    }
+
+    @Test
+    void nearOutliersUpToTwiceTheClearOnesLeaveTrust() {
+        // Three outliers of 5 sigma (past the bar, short of GAP_BAR) between a clear spike and a clear dip: the dip
+        // still makes the rule speak. In a series' first days a cycle's baseline judges in a noise larger than the
+        // series' own, and half of its clear spikes land there.
+        for (long seed = 1; seed <= 10; seed++) {
+            double[] r = ratios(seed, 600, new int[] {300, 330, 360, 390, 420}, new double[] {50, 25, 25, 25, -50});
+            assertTrue(r[420] > 1.0, "seed " + seed + ": the dip flagged, " + r[420]);
+        }
+    }
+
+    @Test
+    void moreThanTwiceAsManyNearOutliersWithholdTrust() {
+        // Five near outliers for two clear ones: what a heavy tail past the bar looks like, so the rule waits.
+        for (long seed = 1; seed <= 10; seed++) {
+            double[] r = ratios(seed, 600, new int[] {300, 330, 360, 390, 410, 420, 440},
+                    new double[] {50, 25, 25, 25, 25, 25, -50});
+            assertEquals(0.0, r[440], "seed " + seed + ": silent");
         }
     }
 }
