@@ -96,7 +96,7 @@ final class CleanOutlierRule {
      * value no longer counted, 2 with one a side, which gained on NAB's tuning split (76.4 to 76.7) and on the tuning
      * seeds' short streams, where a series' first clear outliers are often mostly spikes or mostly dips ("Early trust
      * on two clear outliers"). GAP_RATIO was 1 at first: in a series' first days a cycle's baselines judge in a
-     * noise up to a third above the series' own, so about half of its spikes of 6-10 sigma fall short of GAP_BAR,
+     * noise 1.25-1.6 times the series' own, so about half of its spikes of 6-10 sigma fall short of GAP_BAR,
      * and trust waited for the shares. At 2 it came days sooner on the tuning seeds' cycles, where noise alone past
      * the bar is still mostly near: Student-t noise of four degrees of freedom makes about three near flags for each
      * clear one (EVALUATION.md, "Twice as many near as clear").
