@@ -55,7 +55,7 @@ class CleanOutlierRuleTest {
     void nearOutliersUpToTwiceTheClearOnesLeaveTrust() {
         // Three outliers of 5 sigma (past the bar, short of GAP_BAR) between a clear spike and a clear dip: the dip
         // still makes the rule speak. In a series' first days a cycle's baseline judges in a noise larger than the
-        // series' own, and half of its clear spikes land there.
+        // series' own, and about half of its spikes of 6-10 sigma land there.
         for (long seed = 1; seed <= 10; seed++) {
             double[] r = ratios(seed, 600, new int[] {300, 330, 360, 390, 420}, new double[] {50, 25, 25, 25, -50});
             assertTrue(r[420] > 1.0, "seed " + seed + ": the dip flagged, " + r[420]);
