@@ -170,6 +170,7 @@ final class CleanOutlierRule {
     private short midValues;                     // values between CLIP and BAR
     private short repeats;                       // values equal to the one before
     private int calmRun;                         // residuals in a row far inside the noise (CalmRun); same guard
+    private double residual;                     // the last value's, as judged (see residual()); same guard
 
     /**
      * The weekly baseline's days begin at midnight {@code offsetHours} ahead of UTC (UTC+8: 8), so its weekend is
@@ -186,6 +187,14 @@ final class CleanOutlierRule {
     /** Values observed. */
     long count() {
         return count;
+    }
+
+    /**
+     * The last value's distance from the baseline that judged it, in that baseline's noise, before the value was
+     * learnt: at most {@link #CLIP} where the rule holds the value. 0 for the first value.
+     */
+    double residual() {
+        return residual;
     }
 
     /** Whether its scales come from values long over ({@link CalmRun}). */
@@ -256,6 +265,7 @@ final class CleanOutlierRule {
             noise = fastNoise;
         }
         double r = Math.abs(e) / noise;
+        residual = r;
         calmRun = CalmRun.next(calmRun, r, zscore);
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;

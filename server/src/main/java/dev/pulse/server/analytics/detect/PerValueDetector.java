@@ -12,7 +12,9 @@ import java.time.zone.ZoneRules;
  * learns recurring spikes) together with a {@link CleanOutlierRule}, which flags each value far from a baseline
  * that never learns from flagged values, and is never silenced by an earlier alarm. A value is an anomaly when
  * either says so; the score is the higher of the two (the clean rule's as r^2 / (r^2 + 1) of its residual over its
- * bar), so the decision is still the score above 0.5.
+ * bar), so the decision is still the score above 0.5. The robust detector's range rule stays silent on a value the
+ * clean rule holds within its clip while the range keeps being passed (a drift, a young series: see
+ * {@link RobustDetector#RECORD_VALUES}).
  *
  * <p>Costs the robust detector's work plus four predictions and updates; holds the robust detector's state plus
  * about 0.7 KB (its weekday's and weekend day's shapes, 16 bits a slot, and the scalars of its four baselines).
@@ -72,8 +74,10 @@ public final class PerValueDetector implements Detector {
                 clean.weekOffsetAt(offsetHours(weekZone, epochSeconds));
             }
         }
-        double score = robust.observeLocated(x, zscore, windowCount);
         double ratio = clean.observe(x, weekPhase, zscore);
+        // A value the clean rule's baselines hold within their clip is no record worth an alarm while records are
+        // frequent (a drift, a young series): they predict it, where the range only knows it was never seen.
+        double score = robust.observeLocated(x, zscore, windowCount, clean.residual() <= CleanOutlierRule.CLIP);
         if (clean.count() <= minSamples) { // among the first minSamples values
             ratio = Math.min(ratio, 1.0);
         }
@@ -85,6 +89,11 @@ public final class PerValueDetector implements Detector {
     /** The offset from UTC, in hours, of the time zone whose weekend the weekly baseline reads now. */
     int weekOffsetHours() {
         return clean.weekOffsetHours();
+    }
+
+    /** Whether the robust detector's rules flagged the last value, whatever the clean rule said. */
+    boolean robustAnomaly() {
+        return robust.lastAnomaly();
     }
 
     @Override

@@ -220,4 +220,50 @@ class RobustDetectorTest {
         assertFalse(d.lastAnomaly(), "the same event");
         assertTrue(s <= 0.5 && s > 0.0, "score " + s);
     }
+
+    /** Feeds {@code values} with the profiles placed on their times, each said to be {@code held} by another baseline. */
+    private static void feedHeld(RobustDetector d, double[] values, boolean held) {
+        for (int i = 0; i < values.length; i++) {
+            d.locate(1_420_070_400 + i * STEP);
+            d.observeLocated(values[i], 0.0, Math.min(i, 50), held);
+        }
+    }
+
+    @Test
+    void aHeldValuePastTheRangeIsNoAlarmWhileRecordsComeOften() {
+        // A slow climb: every other value is a record. The next value past the range by 25 margins fires the range
+        // rule unless another baseline holds it.
+        double[] climb = new double[1000];
+        for (int i = 0; i < climb.length; i++) {
+            climb[i] = 100 + 0.001 * i + (i % 2 == 0 ? -1 : 1);
+        }
+        double past = climb[climb.length - 1] + 0.5 * 2; // the range is about 2 wide, its margin 2% of it
+        double at = 1_420_070_400 + climb.length * STEP;
+        RobustDetector heldThere = new RobustDetector(50, 10);
+        RobustDetector notHeld = new RobustDetector(50, 10);
+        feedHeld(heldThere, climb, true);
+        feedHeld(notHeld, climb, true);
+        heldThere.locate(at);
+        notHeld.locate(at);
+        assertTrue(heldThere.observeLocated(past, 0.0, 50, true) <= 0.5, "held, a record among records");
+        assertFalse(heldThere.lastAnomaly());
+        notHeld.observeLocated(past, 0.0, 50, false);
+        assertTrue(notHeld.lastAnomaly(), "not held, the range rule fires");
+    }
+
+    @Test
+    void aHeldValuePastTheRangeIsStillAnAlarmAfterAStillStretch() {
+        // No record for a thousand values: the first value past the range breaks the series' habit, held or not.
+        // 98 and 102 in turns set the range (each extreme is reached again and again, so each is a record); then a
+        // thousand values stay inside it.
+        double[] still = new double[1200];
+        for (int i = 0; i < still.length; i++) {
+            still[i] = i < 200 ? (i % 2 == 0 ? 98 : 102) : (i % 2 == 0 ? 99 : 101);
+        }
+        RobustDetector d = new RobustDetector(50, 10);
+        feedHeld(d, still, true);
+        d.locate(1_420_070_400 + still.length * STEP);
+        d.observeLocated(102.5, 0.0, 50, true);
+        assertTrue(d.lastAnomaly(), "past the range by 6 margins after 1,000 values without a record");
+    }
 }
