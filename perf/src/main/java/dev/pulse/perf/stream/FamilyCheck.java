@@ -27,7 +27,7 @@ import java.util.Map;
  * seeds' figures carry to series drawn from seeds that no choice ever saw.
  *
  * <pre>FamilyCheck [--detectors robust] [--seeds report|tuning|check|fresh] [--turn-hour H] [--clean-values N]
- *             [--values-per-second N] [--rows N] [--require]</pre>
+ *             [--values-per-second N] [--rows N] [--step-seconds N] [--require]</pre>
  * With {@code --require} the exit status is 1 when a family misses a target. With {@code --turn-hour H} the
  * detector sees every time {@code H} hours later, as for a series whose days begin at H:00 UTC (5: users in New
  * York in winter; -8: in Singapore, at 16:00 UTC the day before); the families' days begin at midnight UTC otherwise.
@@ -35,6 +35,9 @@ import java.util.Map;
  * starts there. With {@code --values-per-second N} the detector sees the times a server would stamp on values
  * arriving N a second without timestamps. With {@code --rows N} each series is cut to its first N values (with
  * {@code --clean-values 0}: a short stream with anomalies from its start), and only the anomalies that end in them count.
+ * With {@code --step-seconds N} the values are drawn N seconds apart instead of 300: the same rows of noise and
+ * anomalies, the daily and weekly cycles at that pace (a minute apart, a day is 1,440 values); the clean start is
+ * still counted in values.
  */
 public final class FamilyCheck {
     public static final int TUNING_SEEDS = 2;
@@ -154,9 +157,14 @@ public final class FamilyCheck {
     /**
      * The times a detector sees: each value's own, {@code turnSeconds} later; or, with {@code valuesPerSecond} above
      * 0, the time of arrival of a client that sends that many values a second without timestamps (the server stamps
-     * them as received), so the cycles are in the values but not in their times.
+     * them as received), so the cycles are in the values but not in their times. {@code stepSeconds}: how far apart
+     * the values are drawn ({@link StreamFamily#draw(long, int)}).
      */
-    public record Timing(long turnSeconds, int valuesPerSecond) {
+    public record Timing(long turnSeconds, int valuesPerSecond, int stepSeconds) {
+        public Timing(long turnSeconds, int valuesPerSecond) {
+            this(turnSeconds, valuesPerSecond, StreamFamily.STEP_SECONDS);
+        }
+
         long[] seconds(long[] own) {
             long[] out = new long[own.length];
             for (int i = 0; i < own.length; i++) {
@@ -176,7 +184,7 @@ public final class FamilyCheck {
         for (StreamFamily f : families) {
             Result r = new Result();
             for (int seed = firstSeed; seed <= lastSeed; seed++) {
-                StreamFamily.Series s = f.draw(seed).first(rows);
+                StreamFamily.Series s = f.draw(seed, timing.stepSeconds()).first(rows);
                 r.replay(replay, "family/" + f.name() + "/" + seed, s, timing.seconds(s.epochSecond()));
             }
             out.put(f, r);
@@ -250,7 +258,8 @@ public final class FamilyCheck {
         }
         String seeds = opt.getOrDefault("seeds", "report");
         long turnSeconds = Long.parseLong(opt.getOrDefault("turn-hour", "0")) * 3600;
-        Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")));
+        int step = Integer.parseInt(opt.getOrDefault("step-seconds", Integer.toString(StreamFamily.STEP_SECONDS)));
+        Timing timing = new Timing(turnSeconds, Integer.parseInt(opt.getOrDefault("values-per-second", "0")), step);
         int clean = Integer.parseInt(opt.getOrDefault("clean-values", Integer.toString(StreamFamily.CLEAN_VALUES)));
         int rows = Integer.parseInt(opt.getOrDefault("rows", Integer.toString(Integer.MAX_VALUE)));
         List<StreamFamily> families = StreamFamily.all(clean);
@@ -274,6 +283,7 @@ public final class FamilyCheck {
                     + " a second")
                     + (clean == StreamFamily.CLEAN_VALUES ? "" : ", " + clean + " clean values first")
                     + (rows == Integer.MAX_VALUE ? "" : ", the first " + rows + " values of each series")
+                    + (step == StreamFamily.STEP_SECONDS ? "" : ", values " + step + " s apart")
                     + ")");
             System.out.println();
             for (Map.Entry<StreamFamily, Result> e : r.entrySet()) {

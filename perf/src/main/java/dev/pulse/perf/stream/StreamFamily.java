@@ -121,13 +121,21 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
     }
 
     public Series draw(long seed) {
+        return draw(seed, STEP_SECONDS);
+    }
+
+    /**
+     * The series of {@code seed} with its values {@code stepSeconds} apart: the same noise and anomalies at the same
+     * rows, the cycles and the drift as they are at that pace (a day is 86,400 / stepSeconds values).
+     */
+    public Series draw(long seed, int stepSeconds) {
         SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + meanGap * 31L + baseline.ordinal() * 7L
                 + (long) (sigma * 1000));
         long[] ts = new long[rows()];
         for (int i = 0; i < ts.length; i++) {
-            ts[i] = START_EPOCH + (long) i * STEP_SECONDS;
+            ts[i] = START_EPOCH + (long) i * stepSeconds;
         }
-        return draw(seed, rnd, ts, this::base);
+        return draw(seed, rnd, ts, i -> base(i, stepSeconds));
     }
 
     /**
@@ -194,8 +202,8 @@ public record StreamFamily(Baseline baseline, double sigma, int meanGap, int cle
         return (min + (max - min) * rnd.nextDouble()) * sigma;
     }
 
-    private double base(int i) {
-        double t = (double) i * STEP_SECONDS;
+    private double base(int i, int stepSeconds) {
+        double t = (double) i * stepSeconds;
         return switch (baseline) {
             case FLAT -> LEVEL;
             case DRIFTING -> LEVEL + sigma * triangle(i * DRIFT_SLOPE / (4 * DRIFT_AMPLITUDE)) * DRIFT_AMPLITUDE;
