@@ -63,8 +63,8 @@ final class CleanOutlierRule {
     /**
      * The fast level holds a value for the weekly baseline only while its mean error is at most this many times the
      * week's. Where values come an hour apart a daily cycle moves several noise units a value, the fast level's error
-     * is four or five times the week's, and its clip held every spike (EVALUATION.md, "A fast level that predicts
-     * poorly holds nothing"). Chosen on the tuning seeds: 1.5 and 2 met the same families, 2 at no cost on NAB.
+     * is four or five times the week's, and its clip held every spike (EVALUATION.md, "Values an hour apart").
+     * Chosen on the tuning seeds: 1.5 and 2 met the same families, 2 at no cost on NAB's tuning split.
      */
     static final double FAST_HOLD_RATIO = 2.0;
     /** A cycle's (or the trend's) baseline is used when its error is below this share of the best one before it. */
