@@ -255,9 +255,10 @@ public final class RobustDetector implements Detector {
             double margin = p.rangeMargin() * (high - low);
             rangeRatio = beyond <= 0 ? 0.0 : margin == 0 ? Double.POSITIVE_INFINITY : beyond / margin;
             if (rangeRatio > 1.0 && held && n - lastRecord <= RECORD_VALUES) {
-                // Records come often while a series drifts or is young: on the families' drifting series they fired
-                // this rule every hundred values or so until the drift had turned once (EVALUATION.md).
-                rangeRatio = Math.min(rangeRatio, 1.0);
+                // Scored at the bar, not flagged. Records come often while a series drifts or is young: on the
+                // families' drifting series they fired this rule every hundred values or so until the drift had turned
+                // once (EVALUATION.md, "Records that another baseline holds").
+                rangeRatio = 1.0;
             }
         }
 
