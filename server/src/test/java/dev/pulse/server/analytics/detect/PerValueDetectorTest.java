@@ -196,7 +196,7 @@ class PerValueDetectorTest {
         return v;
     }
 
-    /** Of the first {@code count} values, those on which the per-value detector decided otherwise than robust alone. */
+    /** Of the first {@code count} values, those on which the per-value detector decided otherwise than its robust rules. */
     private static boolean[] decisionsAddedToRobust(double[] v, int count) {
         PerValueDetector perValue = new PerValueDetector(50, 10);
         boolean[] added = new boolean[count];
@@ -557,9 +557,9 @@ class PerValueDetectorTest {
     @Test
     void aDriftToNewExtremesIsNoRangeAlarm() {
         // Gaussian noise that drifts upwards by a hundredth of sigma a value, from its first value, on three seeds: a
-        // record every few values, each a little past the range. Alone, the range rule fires on one in a hundred or
-        // so of them (robust below). Held by the clean rule, only records past its clip (3 noise units) remain: 5 to
-        // 9 flags a seed where robust alone raised 25 to 32.
+        // record every few values, each a little past the range. Alone, the range rule fires about once in a hundred
+        // values (robust below). Held by the clean rule, only records past its clip (3 noise units) remain: 5 to 9
+        // flags a seed where robust alone raised 25 to 32.
         int perValueFlags = 0;
         int robustFlags = 0;
         for (long seed = 1; seed <= 3; seed++) {

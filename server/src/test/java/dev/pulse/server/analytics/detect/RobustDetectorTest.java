@@ -231,13 +231,13 @@ class RobustDetectorTest {
 
     @Test
     void aHeldValuePastTheRangeIsNoAlarmWhileRecordsComeOften() {
-        // A slow climb: every other value is a record. The next value past the range by 25 margins fires the range
-        // rule unless another baseline holds it.
+        // A slow climb: every other value is a record. The next value past the range by about 16 margins fires the
+        // range rule unless another baseline holds it.
         double[] climb = new double[1000];
         for (int i = 0; i < climb.length; i++) {
             climb[i] = 100 + 0.001 * i + (i % 2 == 0 ? -1 : 1);
         }
-        double past = climb[climb.length - 1] + 0.5 * 2; // the range is about 2 wide, its margin 2% of it
+        double past = climb[climb.length - 1] + 1; // the range is about 3 wide, its margin 2% of that
         double at = 1_420_070_400 + climb.length * STEP;
         RobustDetector heldThere = new RobustDetector(50, 10);
         RobustDetector notHeld = new RobustDetector(50, 10);
