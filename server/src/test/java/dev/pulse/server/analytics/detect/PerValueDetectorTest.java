@@ -196,7 +196,7 @@ class PerValueDetectorTest {
         return v;
     }
 
-    /** Of the first {@code count} values, those on which the per-value detector decided otherwise than its robust rules. */
+    /** Of the first {@code count} values, those the per-value detector decided otherwise than its robust rules did. */
     private static boolean[] decisionsAddedToRobust(double[] v, int count) {
         PerValueDetector perValue = new PerValueDetector(50, 10);
         boolean[] added = new boolean[count];

@@ -221,7 +221,7 @@ class RobustDetectorTest {
         assertTrue(s <= 0.5 && s > 0.0, "score " + s);
     }
 
-    /** Feeds {@code values} with the profiles placed on their times, each said to be {@code held} by another baseline. */
+    /** Feeds {@code values}, the profiles placed on their times, each said to be {@code held} by another baseline. */
     private static void feedHeld(RobustDetector d, double[] values, boolean held) {
         for (int i = 0; i < values.length; i++) {
             d.locate(1_420_070_400 + i * STEP);
