@@ -17,12 +17,28 @@ class PerValueDetectorTest {
     private static final int CLEAN = 4032; // two weeks of clean values first: the per-value rule needs about 2,800
 
     private static boolean[] run(PerValueDetector d, double[] values) {
+        return run(d, values, STEP);
+    }
+
+    /** Feeds {@code values}, {@code stepSeconds} apart, and returns the flags. */
+    private static boolean[] run(PerValueDetector d, double[] values, double stepSeconds) {
         boolean[] flagged = new boolean[values.length];
         for (int i = 0; i < values.length; i++) {
-            double s = d.observe(values[i], START + i * STEP, 0.0, Math.min(i, 50));
+            double s = d.observe(values[i], START + i * stepSeconds, 0.0, Math.min(i, 50));
             assertTrue(s >= 0.0 && s <= 1.0, "score " + s + " at " + i);
             assertEquals(s > 0.5, d.lastAnomaly(), "the decision is the score above 0.5, at " + i);
             flagged[i] = d.lastAnomaly();
+        }
+        return flagged;
+    }
+
+    /** The flags of the robust detector alone on {@code values}. */
+    private static boolean[] robustAlone(double[] values) {
+        RobustDetector robust = new RobustDetector(50, 10);
+        boolean[] flagged = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            robust.observe(values[i], START + i * STEP, 0.0, Math.min(i, 50));
+            flagged[i] = robust.lastAnomaly();
         }
         return flagged;
     }
@@ -420,12 +436,7 @@ class PerValueDetectorTest {
         double sigma = 5;
         double[] v = gaussian(CLEAN + 10_000, sigma, 1);
         spikesAndDipsEvery50(v, CLEAN, 7 * sigma);
-        RobustDetector robust = new RobustDetector(50, 10);
-        int flagged = 0;
-        for (int i = 0; i < v.length; i++) {
-            robust.observe(v[i], START + i * STEP, 0.0, Math.min(i, 50));
-            flagged += i >= CLEAN && i % 50 == 0 && robust.lastAnomaly() ? 1 : 0;
-        }
+        int flagged = every(robustAlone(v), CLEAN, 50); // where they were planted
         assertTrue(flagged < 100, "the robust detector flags " + flagged + " of 200: the case this detector is for");
     }
 
@@ -542,15 +553,8 @@ class PerValueDetectorTest {
             double u = r.nextDouble() - 0.5;
             v[i] = 1000 - 10 * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
         }
-        boolean[] perValue = run(new PerValueDetector(50, 10), v);
-        RobustDetector robust = new RobustDetector(50, 10);
-        int robustFlags = 0;
-        int perValueFlags = 0;
-        for (int i = 0; i < v.length; i++) {
-            robust.observe(v[i], START + i * STEP, 0.0, Math.min(i, 50));
-            robustFlags += robust.lastAnomaly() ? 1 : 0;
-            perValueFlags += perValue[i] ? 1 : 0;
-        }
+        int perValueFlags = count(run(new PerValueDetector(50, 10), v));
+        int robustFlags = count(robustAlone(v));
         assertTrue(perValueFlags <= robustFlags + 10, perValueFlags + " flags, the robust detector " + robustFlags);
     }
 
@@ -568,11 +572,7 @@ class PerValueDetectorTest {
                 v[i] += 0.01 * i;
             }
             perValueFlags += count(run(new PerValueDetector(50, 10), v));
-            RobustDetector robust = new RobustDetector(50, 10);
-            for (int i = 0; i < v.length; i++) {
-                robust.observe(v[i], START + i * STEP, 0.0, Math.min(i, 50));
-                robustFlags += robust.lastAnomaly() ? 1 : 0;
-            }
+            robustFlags += count(robustAlone(v));
         }
         assertTrue(perValueFlags * 3 <= robustFlags, perValueFlags + " flags on three drifts of 3,000 values, robust "
                 + "alone " + robustFlags);
@@ -586,18 +586,11 @@ class PerValueDetectorTest {
         // values.
         double sigma = 10;
         double[] v = gaussian(CLEAN + 5_000, sigma, 11);
-        long[] t = new long[v.length];
         for (int i = 0; i < v.length; i++) {
-            t[i] = START + i * 3600L;
             v[i] += 10 * sigma * Math.sin(2 * Math.PI * i / 24.0);
         }
         int planted = spikesAndDipsEvery50(v, CLEAN, 8 * sigma);
-        PerValueDetector d = new PerValueDetector(50, 10);
-        int flagged = 0;
-        for (int i = 0; i < v.length; i++) {
-            d.observe(v[i], t[i], 0.0, Math.min(i, 50));
-            flagged += i >= CLEAN && (i - CLEAN) % 50 == 0 && d.lastAnomaly() ? 1 : 0;
-        }
+        int flagged = every(run(new PerValueDetector(50, 10), v, 3600), CLEAN, 50);
         assertTrue(flagged >= 0.95 * planted, flagged + " of " + planted + " spikes and dips flagged");
     }
 }
