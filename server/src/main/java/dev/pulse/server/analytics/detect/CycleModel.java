@@ -14,41 +14,71 @@ package dev.pulse.server.analytics.detect;
  * where steps clipped to a few noise units took weeks, and one absurd value cannot set a slot (EVALUATION.md, "A
  * weekly slot's first value").
  *
+ * <p>The hours where the day type changes, Friday's and Sunday's last {@link #TURN_HOURS} and Saturday's and Monday's
+ * first, may split off into slots of their own: a weekend that ramps in fits neither day type there. A turn's slot
+ * takes its first value when one that its day type does not hold lies between the two day types; until then its day
+ * type's slot stands in for it.
+ *
  * <p>O(1) per value (the caller finds the phase), and O(slots) on the rare doubling of the unit; 2 bytes a slot and
- * a bit. At most {@value #MAX_SLOTS} slots, both days'.
+ * a bit. At most {@value #MAX_SLOTS} slots, both days' and the turns'.
  * Not thread-safe: guarded by the series' lock.
  */
 final class CycleModel extends LevelModel {
     /** Slots a shape may have: the bits of two longs say which have learnt a value. */
     static final int MAX_SLOTS = 128;
+    /**
+     * Hours at each end of a day next to a change of day type (Friday's and Sunday's last, Saturday's and Monday's
+     * first) that may have slots of their own. A weekend seldom starts with a step at midnight: where it ramps, the
+     * ramp learnt into the weekday's slots (one day of five) and the weekend day's (one of two) fitted no day, and on
+     * values a quarter of an hour apart, which the fast level does not hold, every weekend's turns were false alarms
+     * (EVALUATION.md, "The weekend's turns in slots of their own").
+     */
+    static final int TURN_HOURS = 2;
+    /**
+     * A turn's slot learns from one day a week where a weekday's learns from five: its steps are this many times
+     * larger, so that it forgets as much in a week, 1 - (1 - {@link CleanOutlierRule#SHAPE_ALPHA})^5 where one step
+     * is SHAPE_ALPHA (about 3.4). On the tuning seeds a quarter of an hour and an hour apart, 2.5-5 met the same
+     * families, 1 and 2 fewer (EVALUATION.md, "The weekend's turns in slots of their own").
+     */
+    private static final double TURN_GAIN =
+            (1 - Math.pow(1 - CleanOutlierRule.SHAPE_ALPHA, 5)) / CleanOutlierRule.SHAPE_ALPHA;
     private final short[] shape;          // in units; guarded by the series' lock
     private final double slotsInverse;
-    private final int daySlots;           // the shape is a weekday then a weekend day of this many slots
+    private final int daySlots;           // the shape is a weekday, a weekend day, then the four turns' slots
+    private final int turnSlots;          // slots of each turn
     private int offsetHours;              // the week's time zone, hours ahead of UTC; guarded by the series' lock
 
     // All fields below: guarded by the series' lock.
-    private double shapeSum;    // sum of the slots (in value units), for their mean
+    private double shapeSum;    // sum of the two days' slots (in value units), for their mean
     private double unit;        // value of one count of a slot, a power of two; 0 until the first step
     private double perUnit = Double.POSITIVE_INFINITY; // 1 / unit
     private int lower;          // slots around the located time, and the weight of the upper one
     private int upper;
     private double frac;
+    private int lowerTurn;      // the turn's slot that lower stands in for, which has learnt nothing yet; else -1
+    private int upperTurn;      // ... upper
+    private double lowerGain;   // gain() of lower and of upper
+    private double upperGain;
     private int located = -2;   // the position's whole slot lower and upper were found for (-1: before slot 0)
-    private long learntLow;     // slots 0-63 that have learnt a value or do not exist, a bit each
+    private long learntLow;     // the two days' slots 0-63 that have learnt a value, or are not theirs, a bit each
     private long learntHigh;    // ... slots 64-127
+    private int turnsLearnt;    // the turns' slots that have learnt a value, a bit each (at most 16)
 
     /** See {@link #weekdaysAndWeekends}. The level learns with {@link CleanOutlierRule#SEASON_LEVEL_ALPHA}. */
     private CycleModel(int daySlots) {
         super(false, false);
-        int slots = 2 * daySlots;
+        int turnSlots = TURN_HOURS * daySlots / 24;
+        int slots = 2 * daySlots + 4 * turnSlots;
         // Whole slots to an hour, so a time zone's offset moves which day a time reads by whole slots.
         if (daySlots < 1 || daySlots % 24 != 0 || slots > MAX_SLOTS) {
             throw new IllegalArgumentException("daySlots=" + daySlots);
         }
-        learntLow = slots >= 64 ? 0 : -1L << slots;
-        learntHigh = slots >= 128 ? 0 : slots > 64 ? -1L << (slots - 64) : -1L;
+        this.turnSlots = turnSlots;
+        int daysSlots = 2 * daySlots; // the turns' slots are counted apart, so the common case tests two longs
+        learntLow = daysSlots >= 64 ? 0 : -1L << daysSlots;
+        learntHigh = daysSlots >= 128 ? 0 : daysSlots > 64 ? -1L << (daysSlots - 64) : -1L;
         this.shape = new short[slots];
-        this.slotsInverse = 1.0 / slots;
+        this.slotsInverse = 1.0 / (2 * daySlots); // the two days' mean: a turn's slot reads against the same level
         this.daySlots = daySlots;
     }
 
@@ -64,11 +94,36 @@ final class CycleModel extends LevelModel {
     /** The slot of the shape that holds position {@code slot} of the period. */
     private int held(int slot) {
         int d = daySlots;
+        int t = turnSlots;
         // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24, checked when built: an offset in hours is
         // whole slots).
         int local = Math.floorMod(slot + offsetHours * d / 24, 7 * d);
         int day = local / d;
+        int inDay = local - day * d;
+        if (inDay >= d - t && (day == 1 || day == 3)) { // Friday's or Sunday's last hours
+            return 2 * d + (day == 1 ? 0 : 2 * t) + inDay - (d - t);
+        }
+        if (inDay < t && (day == 2 || day == 4)) { // Saturday's or Monday's first
+            return 2 * d + (day == 2 ? t : 3 * t) + inDay;
+        }
         return slot % d + (day == 2 || day == 3 ? d : 0); // Saturday and Sunday read the weekend day
+    }
+
+    /**
+     * For a turn's slot {@code i}: the slot of its own day type at the same time ({@code own}), or of the other one:
+     * the weekday's for Saturday's and Sunday's, the weekend day's for Friday's and Monday's. Any other slot: itself.
+     */
+    private int dayTypeSlot(int i, boolean own) {
+        int d = daySlots;
+        int t = turnSlots;
+        if (i < 2 * d) {
+            return i;
+        }
+        int turn = (i - 2 * d) / t; // 0 Friday's end, 1 Saturday's start, 2 Sunday's end, 3 Monday's start
+        int j = i - 2 * d - turn * t;
+        int utc = Math.floorMod((turn % 2 == 0 ? d - t + j : j) - offsetHours * d / 24, d); // shapes are by UTC
+        boolean weekend = turn == 1 || turn == 2;
+        return utc + (weekend == own ? d : 0);
     }
 
     /**
@@ -119,29 +174,84 @@ final class CycleModel extends LevelModel {
         int lowerSlot = lo < 0 ? lo + slots : lo;
         lower = held(lowerSlot);
         upper = held(lowerSlot + 1 == slots ? 0 : lowerSlot + 1);
+        // A turn's slot that has learnt nothing yet: its day type's slot reads and learns in its place.
+        lowerTurn = learnt(lower) || lower < 2 * daySlots ? -1 : lower;
+        upperTurn = learnt(upper) || upper < 2 * daySlots ? -1 : upper;
+        lower = lowerTurn < 0 ? lower : dayTypeSlot(lower, true);
+        upper = upperTurn < 0 ? upper : dayTypeSlot(upper, true);
+        lowerGain = gain(lower);
+        upperGain = gain(upper);
         located = lo;
     }
 
     @Override
-    void learnShape(double ce, double x, boolean held) {
-        double step = CleanOutlierRule.SHAPE_ALPHA * ce;
+    void learnShape(double ce, double x, boolean held, double sigma) {
+        double stepLower = CleanOutlierRule.SHAPE_ALPHA * ce * (1.0 - frac) * lowerGain;
+        double stepUpper = CleanOutlierRule.SHAPE_ALPHA * ce * frac * upperGain;
+        if (lowerTurn >= 0 || upperTurn >= 0) {
+            // A turn that its day type does not hold splits off: a value the bar does not hold that lies between the
+            // two day types is its slot's first, and that slot holds the turn from then on. Until then the day
+            // type's slot learns the turn's values, so a series whose turns fit its days learns as without them.
+            boolean lowerSplits = splits(lowerTurn, frac <= 0.5, x, held, sigma);
+            boolean upperSplits = splits(upperTurn, frac >= 0.5, x, held, sigma);
+            if (lowerSplits || upperSplits) {
+                located = -2; // the turn's own slot from the next value on
+                if (!lowerSplits) {
+                    learnSlot(lower, stepLower, frac <= 0.5, x, held);
+                }
+                if (!upperSplits) {
+                    learnSlot(upper, stepUpper, frac >= 0.5, x, held);
+                }
+                return;
+            }
+        }
         if (allLearnt()) {
-            add(lower, step * (1.0 - frac));
-            add(upper, step * frac);
+            add(lower, stepLower);
+            add(upper, stepUpper);
             return;
         }
         // A slot not yet learnt takes its first value from the nearer side only: the slot after a turn (Saturday's
         // first) is the upper one of the last values before it, which are not its own.
-        if (learnt(lower)) {
-            add(lower, step * (1.0 - frac));
-        } else if (frac <= 0.5 && held) {
-            learnFirst(lower, x);
+        learnSlot(lower, stepLower, frac <= 0.5, x, held);
+        learnSlot(upper, stepUpper, frac >= 0.5, x, held);
+    }
+
+    /** Learns {@code step} into slot {@code i}, or takes {@code x} whole where it has learnt nothing yet. */
+    private void learnSlot(int i, double step, boolean nearer, double x, boolean held) {
+        if (learnt(i)) {
+            add(i, step);
+        } else if (nearer && held) {
+            learnFirst(i, x);
         }
-        if (learnt(upper)) {
-            add(upper, step * frac);
-        } else if (frac >= 0.5 && held) {
-            learnFirst(upper, x);
+    }
+
+    /**
+     * Whether turn slot {@code turn} (-1: none) takes {@code x} as its first value ({@link #turnHolds}); if so, it has.
+     */
+    private boolean splits(int turn, boolean nearer, double x, boolean held, double sigma) {
+        if (turn < 0 || !nearer || held || !turnHolds(turn, x, sigma)) {
+            return false;
         }
+        learnFirst(turn, x);
+        return true;
+    }
+
+    /**
+     * Whether {@code x} may be turn slot {@code i}'s first value though the bar does not hold it: it lies between what
+     * the two day types predict at that time, or within {@link CleanOutlierRule#CLIP} noise units of one, as a day
+     * turning from one to the other does. A spike past both is not taken.
+     */
+    private boolean turnHolds(int i, double x, double sigma) {
+        int own = dayTypeSlot(i, true);
+        int other = dayTypeSlot(i, false);
+        if (!learnt(own) || !learnt(other)) {
+            return false;
+        }
+        double a = shape[own] * unit;
+        double b = shape[other] * unit;
+        double at = x - (level() - shapeSum * slotsInverse);
+        double margin = CleanOutlierRule.CLIP * sigma;
+        return at >= Math.min(a, b) - margin && at <= Math.max(a, b) + margin;
     }
 
     /**
@@ -156,16 +266,38 @@ final class CycleModel extends LevelModel {
         markLearnt(i);
     }
 
+    /**
+     * Slot {@code i}'s share of a step: {@link #TURN_GAIN} where it learns from one day a week, else 1. A turn's slot
+     * does, and so does the weekend day's in a turn's hours, once the turn has split off (the other weekend day's
+     * values there are the turn's). The weekend day's take that gain from the start: taken only once the turn had
+     * split, Sunday's first hour, which Saturday's ramp had taught before it split, raised false alarms every week on
+     * one of three weekly cycles a quarter of an hour apart. Found with the slots around a time (a division).
+     */
+    private double gain(int i) {
+        int d = daySlots;
+        if (i >= 2 * d) {
+            return TURN_GAIN;
+        }
+        if (i < d) {
+            return 1.0;
+        }
+        int inDay = Math.floorMod(i - d + offsetHours * d / 24, d); // the weekend day's slot in its own time zone
+        return inDay < turnSlots || inDay >= d - turnSlots ? TURN_GAIN : 1.0;
+    }
+
     private boolean allLearnt() {
         return (learntLow & learntHigh) == -1L;
     }
 
     private boolean learnt(int i) {
-        return ((i < 64 ? learntLow >>> i : learntHigh >>> (i - 64)) & 1L) != 0;
+        int t = i - 2 * daySlots;
+        return t >= 0 ? (turnsLearnt >>> t & 1) != 0 : ((i < 64 ? learntLow >>> i : learntHigh >>> (i - 64)) & 1L) != 0;
     }
 
     private void markLearnt(int i) {
-        if (i < 64) {
+        if (i >= 2 * daySlots) {
+            turnsLearnt |= 1 << (i - 2 * daySlots);
+        } else if (i < 64) {
             learntLow |= 1L << i;
         } else {
             learntHigh |= 1L << (i - 64);
@@ -180,7 +312,9 @@ final class CycleModel extends LevelModel {
         if (!ShortCounts.fits(q)) {
             q = rescale(i, v);
         }
-        shapeSum += (q - s[i]) * unit;
+        if (i < 2 * daySlots) {
+            shapeSum += (q - s[i]) * unit;
+        }
         s[i] = (short) q;
     }
 
@@ -196,7 +330,7 @@ final class CycleModel extends LevelModel {
         if (fitting != unit) {
             unit = fitting;
             perUnit = 1.0 / fitting;
-            shapeSum = ShortCounts.sum(shape) * fitting; // the slots may have been halved
+            shapeSum = ShortCounts.sum(shape, 2 * daySlots) * fitting; // the slots may have been halved
         }
         return Math.rint(shape[i] + v / unit);
     }

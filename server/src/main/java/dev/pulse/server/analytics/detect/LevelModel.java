@@ -111,7 +111,7 @@ class LevelModel {
         double e = x - predict(slot);
         double sigma = sigma(mae, floor);
         boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma && !othersHold;
-        learn(x, e, (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma, learnt, !outlier);
+        learn(x, e, sigma, outlier, learnt);
         if (!outlier) {
             run = 0;
             if (wild != 0) {
@@ -171,10 +171,12 @@ class LevelModel {
     }
 
     /**
-     * Learns the error {@code e} of the last prediction, clipped to {@code clip}. The first values are learnt
-     * unclipped, with gains of 1/n, so the level and the noise start from their plain means.
+     * Learns the error {@code e} of the last prediction, judged in noise {@code sigma}: clipped to
+     * {@link CleanOutlierRule#OUTLIER_CLIP} of it for an outlier, else to {@link CleanOutlierRule#CLIP}. The first
+     * values are learnt unclipped, with gains of 1/n, so the level and the noise start from their plain means.
      */
-    private void learn(double x, double e, double clip, long n, boolean held) {
+    private void learn(double x, double e, double sigma, boolean outlier, long n) {
+        double clip = (outlier ? CleanOutlierRule.OUTLIER_CLIP : CleanOutlierRule.CLIP) * sigma;
         double ce = n <= START_VALUES ? e : Math.max(-clip, Math.min(clip, e));
         double maeGain = CleanOutlierRule.SCALE_ALPHA;
         double levelGain = levelAlpha();
@@ -193,14 +195,15 @@ class LevelModel {
                 trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
             }
         }
-        learnShape(ce, x, held);
+        learnShape(ce, x, !outlier, sigma);
     }
 
     /**
      * Learns the error {@code ce} (clipped) of value {@code x} into the shape, if there is one: nothing for a level
-     * alone. {@code held}: x is within the bar, or another baseline holds it.
+     * alone. {@code held}: x is within the bar, or another baseline holds it; {@code sigma}: the noise it was judged
+     * in.
      */
-    void learnShape(double ce, double x, boolean held) {
+    void learnShape(double ce, double x, boolean held, double sigma) {
     }
 
     /** Moves the level by {@code by}, as a shape that changed its mean by {@code -by} asks. */

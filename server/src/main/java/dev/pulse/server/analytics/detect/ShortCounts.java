@@ -47,11 +47,11 @@ final class ShortCounts {
         return unit;
     }
 
-    /** The sum of the counts. */
-    static long sum(short[] counts) {
+    /** The sum of the first {@code n} counts. */
+    static long sum(short[] counts, int n) {
         long sum = 0;
-        for (short c : counts) {
-            sum += c;
+        for (int i = 0; i < n; i++) {
+            sum += counts[i];
         }
         return sum;
     }
