@@ -188,22 +188,8 @@ final class CycleModel extends LevelModel {
     void learnShape(double ce, double x, boolean held, double sigma) {
         double stepLower = CleanOutlierRule.SHAPE_ALPHA * ce * (1.0 - frac) * lowerGain;
         double stepUpper = CleanOutlierRule.SHAPE_ALPHA * ce * frac * upperGain;
-        if (lowerTurn >= 0 || upperTurn >= 0) {
-            // A turn that its day type does not hold splits off: a value the bar does not hold that lies between the
-            // two day types is its slot's first, and that slot holds the turn from then on. Until then the day
-            // type's slot learns the turn's values, so a series whose turns fit its days learns as without them.
-            boolean lowerSplits = splits(lowerTurn, frac <= 0.5, x, held, sigma);
-            boolean upperSplits = splits(upperTurn, frac >= 0.5, x, held, sigma);
-            if (lowerSplits || upperSplits) {
-                located = -2; // the turn's own slot from the next value on
-                if (!lowerSplits) {
-                    learnSlot(lower, stepLower, frac <= 0.5, x, held);
-                }
-                if (!upperSplits) {
-                    learnSlot(upper, stepUpper, frac >= 0.5, x, held);
-                }
-                return;
-            }
+        if (!held && (lowerTurn >= 0 || upperTurn >= 0) && splitTurn(stepLower, stepUpper, x, sigma)) {
+            return;
         }
         if (allLearnt()) {
             add(lower, stepLower);
@@ -214,6 +200,28 @@ final class CycleModel extends LevelModel {
         // first) is the upper one of the last values before it, which are not its own.
         learnSlot(lower, stepLower, frac <= 0.5, x, held);
         learnSlot(upper, stepUpper, frac >= 0.5, x, held);
+    }
+
+    /**
+     * A turn that its day type does not hold splits off: {@code x}, which the bar does not hold, is its slot's first
+     * value when it lies between the two day types, and that slot holds the turn from then on. Until then the day
+     * type's slot learns the turn's values, so a series whose turns fit its days learns as without them. Returns
+     * whether a turn split (and the value is learnt).
+     */
+    private boolean splitTurn(double stepLower, double stepUpper, double x, double sigma) {
+        boolean lowerSplits = splits(lowerTurn, frac <= 0.5, x, sigma);
+        boolean upperSplits = splits(upperTurn, frac >= 0.5, x, sigma);
+        if (!lowerSplits && !upperSplits) {
+            return false;
+        }
+        located = -2; // the turn's own slot from the next value on
+        if (!lowerSplits) {
+            learnSlot(lower, stepLower, frac <= 0.5, x, false);
+        }
+        if (!upperSplits) {
+            learnSlot(upper, stepUpper, frac >= 0.5, x, false);
+        }
+        return true;
     }
 
     /** Learns {@code step} into slot {@code i}, or takes {@code x} whole where it has learnt nothing yet. */
@@ -228,8 +236,8 @@ final class CycleModel extends LevelModel {
     /**
      * Whether turn slot {@code turn} (-1: none) takes {@code x} as its first value ({@link #turnHolds}); if so, it has.
      */
-    private boolean splits(int turn, boolean nearer, double x, boolean held, double sigma) {
-        if (turn < 0 || !nearer || held || !turnHolds(turn, x, sigma)) {
+    private boolean splits(int turn, boolean nearer, double x, double sigma) {
+        if (turn < 0 || !nearer || !turnHolds(turn, x, sigma)) {
             return false;
         }
         learnFirst(turn, x);

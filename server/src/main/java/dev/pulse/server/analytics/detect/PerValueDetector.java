@@ -17,7 +17,8 @@ import java.time.zone.ZoneRules;
  * {@link RobustDetector#RECORD_VALUES}).
  *
  * <p>Costs the robust detector's work plus four predictions and updates; holds the robust detector's state plus
- * about 0.7 KB (its weekday's and weekend day's shapes, 16 bits a slot, and the scalars of its four baselines).
+ * about 0.8 KB (its weekday's and weekend day's shapes and the weekend's turns, 16 bits a slot, and the scalars of its
+ * four baselines).
  *
  * <p>Not thread-safe: guarded by the series' lock.
  */
