@@ -28,8 +28,8 @@ package dev.pulse.server.analytics.detect;
  * </ul>
  *
  * <p>O(1) per value, no allocation; about 0.8 KB (the two days' shapes and the weekend's turns, 112 slots, in 240
- * bytes; the four models' scalars). Not thread-safe: guarded by the series' lock. Constants chosen on the tuning seeds of the labelled
- * stream families and the NAB tuning split (EVALUATION.md).
+ * bytes; the four models' scalars). Not thread-safe: guarded by the series' lock. Constants chosen on the tuning
+ * seeds of the labelled stream families and the NAB tuning split (EVALUATION.md).
  */
 final class CleanOutlierRule {
     /**

@@ -38,7 +38,8 @@ final class CycleModel extends LevelModel {
      * A turn's slot learns from one day a week where a weekday's learns from five: its steps are this many times
      * larger, so that it forgets as much in a week, 1 - (1 - {@link CleanOutlierRule#SHAPE_ALPHA})^5 where one step
      * is SHAPE_ALPHA (about 3.4). On the tuning seeds a quarter of an hour and an hour apart, 2.5-5 met the same
-     * families, 1 and 2 fewer (EVALUATION.md, "The weekend's turns in slots of their own").
+     * families, 1 and 2 fewer, before the weekend day's slots took it too (EVALUATION.md, "The weekend's turns in
+     * slots of their own").
      */
     private static final double TURN_GAIN =
             (1 - Math.pow(1 - CleanOutlierRule.SHAPE_ALPHA, 5)) / CleanOutlierRule.SHAPE_ALPHA;
@@ -279,7 +280,8 @@ final class CycleModel extends LevelModel {
      * does, and so does the weekend day's in a turn's hours, once the turn has split off (the other weekend day's
      * values there are the turn's). The weekend day's take that gain from the start: taken only once the turn had
      * split, Sunday's first hour, which Saturday's ramp had taught before it split, raised false alarms every week on
-     * one of three weekly cycles a quarter of an hour apart. Found with the slots around a time (a division).
+     * one of three seeds of a weekly cycle a quarter of an hour apart, and the tuning families met one fewer at that
+     * pace. Found with the slots around a time (a division).
      */
     private double gain(int i) {
         int d = daySlots;
