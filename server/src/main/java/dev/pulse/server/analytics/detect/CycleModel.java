@@ -206,8 +206,8 @@ final class CycleModel extends LevelModel {
     /**
      * A turn that its day type does not hold splits off: {@code x}, which the bar does not hold, is its slot's first
      * value when it lies between the two day types, and that slot holds the turn from then on. Until then the day
-     * type's slot learns the turn's values, so a series whose turns fit its days learns as without them. Returns
-     * whether a turn split (and the value is learnt).
+     * type's slot learns the turn's values, so a series whose turns fit its days splits none. Returns whether a turn
+     * split (and the value is learnt).
      */
     private boolean splitTurn(double stepLower, double stepUpper, double x, double sigma) {
         boolean lowerSplits = splits(lowerTurn, frac <= 0.5, x, sigma);
