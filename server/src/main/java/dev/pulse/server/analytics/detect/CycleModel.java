@@ -92,13 +92,17 @@ final class CycleModel extends LevelModel {
         return new CycleModel(daySlots);
     }
 
+    /** The week's time zone in slots: whole, as a day's slots are a multiple of 24 (checked when built). */
+    private int offsetSlots() {
+        return offsetHours * daySlots / 24;
+    }
+
     /** The slot of the shape that holds position {@code slot} of the period. */
     private int held(int slot) {
         int d = daySlots;
         int t = turnSlots;
-        // The day there, 0 Thursday to 6 Wednesday (d is a multiple of 24, checked when built: an offset in hours is
-        // whole slots).
-        int local = Math.floorMod(slot + offsetHours * d / 24, 7 * d);
+        // The day there, 0 Thursday to 6 Wednesday, in the week's time zone.
+        int local = Math.floorMod(slot + offsetSlots(), 7 * d);
         int day = local / d;
         int inDay = local - day * d;
         if (inDay >= d - t && (day == 1 || day == 3)) { // Friday's or Sunday's last hours
@@ -122,7 +126,7 @@ final class CycleModel extends LevelModel {
         }
         int turn = (i - 2 * d) / t; // 0 Friday's end, 1 Saturday's start, 2 Sunday's end, 3 Monday's start
         int j = i - 2 * d - turn * t;
-        int utc = Math.floorMod((turn % 2 == 0 ? d - t + j : j) - offsetHours * d / 24, d); // shapes are by UTC
+        int utc = Math.floorMod((turn % 2 == 0 ? d - t + j : j) - offsetSlots(), d); // shapes are by UTC
         boolean weekend = turn == 1 || turn == 2;
         return utc + (weekend == own ? d : 0);
     }
@@ -291,7 +295,7 @@ final class CycleModel extends LevelModel {
         if (i < d) {
             return 1.0;
         }
-        int inDay = Math.floorMod(i - d + offsetHours * d / 24, d); // the weekend day's slot in its own time zone
+        int inDay = Math.floorMod(i - d + offsetSlots(), d); // the weekend day's slot in its own time zone
         return inDay < turnSlots || inDay >= d - turnSlots ? TURN_GAIN : 1.0;
     }
 
