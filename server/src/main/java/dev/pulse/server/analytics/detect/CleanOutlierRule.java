@@ -12,7 +12,8 @@ package dev.pulse.server.analytics.detect;
  * is an outlier for that model, moves its level at once on a run of outliers that agree (a level shift), and takes
  * its noise from recent outliers on both sides once they outnumber the values within the bar (a noise that grew).
  * The cycle baseline's outlier that the fast level holds (a turn its slots blur) is its own error instead: learnt as
- * one within the bar, and judged by the fast level.
+ * one within the bar, and judged by the fast level; it begins no run of outliers, but goes on with one that an
+ * outlier began (a shift that the fast level then followed).
  *
  * <ul>
  *   <li>The residual is the value's distance from the chosen prediction in units of that model's noise (its mean

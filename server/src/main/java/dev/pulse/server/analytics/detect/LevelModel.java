@@ -104,16 +104,21 @@ class LevelModel {
 
     /**
      * {@link #observe(double, double, double, long)}, where {@code othersHold} says another baseline predicts the value
-     * within its clip: an error past the bar is then this model's own, learnt as one within it, and neither a run of
-     * outliers (a shift) nor a sign that the noise grew.
+     * within its clip: an error past the bar is then this model's own, learnt as one within it, and no sign that the
+     * noise grew. It begins no run of outliers, but may go on with one that an outlier began ({@link #goOn}).
      */
     double observe(double x, double slot, double floor, long learnt, boolean othersHold) {
         double e = x - predict(slot);
         double sigma = sigma(mae, floor);
-        boolean outlier = Math.abs(e) > CleanOutlierRule.BAR * sigma && !othersHold;
+        boolean past = Math.abs(e) > CleanOutlierRule.BAR * sigma;
+        boolean outlier = past && !othersHold;
         learn(x, e, sigma, outlier, learnt);
         if (!outlier) {
-            run = 0;
+            if (past) {
+                goOn(e, sigma); // past the bar, but another baseline holds it
+            } else {
+                run = 0;
+            }
             if (wild != 0) {
                 forgetOne(); // a value within the bar takes one outlier from the count
             }
@@ -153,6 +158,37 @@ class LevelModel {
             endRuns();
         }
         return e;
+    }
+
+    /**
+     * Error {@code e}, past the bar but held by another baseline, goes on with a run of outliers on its side, if there
+     * is one, and ends any other run. A level shift is an outlier for both baselines at first, and then the other one
+     * follows it and holds the values after it: {@link CleanOutlierRule#LONG_RUN} in a row, within
+     * {@link CleanOutlierRule#SHIFT_SPREAD} noise units of each other, move the level to them. Where each value after
+     * the first ended the run, a shift of 10 noise units on a weekend of a weekly cycle a quarter of an hour apart was
+     * learnt a clipped step at a time: the weekly baseline's error stayed at 3-4 noise units for weeks, and the rule
+     * was silent (EVALUATION.md, "A shift that the fast level follows"). A turn that the other baseline holds begins
+     * no run, so it moves no level.
+     */
+    private void goOn(double e, double sigma) {
+        int side = e > 0 ? 1 : -1;
+        if (run * side <= 0 || Math.max(runMax, e) - Math.min(runMin, e) >= CleanOutlierRule.SHIFT_SPREAD * sigma) {
+            run = 0;
+            return;
+        }
+        run += side;
+        runSum += e;
+        runMin = Math.min(runMin, e);
+        runMax = Math.max(runMax, e);
+        int len = Math.abs(run);
+        if (len >= CleanOutlierRule.LONG_RUN) {
+            // To the run's mean error, less what its clipped steps already moved it. A held value's step is CLIP noise
+            // units and the first outlier's OUTLIER_CLIP: counting that one as CLIP too is two hundredths of a unit at
+            // the weight of the weekly baseline, the one model another baseline holds values for.
+            level += runSum / len - CleanOutlierRule.CLIP * sigma * levelAlpha() * len * side;
+            trend = 0;
+            endRuns();
+        }
     }
 
     /** Takes one outlier, of the larger side, from the count of recent ones. */

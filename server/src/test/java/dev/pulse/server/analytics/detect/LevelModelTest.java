@@ -64,6 +64,27 @@ class LevelModelTest {
     }
 
     @Test
+    void aShiftThatAnotherBaselineFollowsAfterItsFirstValueIsStillAShift() {
+        // Gaussian noise of sigma 1 around 0, then 20, give or take a noise unit, for ten values. The first is an
+        // outlier for both baselines; the other one follows the shift and holds the nine after it. Those go on with
+        // the run the first began, and LONG_RUN of them in a row move the level to the shift. Where each held value
+        // ended the run, the level moved by a twentieth of 3 noise units a value (to about 2).
+        double[] shift = {20, 21, 19.5, 20, 20.5, 19, 20, 21, 20, 19.5};
+        SplittableRandom r = new SplittableRandom(5);
+        LevelModel m = LevelModel.alone();
+        m.start(0, 0);
+        int n = 1;
+        for (; n <= 2_000; n++) {
+            m.observe(r.nextGaussian(), 0, 1e-9, n);
+        }
+        for (int k = 0; k < shift.length; k++) {
+            m.observe(shift[k], 0, 1e-9, n++, k > 0);
+        }
+        double level = m.predict(0);
+        assertTrue(level > 18 && level < 22, "level " + level);
+    }
+
+    @Test
     void aNoiseThatGrowsIsLearntFromItsOutliers() {
         // 5,000 values of exactly 1,000, then Gaussian noise of sigma 5 (mean absolute error 4). Learnt an outlier's
         // clipped step at a time, the error would still be near the floor's after 200 values.
