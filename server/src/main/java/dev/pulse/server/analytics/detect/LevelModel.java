@@ -183,8 +183,8 @@ class LevelModel {
         int len = Math.abs(run);
         if (len >= CleanOutlierRule.LONG_RUN) {
             // To the run's mean error, less what its clipped steps already moved it. A held value's step is CLIP noise
-            // units and the first outlier's OUTLIER_CLIP: counting that one as CLIP too is two hundredths of a unit at
-            // the weight of the weekly baseline, the one model another baseline holds values for.
+            // units and an outlier's OUTLIER_CLIP: counting the run's outliers as CLIP too is two hundredths of a unit
+            // each at the weight of the weekly baseline, the one model another baseline holds values for.
             level += runSum / len - CleanOutlierRule.CLIP * sigma * levelAlpha() * len * side;
             trend = 0;
             endRuns();
