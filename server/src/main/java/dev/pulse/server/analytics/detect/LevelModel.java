@@ -125,23 +125,10 @@ class LevelModel {
             return e;
         }
         int side = e > 0 ? 1 : -1;
-        if (run * side <= 0) {
-            run = 0;
-            runSum = 0;
-            runMin = e;
-            runMax = e;
-        }
-        run += side;
-        runSum += e;
-        runMin = Math.min(runMin, e);
-        runMax = Math.max(runMax, e);
-        int len = Math.abs(run);
+        int len = extendRun(e, side);
         if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
                 || len >= CleanOutlierRule.LONG_RUN) {
-            // To the run's mean error, less what the run's clipped steps already moved it.
-            level += runSum / len - CleanOutlierRule.OUTLIER_CLIP * sigma * levelAlpha() * len * side;
-            trend = 0; // a step, not a slope
-            endRuns();
+            shiftToRun(len, side, CleanOutlierRule.OUTLIER_CLIP, sigma);
             return e;
         }
         if (wild == Byte.MAX_VALUE) {
@@ -176,19 +163,38 @@ class LevelModel {
             run = 0;
             return;
         }
+        int len = extendRun(e, side);
+        if (len >= CleanOutlierRule.LONG_RUN) {
+            // A held value's step is CLIP noise units and an outlier's OUTLIER_CLIP: counting the run's outliers as CLIP
+            // too is two hundredths of a unit each at the weight of the weekly baseline, the one model another baseline
+            // holds values for.
+            shiftToRun(len, side, CleanOutlierRule.CLIP, sigma);
+        }
+    }
+
+    /** Adds error {@code e} to the run on its {@code side}, starting one where the run was on the other; its length. */
+    private int extendRun(double e, int side) {
+        if (run * side <= 0) {
+            run = 0;
+            runSum = 0;
+            runMin = e;
+            runMax = e;
+        }
         run += side;
         runSum += e;
         runMin = Math.min(runMin, e);
         runMax = Math.max(runMax, e);
-        int len = Math.abs(run);
-        if (len >= CleanOutlierRule.LONG_RUN) {
-            // To the run's mean error, less what its clipped steps already moved it. A held value's step is CLIP noise
-            // units and an outlier's OUTLIER_CLIP: counting the run's outliers as CLIP too is two hundredths of a unit
-            // each at the weight of the weekly baseline, the one model another baseline holds values for.
-            level += runSum / len - CleanOutlierRule.CLIP * sigma * levelAlpha() * len * side;
-            trend = 0;
-            endRuns();
-        }
+        return Math.abs(run);
+    }
+
+    /**
+     * A level shift: to the run's mean error, less what the run's {@code len} steps, each clipped to {@code stepClip}
+     * noise units, already moved the level.
+     */
+    private void shiftToRun(int len, int side, double stepClip, double sigma) {
+        level += runSum / len - stepClip * sigma * levelAlpha() * len * side;
+        trend = 0; // a step, not a slope
+        endRuns();
     }
 
     /** Takes one outlier, of the larger side, from the count of recent ones. */
