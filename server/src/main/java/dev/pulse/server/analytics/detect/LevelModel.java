@@ -126,8 +126,7 @@ class LevelModel {
         }
         int side = e > 0 ? 1 : -1;
         int len = extendRun(e, side);
-        if ((len >= CleanOutlierRule.SHIFT_RUN && runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma)
-                || len >= CleanOutlierRule.LONG_RUN) {
+        if ((len >= CleanOutlierRule.SHIFT_RUN && steady(sigma)) || len >= CleanOutlierRule.LONG_RUN) {
             shiftToRun(len, side, CleanOutlierRule.OUTLIER_CLIP, sigma);
             return e;
         }
@@ -159,12 +158,14 @@ class LevelModel {
      */
     private void goOn(double e, double sigma) {
         int side = e > 0 ? 1 : -1;
-        if (run * side <= 0 || Math.max(runMax, e) - Math.min(runMin, e) >= CleanOutlierRule.SHIFT_SPREAD * sigma) {
-            run = 0;
+        if (run * side <= 0) {
+            run = 0; // it begins no run, and ends one on the other side
             return;
         }
         int len = extendRun(e, side);
-        if (len >= CleanOutlierRule.LONG_RUN) {
+        if (!steady(sigma)) {
+            run = 0; // a turn's error, rising or falling: no shift
+        } else if (len >= CleanOutlierRule.LONG_RUN) {
             // A held value's step is CLIP noise units and an outlier's OUTLIER_CLIP: counting the run's outliers as CLIP
             // too is two hundredths of a unit each at the weight of the weekly baseline, the one model another baseline
             // holds values for.
@@ -185,6 +186,11 @@ class LevelModel {
         runMin = Math.min(runMin, e);
         runMax = Math.max(runMax, e);
         return Math.abs(run);
+    }
+
+    /** Whether the run's errors lie within {@link CleanOutlierRule#SHIFT_SPREAD} noise units of each other. */
+    private boolean steady(double sigma) {
+        return runMax - runMin < CleanOutlierRule.SHIFT_SPREAD * sigma;
     }
 
     /**
