@@ -25,6 +25,13 @@ public class SeriesBenchmark extends BenchmarkDefaults {
     @Param({"zscore", "robust", "pervalue", "novelty"})
     public String detector;
 
+    /**
+     * The values: {@code spikes} ({@link #noiseWithSpikes}), or {@code counts}, an error counter ({@link #sparseCounts}):
+     * a series that mostly stands still, whose decaying averages head for 0.
+     */
+    @Param({"spikes", "counts"})
+    public String stream;
+
     /** The values the robust detector's median baseline averages over (tuned default 384); ignored by zscore. */
     @Param({"384"})
     public int baselineValues;
@@ -47,9 +54,19 @@ public class SeriesBenchmark extends BenchmarkDefaults {
         return values;
     }
 
+    /** An error counter: 0, and 1 in about one value of a thousand, seeded; 4,096 values. */
+    public static double[] sparseCounts() {
+        Random r = new Random(5);
+        double[] values = new double[4096];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextInt(1000) == 0 ? 1 : 0;
+        }
+        return values;
+    }
+
     @Setup
     public void setUp() {
-        values = noiseWithSpikes();
+        values = stream.equals("counts") ? sparseCounts() : noiseWithSpikes();
         window = new RollingWindow(50);
         Config config = Config.from(Map.of("DETECTOR", detector));
         // The robust detector as the server builds it from the same settings, with only its baseline changed.

@@ -278,17 +278,17 @@ final class CleanOutlierRule {
         calmRun = CalmRun.next(calmRun, r, zscore);
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;
-        midRate += GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate);
+        midRate = FlushToZero.of(midRate + GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate));
         boolean first = outlier && !lastOutlier;
         lastOutlier = outlier;
-        flagRate += GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate);
+        flagRate = FlushToZero.of(flagRate + GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate));
         double lvl = local.level();
         // The extremes move with the trend too: a steady drift alone does not widen the range. A value reaches past
         // them by at most the range (or the noise) at once, so one absurd value cannot blind the floor for good.
         double step = trend.trend();
         double reach = Math.max(high - low, noise);
-        high = Math.max(Math.min(x, high + reach), high + step - RANGE_DECAY * (high - lvl));
-        low = Math.min(Math.max(x, low - reach), low + step + RANGE_DECAY * (lvl - low));
+        high = FlushToZero.of(Math.max(Math.min(x, high + reach), high + step - RANGE_DECAY * (high - lvl)));
+        low = FlushToZero.of(Math.min(Math.max(x, low - reach), low + step + RANGE_DECAY * (lvl - low)));
         boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged

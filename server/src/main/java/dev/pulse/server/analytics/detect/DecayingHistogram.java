@@ -69,7 +69,7 @@ final class DecayingHistogram {
             float[] b = bins;
             total = 0;
             for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (b[i] / weight);
+                b[i] = FlushToZero.of((float) (b[i] / weight));
                 total += b[i];
             }
             weight = 1;

@@ -235,14 +235,16 @@ class LevelModel {
             maeGain = Math.max(gain, maeGain);
             levelGain = Math.max(gain, levelGain);
         }
-        mae += maeGain * (Math.abs(ce) - mae);
-        level += levelGain * ce;
+        // Each may decay towards 0 on a series that stopped moving: never into subnormal numbers (FlushToZero).
+        mae = FlushToZero.of(mae + maeGain * (Math.abs(ce) - mae));
+        double next = level + levelGain * ce;
         if (trending) {
-            level += trend;
+            next += trend;
             if (n > START_VALUES) { // from a level that has settled, not from the first values' scatter
-                trend += CleanOutlierRule.TREND_SHARE * levelGain * ce;
+                trend = FlushToZero.of(trend + CleanOutlierRule.TREND_SHARE * levelGain * ce);
             }
         }
+        level = FlushToZero.of(next);
         learnShape(ce, x, !outlier, sigma);
     }
 

@@ -381,8 +381,9 @@ public final class RobustDetector implements Detector {
                 longVar = 0.0;
             } else {
                 double d = capped - longMean;
-                longMean += longAlpha * d;
-                longVar = (1.0 - longAlpha) * (longVar + longAlpha * d * d);
+                // Both decay towards 0 on a series that stopped moving: never into subnormal numbers (FlushToZero).
+                longMean = FlushToZero.of(longMean + longAlpha * d);
+                longVar = FlushToZero.of((1.0 - longAlpha) * (longVar + longAlpha * d * d));
             }
             longCount++;
         }
@@ -394,9 +395,9 @@ public final class RobustDetector implements Detector {
             maeDay = aDay;
             maeWeek = aWeek;
         } else {
-            maeLocal += errorAlpha * (aLocal - maeLocal);
-            maeDay += errorAlpha * (aDay - maeDay);
-            maeWeek += errorAlpha * (aWeek - maeWeek);
+            maeLocal = FlushToZero.of(maeLocal + errorAlpha * (aLocal - maeLocal));
+            maeDay = FlushToZero.of(maeDay + errorAlpha * (aDay - maeDay));
+            maeWeek = FlushToZero.of(maeWeek + errorAlpha * (aWeek - maeWeek));
         }
         float[] ring = rings;
         int dayFrom = p.shortValues();
@@ -425,8 +426,10 @@ public final class RobustDetector implements Detector {
             // The level follows the deseasonalised value, each step clipped so a spike barely moves it.
             double clipDay = p.levelClip() * maeDay;
             double clipWeek = p.levelClip() * maeWeek;
-            dayLevel += p.levelAlpha() * Math.max(-clipDay, Math.min(clipDay, x - dayShape - dayLevel));
-            weekLevel += p.levelAlpha() * Math.max(-clipWeek, Math.min(clipWeek, x - weekShape - weekLevel));
+            dayLevel = FlushToZero.of(dayLevel
+                    + p.levelAlpha() * Math.max(-clipDay, Math.min(clipDay, x - dayShape - dayLevel)));
+            weekLevel = FlushToZero.of(weekLevel
+                    + p.levelAlpha() * Math.max(-clipWeek, Math.min(clipWeek, x - weekShape - weekLevel)));
         }
         day.learn(x - dayLevel, dayShape); // the shapes read before this value: nothing has changed them since
         week.learn(x - weekLevel, weekShape);
@@ -442,8 +445,8 @@ public final class RobustDetector implements Detector {
             // widens the range by at most the range itself (or the local error): one burst a hundred times the
             // usual spread widens it twofold, not a hundredfold, and does not hide every later anomaly.
             double reach = Math.max(high - low, maeLocal);
-            high = Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median));
-            low = Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low));
+            high = FlushToZero.of(Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median)));
+            low = FlushToZero.of(Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low)));
         }
         count = n + 1;
     }

@@ -79,9 +79,10 @@ public final class ShapeNovelty {
             if (!(x <= high + reach && x >= low - reach) && reach > 0) {
                 x = Math.max(low - reach, Math.min(high + reach, x)); // still in the edge band
             }
-            mean += MEAN_ALPHA * (x - mean);
-            high = Math.max(x, high - rangeDecay * (high - mean));
-            low = Math.min(x, low + rangeDecay * (mean - low));
+            // Each decays towards 0 on a series gone to 0: never into subnormal numbers (FlushToZero).
+            mean = FlushToZero.of(mean + MEAN_ALPHA * (x - mean));
+            high = FlushToZero.of(Math.max(x, high - rangeDecay * (high - mean)));
+            low = FlushToZero.of(Math.min(x, low + rangeDecay * (mean - low)));
         }
         final Params p = this.p;
         int levels = p.levels();

@@ -111,7 +111,7 @@ final class StreamingMedian {
         // spread shrinks it.
         median = m + step * MEDIAN_STEP * 0.5 * (d == 0 ? d : Math.copySign(1.0, d));
         double s = spread - step * SPREAD_STEP * Math.copySign(0.5, spread - Math.abs(d));
-        spread = s > 0 ? s : 0.0;
+        spread = s > 0 ? FlushToZero.of(s) : 0.0;
     }
 
     /** Keeps only the latest {@code keep} values (at most exactValues): the estimates restart exactly from them. */
