@@ -21,7 +21,7 @@ run: $(SERVER_JAR) ## start the server on SERVER_PORT (default 8080)
 test: ## run every test
 	$(MVN) verify
 
-bench: $(PERF_JAR) ## JMH benchmarks (finishes in under 10 minutes on 2 cores)
+bench: $(PERF_JAR) ## JMH benchmarks, every one (JMH estimates 20 minutes on 2 cores); BENCH_ARGS=SeriesBenchmark runs one
 	$(JAVA) -jar $(PERF_JAR) $(BENCH_ARGS)
 
 eval: $(SERVER_JAR) $(PERF_JAR) ## NAB scores, synthetic check and labelled stream families of each DETECTOR; writes results/nab/
