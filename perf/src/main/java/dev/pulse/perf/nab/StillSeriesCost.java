@@ -20,10 +20,10 @@ import java.util.function.IntToDoubleFunction;
  * the benchmarks' noise with spikes. One fresh series per detector and kind, fed one value a minute for
  * {@code --values} values; the time is printed for each quarter of the run, so a cost that sets in late (a decaying
  * average reaching subnormal numbers, see {@code FlushToZero}) shows. Run it with one build's jar on the class path,
- * then another's.
+ * then another's. With {@code --limits yes} it feeds series near a double's limits instead (no metric draws them).
  *
  * <pre>
- * StillSeriesCost [--detectors robust,pervalue,novelty] [--values 4000000]
+ * StillSeriesCost [--detectors robust,pervalue,novelty] [--values 4000000] [--limits yes]
  * </pre>
  */
 public final class StillSeriesCost {
@@ -32,7 +32,8 @@ public final class StillSeriesCost {
 
     public static void main(String[] args) {
         if (args.length % 2 != 0 || Arrays.asList(args).contains("--help")) {
-            System.out.println("StillSeriesCost [--detectors robust,pervalue,novelty] [--values 4000000]");
+            System.out.println("StillSeriesCost [--detectors robust,pervalue,novelty] [--values 4000000]"
+                    + " [--limits yes]");
             return;
         }
         Map<String, String> opt = Flags.of(args);
@@ -41,7 +42,8 @@ public final class StillSeriesCost {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         System.out.println("CPU ns per value in each quarter of " + values + " values, one value a minute");
         double sink = 0;
-        for (Map.Entry<String, IntToDoubleFunction> kind : kinds().entrySet()) {
+        Map<String, IntToDoubleFunction> kinds = opt.containsKey("limits") ? limits() : kinds();
+        for (Map.Entry<String, IntToDoubleFunction> kind : kinds.entrySet()) {
             double[] xs = new double[values];
             for (int i = 0; i < values; i++) {
                 xs[i] = kind.getValue().applyAsDouble(i);
@@ -87,6 +89,16 @@ public final class StillSeriesCost {
         kinds.put("one spike (1,000), then zeros", i -> i == 5000 ? 1000 : 0);
         SplittableRandom bursts = new SplittableRandom(7);
         kinds.put("bursts of 20 values every 50,000", i -> i % 50_000 < 20 ? 1000 * bursts.nextDouble() : 0);
+        return kinds;
+    }
+
+    /** Noise of 1% around values near a double's limits, seeded. */
+    private static Map<String, IntToDoubleFunction> limits() {
+        Map<String, IntToDoubleFunction> kinds = new LinkedHashMap<>();
+        SplittableRandom r = new SplittableRandom(8);
+        kinds.put("noise around 1e300", i -> 1e300 * (1 + 0.01 * r.nextGaussian()));
+        kinds.put("noise around 1e-300", i -> 1e-300 * (1 + 0.01 * r.nextGaussian()));
+        kinds.put("noise around 1e-310 (subnormal)", i -> 1e-310 * (1 + 0.01 * r.nextGaussian()));
         return kinds;
     }
 }
