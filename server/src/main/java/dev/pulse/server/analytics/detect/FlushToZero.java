@@ -4,7 +4,7 @@ package dev.pulse.server.analytics.detect;
  * Subnormal numbers (under {@link Double#MIN_NORMAL}, about 2.2e-308) as 0. A decaying average whose signal stopped
  * (a share of new shapes on a series that repeats itself, a spread on a counter that is almost always 0) shrinks
  * into them and stays at the least one, as its next step rounds to nothing; and every operation on a subnormal takes
- * the processor's slow path. On such series a detector took up to seven and a half times its usual time per value
+ * the processor's slow path. On such series a detector took up to eight times its usual time per value
  * (EVALUATION.md, "Series that stop moving"). Every such number is far below any noise a detector judges in
  * ({@link NoiseFloor#ABSOLUTE}), so as 0 it decides the same. Stateless.
  */
