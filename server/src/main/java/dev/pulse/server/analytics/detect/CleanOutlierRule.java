@@ -278,10 +278,10 @@ final class CleanOutlierRule {
         calmRun = CalmRun.next(calmRun, r, zscore);
         boolean outlier = r > BAR;
         boolean mid = r > CLIP && !outlier;
-        midRate = FlushToZero.of(midRate + GATE_ALPHA * ((mid ? 1.0 : 0.0) - midRate));
+        midRate = WeightedAverage.step(midRate, mid ? 1.0 : 0.0, GATE_ALPHA);
         boolean first = outlier && !lastOutlier;
         lastOutlier = outlier;
-        flagRate = FlushToZero.of(flagRate + GATE_ALPHA * ((first ? 1.0 : 0.0) - flagRate));
+        flagRate = WeightedAverage.step(flagRate, first ? 1.0 : 0.0, GATE_ALPHA);
         double lvl = local.level();
         // The extremes move with the trend too: a steady drift alone does not widen the range. A value reaches past
         // them by at most the range (or the noise) at once, so one absurd value cannot blind the floor for good.

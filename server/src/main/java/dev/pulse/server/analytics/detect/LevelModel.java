@@ -236,7 +236,7 @@ class LevelModel {
             levelGain = Math.max(gain, levelGain);
         }
         // Each may decay towards 0 on a series that stopped moving: never into subnormal numbers (FlushToZero).
-        mae = FlushToZero.of(mae + maeGain * (Math.abs(ce) - mae));
+        mae = WeightedAverage.step(mae, Math.abs(ce), maeGain);
         double next = level + levelGain * ce;
         if (trending) {
             next += trend;

@@ -69,7 +69,7 @@ public final class NoveltyDetector implements Detector {
             score = 1.0;
             alarm = true;
         }
-        newRate = FlushToZero.of(newRate + p.rateAlpha() * ((fresh ? 1.0 : 0.0) - newRate));
+        newRate = WeightedAverage.step(newRate, fresh ? 1.0 : 0.0, p.rateAlpha());
         if (alarm) {
             lastAlarm = n;
         }

@@ -382,7 +382,7 @@ public final class RobustDetector implements Detector {
             } else {
                 double d = capped - longMean;
                 // Both decay towards 0 on a series that stopped moving: never into subnormal numbers (FlushToZero).
-                longMean = FlushToZero.of(longMean + longAlpha * d);
+                longMean = WeightedAverage.step(longMean, capped, longAlpha);
                 longVar = FlushToZero.of((1.0 - longAlpha) * (longVar + longAlpha * d * d));
             }
             longCount++;
@@ -395,9 +395,9 @@ public final class RobustDetector implements Detector {
             maeDay = aDay;
             maeWeek = aWeek;
         } else {
-            maeLocal = FlushToZero.of(maeLocal + errorAlpha * (aLocal - maeLocal));
-            maeDay = FlushToZero.of(maeDay + errorAlpha * (aDay - maeDay));
-            maeWeek = FlushToZero.of(maeWeek + errorAlpha * (aWeek - maeWeek));
+            maeLocal = WeightedAverage.step(maeLocal, aLocal, errorAlpha);
+            maeDay = WeightedAverage.step(maeDay, aDay, errorAlpha);
+            maeWeek = WeightedAverage.step(maeWeek, aWeek, errorAlpha);
         }
         float[] ring = rings;
         int dayFrom = p.shortValues();

@@ -80,7 +80,7 @@ public final class ShapeNovelty {
                 x = Math.max(low - reach, Math.min(high + reach, x)); // still in the edge band
             }
             // Each decays towards 0 on a series gone to 0: never into subnormal numbers (FlushToZero).
-            mean = FlushToZero.of(mean + MEAN_ALPHA * (x - mean));
+            mean = WeightedAverage.step(mean, x, MEAN_ALPHA);
             high = FlushToZero.of(Math.max(x, high - rangeDecay * (high - mean)));
             low = FlushToZero.of(Math.min(x, low + rangeDecay * (mean - low)));
         }
