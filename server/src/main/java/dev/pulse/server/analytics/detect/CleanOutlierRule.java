@@ -33,15 +33,9 @@ package dev.pulse.server.analytics.detect;
  * seeds of the labelled stream families and the NAB tuning split (EVALUATION.md).
  */
 final class CleanOutlierRule {
-    /**
-     * Noise units past which a value is an outlier. 4.5 until the rule's five baselines were in place; then 4.2, the
-     * middle of 4.1-4.3 (EVALUATION.md, "A lower bar"). Since the fast level judges the turns it holds, 4.1 meets as
-     * many tuning families as 4.2 and one more from the first value, with the weekly sigma 1 families found more
-     * often, at the same NAB tuning score; 4.0 cost that split 0.1 (EVALUATION.md, "The turns judged by the fast
-     * level").
-     */
+    /** Noise units past which a value is an outlier (tuned: EVALUATION.md, "The turns judged by the fast level"). */
     static final double BAR = 4.1;
-    /** Updates are clipped to this many noise units. */
+    /** Updates are clipped to this many noise units... */
     static final double CLIP = 3.0;
     /** ... and to this many for a flagged value. */
     static final double OUTLIER_CLIP = 1.0;
@@ -50,22 +44,14 @@ final class CleanOutlierRule {
     static final double SEASON_LEVEL_ALPHA = 0.01;
     static final double SHAPE_ALPHA = 0.2;
     static final double SCALE_ALPHA = 0.01;
-    /**
-     * Weight of a new (clipped) error in the fast level with a trend. Chosen on the tuning seeds and NAB's tuning
-     * split: 0.3 met 47 families and cost that split 0.1 point, 0.35-0.5 met 46 at no cost, 0.2 met 46 at 0.1.
-     */
+    /** Weight of a new error in the fast level: fast enough for a cycle's turns (tuned; 0.35-0.5 scored alike). */
     static final double FAST_ALPHA = 0.35;
-    /**
-     * Share of each of the level's steps that a trending level's trend learns. 0.5 until the fast level came; with it,
-     * 0.4 met three more of the tuning seeds' families stamped on arrival and cost NAB's tuning split one false alarm
-     * (EVALUATION.md, "A steadier trend").
-     */
+    /** Share of the level's steps that a trend learns (EVALUATION.md, "A steadier trend"). */
     static final double TREND_SHARE = 0.4;
     /**
-     * The fast level holds a value for the weekly baseline only while its mean error is at most this many times the
-     * week's. Where values come an hour apart a daily cycle moves several noise units a value, the fast level's error
-     * is four or five times the week's, and its clip held every spike (EVALUATION.md, "Values an hour apart").
-     * Chosen on the tuning seeds: 1.5 and 2 met the same families, 2 at no cost on NAB's tuning split.
+     * The fast level holds a value for the weekly baseline only while its error is at most this many times the
+     * week's: an hour apart, a cycle outruns it and its clip would hold every spike (EVALUATION.md, "Values an hour
+     * apart").
      */
     static final double FAST_HOLD_RATIO = 2.0;
     /** A cycle's (or the trend's) baseline is used when its error is below this share of the best one before it. */
@@ -79,40 +65,21 @@ final class CleanOutlierRule {
     static final double GATE_RATE = 0.01;
     static final double OUTLIER_RATE = 0.03;
     /**
-     * Weight of a new value in those two rates: a memory of about 4,000 values. Both start at twice their limit, so
-     * the rule first speaks after about 2,800 values of light-tailed history (ten days at five minutes).
+     * Weight of a new value in those two rates (a memory of about 4,000 values). Both start at twice their limit, so
+     * without early trust the rule first speaks after about 2,800 values of light-tailed history.
      */
     static final double GATE_ALPHA = 0.00025;
-    /**
-     * Values seen before the rule speaks. 400 until early trust asked for fewer clear outliers; then 200 found more
-     * of the short streams' anomalies on the tuning seeds and left NAB's tuning split the same, and 100 added nothing
-     * more (EVALUATION.md, "Early trust on two clear outliers").
-     */
+    /** Values seen before the rule speaks (EVALUATION.md, "Early trust on two clear outliers"). */
     static final int WARM_UP = 200;
     /**
-     * Early trust. Until the two shares have crossed, the rule also speaks on a series whose plain counts from its
-     * third value (the second is judged against no noise yet) look like the families' light-tailed noise with clear,
-     * isolated outliers on both sides: at least MIN_CLEAR flagged values beyond GAP_BAR noise units, at most GAP_RATIO
-     * times as many flagged between the bar and GAP_BAR, at least SIDE_SHARE of the clear ones (so at least one) on
-     * each side, at most RUN_RATIO values past the bar per flag, at most REPEAT_RATE of values equal to the one before,
-     * and both shares, as plain counts, under their limits. Heavy tails fill the band past the bar; bursts of load
-     * come in runs and on one side; counts and levels repeat. Checked over the first EARLY_VALUES values, by when the
-     * shares have crossed on such a series.
-     * Chosen on the tuning seeds and the NAB tuning split (EVALUATION.md, "Anomalies from the start"); MIN_CLEAR 4
-     * with two a side, rather than 6 (which asked for two a side through SIDE_SHARE), on sets A and B of
-     * OtherStreamCheck, whose anomalies start at value 200 ("Two clear outliers a side"); then, with the second
-     * value no longer counted, 2 with one a side, which gained on NAB's tuning split (76.4 to 76.7) and on the tuning
-     * seeds' short streams, where a series' first clear outliers are often mostly spikes or mostly dips ("Early trust
-     * on two clear outliers"). GAP_RATIO was 1 at first: in a series' first days a cycle's baselines judge in a
-     * noise 1.25-1.6 times the series' own, so about half of its spikes of 6-10 sigma fall short of GAP_BAR,
-     * and trust waited for the shares. At 2 it came days sooner on the tuning seeds' cycles, where noise alone past
-     * the bar is still mostly near: Student-t noise of four degrees of freedom makes about three near flags for each
-     * clear one (EVALUATION.md, "Twice as many near as clear").
-     *
-     * <p>A quiet series is trusted early too: one whose plain counts, after QUIET_VALUES values, show at most
-     * QUIET_RATE of values in the band below the bar and at most QUIET_RATE flagged, in isolated outliers, with few
-     * repeats. Its anomalies are too rare to make MIN_CLEAR clear flags before the shares cross; its noise is
-     * already known to be light-tailed, where a series the shares would close on fills the band sooner.
+     * Early trust: until the two shares cross, the rule also speaks on a series whose plain counts over its first
+     * EARLY_VALUES values look like light-tailed noise with clear, isolated outliers on both sides. At least
+     * MIN_CLEAR flags beyond GAP_BAR, at most GAP_RATIO times as many between BAR and GAP_BAR, at least SIDE_SHARE of
+     * the clear ones on each side, at most RUN_RATIO values past the bar per flag, at most REPEAT_RATE of repeated
+     * values, and both shares as counts under their limits. Each test stands for a kind of series that must wait:
+     * heavy tails fill the band past the bar, bursts of load come in runs on one side, counts repeat. Or a quiet
+     * series: after QUIET_VALUES values at most QUIET_RATE of them in the band or flagged. Tuned on the families'
+     * tuning seeds and NAB's tuning split (EVALUATION.md, "Anomalies from the start" and the sections after it).
      */
     static final int EARLY_VALUES = 16_384; // at most Short.MAX_VALUE: the counts are 16 bits
     static final int MIN_CLEAR = 2;
@@ -130,13 +97,9 @@ final class CleanOutlierRule {
     /** Mean absolute deviation to standard deviation, Gaussian: sqrt(pi / 2). */
     static final double MAE_TO_SIGMA = 1.2533;
     /**
-     * The range's extremes move half-way back to the level in this many values, and with the trend model's step:
-     * the recent range, so a series that drifts far (a growing total) keeps a floor of its recent spread, not of
-     * everything it has crossed. With a half-life of 100,000 values and no step, a drift of 0.02 noise units a value
-     * put the floor at 1.8 noise units after 30,000 values, and spikes of 6-10 no longer passed the bar
-     * (EVALUATION.md, "A series that drifts far"). A value widens the range by at most the range itself (or the
-     * noise), so a single absurd value (1e6 on a series around 1,000) raises the floor for one half-life, not for
-     * as long as it takes to forget a millionfold range.
+     * The range's extremes move half-way back to the level in this many values, and with the trend: a series that
+     * drifts far keeps a noise floor of its recent spread, not of all it has crossed (EVALUATION.md, "A series that
+     * drifts far").
      */
     private static final double RANGE_HALF_LIFE = 10_000;
     private static final double RANGE_DECAY = 1.0 - Math.pow(0.5, 1.0 / RANGE_HALF_LIFE);
@@ -148,12 +111,9 @@ final class CleanOutlierRule {
     private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
 
     /**
-     * Slots of each of the weekly baseline's two days, a weekday and a weekend day (half an hour each). The weekly
-     * baseline was a shape of the whole week in 168 hourly slots, each learning from twelve values a week: too slow
-     * for weekly cycles of 10 noise units or more with frequent anomalies (EVALUATION.md). Weekend days of 32-64
-     * slots met the same families on the tuning seeds, 72 one fewer. A daily shape of its own (96 slots) beside it
-     * met the same families and NAB's targets as without it, at a twelfth of {@code novelty}'s time (EVALUATION.md,
-     * "The per-value rule's daily shape taken out").
+     * Slots of each of the weekly baseline's two days, a weekday and a weekend day: half an hour each. Each learns
+     * from five or two days a week, where a whole week's hourly slots learnt from one (EVALUATION.md, "The weekly
+     * baseline as a weekday and a weekend day").
      */
     static final int WEEK_DAY_SLOTS = 48;
 
@@ -235,9 +195,8 @@ final class CleanOutlierRule {
             model = WEEK;
             mae = week.mae();
         }
-        // The fast level only where the times show a cycle, and then wherever it predicts best. Open to every series,
-        // it made NAB's residuals look light-tailed, opened the gate on more of them and cost the tuning split 1.5
-        // points (EVALUATION.md, "A fast level on a cycle's turns").
+        // The fast level only where the times show a cycle: elsewhere it made NAB's heavy tails look light
+        // (EVALUATION.md, "A fast level on a cycle's turns").
         boolean cycle = model == WEEK;
         if (trend.mae() < ADVANTAGE * mae) {
             model = TREND;
@@ -247,18 +206,15 @@ final class CleanOutlierRule {
             model = FAST;
             mae = fast.mae();
         }
-        // The range counts as at most RANGE_ERRORS of the chosen baseline's errors: on a cycle of a hundred noise
-        // units its extremes say nothing of the noise around it, and the local level's errors, which lag the cycle,
-        // let the floor pass the fast level's noise (EVALUATION.md, "The floor from the chosen baseline").
+        // From the chosen baseline's errors: a cycle's extremes, or a level lagging it, say nothing of the noise
+        // around it (EVALUATION.md, "The floor from the chosen baseline").
         double floor = NoiseFloor.of(local.level(), high - low, mae);
         // Every model learns every value but the first (which starts them): n values learnt, this one included. The
         // fast level first: its error, against its noise before this value, tells the cycle baseline whether it held.
         double fastNoise = LevelModel.sigma(fast.mae(), floor);
         double eFast = fast.observe(x, 0, floor, n);
-        // A cycle's turn that its slots cannot hold (a weekend that starts at midnight) is a run of outliers for the
-        // cycle baseline but not for the fast level, which follows it: there they are the baseline's own error, to
-        // be learnt, not a level shift. Taken as shifts, they jerked the week's level at every turn and left its error
-        // at up to 5 noise units for a day or two (EVALUATION.md, "The week's turns").
+        // A turn that the cycle's slots blur but the fast level follows is the cycle's own error to learn, not a
+        // level shift (EVALUATION.md, "The week's turns").
         boolean fastHolds = n > LevelModel.START_VALUES && Math.abs(eFast) <= CLIP * fastNoise
                 && fast.mae() <= FAST_HOLD_RATIO * week.mae();
         double eLocal = local.observe(x, 0, floor, n);
@@ -305,9 +261,8 @@ final class CleanOutlierRule {
         }
         previous = x;
         if (n == 1) {
-            // Judged against a noise of nothing yet, the second value is a clear outlier on the side of its step,
-            // whatever the series: no evidence. Counted, it gave about half of the series whose outliers all go upwards
-            // a clear outlier below (EVALUATION.md, "Early trust on two clear outliers").
+            // Judged against no noise yet, the second value is a clear outlier on the side of its step, whatever
+            // the series: no evidence.
             return false;
         }
         if (first) {

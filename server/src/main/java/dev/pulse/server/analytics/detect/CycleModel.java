@@ -27,19 +27,13 @@ final class CycleModel extends LevelModel {
     /** Slots a shape may have: the bits of two longs say which have learnt a value. */
     static final int MAX_SLOTS = 128;
     /**
-     * Hours at each end of a day next to a change of day type (Friday's and Sunday's last, Saturday's and Monday's
-     * first) that may have slots of their own. A weekend seldom starts with a step at midnight: where it ramps, the
-     * ramp learnt into the weekday's slots (one day of five) and the weekend day's (one of two) fitted no day, and on
-     * values a quarter of an hour apart, which the fast level does not hold, every weekend's turns were false alarms
-     * (EVALUATION.md, "The weekend's turns in slots of their own").
+     * Hours at each end of a day next to a change of day type that may have slots of their own: a weekend that ramps
+     * in fits neither day type there (EVALUATION.md, "The weekend's turns in slots of their own").
      */
     static final int TURN_HOURS = 2;
     /**
      * A turn's slot learns from one day a week where a weekday's learns from five: its steps are this many times
-     * larger, so that it forgets as much in a week, 1 - (1 - {@link CleanOutlierRule#SHAPE_ALPHA})^5 where one step
-     * is SHAPE_ALPHA (about 3.4). On the tuning seeds a quarter of an hour and an hour apart, 2.5-5 met the same
-     * families, 1 and 2 fewer, before the weekend day's slots took it too (EVALUATION.md, "The weekend's turns in
-     * slots of their own").
+     * larger (about 3.4), so that it forgets as much in a week.
      */
     private static final double TURN_GAIN =
             (1 - Math.pow(1 - CleanOutlierRule.SHAPE_ALPHA, 5)) / CleanOutlierRule.SHAPE_ALPHA;
@@ -281,11 +275,8 @@ final class CycleModel extends LevelModel {
 
     /**
      * Slot {@code i}'s share of a step: {@link #TURN_GAIN} where it learns from one day a week, else 1. A turn's slot
-     * does, and so does the weekend day's in a turn's hours, once the turn has split off (the other weekend day's
-     * values there are the turn's). The weekend day's take that gain from the start: taken only once the turn had
-     * split, Sunday's first hour, which Saturday's ramp had taught before it split, raised false alarms every week on
-     * one of three seeds of a weekly cycle a quarter of an hour apart, and the tuning families met one fewer at that
-     * pace. Found with the slots around a time (a division).
+     * does, and so does the weekend day's in a turn's hours, from the start: the other weekend day's values there
+     * belong to its turn once that splits off. Found with the slots around a time (a division).
      */
     private double gain(int i) {
         int d = daySlots;

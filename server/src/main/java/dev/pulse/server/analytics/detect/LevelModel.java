@@ -18,9 +18,8 @@ class LevelModel {
     /** Outliers that say the noise grew count at least this many on each side (fewer: a shift and a spike). */
     static final int MIN_SIDE = 2;
     /**
-     * ... and each counts at most this many noise floors: at least the level's size (the floor holds 1e-9 of it), so a
-     * still series that starts moving is learnt at once, and a burst of garbage (1e300) among them leaves a noise
-     * that a couple of thousand values wear down, not one past every number (1e3 or 1e4 floors held back that start).
+     * ... and each counts at most this many noise floors (at least the level's size): a still series that starts
+     * moving is learnt at once, but one absurd value among them (1e300) does not become the noise.
      */
     private static final double FLOORS_PER_OUTLIER = 1e9;
 
@@ -137,9 +136,8 @@ class LevelModel {
         wildAbove += side > 0 ? 1 : 0;
         wildSum += (float) Math.min(Math.abs(e), FLOORS_PER_OUTLIER * floor);
         if (wild >= CleanOutlierRule.LONG_RUN && Math.min(wildAbove, wild - wildAbove) >= MIN_SIDE) {
-            // Outliers on both sides, more of them than values within the bar since: the noise has grown (a flat
-            // series starts moving), and learning it an outlier's clipped step at a time would take thousands of
-            // values. The noise is now theirs.
+            // Outliers on both sides, more of them than values within the bar since: the noise has grown, and
+            // learning it a clipped step at a time would take thousands of values. The noise is now theirs.
             mae = wildSum / wild;
             endRuns();
         }
@@ -148,13 +146,9 @@ class LevelModel {
 
     /**
      * Error {@code e}, past the bar but held by another baseline, goes on with a run of outliers on its side, if there
-     * is one, and ends any other run. A level shift is an outlier for both baselines at first, and then the other one
-     * follows it and holds the values after it: {@link CleanOutlierRule#LONG_RUN} in a row, within
-     * {@link CleanOutlierRule#SHIFT_SPREAD} noise units of each other, move the level to them. Where each value after
-     * the first ended the run, a shift of 10 noise units on a weekend of a weekly cycle a quarter of an hour apart was
-     * learnt a clipped step at a time: the weekly baseline's error stayed at 3-4 noise units for weeks, and the rule
-     * was silent (EVALUATION.md, "A shift that the fast level follows"). A turn that the other baseline holds begins
-     * no run, so it moves no level.
+     * is one, and ends any other run. A level shift is an outlier for both baselines at first, then the other one
+     * follows it: {@link CleanOutlierRule#LONG_RUN} such values in a row, steady, still move this level to them
+     * (EVALUATION.md, "A shift that the fast level follows"). A turn that the other baseline holds begins no run.
      */
     private void goOn(double e, double sigma) {
         int side = e > 0 ? 1 : -1;
@@ -166,9 +160,8 @@ class LevelModel {
         if (!steady(sigma)) {
             run = 0; // a turn's error, rising or falling: no shift
         } else if (len >= CleanOutlierRule.LONG_RUN) {
-            // A held value's step is CLIP noise units and an outlier's OUTLIER_CLIP: counting the run's outliers as CLIP
-            // too is two hundredths of a unit each at the weight of the weekly baseline, the one model another baseline
-            // holds values for.
+            // Counted as CLIP steps, though the run's outliers stepped OUTLIER_CLIP: two hundredths of a unit each at the
+            // weight of the weekly baseline, the one model another baseline holds values for.
             shiftToRun(len, side, CleanOutlierRule.CLIP, sigma);
         }
     }
@@ -229,8 +222,7 @@ class LevelModel {
         double maeGain = CleanOutlierRule.SCALE_ALPHA;
         double levelGain = levelAlpha();
         if (n <= GAIN_VALUES) {
-            // 1/n only while it can exceed the weights (it never does past GAIN_VALUES): a division per value is
-            // slow, and so are two maxima that would take the weights anyway.
+            // 1/n only while it can exceed the weights: a division per value is slow.
             double gain = 1.0 / n;
             maeGain = Math.max(gain, maeGain);
             levelGain = Math.max(gain, levelGain);

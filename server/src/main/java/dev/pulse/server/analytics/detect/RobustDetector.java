@@ -122,15 +122,13 @@ public final class RobustDetector implements Detector {
     private static final int EXACT_VALUES = 64;
     /**
      * Once the range is open, a value is learnt at most this many ranges (or local errors) beyond it: far past any
-     * value a real series draws, and near enough that the baselines recover from the worst within a few thousand
-     * values. On the NAB tuning split 100, 1,000 and 10,000 score as no limit does.
+     * value a real series draws, near enough that the baselines recover from the worst within a few thousand values.
      */
     private static final double LEARN_REACH = 1000;
     /**
      * A value past the range that another baseline holds ({@link #observeLocated}'s {@code held}) fires no range alarm
-     * while the range was last passed at most this many values before: a drift or a young series setting records, not
-     * a break with the series' habit. Chosen on the families' tuning seeds and the NAB tuning split (EVALUATION.md,
-     * "Records that another baseline holds"): 200 and 300 scored the same, 500 missed a window that 300 found.
+     * while the range was last passed at most this many values before: a drift or a young series setting records
+     * (EVALUATION.md, "Records that another baseline holds").
      */
     static final int RECORD_VALUES = 300;
 
@@ -255,9 +253,7 @@ public final class RobustDetector implements Detector {
             double margin = p.rangeMargin() * (high - low);
             rangeRatio = beyond <= 0 ? 0.0 : margin == 0 ? Double.POSITIVE_INFINITY : beyond / margin;
             if (rangeRatio > 1.0 && held && n - lastRecord <= RECORD_VALUES) {
-                // Scored at the bar, not flagged. Records come often while a series drifts or is young: on the
-                // families' drifting series they fired this rule every hundred values or so until the drift had turned
-                // once (EVALUATION.md, "Records that another baseline holds").
+                // Scored at the bar, not flagged: records come often while a series drifts or is young.
                 rangeRatio = 1.0;
             }
         }
