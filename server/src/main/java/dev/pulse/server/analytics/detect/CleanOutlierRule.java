@@ -206,8 +206,8 @@ final class CleanOutlierRule {
             model = FAST;
             mae = fast.mae();
         }
-        // From the chosen baseline's errors: a cycle's extremes, or a level lagging it, say nothing of the noise
-        // around it (EVALUATION.md, "The floor from the chosen baseline").
+        // The floor counts the range in the chosen baseline's errors: a cycle's extremes, or a level lagging it, say
+        // nothing of the noise around it (EVALUATION.md, "The floor from the chosen baseline").
         double floor = NoiseFloor.of(local.level(), high - low, mae);
         // Every model learns every value but the first (which starts them): n values learnt, this one included. The
         // fast level first: its error, against its noise before this value, tells the cycle baseline whether it held.
