@@ -243,8 +243,8 @@ final class CleanOutlierRule {
         // them by at most the range (or the noise) at once, so one absurd value cannot blind the floor for good.
         double step = trend.trend();
         double reach = Math.max(high - low, noise);
-        high = FlushToZero.of(Math.max(Math.min(x, high + reach), high + step - RANGE_DECAY * (high - lvl)));
-        low = FlushToZero.of(Math.min(Math.max(x, low - reach), low + step + RANGE_DECAY * (lvl - low)));
+        high = ForgottenRange.high(high, x, reach, step, RANGE_DECAY, lvl);
+        low = ForgottenRange.low(low, x, reach, step, RANGE_DECAY, lvl);
         boolean trusted = n < EARLY_VALUES && countEvidence(x, r, e > 0, outlier, mid, first, n);
         if (!first && outlier) {
             r = BAR; // the same deviation going on: scored at the bar, not flagged

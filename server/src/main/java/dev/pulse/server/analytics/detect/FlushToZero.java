@@ -6,8 +6,9 @@ package dev.pulse.server.analytics.detect;
  * into them and stays at the least one, as its next step rounds to nothing; and every operation on a subnormal takes
  * the processor's slow path. On such series a detector took up to eight times its usual time per value
  * (EVALUATION.md, "Series that stop moving"). Every such number is far below any noise a detector judges in
- * ({@link NoiseFloor#ABSOLUTE}), so as 0 it decides the same. The averages' own step, {@link WeightedAverage#step},
- * applies it; the range ends, levels and trends apply it where they update. Stateless.
+ * ({@link NoiseFloor#ABSOLUTE}), so as 0 it decides the same. The averages' step ({@link WeightedAverage#step}) and
+ * the ranges' ({@link ForgottenRange}) apply it; levels and trends, each updated its own way, where they update.
+ * Stateless.
  */
 final class FlushToZero {
     private FlushToZero() {

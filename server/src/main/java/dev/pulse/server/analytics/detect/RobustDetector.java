@@ -441,8 +441,8 @@ public final class RobustDetector implements Detector {
             // widens the range by at most the range itself (or the local error): one burst a hundred times the
             // usual spread widens it twofold, not a hundredfold, and does not hide every later anomaly.
             double reach = Math.max(high - low, maeLocal);
-            high = FlushToZero.of(Math.max(Math.min(x, high + reach), high - rangeDecay * (high - median)));
-            low = FlushToZero.of(Math.min(Math.max(x, low - reach), low + rangeDecay * (median - low)));
+            high = ForgottenRange.high(high, x, reach, 0.0, rangeDecay, median);
+            low = ForgottenRange.low(low, x, reach, 0.0, rangeDecay, median);
         }
         count = n + 1;
     }

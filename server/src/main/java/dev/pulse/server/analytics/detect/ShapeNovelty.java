@@ -79,10 +79,10 @@ public final class ShapeNovelty {
             if (!(x <= high + reach && x >= low - reach) && reach > 0) {
                 x = Math.max(low - reach, Math.min(high + reach, x)); // still in the edge band
             }
-            // Each decays towards 0 on a series gone to 0: never into subnormal numbers (FlushToZero).
             mean = WeightedAverage.step(mean, x, MEAN_ALPHA);
-            high = FlushToZero.of(Math.max(x, high - rangeDecay * (high - mean)));
-            low = FlushToZero.of(Math.min(x, low + rangeDecay * (mean - low)));
+            // x is within reach already (clipped above, or the range is still closed).
+            high = ForgottenRange.high(high, x, Double.POSITIVE_INFINITY, 0.0, rangeDecay, mean);
+            low = ForgottenRange.low(low, x, Double.POSITIVE_INFINITY, 0.0, rangeDecay, mean);
         }
         final Params p = this.p;
         int levels = p.levels();
